@@ -1,0 +1,35 @@
+//! Member login, logout and the facts shown on every My Page screen (M1, M2, M15).
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The header of every My Page screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub name: String,
+    /// `0123-45678`.
+    pub member_number: String,
+    /// The login before this one, in JST (`2018/8/14 9:45`); `None` on a first login.
+    pub previous_login: Option<String>,
+}
+
+/// Logs in with user ID or email plus password, then sends the browser to `next`
+/// (a same-site path) or the My Page home.
+#[server(endpoint = "login")]
+pub async fn login(
+    identifier: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    crate::error::with_status(ssr::login_request(&identifier, &password, next.as_deref()).await)
+}
+
+/// Who is logged in, for the My Page header.
+#[server(endpoint = "session")]
+pub async fn load_session() -> Result<SessionInfo, AppError> {
+    crate::error::with_status(ssr::session_info().await)
+}

@@ -1,0 +1,342 @@
+//! Logging in and out, and finding the member behind a request.
+
+pub mod password;
+pub mod session;
+
+use axum::{
+    extract::State,
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::{DateTime, Utc};
+use http::{header, request::Parts, HeaderMap, HeaderValue};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
+
+use super::SessionInfo;
+use crate::domain::{
+    jst, lockout::LockoutState, member_number::MemberNumber, next_path::safe_next,
+};
+use crate::error::AppError;
+use crate::ssr::entities::{login_event, member, member_account};
+use crate::ssr::request::{cookie, ClientInfo};
+use crate::ssr::{AppState, Config};
+use login_event::LoginResult;
+
+/// Longest identifier or password looked at; anything longer cannot be right.
+pub const MAX_IDENTIFIER_LEN: usize = 254;
+pub const MAX_PASSWORD_LEN: usize = 1024;
+
+/// Checks the credentials and, when they are right, starts a session.
+/// Returns the session token for the cookie.
+pub async fn login(
+    db: &DatabaseConnection,
+    config: &Config,
+    identifier: &str,
+    password: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let identifier = identifier.trim();
+    if identifier.is_empty() {
+        return Err(AppError::field(
+            "identifier",
+            "ユーザーIDまたはメールアドレスを入力してください。",
+        ));
+    }
+    if password.is_empty() {
+        return Err(AppError::field(
+            "password",
+            "パスワードを入力してください。",
+        ));
+    }
+    if identifier.chars().count() > MAX_IDENTIFIER_LEN || password.len() > MAX_PASSWORD_LEN {
+        return Err(AppError::LoginFailed);
+    }
+
+    let account = find_account(db, identifier).await?;
+    let Some(account) = account else {
+        // Same work and same answer as a wrong password.
+        password::verify_blocking(None, password.to_owned()).await?;
+        record(db, None, client, now, LoginResult::Failure).await?;
+        return Err(AppError::LoginFailed);
+    };
+
+    let state = LockoutState {
+        failed_count: account.failed_login_count,
+        locked_until: account.locked_until,
+    };
+    let correct =
+        password::verify_blocking(Some(account.password_hash.clone()), password.to_owned()).await?;
+    if state.is_locked(now) {
+        record(db, Some(account.id), client, now, LoginResult::Locked).await?;
+        return Err(AppError::Locked);
+    }
+    if !correct {
+        let after = register_failure(db, &account, now).await?;
+        let result = if after.is_locked(now) {
+            LoginResult::Locked
+        } else {
+            LoginResult::Failure
+        };
+        record(db, Some(account.id), client, now, result).await?;
+        return Err(if after.is_locked(now) {
+            AppError::Locked
+        } else {
+            AppError::LoginFailed
+        });
+    }
+
+    let txn = db.begin().await?;
+    let reset = LockoutState::after_success();
+    member_account::ActiveModel {
+        id: Set(account.id),
+        failed_login_count: Set(reset.failed_count),
+        locked_until: Set(reset.locked_until),
+        previous_login_at: Set(account.last_login_at),
+        last_login_at: Set(Some(now)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    let token = session::create(&txn, account.id, client, now, config.absolute_timeout).await?;
+    record(&txn, Some(account.id), client, now, LoginResult::Success).await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+async fn find_account(
+    db: &impl ConnectionTrait,
+    identifier: &str,
+) -> Result<Option<member_account::Model>, AppError> {
+    let key = identifier.to_lowercase();
+    let column = if key.contains('@') {
+        member_account::Column::Email
+    } else {
+        member_account::Column::UserId
+    };
+    Ok(member_account::Entity::find()
+        .filter(column.eq(key))
+        .one(db)
+        .await?)
+}
+
+/// Counts a wrong password. The write only lands if nobody counted one meanwhile,
+/// so parallel attempts cannot undercount and slip past the lock.
+async fn register_failure(
+    db: &DatabaseConnection,
+    account: &member_account::Model,
+    now: DateTime<Utc>,
+) -> Result<LockoutState, AppError> {
+    let mut current = account.clone();
+    for _ in 0..5 {
+        let before = LockoutState {
+            failed_count: current.failed_login_count,
+            locked_until: current.locked_until,
+        };
+        let after = before.after_failure(now);
+        let updated = member_account::Entity::update_many()
+            .col_expr(
+                member_account::Column::FailedLoginCount,
+                sea_orm::sea_query::Expr::value(after.failed_count),
+            )
+            .col_expr(
+                member_account::Column::LockedUntil,
+                sea_orm::sea_query::Expr::value(after.locked_until),
+            )
+            .col_expr(
+                member_account::Column::UpdatedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(member_account::Column::Id.eq(current.id))
+            .filter(member_account::Column::FailedLoginCount.eq(before.failed_count))
+            .exec(db)
+            .await?;
+        if updated.rows_affected == 1 {
+            return Ok(after);
+        }
+        match member_account::Entity::find_by_id(current.id)
+            .one(db)
+            .await?
+        {
+            Some(fresh) => current = fresh,
+            None => return Err(AppError::LoginFailed),
+        }
+    }
+    tracing::error!(account = current.id, "failed-login count kept changing");
+    Err(AppError::Internal)
+}
+
+async fn record(
+    db: &impl ConnectionTrait,
+    account_id: Option<i32>,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+    result: LoginResult,
+) -> Result<(), AppError> {
+    login_event::ActiveModel {
+        account_id: Set(account_id),
+        occurred_at: Set(now),
+        ip: Set(client.ip.clone()),
+        user_agent: Set(client.user_agent.clone()),
+        result: Set(result),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// [`crate::auth::login`]: checks the credentials of the request, sets the session
+/// cookie and redirects to `next` if it is safe.
+pub async fn login_request(
+    identifier: &str,
+    password: &str,
+    next: Option<&str>,
+) -> Result<(), AppError> {
+    let state = AppState::current()?;
+    let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Internal)?;
+    let client = ClientInfo::from_parts(&parts, state.config.trust_proxy);
+    let now = state.clock.now();
+    let token = login(&state.db, &state.config, identifier, password, &client, now).await?;
+
+    // A session from before (another member on this browser) ends with the new login.
+    if let Some(old) = cookie(
+        &parts.headers,
+        session::cookie_name(state.config.cookie_secure()),
+    ) {
+        session::delete(&state.db, old).await?;
+    }
+    let res =
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
+    res.append_header(header::SET_COOKIE, session_cookie(&state.config, &token));
+    leptos_axum::redirect(safe_next(next));
+    Ok(())
+}
+
+/// [`crate::auth::load_session`]: the header facts of the logged-in member.
+pub async fn session_info() -> Result<SessionInfo, AppError> {
+    let me = current_member().await?;
+    let state = AppState::current()?;
+    let (account, member) = member_account::Entity::find_by_id(me.account_id)
+        .find_also_related(member::Entity)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated { timed_out: false })?;
+    let member = member.ok_or(AppError::Internal)?;
+    Ok(SessionInfo {
+        name: member.name,
+        member_number: display_member_number(&member.member_number),
+        previous_login: account.previous_login_at.map(jst::format_datetime),
+    })
+}
+
+/// `0123-45678` from the stored digits.
+pub fn display_member_number(digits: &str) -> String {
+    MemberNumber::parse(digits)
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| digits.to_owned())
+}
+
+/// The logged-in member of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CurrentMember {
+    pub account_id: i32,
+    pub member_id: i32,
+    pub session_id: i32,
+}
+
+/// Resolves the session cookie of `headers` at `now`.
+pub async fn member_from_headers(
+    db: &DatabaseConnection,
+    config: &Config,
+    headers: &HeaderMap,
+    now: DateTime<Utc>,
+) -> Result<CurrentMember, AppError> {
+    let Some(token) = cookie(headers, session::cookie_name(config.cookie_secure())) else {
+        return Err(AppError::Unauthenticated { timed_out: false });
+    };
+    match session::lookup(db, token, now, config.idle_timeout).await? {
+        session::Lookup::Valid {
+            session_id,
+            account_id,
+        } => {
+            let account = member_account::Entity::find_by_id(account_id)
+                .one(db)
+                .await?
+                .ok_or(AppError::Unauthenticated { timed_out: false })?;
+            Ok(CurrentMember {
+                account_id,
+                member_id: account.member_id,
+                session_id,
+            })
+        }
+        session::Lookup::Expired => Err(AppError::Unauthenticated { timed_out: true }),
+        session::Lookup::Unknown => Err(AppError::Unauthenticated { timed_out: false }),
+    }
+}
+
+/// The member of the request being served. Every server function that shows or
+/// changes member data starts here: the member always comes from the session.
+pub async fn current_member() -> Result<CurrentMember, AppError> {
+    let state = AppState::current()?;
+    let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Internal)?;
+    let result =
+        member_from_headers(&state.db, &state.config, &parts.headers, state.clock.now()).await;
+    if let Err(AppError::Unauthenticated { .. }) = result {
+        // A dead cookie is dropped so the next page does not ask again.
+        if cookie(
+            &parts.headers,
+            session::cookie_name(state.config.cookie_secure()),
+        )
+        .is_some()
+        {
+            if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                res.append_header(header::SET_COOKIE, clear_cookie(&state.config));
+            }
+        }
+    }
+    result
+}
+
+pub fn session_cookie(config: &Config, token: &str) -> HeaderValue {
+    build_cookie(config, token.to_owned(), false)
+}
+
+pub fn clear_cookie(config: &Config) -> HeaderValue {
+    build_cookie(config, String::new(), true)
+}
+
+fn build_cookie(config: &Config, value: String, remove: bool) -> HeaderValue {
+    let mut c = cookie::Cookie::build((session::cookie_name(config.cookie_secure()), value))
+        .path("/")
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(config.cookie_secure());
+    if remove {
+        c = c.max_age(cookie::time::Duration::ZERO);
+    }
+    HeaderValue::from_str(&c.build().to_string())
+        .unwrap_or_else(|_| HeaderValue::from_static("mypage_session=; Path=/; Max-Age=0"))
+}
+
+/// `POST /logout`: ends the session and clears what the browser kept, so the next
+/// member on the same browser starts clean. A plain form post, so it works before
+/// the page has hydrated too.
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie(&headers, session::cookie_name(state.config.cookie_secure())) {
+        if let Err(e) = session::delete(&state.db, token).await {
+            tracing::error!(error = ?e, "could not end session at logout");
+        }
+    }
+    let mut res = Redirect::to("/?logged_out=1").into_response();
+    let h = res.headers_mut();
+    h.append(header::SET_COOKIE, clear_cookie(&state.config));
+    h.insert(
+        "clear-site-data",
+        HeaderValue::from_static("\"cache\", \"storage\""),
+    );
+    res
+}

@@ -1,0 +1,157 @@
+//! Server-side sessions: the browser holds a random token, the database only
+//! its SHA-256. Idle and absolute expiry are checked on every use.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
+    QueryFilter,
+};
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+use crate::ssr::entities::session;
+use crate::ssr::request::ClientInfo;
+
+/// Name of the session cookie. `__Host-` binds it to this exact origin over HTTPS.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-mypage_session"
+    } else {
+        "mypage_session"
+    }
+}
+
+/// `last_seen_at` is written at most this often (or a tenth of the idle time, if
+/// shorter), so reading pages is not a database write each time.
+const TOUCH_EVERY: Duration = Duration::seconds(15);
+
+/// 256 random bits, URL-safe.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Starts a session for `account_id` and returns the token for the cookie.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+    max_age: std::time::Duration,
+) -> Result<String, AppError> {
+    let token = new_token();
+    let max_age = Duration::from_std(max_age).map_err(|_| AppError::Internal)?;
+    session::ActiveModel {
+        token_hash: Set(token_hash(&token)),
+        account_id: Set(account_id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + max_age),
+        ip: Set(client.ip.clone()),
+        user_agent: Set(client.user_agent.clone()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// What a session token is worth at `now`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    Valid {
+        session_id: i32,
+        account_id: i32,
+    },
+    /// It existed but ran out (idle or absolute); it is deleted now.
+    Expired,
+    Unknown,
+}
+
+/// Pure expiry rule, tested on its own.
+pub fn is_expired(
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    idle: Duration,
+) -> bool {
+    now >= expires_at || now - last_seen_at >= idle
+}
+
+/// Resolves a token, ending it if it ran out and marking it as used otherwise.
+pub async fn lookup(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+    idle: std::time::Duration,
+) -> Result<Lookup, AppError> {
+    let idle = Duration::from_std(idle).map_err(|_| AppError::Internal)?;
+    let Some(found) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .one(db)
+        .await?
+    else {
+        return Ok(Lookup::Unknown);
+    };
+    if is_expired(found.last_seen_at, found.expires_at, now, idle) {
+        session::Entity::delete_by_id(found.id).exec(db).await?;
+        return Ok(Lookup::Expired);
+    }
+    if now - found.last_seen_at >= TOUCH_EVERY.min(idle / 10) {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .filter(session::Column::Id.eq(found.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(Lookup::Valid {
+        session_id: found.id,
+        account_id: found.account_id,
+    })
+}
+
+/// Ends the session of `token`, if any.
+pub async fn delete(db: &impl ConnectionTrait, token: &str) -> Result<(), AppError> {
+    session::Entity::delete_many()
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn tokens_are_random_and_only_their_hash_is_kept() {
+        let a = new_token();
+        let b = new_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43); // 256 bits in unpadded base64
+        let h = token_hash(&a);
+        assert_eq!(h.len(), 64);
+        assert!(!h.contains(&a));
+        assert_eq!(h, token_hash(&a));
+    }
+
+    #[test]
+    fn expiry_by_idle_time_and_by_age() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
+        let idle = Duration::minutes(20);
+        let expires = t + Duration::hours(12);
+        assert!(!is_expired(t, expires, t + Duration::minutes(19), idle));
+        assert!(is_expired(t, expires, t + Duration::minutes(20), idle));
+        let recent = t + Duration::hours(12) - Duration::minutes(1);
+        assert!(is_expired(recent, expires, t + Duration::hours(12), idle));
+    }
+}

@@ -1,0 +1,82 @@
+//! The frame of every My Page screen (M1): who is logged in, when they last
+//! logged in, the logout button and the member navigation. Without a valid
+//! session it sends the browser to the login page, remembering where it was (M2).
+
+use super::layout::{Brand, SiteFooter};
+use crate::auth::{load_session, SessionInfo};
+use crate::error::AppError;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn MemberShell() -> impl IntoView {
+    // Blocking: on a full page load the redirect must be decided before any HTML is sent.
+    let info = Resource::new_blocking(|| (), |_| load_session());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
+            {move || Suspend::new(async move {
+                match info.await {
+                    Ok(info) => Either::Left(view! {
+                        <MemberHeader info />
+                        <main class="page" id="main">
+                            <Outlet />
+                        </main>
+                        <SiteFooter />
+                    }),
+                    Err(e) => Either::Right(view! { <ShowError error=e /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MemberHeader(info: SessionInfo) -> impl IntoView {
+    let previous = info
+        .previous_login
+        .unwrap_or_else(|| "今回がはじめてのログインです".to_owned());
+    view! {
+        <header class="site-header site-header--member">
+            <div class="site-header__inner">
+                <Brand />
+                <form method="post" action="/logout" class="logout">
+                    <button type="submit" class="link-button">"ログアウト"</button>
+                </form>
+            </div>
+            <div class="member-bar">
+                <p class="member-bar__welcome">
+                    "ようこそ" <strong>{info.name}</strong> "様 "
+                    <span class="member-bar__number">"組合員番号:" {info.member_number}</span>
+                </p>
+                <p class="member-bar__last-login">"前回ログイン日時:" {previous}</p>
+            </div>
+            <nav class="member-nav" aria-label="マイページ">
+                <A href="/mypage" exact=true>"マイページトップ"</A>
+                <a href="/faq">"よくある質問"</a>
+            </nav>
+        </header>
+    }
+}
+
+/// Shows an error from a server function. A lost session becomes a redirect to the
+/// login page that brings the member back here afterwards.
+#[component]
+pub fn ShowError(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Unauthenticated { timed_out } => {
+            let location = use_location();
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            let path = crate::domain::next_path::login_url(&here, timed_out);
+            Either::Left(view! { <Redirect path /> })
+        }
+        other => {
+            Either::Right(view! { <p class="form-error" role="alert">{other.to_string()}</p> })
+        }
+    }
+}

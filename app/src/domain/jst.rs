@@ -1,0 +1,41 @@
+//! Times as members read them: Japan Standard Time, `2018/8/14 9:45`.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+/// JST has no daylight saving, so a fixed offset is exact.
+pub fn offset() -> FixedOffset {
+    FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
+}
+
+/// `2018/8/14 9:45`: no leading zeros, as in the seeds.
+pub fn format_datetime(t: DateTime<Utc>) -> String {
+    t.with_timezone(&offset())
+        .format("%Y/%-m/%-d %-H:%M")
+        .to_string()
+}
+
+/// `2018/8/14`.
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%Y/%-m/%-d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn shows_jst_without_leading_zeros() {
+        let t = Utc.with_ymd_and_hms(2018, 8, 14, 0, 45, 0).unwrap();
+        assert_eq!(format_datetime(t), "2018/8/14 9:45");
+        // 15:05 UTC is past midnight in Japan.
+        let t = Utc.with_ymd_and_hms(2018, 12, 31, 15, 5, 0).unwrap();
+        assert_eq!(format_datetime(t), "2019/1/1 0:05");
+    }
+
+    #[test]
+    fn formats_dates() {
+        let d = NaiveDate::from_ymd_opt(1975, 4, 1).unwrap();
+        assert_eq!(format_date(d), "1975/4/1");
+    }
+}

@@ -1,0 +1,14 @@
+//! Pure rules and value types, shared by the server and the browser.
+//! Nothing here touches the database, the clock or the network.
+
+pub mod email;
+pub mod jst;
+pub mod lockout;
+pub mod member_number;
+pub mod next_path;
+pub mod user_id;
+
+/// Why a piece of text is not a valid value; the message is what the member reads.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParseError(pub &'static str);

@@ -1,0 +1,87 @@
+//! The one error type of every server function: typed, serialisable, and worded
+//! for the member. Internal details are logged on the server, never sent.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// No valid session. `timed_out` when the browser had one that ended by idling.
+    #[error("ログインしてください。")]
+    Unauthenticated { timed_out: bool },
+    /// One form field is wrong; `field` is the input's `name`.
+    #[error("{message}")]
+    Field { field: String, message: String },
+    /// Wrong or unknown ID, or wrong password: one answer for all.
+    #[error("ユーザーID(またはメールアドレス)またはパスワードが正しくありません。")]
+    LoginFailed,
+    #[error(
+        "ログインに続けて失敗したため、このアカウントは一時的にロックされています。しばらく時間をおいてから再度お試しください。"
+    )]
+    Locked,
+    #[error("システムエラーが発生しました。しばらくしてから再度お試しください。")]
+    Internal,
+    /// The request never reached the server function, or its answer never came back.
+    #[error("通信エラーが発生しました。通信環境をご確認のうえ、再度お試しください。")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Field {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// The message for one input, if this error is about it.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        match self {
+            Self::Field { field, message } if field == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status a server function answers with: only a real fault is a 500.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            Self::Unauthenticated { .. } | Self::LoginFailed => StatusCode::UNAUTHORIZED,
+            Self::Field { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Locked => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Sets the response status from the error, if any. Every server function's
+/// result passes through here (leptos answers every error with 500 otherwise).
+#[cfg(feature = "ssr")]
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(e.status());
+        }
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        tracing::error!(error = %err, "database error");
+        Self::Internal
+    }
+}

@@ -1,0 +1,82 @@
+//! 組合員マイページ: pages, components and server functions shared by the
+//! server (SSR) and the browser (hydration).
+
+pub mod auth;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod faq;
+pub mod member;
+pub mod pages;
+pub mod site;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        let reload = std::env::var("LEPTOS_WATCH")
+            .ok()
+            .map(|_| options.reload_port);
+        if let Ok(csp) = http::HeaderValue::from_str(&ssr::security::page_csp(&nonce, reload)) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, csp);
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang="ja">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="format-detection" content="telephone=no" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    site::provide_site();
+    // Effects run only in the browser, after hydration: tests wait for this mark.
+    Effect::new(|| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/mypage.css" />
+        <Title formatter=|text: String| format!("{text} | 組合員マイページ") />
+        <a class="skip-link" href="#main">"本文へ移動"</a>
+        <Router>
+            <Routes fallback=pages::NotFound>
+                // Async: every page is sent complete, so it reads (and the FAQ
+                // searches) without JavaScript, and redirects happen before any HTML.
+                <Route path=path!("/") view=pages::TopPage ssr=SsrMode::Async />
+                <Route path=path!("/faq") view=pages::FaqPage ssr=SsrMode::Async />
+                <Route path=path!("/forgot-id") view=pages::ForgotIdPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("/mypage") view=components::MemberShell ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::MyPageHome />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,57 @@
+//! `/mypage`: the member's registered details.
+
+use crate::components::ShowError;
+use crate::member::{my_profile, Profile};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn MyPageHome() -> impl IntoView {
+    let profile = Resource::new_blocking(|| (), |_| my_profile());
+    view! {
+        <Title text="マイページトップ" />
+        <h1>"マイページトップ"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(p) => Either::Left(view! { <ProfileCard p /> }),
+                    Err(error) => Either::Right(view! { <ShowError error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProfileCard(p: Profile) -> impl IntoView {
+    let rows = [
+        ("氏名", p.name),
+        ("フリガナ", p.name_kana),
+        ("組合員番号", p.member_number),
+        ("生年月日", p.birth_date),
+        ("郵便番号", p.postal_code),
+        ("住所", p.address),
+        ("電話番号", p.phone),
+        ("メールアドレス", p.email),
+        ("ユーザーID", p.user_id),
+        (
+            "勤務先",
+            p.workplace.unwrap_or_else(|| "(未登録)".to_owned()),
+        ),
+    ];
+    view! {
+        <section class="card" aria-labelledby="profile-title">
+            <h2 id="profile-title">"ご登録内容"</h2>
+            <dl class="details">
+                {rows
+                    .into_iter()
+                    .map(|(k, v)| view! { <div class="details__row"><dt>{k}</dt><dd>{v}</dd></div> })
+                    .collect_view()}
+            </dl>
+            <p class="hint">
+                "ご登録内容に覚えのない変更がある場合や、勤務先が変わった場合は、お電話でご連絡ください。"
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,102 @@
+//! `/`: the public top page with the login form (M1), and the messages for
+//! a timed-out session (M2) and a finished logout.
+
+use crate::auth::Login;
+use crate::components::PublicLayout;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn TopPage() -> impl IntoView {
+    let query = use_query_map();
+    let notice = move || {
+        let q = query.read();
+        if q.get("reason").as_deref() == Some("timeout") {
+            Some("一定時間操作がなかったため、ログアウトしました。お手数ですが、再度ログインしてください。")
+        } else if q.get("logged_out").is_some() {
+            Some("ログアウトしました。ご利用ありがとうございました。")
+        } else if q.get("next").is_some() {
+            Some("この画面をご覧になるには、ログインしてください。")
+        } else {
+            None
+        }
+    };
+    view! {
+        <Title text="ログイン" />
+        <PublicLayout>
+            <section class="hero">
+                <h1>"組合員マイページ"</h1>
+                <p>"ご登録内容やご契約内容の確認、各種お手続きが24時間いつでもご利用いただけます。"</p>
+            </section>
+            {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+            <LoginForm />
+            <section class="card">
+                <h2>"ご利用にあたって"</h2>
+                <ul class="plain-list">
+                    <li>"ご利用の手数料はかかりません(通信費はご負担ください)。"</li>
+                    <li>"共用のパソコンや、セキュリティのかかっていない公衆無線LANでのご利用はお控えください。"</li>
+                    <li>"ご利用後は、画面上部の「ログアウト」から終了してください。"</li>
+                </ul>
+                <p><a href="/faq">"よくある質問を見る"</a></p>
+            </section>
+        </PublicLayout>
+    }
+}
+
+#[component]
+fn LoginForm() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let error = move || login.value().get().and_then(Result::err);
+    let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
+    let form_error = move || {
+        error()
+            .filter(|e| !matches!(e, AppError::Field { .. }))
+            .map(|e| e.to_string())
+    };
+    view! {
+        <section class="card login" aria-labelledby="login-title">
+            <h2 id="login-title">"ログイン"</h2>
+            <ActionForm action=login attr:novalidate=true>
+                <input type="hidden" name="next" value=next />
+                <div class="field">
+                    <label for="identifier">"ユーザーIDまたはメールアドレス"</label>
+                    <input
+                        id="identifier"
+                        name="identifier"
+                        autocomplete="username"
+                        maxlength="254"
+                        required
+                        aria-describedby="identifier-error"
+                        aria-invalid=move || field_error("identifier")().is_some().to_string()
+                    />
+                    <p class="field-error" id="identifier-error">{field_error("identifier")}</p>
+                </div>
+                <div class="field">
+                    <label for="password">"パスワード"</label>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        maxlength="1024"
+                        required
+                        aria-describedby="password-error"
+                        aria-invalid=move || field_error("password")().is_some().to_string()
+                    />
+                    <p class="field-error" id="password-error">{field_error("password")}</p>
+                </div>
+                <p class="form-error" role="alert">{form_error}</p>
+                <button type="submit" class="button button--primary" disabled=move || login.pending().get()>
+                    {move || if login.pending().get() { "ログインしています…" } else { "ログイン" }}
+                </button>
+            </ActionForm>
+            <ul class="help-links">
+                <li><a href="/forgot-id">"メールアドレス・ユーザーIDをお忘れの方"</a></li>
+            </ul>
+        </section>
+    }
+}

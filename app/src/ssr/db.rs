@@ -1,0 +1,55 @@
+//! Opening the database and bringing its schema up to date.
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    if let Some(path) = sqlite_file(url) {
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
+            }
+        }
+    }
+    let mut options = ConnectOptions::new(url);
+    options.sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        // One writer at a time is SQLite's rule; a small pool avoids lock waits.
+        options.max_connections(4);
+    }
+    let db = Database::connect(options).await?;
+    if url.starts_with("sqlite:") {
+        use sea_orm::ConnectionTrait;
+        // sqlx already turns foreign keys on and waits 5 s on a busy database for every
+        // connection; WAL is a property of the file, so setting it once is enough.
+        db.execute_unprepared("PRAGMA journal_mode = WAL;").await?;
+    }
+    Ok(db)
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// The file behind a `sqlite://path?…` URL, if it names one.
+fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_the_sqlite_file() {
+        assert_eq!(
+            super::sqlite_file("sqlite://data/x.db?mode=rwc"),
+            Some("data/x.db")
+        );
+        assert_eq!(super::sqlite_file("sqlite::memory:"), None);
+        assert_eq!(super::sqlite_file("postgres://u@h/db"), None);
+    }
+}

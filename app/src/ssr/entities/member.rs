@@ -1,0 +1,44 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "members")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub member_number: String,
+    pub name: String,
+    pub name_kana: String,
+    pub birth_date: Date,
+    pub postal_code: String,
+    pub prefecture: String,
+    pub address1: String,
+    pub address2: String,
+    pub phone: String,
+    pub workplace: Option<String>,
+    pub status: MemberStatus,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum MemberStatus {
+    #[sea_orm(string_value = "active")]
+    Active,
+    #[sea_orm(string_value = "withdrawn")]
+    Withdrawn,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_one = "super::member_account::Entity")]
+    Account,
+}
+
+impl Related<super::member_account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Account.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,15 @@
+//! Server-only infrastructure shared by every feature: configuration, state,
+//! database, clock, request security and demo data.
+
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod request;
+pub mod security;
+pub mod state;
+
+pub use clock::Clock;
+pub use config::Config;
+pub use state::AppState;

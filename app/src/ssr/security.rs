@@ -1,0 +1,165 @@
+//! Request-level protection: cross-site writes refused, security headers added.
+//! Leptos does not guard server functions against CSRF; this layer does.
+
+use super::Config;
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use std::sync::Arc;
+
+/// Largest request body accepted anywhere; forms here are small.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// True when a state-changing request comes from another site.
+/// Modern browsers send `Sec-Fetch-Site`; older ones at least `Origin` on POST.
+/// A request with neither is not from a browser and so carries no member's cookie
+/// by a third party's doing.
+pub fn is_cross_site(headers: &HeaderMap, public_origin: &str) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return !matches!(site.to_str(), Ok("same-origin") | Ok("none"));
+    }
+    match headers.get(header::ORIGIN).map(|o| o.to_str()) {
+        None => false,
+        Some(Ok(origin)) => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or_default();
+            origin != public_origin
+                && origin != format!("http://{host}")
+                && origin != format!("https://{host}")
+        }
+        Some(Err(_)) => true,
+    }
+}
+
+/// Refuses cross-site writes and anything but POST to server functions.
+pub async fn guard(State(config): State<Arc<Config>>, req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if req.uri().path().starts_with("/api/") && req.method() != Method::POST {
+        return (StatusCode::METHOD_NOT_ALLOWED, "POST only").into_response();
+    }
+    if !safe && is_cross_site(req.headers(), &config.public_url) {
+        tracing::warn!(path = %req.uri().path(), "cross-site request refused");
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "他のサイトからの送信は受け付けられません。マイページを開き直してから操作してください。",
+        )
+            .into_response();
+    }
+    let static_asset = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+    );
+    // Pages are rendered with the member's data: never kept by the browser or a proxy,
+    // so the back button after logout shows nothing private.
+    if !static_asset {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    // HTML pages get a CSP with the page's nonce from `shell`; everything else this one.
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
+            "default-src 'none'; frame-ancestors 'none'",
+        ));
+    res
+}
+
+/// The CSP of an HTML page whose inline scripts carry `nonce`.
+pub fn page_csp(nonce: &str, reload_port: Option<u32>) -> String {
+    // `cargo leptos watch` reloads the page through a websocket on its own port.
+    let reload = reload_port
+        .map(|p| format!(" ws://127.0.0.1:{p} ws://localhost:{p}"))
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
+         font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGIN: &str = "https://mypage.example.jp";
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn fetch_metadata_decides_when_present() {
+        assert!(!is_cross_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            ORIGIN
+        ));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            ORIGIN
+        ));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            ORIGIN
+        ));
+        // Even with a matching Origin, a cross-site fetch is refused.
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "cross-site"), ("origin", ORIGIN)]),
+            ORIGIN
+        ));
+    }
+
+    #[test]
+    fn origin_decides_for_older_browsers() {
+        assert!(!is_cross_site(&headers(&[("origin", ORIGIN)]), ORIGIN));
+        assert!(!is_cross_site(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            ORIGIN
+        ));
+        assert!(is_cross_site(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "mypage.example.jp")
+            ]),
+            ORIGIN
+        ));
+        assert!(is_cross_site(&headers(&[("origin", "null")]), ORIGIN));
+    }
+
+    #[test]
+    fn requests_without_browser_headers_pass() {
+        assert!(!is_cross_site(&HeaderMap::new(), ORIGIN));
+    }
+
+    #[test]
+    fn page_csp_allows_only_nonced_scripts_and_no_framing() {
+        let csp = page_csp("abc", None);
+        assert!(csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!csp.contains("ws://"));
+        assert!(page_csp("abc", Some(3001)).contains("ws://127.0.0.1:3001"));
+    }
+}

@@ -1,0 +1,471 @@
+//! Server-side behaviour against a real database: SQLite always, and PostgreSQL
+//! too when `TEST_DATABASE_URL` points at a server (the test script sets it).
+//! Each test gets a database of its own.
+
+use app::auth::ssr::{self as auth, session};
+use app::error::AppError;
+use app::ssr::entities::{login_event, member_account, session as session_entity};
+use app::ssr::{db, demo, request::ClientInfo, AppState, Clock, Config};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use http::{header, HeaderMap, HeaderValue};
+use leptos::prelude::*;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use std::sync::Arc;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap()
+}
+
+fn config() -> Config {
+    Config::from_lookup(|_| None).expect("default configuration")
+}
+
+fn client() -> ClientInfo {
+    ClientInfo {
+        ip: "192.0.2.10".into(),
+        user_agent: "Mozilla/5.0 (test)".into(),
+    }
+}
+
+fn unique_name() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "mypage_test_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        Utc::now().timestamp_subsec_nanos()
+    )
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A migrated database with the demo members, of its own.
+async fn fresh_db(backend: Backend) -> Option<DatabaseConnection> {
+    let url = match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
+        Backend::Postgres => {
+            let admin_url = std::env::var("TEST_DATABASE_URL").ok()?;
+            let admin = db::connect(&admin_url)
+                .await
+                .expect("connect TEST_DATABASE_URL");
+            let name = unique_name();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("URL with a database name");
+            format!("{base}/{name}")
+        }
+    };
+    let conn = db::connect(&url).await.expect("connect");
+    db::migrate(&conn).await.expect("migrate");
+    demo::load(&conn, t0()).await.expect("demo data");
+    Some(conn)
+}
+
+/// Runs a scenario on SQLite, and on PostgreSQL when one is configured.
+macro_rules! on_both {
+    ($name:ident, $scenario:ident) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = fresh_db(Backend::Sqlite).await.expect("sqlite");
+                $scenario(db).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match fresh_db(Backend::Postgres).await {
+                    Some(db) => $scenario(db).await,
+                    None => eprintln!("TEST_DATABASE_URL not set: PostgreSQL run skipped"),
+                }
+            }
+        }
+    };
+}
+
+async fn login(
+    db: &DatabaseConnection,
+    id: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    auth::login(db, &config(), id, password, &client(), now).await
+}
+
+fn cookie_headers(token: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&format!("other=1; {}={token}", session::cookie_name(false)))
+            .unwrap(),
+    );
+    h
+}
+
+async fn account_of(db: &DatabaseConnection, user_id: &str) -> member_account::Model {
+    member_account::Entity::find()
+        .filter(member_account::Column::UserId.eq(user_id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+// --- login -------------------------------------------------------------------
+
+async fn logs_in_by_user_id_or_email(db: DatabaseConnection) {
+    let token = login(&db, " Kyosai.Taro ", demo::DEMO_PASSWORD, t0())
+        .await
+        .expect("by user ID");
+    let me = auth::member_from_headers(&db, &config(), &cookie_headers(&token), t0())
+        .await
+        .expect("session valid");
+    let taro = account_of(&db, "kyosai.taro").await;
+    assert_eq!(me.account_id, taro.id);
+    assert_eq!(me.member_id, taro.member_id);
+
+    let token2 = login(
+        &db,
+        "TARO@example.jp",
+        demo::DEMO_PASSWORD,
+        t0() + Duration::minutes(1),
+    )
+    .await
+    .expect("by email");
+    assert_ne!(token, token2);
+
+    // Previous login moves along: the seed's 2018 login, then the first one here.
+    let taro = account_of(&db, "kyosai.taro").await;
+    assert_eq!(taro.last_login_at, Some(t0() + Duration::minutes(1)));
+    assert_eq!(taro.previous_login_at, Some(t0()));
+
+    // Only the token's hash is stored.
+    let stored: Vec<String> = session_entity::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.token_hash)
+        .collect();
+    assert!(stored.contains(&session::token_hash(&token)));
+    assert!(!stored.iter().any(|h| h == &token || h.contains(&token)));
+}
+on_both!(login_by_id_or_email, logs_in_by_user_id_or_email);
+
+async fn unknown_and_wrong_get_one_answer(db: DatabaseConnection) {
+    let unknown = login(&db, "nobody.here", "whatever-password", t0())
+        .await
+        .unwrap_err();
+    let unknown_mail = login(&db, "nobody@example.jp", "whatever-password", t0())
+        .await
+        .unwrap_err();
+    let wrong = login(&db, "kyosai.taro", "wrong-password", t0())
+        .await
+        .unwrap_err();
+    assert_eq!(unknown, AppError::LoginFailed);
+    assert_eq!(unknown_mail, AppError::LoginFailed);
+    assert_eq!(wrong, AppError::LoginFailed);
+    assert_eq!(unknown.to_string(), wrong.to_string());
+
+    // Empty fields are told next to the field; over-long input is simply wrong.
+    assert_eq!(
+        login(&db, "  ", "x", t0())
+            .await
+            .unwrap_err()
+            .for_field("identifier")
+            .as_deref(),
+        Some("ユーザーIDまたはメールアドレスを入力してください。")
+    );
+    assert!(login(&db, "kyosai.taro", "", t0())
+        .await
+        .unwrap_err()
+        .for_field("password")
+        .is_some());
+    assert_eq!(
+        login(&db, &"a".repeat(300), "x", t0()).await.unwrap_err(),
+        AppError::LoginFailed
+    );
+
+    // Every attempt is in the login log; unknown accounts without an account.
+    let events = login_event::Entity::find().all(&db).await.unwrap();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events.iter().filter(|e| e.account_id.is_none()).count(), 2);
+    assert!(events
+        .iter()
+        .all(|e| e.result == login_event::LoginResult::Failure));
+    assert!(events.iter().all(|e| e.ip == "192.0.2.10"));
+}
+on_both!(
+    one_answer_for_unknown_and_wrong,
+    unknown_and_wrong_get_one_answer
+);
+
+async fn five_failures_lock_for_fifteen_minutes(db: DatabaseConnection) {
+    for i in 1..5 {
+        let e = login(&db, "kyosai.hanako", "wrong", t0() + Duration::seconds(i))
+            .await
+            .unwrap_err();
+        assert_eq!(e, AppError::LoginFailed, "attempt {i}");
+    }
+    let fifth = login(&db, "kyosai.hanako", "wrong", t0() + Duration::seconds(5))
+        .await
+        .unwrap_err();
+    assert_eq!(fifth, AppError::Locked);
+    // Locked: even the right password is refused, with the same message.
+    let right = login(
+        &db,
+        "kyosai.hanako",
+        demo::DEMO_PASSWORD,
+        t0() + Duration::minutes(14),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(right, AppError::Locked);
+    let wrong = login(&db, "kyosai.hanako", "wrong", t0() + Duration::minutes(14))
+        .await
+        .unwrap_err();
+    assert_eq!(wrong, AppError::Locked);
+    // Fifteen minutes after the lock, the right password works and clears the count.
+    login(
+        &db,
+        "kyosai.hanako",
+        demo::DEMO_PASSWORD,
+        t0() + Duration::seconds(5) + Duration::minutes(15),
+    )
+    .await
+    .expect("unlocked by time");
+    let hanako = account_of(&db, "kyosai.hanako").await;
+    assert_eq!(hanako.failed_login_count, 0);
+    assert_eq!(hanako.locked_until, None);
+    let locked_events = login_event::Entity::find()
+        .filter(login_event::Column::Result.eq(login_event::LoginResult::Locked))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(locked_events.len(), 3);
+}
+on_both!(lockout, five_failures_lock_for_fifteen_minutes);
+
+async fn parallel_failures_are_all_counted(db: DatabaseConnection) {
+    let db = Arc::new(db);
+    let tasks: Vec<_> = (0..5)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move { login(&db, "seikyo.ichiro", "wrong", t0()).await })
+        })
+        .collect();
+    for t in tasks {
+        assert!(t.await.unwrap().is_err());
+    }
+    let ichiro = account_of(&db, "seikyo.ichiro").await;
+    assert_eq!(ichiro.failed_login_count, 5);
+    assert!(ichiro.locked_until.is_some());
+}
+on_both!(parallel_failures, parallel_failures_are_all_counted);
+
+// --- sessions ----------------------------------------------------------------
+
+async fn sessions_end_when_idle_or_too_old(db: DatabaseConnection) {
+    let cfg = config();
+    let token = login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())
+        .await
+        .unwrap();
+    let headers = cookie_headers(&token);
+    // Activity keeps it alive: each use within 20 minutes of the last one.
+    for minutes in [19, 38, 57] {
+        auth::member_from_headers(&db, &cfg, &headers, t0() + Duration::minutes(minutes))
+            .await
+            .unwrap_or_else(|e| panic!("alive at {minutes} min: {e:?}"));
+    }
+    // 20 idle minutes end it, and it is gone for good.
+    let idle = t0() + Duration::minutes(57 + 20);
+    assert_eq!(
+        auth::member_from_headers(&db, &cfg, &headers, idle).await,
+        Err(AppError::Unauthenticated { timed_out: true })
+    );
+    assert_eq!(
+        auth::member_from_headers(&db, &cfg, &headers, idle).await,
+        Err(AppError::Unauthenticated { timed_out: false })
+    );
+    assert_eq!(
+        session_entity::Entity::find().all(&db).await.unwrap().len(),
+        0
+    );
+
+    // However active, a session ends after 12 hours.
+    let token = login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())
+        .await
+        .unwrap();
+    let headers = cookie_headers(&token);
+    let mut t = t0();
+    while t < t0() + Duration::hours(12) - Duration::minutes(10) {
+        t += Duration::minutes(10);
+        auth::member_from_headers(&db, &cfg, &headers, t)
+            .await
+            .expect("alive");
+    }
+    t += Duration::minutes(10);
+    assert!(auth::member_from_headers(&db, &cfg, &headers, t)
+        .await
+        .is_err());
+}
+on_both!(session_expiry, sessions_end_when_idle_or_too_old);
+
+async fn no_cookie_or_a_forged_one_is_not_logged_in(db: DatabaseConnection) {
+    let cfg = config();
+    assert_eq!(
+        auth::member_from_headers(&db, &cfg, &HeaderMap::new(), t0()).await,
+        Err(AppError::Unauthenticated { timed_out: false })
+    );
+    let token = login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())
+        .await
+        .unwrap();
+    // The stored hash used as a token gets nowhere.
+    let forged = cookie_headers(&session::token_hash(&token));
+    assert!(auth::member_from_headers(&db, &cfg, &forged, t0())
+        .await
+        .is_err());
+}
+on_both!(forged_cookies, no_cookie_or_a_forged_one_is_not_logged_in);
+
+// --- server functions: a member sees only their own data ---------------------
+
+/// Calls a server function the way a request would: with the app state, the
+/// request parts (carrying `headers`) and response options in context.
+async fn call<T, F, Fut>(db: &DatabaseConnection, headers: HeaderMap, f: F) -> T
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let state = AppState {
+        leptos_options: LeptosOptions::builder().output_name("mypage").build(),
+        db: db.clone(),
+        config: Arc::new(config()),
+        clock: Clock::with_offset(t0() - Utc::now()),
+    };
+    let mut request = http::Request::builder().uri("/api/test").body(()).unwrap();
+    *request.headers_mut() = headers;
+    let (parts, ()) = request.into_parts();
+    let owner = Owner::new();
+    owner.set();
+    provide_context(state);
+    provide_context(parts);
+    provide_context(leptos_axum::ResponseOptions::default());
+    f().await
+}
+
+async fn each_member_sees_only_their_own(db: DatabaseConnection) {
+    let taro = login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())
+        .await
+        .unwrap();
+    let hanako = login(&db, "kyosai.hanako", demo::DEMO_PASSWORD, t0())
+        .await
+        .unwrap();
+
+    let p = call(&db, cookie_headers(&taro), app::member::my_profile)
+        .await
+        .unwrap();
+    assert_eq!(
+        (p.name.as_str(), p.member_number.as_str()),
+        ("共済太郎", "0123-45678")
+    );
+    assert_eq!(p.email, "taro@example.jp");
+    let p = call(&db, cookie_headers(&hanako), app::member::my_profile)
+        .await
+        .unwrap();
+    assert_eq!(
+        (p.name.as_str(), p.member_number.as_str()),
+        ("共済花子", "0123-45679")
+    );
+
+    let s = call(&db, cookie_headers(&taro), app::auth::load_session)
+        .await
+        .unwrap();
+    assert_eq!(s.name, "共済太郎");
+    assert_eq!(s.previous_login.as_deref(), Some("2018/8/14 9:45"));
+    let s = call(&db, cookie_headers(&hanako), app::auth::load_session)
+        .await
+        .unwrap();
+    assert_eq!(s.previous_login, None);
+
+    assert_eq!(
+        call(&db, HeaderMap::new(), app::member::my_profile).await,
+        Err(AppError::Unauthenticated { timed_out: false })
+    );
+    assert_eq!(
+        call(&db, HeaderMap::new(), app::auth::load_session).await,
+        Err(AppError::Unauthenticated { timed_out: false })
+    );
+}
+on_both!(own_data_only, each_member_sees_only_their_own);
+
+async fn login_server_fn_sets_cookie_and_redirects_safely(db: DatabaseConnection) {
+    for (next, expected) in [
+        (Some("/mypage?tab=1"), "/mypage?tab=1"),
+        (Some("https://evil.example/"), "/mypage"),
+        (Some("//evil.example"), "/mypage"),
+        (None, "/mypage"),
+    ] {
+        let (result, res) = call(&db, HeaderMap::new(), || async {
+            let r = app::auth::login(
+                "kyosai.taro".into(),
+                demo::DEMO_PASSWORD.into(),
+                next.map(Into::into),
+            )
+            .await;
+            (r, expect_context::<leptos_axum::ResponseOptions>())
+        })
+        .await;
+        result.expect("login");
+        let inner = res.0.read().expect("response options lock");
+        assert_eq!(
+            inner
+                .headers
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok()),
+            Some(expected),
+            "next {next:?}"
+        );
+        let cookie = inner
+            .headers
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(cookie.starts_with("mypage_session="), "{cookie}");
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+                && cookie.contains("Path=/")
+        );
+    }
+}
+on_both!(
+    login_server_fn,
+    login_server_fn_sets_cookie_and_redirects_safely
+);
+
+async fn errors_answer_with_their_own_status(db: DatabaseConnection) {
+    let (result, res) = call(&db, HeaderMap::new(), || async {
+        let r = app::auth::login("kyosai.taro".into(), "wrong".into(), None).await;
+        (r, expect_context::<leptos_axum::ResponseOptions>())
+    })
+    .await;
+    assert_eq!(result, Err(AppError::LoginFailed));
+    let inner = res.0.read().expect("response options lock");
+    assert_eq!(inner.status, Some(http::StatusCode::UNAUTHORIZED));
+    assert!(inner.headers.get(header::SET_COOKIE).is_none());
+    assert!(inner.headers.get(header::LOCATION).is_none());
+}
+on_both!(error_status, errors_answer_with_their_own_status);

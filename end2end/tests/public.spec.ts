@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test';
+import { snap } from './helpers';
+
+test('the top page offers login, the FAQ and help for a forgotten ID', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
+  await page.getByRole('link', { name: 'メールアドレス・ユーザーIDをお忘れの方' }).click();
+  await expect(page).toHaveURL(/\/forgot-id$/);
+  await expect(page.getByText('ご本人様確認のうえでご案内いたします', { exact: false })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('link', { name: '0120-123-456' })).toHaveAttribute('href', 'tel:0120-123-456');
+  await snap(page, testInfo, 'forgot-id');
+
+  await page.goto('/');
+  await page.getByRole('navigation', { name: 'サイト' }).getByRole('link', { name: 'よくある質問' }).click();
+  await expect(page).toHaveURL(/\/faq$/);
+});
+
+test('no page scrolls sideways', async ({ page }) => {
+  for (const path of ['/', '/faq', '/forgot-id']) {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+  }
+});
+
+test('unknown pages answer 404 in Japanese', async ({ page }) => {
+  const response = await page.goto('/no-such-page');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'ページが見つかりません' })).toBeVisible();
+});
+
+test('pages carry the security headers', async ({ request }) => {
+  const res = await request.get('/');
+  const h = res.headers();
+  expect(h['content-security-policy']).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9_-]+' 'wasm-unsafe-eval'/);
+  expect(h['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(h['x-content-type-options']).toBe('nosniff');
+  expect(h['referrer-policy']).toBe('same-origin');
+  expect(h['cache-control']).toBe('no-store');
+});
+
+test('server functions refuse other sites and other methods', async ({ request }) => {
+  const crossSite = await request.post('/api/login', {
+    headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },
+    form: { identifier: 'kyosai.taro', password: 'kyosai-demo-2026' },
+  });
+  expect(crossSite.status()).toBe(403);
+  expect(crossSite.headers()['set-cookie']).toBeUndefined();
+  const get = await request.get('/api/profile');
+  expect(get.status()).toBe(405);
+});

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, skipping whatever is already there.
+#   scripts/setup.sh          toolchain for building and running the app
+#   scripts/setup.sh --test   plus Chromium, PostgreSQL and Playwright for the tests
+# Versions are pinned where the machine needs them (see shared ENGINEERING.md):
+# cargo-leptos 0.3.10 builds with rustc 1.95; wasm-bindgen-cli must equal the
+# wasm-bindgen crate in Cargo.lock.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=false
+[ "${1:-}" = "--test" ] && want_test=true
+
+LEPTOS_VERSION=0.3.10
+BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_packages=()
+if $want_test; then
+  [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || apt_packages+=(postgresql)
+  [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || apt_packages+=(fonts-noto-cjk)
+fi
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  say "apt: ${apt_packages[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${apt_packages[@]}" > /dev/null
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "rustup: wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$LEPTOS_VERSION" ]; then
+  say "cargo-leptos $LEPTOS_VERSION (about 16 minutes, once)"
+  cargo install cargo-leptos --version "$LEPTOS_VERSION" --locked
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$BINDGEN_VERSION" ]; then
+  say "wasm-bindgen-cli $BINDGEN_VERSION"
+  # Not --locked: its own lock file pins crates this rustc cannot build.
+  cargo install wasm-bindgen-cli --version "$BINDGEN_VERSION"
+fi
+
+# npm binaryen's wasm-opt: cargo-leptos finds it in node_modules/.bin.
+if [ ! -x node_modules/.bin/wasm-opt ] || [ package.json -nt node_modules/.stamp ]; then
+  say "npm: build tools"
+  npm install --no-audit --no-fund --loglevel=error
+  touch node_modules/.stamp
+fi
+
+if $want_test; then
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package.json -nt end2end/node_modules/.stamp ]; then
+    say "npm: Playwright (uses Debian's Chromium; never downloads a browser)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
+    touch end2end/node_modules/.stamp
+  fi
+fi

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every check: formatting, lints, Rust tests
+# (SQLite and PostgreSQL) and the Playwright end-to-end tests in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+
+step "cargo fmt"
+cargo fmt --all -- --check
+
+step "clippy (server side, browser side)"
+cargo clippy -p app --features ssr --all-targets -- -D warnings
+cargo clippy -p server -p migration --all-targets -- -D warnings
+cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+
+step "PostgreSQL for the tests"
+TEST_DATABASE_URL=$(scripts/test-db.sh)
+export TEST_DATABASE_URL
+
+step "Rust tests (SQLite and PostgreSQL)"
+cargo test -p app --features ssr
+cargo test -p server -p migration
+
+step "build the site"
+cargo leptos build
+
+step "Playwright (Chromium, phone and PC widths)"
+cd end2end
+npx playwright test

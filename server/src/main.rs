@@ -1,0 +1,139 @@
+//! The web server: configuration, database, routes and layers. Everything it
+//! serves is defined in the `app` crate; this file only wires it together.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use app::ssr::{db, demo, security, AppState, Clock, Config};
+use app::{shell, App};
+use axum::{extract::DefaultBodyLimit, middleware, routing::post, Router};
+use clap::{Parser, Subcommand};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(about = "組合員マイページ server", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the site (the default).
+    Serve,
+    /// Only bring the database schema up to date.
+    Migrate,
+    /// Load the demo members into the database (once; repeating changes nothing).
+    DemoData,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| format!("configuration: {e}"))?;
+    let db = db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("database {}: {e}", config.database_url))?;
+    db::migrate(&db)
+        .await
+        .map_err(|e| format!("migration: {e}"))?;
+    let clock = Clock::system();
+
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => Ok(()),
+        Command::DemoData => demo::load(&db, clock.now())
+            .await
+            .map_err(|e| format!("demo data: {e}")),
+        Command::Serve => {
+            if config.demo_data {
+                demo::load(&db, clock.now())
+                    .await
+                    .map_err(|e| format!("demo data: {e}"))?;
+            }
+            serve(config, db, clock).await
+        }
+    }
+}
+
+async fn serve(
+    config: Config,
+    db: sea_orm::DatabaseConnection,
+    clock: Clock,
+) -> Result<(), String> {
+    let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
+    let leptos_options = conf.leptos_options;
+    let addr = leptos_options.site_addr;
+    let config = Arc::new(config);
+    app::auth::ssr::password::warm_up();
+
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db,
+        config: config.clone(),
+        clock,
+    };
+    let routes = generate_route_list(App);
+    let router = Router::new()
+        .route("/logout", post(app::auth::ssr::logout))
+        .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(leptos::nonce::provide_nonce, shell))
+        .layer(middleware::from_fn_with_state(config, security::guard))
+        .layer(DefaultBodyLimit::max(security::MAX_BODY_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state);
+
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
