@@ -1,7 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
 
-// Two servers, each on a fresh SQLite database with the demo members:
-// the normal one, and one whose sessions idle out after 3 seconds (M2).
+// Each viewport gets its own servers on fresh SQLite databases with the demo
+// members, so phone and PC runs never share state: a normal one (port P) and
+// one whose sessions idle out after 3 seconds (port P+1, M2).
 // The test script builds the site first (`cargo leptos build`).
 const server = (port: number, name: string, extra: string) => ({
   command:
@@ -39,7 +40,6 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   reporter: [['list'], ['html', { open: 'never' }]],
   use: {
-    baseURL: 'http://127.0.0.1:3400',
     locale: 'ja-JP',
     timezoneId: 'Asia/Tokyo',
     trace: 'retain-on-failure',
@@ -49,12 +49,27 @@ export default defineConfig({
   projects: [
     {
       name: 'phone',
-      use: { ...devices['Pixel 5'], viewport: { width: 375, height: 812 }, launchOptions: chromium },
+      use: {
+        ...devices['Pixel 5'],
+        viewport: { width: 375, height: 812 },
+        baseURL: 'http://127.0.0.1:3400',
+        launchOptions: chromium,
+      },
     },
     {
       name: 'pc',
-      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, launchOptions: chromium },
+      use: {
+        ...devices['Desktop Chrome'],
+        viewport: { width: 1280, height: 800 },
+        baseURL: 'http://127.0.0.1:3410',
+        launchOptions: chromium,
+      },
     },
   ],
-  webServer: [server(3400, 'main', ''), server(3401, 'short-idle', 'MYPAGE_IDLE_TIMEOUT=3s')],
+  webServer: [
+    server(3400, 'phone', ''),
+    server(3401, 'phone-short-idle', 'MYPAGE_IDLE_TIMEOUT=3s'),
+    server(3410, 'pc', ''),
+    server(3411, 'pc-short-idle', 'MYPAGE_IDLE_TIMEOUT=3s'),
+  ],
 });

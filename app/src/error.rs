@@ -20,6 +20,16 @@ pub enum AppError {
         "ログインに続けて失敗したため、このアカウントは一時的にロックされています。しばらく時間をおいてから再度お試しください。"
     )]
     Locked,
+    #[error("お手続きが続けて行われたため、受付を一時的に止めています。しばらく時間をおいてから再度お試しください。")]
+    RateLimited,
+    /// A mailed link or code that is unknown, used or expired.
+    #[error("このURLは無効か、有効期限が切れています。お手数ですが、もう一度はじめからお手続きください。")]
+    InvalidLink,
+    /// Logged in with a temporary password: only choosing a new one is allowed.
+    #[error("新しいパスワードを登録してください。")]
+    PasswordChangeRequired,
+    #[error("お探しの情報が見つかりません。")]
+    NotFound,
     #[error("システムエラーが発生しました。しばらくしてから再度お試しください。")]
     Internal,
     /// The request never reached the server function, or its answer never came back.
@@ -60,7 +70,10 @@ impl AppError {
         match self {
             Self::Unauthenticated { .. } | Self::LoginFailed => StatusCode::UNAUTHORIZED,
             Self::Field { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Locked => StatusCode::TOO_MANY_REQUESTS,
+            Self::Locked | Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::InvalidLink => StatusCode::GONE,
+            Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
             Self::Internal | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

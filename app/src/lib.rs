@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod components;
+pub mod dev_mail;
 pub mod domain;
 pub mod error;
 pub mod faq;
@@ -73,6 +74,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=pages::TopPage ssr=SsrMode::Async />
                 <Route path=path!("/faq") view=pages::FaqPage ssr=SsrMode::Async />
                 <Route path=path!("/forgot-id") view=pages::ForgotIdPage ssr=SsrMode::Async />
+                <Route path=path!("/password/forgot") view=pages::PasswordForgotPage ssr=SsrMode::Async />
+                <Route path=path!("/password/reset") view=pages::PasswordResetPage ssr=SsrMode::Async />
+                <Route path=path!("/dev/mails") view=pages::DevMailsPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/mypage") view=components::MemberShell ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::MyPageHome />
                 </ParentRoute>

@@ -469,3 +469,300 @@ async fn errors_answer_with_their_own_status(db: DatabaseConnection) {
     assert!(inner.headers.get(header::LOCATION).is_none());
 }
 on_both!(error_status, errors_answer_with_their_own_status);
+
+// --- password reset (M3) -----------------------------------------------------
+
+use app::auth::ssr::reset;
+use app::ssr::entities::{audit_log, mail_outbox, password_reset};
+
+async fn outbox(db: &DatabaseConnection) -> Vec<mail_outbox::Model> {
+    mail_outbox::Entity::find().all(db).await.unwrap()
+}
+
+fn link_token(body: &str) -> String {
+    let start = body.find("token=").expect("link in mail") + "token=".len();
+    body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+const NEW_PASSWORD: &str = "うみ-そら-やま-2026";
+
+async fn reset_by_mailed_link_once(db: DatabaseConnection) {
+    let cfg = config();
+    // An unknown account: same answer, no mail.
+    reset::request(&db, &cfg, "nobody@example.jp", &client(), t0())
+        .await
+        .expect("same answer");
+    assert!(outbox(&db).await.is_empty());
+
+    // Lock the account and keep a session, to see both end with the reset.
+    let old_session = login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        let _ = login(&db, "kyosai.taro", "wrong", t0()).await;
+    }
+    reset::request(&db, &cfg, "kyosai.taro", &client(), t0())
+        .await
+        .unwrap();
+    let mails = outbox(&db).await;
+    let reset_mail = mails
+        .iter()
+        .find(|m| m.subject.contains("パスワード再設定"))
+        .expect("reset mail");
+    assert_eq!(reset_mail.to_address, "taro@example.jp");
+    assert!(reset_mail.body_text.contains("共済太郎様"));
+    let token = link_token(&reset_mail.body_text);
+    // Only the hash is stored.
+    let stored = password_reset::Entity::find()
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.token_hash, session::token_hash(&token));
+
+    // Policy violations change nothing and keep the link usable.
+    let e = reset::complete(
+        &db,
+        &cfg,
+        &token,
+        "kyosai.taro.pw",
+        "kyosai.taro.pw",
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap_err();
+    assert!(e.for_field("password").is_some(), "{e:?}");
+    reset::complete(
+        &db,
+        &cfg,
+        &token,
+        NEW_PASSWORD,
+        NEW_PASSWORD,
+        &client(),
+        t0() + Duration::minutes(29),
+    )
+    .await
+    .expect("reset within 30 minutes");
+
+    // Unlocked, new password only, every session ended, notice mailed, audited.
+    let taro = account_of(&db, "kyosai.taro").await;
+    assert_eq!((taro.failed_login_count, taro.locked_until), (0, None));
+    let later = t0() + Duration::minutes(30);
+    assert_eq!(
+        login(&db, "kyosai.taro", demo::DEMO_PASSWORD, later).await,
+        Err(AppError::LoginFailed)
+    );
+    login(&db, "kyosai.taro", NEW_PASSWORD, later)
+        .await
+        .expect("new password works");
+    assert!(
+        auth::member_from_headers(&db, &cfg, &cookie_headers(&old_session), later)
+            .await
+            .is_err()
+    );
+    assert!(outbox(&db)
+        .await
+        .iter()
+        .any(|m| m.subject.contains("パスワード変更のお知らせ")));
+    let audit = audit_log::Entity::find().all(&db).await.unwrap();
+    assert!(audit
+        .iter()
+        .any(|a| a.action == "password_reset" && a.member_id == Some(taro.member_id)));
+
+    // Single use.
+    assert_eq!(
+        reset::complete(
+            &db,
+            &cfg,
+            &token,
+            "another-long-pass-1",
+            "another-long-pass-1",
+            &client(),
+            later
+        )
+        .await,
+        Err(AppError::InvalidLink)
+    );
+}
+on_both!(password_reset_once, reset_by_mailed_link_once);
+
+async fn reset_links_expire_after_thirty_minutes(db: DatabaseConnection) {
+    let cfg = config();
+    reset::request(&db, &cfg, "taro@example.jp", &client(), t0())
+        .await
+        .unwrap();
+    let token = link_token(&outbox(&db).await[0].body_text);
+    assert_eq!(
+        reset::complete(
+            &db,
+            &cfg,
+            &token,
+            NEW_PASSWORD,
+            NEW_PASSWORD,
+            &client(),
+            t0() + Duration::minutes(30)
+        )
+        .await,
+        Err(AppError::InvalidLink)
+    );
+    assert_eq!(
+        reset::check_token(&db, "made-up", t0()).await,
+        Err(AppError::InvalidLink)
+    );
+}
+on_both!(
+    password_reset_expiry,
+    reset_links_expire_after_thirty_minutes
+);
+
+async fn reset_requests_are_rate_limited(db: DatabaseConnection) {
+    let cfg = config();
+    // Per account: the fourth request in an hour answers the same but sends nothing.
+    for _ in 0..4 {
+        reset::request(&db, &cfg, "kyosai.hanako", &client(), t0())
+            .await
+            .unwrap();
+    }
+    assert_eq!(outbox(&db).await.len(), 3);
+    // Per address: the eleventh request in an hour is refused, whatever the account.
+    for i in 4..10 {
+        reset::request(
+            &db,
+            &cfg,
+            &format!("someone{i}@example.jp"),
+            &client(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        reset::request(&db, &cfg, "kyosai.taro", &client(), t0()).await,
+        Err(AppError::RateLimited)
+    );
+    // An hour later it is allowed again.
+    reset::request(
+        &db,
+        &cfg,
+        "kyosai.taro",
+        &client(),
+        t0() + Duration::minutes(61),
+    )
+    .await
+    .unwrap();
+}
+on_both!(password_reset_limits, reset_requests_are_rate_limited);
+
+// --- mail outbox against a real SMTP server ----------------------------------
+
+use app::ssr::mail::{self, worker};
+
+struct SmtpSink {
+    child: std::process::Child,
+}
+
+impl SmtpSink {
+    /// Starts `end2end/smtp-sink.mjs` (npm smtp-server) and waits until it listens.
+    async fn start(port: u16, file: &std::path::Path) -> Self {
+        let child = std::process::Command::new("node")
+            .arg("../end2end/smtp-sink.mjs")
+            .arg(port.to_string())
+            .arg(file)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("node must be installed (scripts/setup.sh --test)");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Self { child };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("smtp-sink did not start on port {port}");
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn received(file: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_mail_is_lost_while_the_smtp_server_is_down() {
+    let db = fresh_db(Backend::Sqlite).await.unwrap();
+    let port = 30000 + (std::process::id() % 20000) as u16;
+    let file = std::env::temp_dir().join(format!("{}.jsonl", unique_name()));
+    let mut cfg = config();
+    cfg.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+    let transport = worker::Transport::from_config(&cfg).unwrap();
+    let mail = |n: u32| mail::Mail {
+        to: "taro@example.jp".into(),
+        subject: format!("テスト{n}のお知らせ"),
+        body: format!("共済太郎様\n本文{n}です。"),
+    };
+
+    // Up: queued mails go out.
+    let sink = SmtpSink::start(port, &file).await;
+    mail::enqueue(&db, mail(1), t0()).await.unwrap();
+    assert_eq!(worker::deliver_due(&db, &transport, t0()).await.unwrap(), 1);
+    assert_eq!(received(&file).len(), 1);
+    assert!(received(&file)[0].contains("taro@example.jp"));
+
+    // Down: mails wait, with growing pauses, and nothing is lost.
+    sink.stop();
+    mail::enqueue(&db, mail(2), t0()).await.unwrap();
+    mail::enqueue(&db, mail(3), t0()).await.unwrap();
+    assert_eq!(worker::deliver_due(&db, &transport, t0()).await.unwrap(), 0);
+    let waiting = outbox(&db)
+        .await
+        .into_iter()
+        .filter(|m| m.sent_at.is_none())
+        .collect::<Vec<_>>();
+    assert_eq!(waiting.len(), 2);
+    assert!(waiting
+        .iter()
+        .all(|m| m.attempts == 1 && m.last_error.is_some()));
+    assert!(waiting
+        .iter()
+        .all(|m| m.next_attempt_at == t0() + worker::backoff(0)));
+    // Not yet due: not tried again.
+    assert_eq!(
+        worker::deliver_due(&db, &transport, t0() + Duration::seconds(10))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        outbox(&db).await.iter().map(|m| m.attempts).sum::<i32>(),
+        1 + 2
+    );
+
+    // Back up: once due, every waiting mail goes out, once.
+    let sink = SmtpSink::start(port, &file).await;
+    let later = t0() + Duration::minutes(1);
+    assert_eq!(
+        worker::deliver_due(&db, &transport, later).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        worker::deliver_due(&db, &transport, later).await.unwrap(),
+        0
+    );
+    let got = received(&file);
+    assert_eq!(got.len(), 3);
+    // Japanese subjects and bodies arrive encoded for mail transport.
+    assert!(got[1].contains("Subject: =?utf-8?"), "{}", got[1]);
+    assert!(outbox(&db).await.iter().all(|m| m.sent_at.is_some()));
+    sink.stop();
+}

@@ -31,3 +31,28 @@ export async function snap(page: Page, testInfo: TestInfo, name: string) {
     fullPage: true,
   });
 }
+
+/** The server beside `baseURL` whose sessions idle out after 3 seconds. */
+export function shortIdle(baseURL: string | undefined): string {
+  return (baseURL ?? '').replace(/(\d+)$/, (port) => String(Number(port) + 1));
+}
+
+/** The newest mail to `address` in the development mailbox, as text. */
+export async function latestMail(page: Page, address: string, subject: string): Promise<string> {
+  const mailbox = await page.context().newPage();
+  try {
+    await mailbox.goto('/dev/mails');
+    const mail = mailbox.locator(`article.mail[data-to="${address}"]`, { hasText: subject }).first();
+    await expect(mail).toBeVisible();
+    return await mail.innerText();
+  } finally {
+    await mailbox.close();
+  }
+}
+
+/** The first URL in a mail's text. */
+export function linkIn(mailText: string): string {
+  const m = mailText.match(/https?:\/\/\S+/);
+  if (!m) throw new Error(`no link in mail: ${mailText}`);
+  return m[0];
+}

@@ -3,7 +3,7 @@
 
 use std::{net::SocketAddr, sync::Arc};
 
-use app::ssr::{db, demo, security, AppState, Clock, Config};
+use app::ssr::{db, demo, mail, security, AppState, Clock, Config};
 use app::{shell, App};
 use axum::{extract::DefaultBodyLimit, middleware, routing::post, Router};
 use clap::{Parser, Subcommand};
@@ -80,6 +80,11 @@ async fn serve(
     let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
     let leptos_options = conf.leptos_options;
     let addr = leptos_options.site_addr;
+    let transport = mail::worker::Transport::from_config(&config)?;
+    if matches!(transport, mail::worker::Transport::DevMailbox) {
+        tracing::info!("no MYPAGE_SMTP_URL: mails go to the development mailbox at /dev/mails");
+    }
+    mail::worker::spawn(db.clone(), transport, clock, mail::worker::POLL_EVERY);
     let config = Arc::new(config);
     app::auth::ssr::password::warm_up();
 

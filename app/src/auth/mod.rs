@@ -33,3 +33,26 @@ pub async fn login(
 pub async fn load_session() -> Result<SessionInfo, AppError> {
     crate::error::with_status(ssr::session_info().await)
 }
+
+/// Mails a password reset link if the ID or address belongs to an account (M3).
+/// Answers the same either way.
+#[server(endpoint = "password_reset_request")]
+pub async fn request_password_reset(identifier: String) -> Result<(), AppError> {
+    crate::error::with_status(ssr::reset_request(&identifier).await)
+}
+
+/// Whether a reset link can still be used, before the member types a password.
+#[server(endpoint = "password_reset_check")]
+pub async fn check_reset_link(token: String) -> Result<(), AppError> {
+    crate::error::with_status(ssr::reset_check(&token).await)
+}
+
+/// Sets a new password through a reset link, then sends the browser to the login page.
+#[server(endpoint = "password_reset")]
+pub async fn reset_password(
+    token: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(ssr::reset_complete(&token, &password, &password_confirm).await)
+}

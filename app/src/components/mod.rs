@@ -1,7 +1,9 @@
 //! Pieces shared by several pages.
 
+mod form;
 mod layout;
 mod member_shell;
 
+pub use form::{action_error, invalid, ErrorSignal, FieldError, FormError, NewPasswordFields};
 pub use layout::{PublicLayout, SiteFooter};
 pub use member_shell::{MemberShell, ShowError};

@@ -1,13 +1,19 @@
 //! One module per screen.
 
+mod dev_mails;
 mod faq;
 mod forgot_id;
 mod mypage_home;
 mod not_found;
+mod password_forgot;
+mod password_reset;
 mod top;
 
+pub use dev_mails::DevMailsPage;
 pub use faq::FaqPage;
 pub use forgot_id::ForgotIdPage;
 pub use mypage_home::MyPageHome;
 pub use not_found::NotFound;
+pub use password_forgot::PasswordForgotPage;
+pub use password_reset::PasswordResetPage;
 pub use top::TopPage;

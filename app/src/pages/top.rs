@@ -15,6 +15,10 @@ pub fn TopPage() -> impl IntoView {
         let q = query.read();
         if q.get("reason").as_deref() == Some("timeout") {
             Some("一定時間操作がなかったため、ログアウトしました。お手数ですが、再度ログインしてください。")
+        } else if q.get("password_reset").is_some() {
+            Some("パスワードを再設定しました。新しいパスワードでログインしてください。")
+        } else if q.get("password_changed").is_some() {
+            Some("パスワードを変更しました。新しいパスワードでログインしてください。")
         } else if q.get("logged_out").is_some() {
             Some("ログアウトしました。ご利用ありがとうございました。")
         } else if q.get("next").is_some() {
@@ -95,6 +99,7 @@ fn LoginForm() -> impl IntoView {
                 </button>
             </ActionForm>
             <ul class="help-links">
+                <li><a href="/password/forgot">"パスワードを忘れた方はこちら"</a></li>
                 <li><a href="/forgot-id">"メールアドレス・ユーザーIDをお忘れの方"</a></li>
             </ul>
         </section>

@@ -23,6 +23,13 @@ pub struct Config {
     pub coop_fax: String,
     /// Load the demo members at start (development and end-to-end tests).
     pub demo_data: bool,
+    /// `smtp://user:pass@host:587?tls=required`, `smtps://…`; without it mails go
+    /// to the development mailbox (`/dev/mails`) instead of being sent.
+    pub smtp_url: Option<String>,
+    /// Sender of every mail.
+    pub mail_from: String,
+    /// Production: SMTP required; development pages and demo data refused.
+    pub production: bool,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -95,6 +102,37 @@ impl Config {
             });
         }
 
+        let production = flag("MYPAGE_PRODUCTION")?;
+        let smtp_url = get("MYPAGE_SMTP_URL").filter(|v| !v.is_empty());
+        if let Some(url) = &smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                return Err(ConfigError::Invalid {
+                    name: "MYPAGE_SMTP_URL",
+                    value: url.clone(),
+                    reason: "expected smtp://… or smtps://…",
+                });
+            }
+        }
+        if production && smtp_url.is_none() {
+            return Err(ConfigError::Invalid {
+                name: "MYPAGE_SMTP_URL",
+                value: String::new(),
+                reason: "required when MYPAGE_PRODUCTION is set",
+            });
+        }
+        let demo_data = flag("MYPAGE_DEMO_DATA")?;
+        if production && demo_data {
+            return Err(ConfigError::Invalid {
+                name: "MYPAGE_DEMO_DATA",
+                value: "true".into(),
+                reason: "demo data is refused when MYPAGE_PRODUCTION is set",
+            });
+        }
+        let mail_from = var(
+            "MYPAGE_MAIL_FROM",
+            "組合員マイページ <no-reply@mypage.example.jp>",
+        );
+
         Ok(Self {
             database_url,
             idle_timeout,
@@ -108,7 +146,10 @@ impl Config {
                 "平日 9:00〜17:00(土日祝・年末年始を除く)",
             ),
             coop_fax: var("MYPAGE_COOP_FAX", "0120-123-457"),
-            demo_data: flag("MYPAGE_DEMO_DATA")?,
+            demo_data,
+            smtp_url,
+            mail_from,
+            production,
         })
     }
 
@@ -151,6 +192,24 @@ mod tests {
             ("MYPAGE_SESSION_MAX_AGE", "1h")
         ])
         .is_err());
+    }
+
+    #[test]
+    fn production_needs_smtp_and_refuses_demo_data() {
+        assert!(from(&[("MYPAGE_PRODUCTION", "true")]).is_err());
+        let smtp = ("MYPAGE_SMTP_URL", "smtp://mail.example.jp:587");
+        assert!(
+            from(&[("MYPAGE_PRODUCTION", "true"), smtp])
+                .unwrap()
+                .production
+        );
+        assert!(from(&[
+            ("MYPAGE_PRODUCTION", "true"),
+            smtp,
+            ("MYPAGE_DEMO_DATA", "1")
+        ])
+        .is_err());
+        assert!(from(&[("MYPAGE_SMTP_URL", "http://x")]).is_err());
     }
 
     #[test]

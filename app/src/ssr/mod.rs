@@ -1,11 +1,14 @@
 //! Server-only infrastructure shared by every feature: configuration, state,
 //! database, clock, request security and demo data.
 
+pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod entities;
+pub mod mail;
+pub mod rate_limit;
 pub mod request;
 pub mod security;
 pub mod state;

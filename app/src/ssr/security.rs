@@ -36,8 +36,16 @@ pub fn is_cross_site(headers: &HeaderMap, public_origin: &str) -> bool {
     }
 }
 
+/// Pages and server functions that exist for developers only.
+pub fn is_development_only(path: &str) -> bool {
+    path.starts_with("/dev/") || path.starts_with("/api/dev_")
+}
+
 /// Refuses cross-site writes and anything but POST to server functions.
 pub async fn guard(State(config): State<Arc<Config>>, req: Request, next: Next) -> Response {
+    if config.production && is_development_only(req.uri().path()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if req.uri().path().starts_with("/api/") && req.method() != Method::POST {
         return (StatusCode::METHOD_NOT_ALLOWED, "POST only").into_response();
@@ -152,6 +160,14 @@ mod tests {
     #[test]
     fn requests_without_browser_headers_pass() {
         assert!(!is_cross_site(&HeaderMap::new(), ORIGIN));
+    }
+
+    #[test]
+    fn development_routes_are_known() {
+        assert!(is_development_only("/dev/mails"));
+        assert!(is_development_only("/api/dev_mails"));
+        assert!(!is_development_only("/devices"));
+        assert!(!is_development_only("/mypage"));
     }
 
     #[test]

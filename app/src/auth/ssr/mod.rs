@@ -1,6 +1,8 @@
 //! Logging in and out, and finding the member behind a request.
 
 pub mod password;
+pub mod policy;
+pub mod reset;
 pub mod session;
 
 use axum::{
@@ -107,7 +109,7 @@ pub async fn login(
     Ok(token)
 }
 
-async fn find_account(
+pub(crate) async fn find_account(
     db: &impl ConnectionTrait,
     identifier: &str,
 ) -> Result<Option<member_account::Model>, AppError> {
@@ -196,10 +198,7 @@ pub async fn login_request(
     password: &str,
     next: Option<&str>,
 ) -> Result<(), AppError> {
-    let state = AppState::current()?;
-    let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Internal)?;
-    let client = ClientInfo::from_parts(&parts, state.config.trust_proxy);
-    let now = state.clock.now();
+    let (state, client, now, parts) = request_context()?;
     let token = login(&state.db, &state.config, identifier, password, &client, now).await?;
 
     // A session from before (another member on this browser) ends with the new login.
@@ -213,6 +212,48 @@ pub async fn login_request(
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
     res.append_header(header::SET_COOKIE, session_cookie(&state.config, &token));
     leptos_axum::redirect(safe_next(next));
+    Ok(())
+}
+
+/// The state, client and time of the request being served.
+fn request_context() -> Result<(AppState, ClientInfo, DateTime<Utc>, Parts), AppError> {
+    let state = AppState::current()?;
+    let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Internal)?;
+    let client = ClientInfo::from_parts(&parts, state.config.trust_proxy);
+    let now = state.clock.now();
+    Ok((state, client, now, parts))
+}
+
+/// [`crate::auth::request_password_reset`].
+pub async fn reset_request(identifier: &str) -> Result<(), AppError> {
+    let (state, client, now, _) = request_context()?;
+    reset::request(&state.db, &state.config, identifier, &client, now).await
+}
+
+/// [`crate::auth::check_reset_link`].
+pub async fn reset_check(token: &str) -> Result<(), AppError> {
+    let (state, _, now, _) = request_context()?;
+    reset::check_token(&state.db, token, now).await.map(|_| ())
+}
+
+/// [`crate::auth::reset_password`].
+pub async fn reset_complete(
+    token: &str,
+    password: &str,
+    confirmation: &str,
+) -> Result<(), AppError> {
+    let (state, client, now, _) = request_context()?;
+    reset::complete(
+        &state.db,
+        &state.config,
+        token,
+        password,
+        confirmation,
+        &client,
+        now,
+    )
+    .await?;
+    leptos_axum::redirect("/?password_reset=1");
     Ok(())
 }
 

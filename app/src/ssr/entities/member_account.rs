@@ -16,6 +16,8 @@ pub struct Model {
     pub locked_until: Option<DateTimeUtc>,
     pub last_login_at: Option<DateTimeUtc>,
     pub previous_login_at: Option<DateTimeUtc>,
+    /// Set by a temporary password: nothing but choosing a new one is allowed.
+    pub must_change_password: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,0 +1,206 @@
+//! Forgotten password (M3): a single-use link by mail, then a new password.
+//! The request answers the same whether or not the account exists.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
+
+use super::{find_account, password, policy, session};
+use crate::domain::jst;
+use crate::error::AppError;
+use crate::ssr::audit::{self, Actor};
+use crate::ssr::entities::{member, member_account, password_reset, session as session_entity};
+use crate::ssr::mail::{self, templates, templates::Recipient};
+use crate::ssr::rate_limit;
+use crate::ssr::request::ClientInfo;
+use crate::ssr::Config;
+
+/// How long a reset link works.
+pub const LINK_MINUTES: i64 = 30;
+/// Requests per address per hour, for any account or none.
+pub const PER_IP_PER_HOUR: u64 = 10;
+/// Links mailed per account per hour; more are silently not sent.
+pub const PER_ACCOUNT_PER_HOUR: u64 = 3;
+
+/// Mails a reset link if `identifier` names an account. Same answer either way.
+pub async fn request(
+    db: &DatabaseConnection,
+    config: &Config,
+    identifier: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let identifier = identifier.trim();
+    if identifier.is_empty() {
+        return Err(AppError::field(
+            "identifier",
+            "ユーザーIDまたはメールアドレスを入力してください。",
+        ));
+    }
+    if identifier.chars().count() > super::MAX_IDENTIFIER_LEN {
+        return Ok(());
+    }
+    let hour = Duration::hours(1);
+    if !rate_limit::allow(
+        db,
+        &format!("reset-ip:{}", client.ip),
+        PER_IP_PER_HOUR,
+        hour,
+        now,
+    )
+    .await?
+    {
+        return Err(AppError::RateLimited);
+    }
+    let Some(account) = find_account(db, identifier).await? else {
+        return Ok(());
+    };
+    let bucket = format!("reset-account:{}", account.id);
+    if !rate_limit::allow(db, &bucket, PER_ACCOUNT_PER_HOUR, hour, now).await? {
+        tracing::info!(account = account.id, "reset link not sent: hourly limit");
+        return Ok(());
+    }
+    let member = member::Entity::find_by_id(account.member_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let token = session::new_token();
+    let link = format!("{}/password/reset?token={token}", config.public_url);
+
+    let txn = db.begin().await?;
+    password_reset::ActiveModel {
+        account_id: Set(account.id),
+        token_hash: Set(session::token_hash(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::minutes(LINK_MINUTES)),
+        used_at: Set(None),
+        ip: Set(client.ip.clone()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let to = Recipient {
+        email: &account.email,
+        name: &member.name,
+    };
+    mail::enqueue(
+        &txn,
+        templates::password_reset(config, &to, &link, LINK_MINUTES),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The account a reset token may still be used for.
+pub async fn check_token(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<password_reset::Model, AppError> {
+    password_reset::Entity::find()
+        .filter(password_reset::Column::TokenHash.eq(session::token_hash(token)))
+        .one(db)
+        .await?
+        .filter(|r| r.used_at.is_none() && now < r.expires_at)
+        .ok_or(AppError::InvalidLink)
+}
+
+/// Sets the new password, unlocks the account, ends every session and every
+/// other link, all in one transaction; mails a notice.
+pub async fn complete(
+    db: &DatabaseConnection,
+    config: &Config,
+    token: &str,
+    new_password: &str,
+    confirmation: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let reset = check_token(db, token, now).await?;
+    let (account, member) = member_account::Entity::find_by_id(reset.account_id)
+        .find_also_related(member::Entity)
+        .one(db)
+        .await?
+        .ok_or(AppError::InvalidLink)?;
+    let member = member.ok_or(AppError::Internal)?;
+    policy::check_new_password(
+        "password",
+        new_password,
+        confirmation,
+        &[&account.user_id, &account.email, &member.member_number],
+    )?;
+    let hash = password::hash_blocking(new_password.to_owned()).await?;
+
+    let txn = db.begin().await?;
+    // Single use: only the first of two racing submissions gets through.
+    let used = password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(Some(now)))
+        .filter(password_reset::Column::Id.eq(reset.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(AppError::InvalidLink);
+    }
+    password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(Some(now)))
+        .filter(password_reset::Column::AccountId.eq(account.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    set_password(&txn, account.id, hash, now).await?;
+    session_entity::Entity::delete_many()
+        .filter(session_entity::Column::AccountId.eq(account.id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        audit::Entry {
+            actor: Actor::Member(account.id),
+            member_id: Some(member.id),
+            action: "password_reset",
+            before: None,
+            after: None,
+            ip: &client.ip,
+        },
+        now,
+    )
+    .await?;
+    let to = Recipient {
+        email: &account.email,
+        name: &member.name,
+    };
+    mail::enqueue(
+        &txn,
+        templates::password_changed(config, &to, &jst::format_datetime(now)),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Stores a new password hash: any lock and any forced change end with it.
+pub async fn set_password(
+    db: &impl sea_orm::ConnectionTrait,
+    account_id: i32,
+    hash: String,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    member_account::ActiveModel {
+        id: Set(account_id),
+        password_hash: Set(hash),
+        must_change_password: Set(false),
+        failed_login_count: Set(0),
+        locked_until: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}

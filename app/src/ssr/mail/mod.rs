@@ -1,0 +1,42 @@
+//! Mail, always through the outbox: a mail is a row written in the same
+//! transaction as the change it tells of, and the worker sends it later, retrying
+//! while the SMTP server is away. Nothing is lost and nothing half-happens.
+
+pub mod templates;
+pub mod worker;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+
+use crate::error::AppError;
+use crate::ssr::entities::mail_outbox;
+
+/// A plain-text mail, ready to queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Queues `mail`; pass the transaction of the change the mail is about.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    mail: Mail,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    mail_outbox::ActiveModel {
+        to_address: Set(mail.to),
+        subject: Set(mail.subject),
+        body_text: Set(mail.body),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        sent_at: Set(None),
+        last_error: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! The text of every mail. Each names the co-op and the member, says what
+//! happened, and what to do if the member did not ask for it.
+
+use super::Mail;
+use crate::ssr::Config;
+
+/// Who a mail is for.
+pub struct Recipient<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+}
+
+fn compose(config: &Config, to: &Recipient, subject: &str, body: &str, not_you: &str) -> Mail {
+    Mail {
+        to: to.email.to_owned(),
+        subject: format!("【{}】{subject}", config.coop_name),
+        body: format!(
+            "{name}様\n\n{body}\n\n{not_you}\n\n\
+             ※このメールは送信専用のアドレスからお送りしています。ご返信いただいてもお答えできません。\n\
+             ──────────────────────\n\
+             {coop} 組合員マイページ\n{url}\n\
+             お問い合わせ:{phone}({hours})\n",
+            name = to.name,
+            coop = config.coop_name,
+            url = config.public_url,
+            phone = config.coop_phone,
+            hours = config.coop_phone_hours,
+        ),
+    }
+}
+
+fn not_you(config: &Config) -> String {
+    format!(
+        "お心当たりのない場合は、第三者がお客様のアカウントを操作しようとしている可能性があります。\
+         マイページにログインしてパスワードを変更し、{}({})までご連絡ください。",
+        config.coop_name, config.coop_phone
+    )
+}
+
+pub fn password_reset(config: &Config, to: &Recipient, link: &str, minutes: i64) -> Mail {
+    compose(
+        config,
+        to,
+        "パスワード再設定のご案内",
+        &format!(
+            "パスワード再設定のお申し込みを受け付けました。\n\
+             下記のURLにアクセスし、新しいパスワードを登録してください。\n\n{link}\n\n\
+             このURLの有効期限は{minutes}分間です。一度お使いになると無効になります。"
+        ),
+        "お心当たりのない場合は、このメールを破棄してください。パスワードは変更されません。",
+    )
+}
+
+pub fn password_changed(config: &Config, to: &Recipient, when: &str) -> Mail {
+    compose(
+        config,
+        to,
+        "パスワード変更のお知らせ",
+        &format!(
+            "{when}にマイページのパスワードが変更されました。\n\
+             安全のため、ほかの端末でのログインはすべて終了しています。"
+        ),
+        &not_you(config),
+    )
+}
+
+pub fn temporary_password(config: &Config, to: &Recipient, password: &str) -> Mail {
+    compose(
+        config,
+        to,
+        "仮パスワードのお知らせ",
+        &format!(
+            "マイページの仮パスワードを発行しました。\n\n仮パスワード:{password}\n\n\
+             ログイン画面でユーザーIDまたはメールアドレスと、この仮パスワードを入力してください。\
+             ログイン後、新しいパスワードの登録をお願いいたします。"
+        ),
+        &not_you(config),
+    )
+}
+
+pub fn account_locked(config: &Config, to: &Recipient, when: &str, minutes: i64) -> Mail {
+    compose(
+        config,
+        to,
+        "アカウントを一時的にロックしました",
+        &format!(
+            "{when}、パスワードの誤りが続いたため、マイページのアカウントを一時的にロックしました。\n\
+             ロックは約{minutes}分後に解除されます。すぐにご利用になりたい場合は、\
+             ログイン画面の「パスワードを忘れた方はこちら」からパスワードを再設定してください。"
+        ),
+        &not_you(config),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mails_name_the_coop_and_the_member_and_say_what_to_do() {
+        let config = Config::from_lookup(|_| None).unwrap();
+        let to = Recipient {
+            email: "taro@example.jp",
+            name: "共済太郎",
+        };
+        let m = password_reset(&config, &to, "http://x/password/reset?token=t", 30);
+        assert_eq!(m.to, "taro@example.jp");
+        assert_eq!(
+            m.subject,
+            "【みらい共済生活協同組合】パスワード再設定のご案内"
+        );
+        assert!(m.body.starts_with("共済太郎様\n"));
+        assert!(m.body.contains("http://x/password/reset?token=t"));
+        assert!(m.body.contains("30分間"));
+        assert!(m.body.contains("お心当たりのない場合"));
+        assert!(m.body.contains("0120-123-456"));
+    }
+}

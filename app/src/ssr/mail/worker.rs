@@ -1,0 +1,179 @@
+//! Sends what the outbox holds: due mails in order, each claimed first so two
+//! server processes never send the same one, retried with growing pauses.
+
+use chrono::{DateTime, Duration, Utc};
+use lettre::{
+    message::{header::ContentType, Mailbox},
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+};
+use sea_orm::{
+    sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::error::AppError;
+use crate::ssr::entities::mail_outbox;
+use crate::ssr::{Clock, Config};
+
+/// How often the server looks for mails to send.
+pub const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+/// Mails taken per round.
+const BATCH: u64 = 20;
+/// How long a claimed mail is left to its sender before another may try.
+const CLAIM: Duration = Duration::minutes(5);
+/// Longest pause between two tries of one mail.
+const MAX_BACKOFF: Duration = Duration::hours(1);
+
+/// Where mails go.
+#[derive(Clone)]
+pub enum Transport {
+    Smtp {
+        // Boxed: the SMTP client is large, the other variant empty.
+        smtp: Box<AsyncSmtpTransport<Tokio1Executor>>,
+        from: Mailbox,
+    },
+    /// Development: the outbox row is the mail; `/dev/mails` shows it.
+    DevMailbox,
+}
+
+impl Transport {
+    pub fn from_config(config: &Config) -> Result<Self, String> {
+        match &config.smtp_url {
+            None => Ok(Self::DevMailbox),
+            Some(url) => {
+                let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| format!("MYPAGE_SMTP_URL: {e}"))?
+                    .timeout(Some(std::time::Duration::from_secs(20)))
+                    .build()
+                    .into();
+                let from = config
+                    .mail_from
+                    .parse()
+                    .map_err(|e| format!("MYPAGE_MAIL_FROM: {e}"))?;
+                Ok(Self::Smtp { smtp, from })
+            }
+        }
+    }
+
+    async fn send(&self, mail: &mail_outbox::Model) -> Result<(), String> {
+        match self {
+            Self::DevMailbox => Ok(()),
+            Self::Smtp { smtp, from } => {
+                let to: Mailbox = mail
+                    .to_address
+                    .parse()
+                    .map_err(|e| format!("address: {e}"))?;
+                let message = Message::builder()
+                    .from(from.clone())
+                    .to(to)
+                    .subject(&mail.subject)
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(mail.body_text.clone())
+                    .map_err(|e| format!("message: {e}"))?;
+                smtp.send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+/// Pause before try number `attempts + 1`: 30 s, 1 min, 2 min, … up to an hour.
+pub fn backoff(attempts: i32) -> Duration {
+    let exp = attempts.clamp(0, 16) as u32;
+    (Duration::seconds(30) * 2i32.pow(exp)).min(MAX_BACKOFF)
+}
+
+/// Sends every mail due at `now`. Returns how many went out.
+pub async fn deliver_due(
+    db: &DatabaseConnection,
+    transport: &Transport,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let due = mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::SentAt.is_null())
+        .filter(mail_outbox::Column::NextAttemptAt.lte(now))
+        .order_by_asc(mail_outbox::Column::Id)
+        .limit(BATCH)
+        .all(db)
+        .await?;
+    let mut sent = 0;
+    for mail in due {
+        // Claim: only the process whose update lands sends it.
+        let claimed = mail_outbox::Entity::update_many()
+            .col_expr(mail_outbox::Column::NextAttemptAt, Expr::value(now + CLAIM))
+            .filter(mail_outbox::Column::Id.eq(mail.id))
+            .filter(mail_outbox::Column::NextAttemptAt.eq(mail.next_attempt_at))
+            .filter(mail_outbox::Column::SentAt.is_null())
+            .exec(db)
+            .await?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
+        let update = mail_outbox::Entity::update_many()
+            .filter(mail_outbox::Column::Id.eq(mail.id))
+            .col_expr(
+                mail_outbox::Column::Attempts,
+                Expr::value(mail.attempts + 1),
+            );
+        match transport.send(&mail).await {
+            Ok(()) => {
+                update
+                    .col_expr(mail_outbox::Column::SentAt, Expr::value(Some(now)))
+                    .col_expr(
+                        mail_outbox::Column::LastError,
+                        Expr::value(Option::<String>::None),
+                    )
+                    .exec(db)
+                    .await?;
+                sent += 1;
+            }
+            Err(error) => {
+                tracing::warn!(mail = mail.id, attempts = mail.attempts + 1, %error, "mail not sent; will retry");
+                update
+                    .col_expr(
+                        mail_outbox::Column::NextAttemptAt,
+                        Expr::value(now + backoff(mail.attempts)),
+                    )
+                    .col_expr(mail_outbox::Column::LastError, Expr::value(Some(error)))
+                    .exec(db)
+                    .await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Runs [`deliver_due`] every `every` until the process ends.
+pub fn spawn(
+    db: DatabaseConnection,
+    transport: Transport,
+    clock: Clock,
+    every: std::time::Duration,
+) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = deliver_due(&db, &transport, clock.now()).await {
+                tracing::error!(error = ?e, "mail worker round failed");
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(backoff(0), Duration::seconds(30));
+        assert_eq!(backoff(1), Duration::minutes(1));
+        assert_eq!(backoff(3), Duration::minutes(4));
+        assert_eq!(backoff(7), Duration::minutes(64).min(Duration::hours(1)));
+        assert_eq!(backoff(100), Duration::hours(1));
+    }
+}
