@@ -665,7 +665,7 @@ struct SmtpSink {
 impl SmtpSink {
     /// Starts `end2end/smtp-sink.mjs` (npm smtp-server) and waits until it listens.
     async fn start(port: u16, file: &std::path::Path) -> Self {
-        let child = std::process::Command::new("node")
+        let mut child = std::process::Command::new("node")
             .arg("../end2end/smtp-sink.mjs")
             .arg(port.to_string())
             .arg(file)
@@ -681,6 +681,8 @@ impl SmtpSink {
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("smtp-sink did not start on port {port}");
     }
 
