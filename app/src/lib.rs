@@ -1,6 +1,7 @@
 //! 組合員マイページ: pages, components and server functions shared by the
 //! server (SSR) and the browser (hydration).
 
+pub mod account;
 pub mod auth;
 pub mod components;
 pub mod dev_mail;
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dev/mails") view=pages::DevMailsPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/mypage") view=components::MemberShell ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::MyPageHome />
+                    <Route path=path!("security") view=pages::SecurityPage />
                 </ParentRoute>
             </Routes>
         </Router>

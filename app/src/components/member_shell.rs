@@ -54,6 +54,7 @@ fn MemberHeader(info: SessionInfo) -> impl IntoView {
             </div>
             <nav class="member-nav" aria-label="マイページ">
                 <A href="/mypage" exact=true>"マイページトップ"</A>
+                <A href="/mypage/security">"ログイン履歴"</A>
                 <a href="/faq">"よくある質問"</a>
             </nav>
         </header>

@@ -7,6 +7,7 @@ pub mod lockout;
 pub mod member_number;
 pub mod next_path;
 pub mod password_policy;
+pub mod user_agent;
 pub mod user_id;
 
 /// Why a piece of text is not a valid value; the message is what the member reads.

@@ -7,6 +7,7 @@ mod mypage_home;
 mod not_found;
 mod password_forgot;
 mod password_reset;
+mod security;
 mod top;
 
 pub use dev_mails::DevMailsPage;
@@ -16,4 +17,5 @@ pub use mypage_home::MyPageHome;
 pub use not_found::NotFound;
 pub use password_forgot::PasswordForgotPage;
 pub use password_reset::PasswordResetPage;
+pub use security::SecurityPage;
 pub use top::TopPage;

@@ -216,7 +216,7 @@ pub async fn login_request(
 }
 
 /// The state, client and time of the request being served.
-fn request_context() -> Result<(AppState, ClientInfo, DateTime<Utc>, Parts), AppError> {
+pub(crate) fn request_context() -> Result<(AppState, ClientInfo, DateTime<Utc>, Parts), AppError> {
     let state = AppState::current()?;
     let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Internal)?;
     let client = ClientInfo::from_parts(&parts, state.config.trust_proxy);

@@ -1,0 +1,82 @@
+//! Reading the login log and the sessions of the member of the request.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+
+use super::{ActiveSession, LoginRecord, SecurityOverview};
+use crate::auth::ssr::{current_member, request_context};
+use crate::domain::{jst, user_agent};
+use crate::error::AppError;
+use crate::ssr::audit::{self, Actor};
+use crate::ssr::entities::login_event::{self, LoginResult};
+use crate::ssr::entities::session;
+
+/// Logins shown in the history.
+const SHOWN_LOGINS: u64 = 30;
+
+pub async fn overview() -> Result<SecurityOverview, AppError> {
+    let me = current_member().await?;
+    let (state, _, _, _) = request_context()?;
+    let logins = login_event::Entity::find()
+        .filter(login_event::Column::AccountId.eq(me.account_id))
+        .order_by_desc(login_event::Column::OccurredAt)
+        .order_by_desc(login_event::Column::Id)
+        .limit(SHOWN_LOGINS)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|e| LoginRecord {
+            at: jst::format_datetime(e.occurred_at),
+            browser: user_agent::describe(&e.user_agent),
+            ip: e.ip,
+            result: match e.result {
+                LoginResult::Success => "成功",
+                LoginResult::Failure => "失敗",
+                LoginResult::Locked => "ロック中",
+            }
+            .to_owned(),
+            ok: e.result == LoginResult::Success,
+        })
+        .collect();
+    let sessions = session::Entity::find()
+        .filter(session::Column::AccountId.eq(me.account_id))
+        .order_by_desc(session::Column::LastSeenAt)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|s| ActiveSession {
+            started_at: jst::format_datetime(s.created_at),
+            last_seen_at: jst::format_datetime(s.last_seen_at),
+            browser: user_agent::describe(&s.user_agent),
+            ip: s.ip,
+            current: s.id == me.session_id,
+        })
+        .collect();
+    Ok(SecurityOverview { logins, sessions })
+}
+
+pub async fn end_others() -> Result<u64, AppError> {
+    let me = current_member().await?;
+    let (state, client, now, _) = request_context()?;
+    let txn = state.db.begin().await?;
+    let ended = session::Entity::delete_many()
+        .filter(session::Column::AccountId.eq(me.account_id))
+        .filter(session::Column::Id.ne(me.session_id))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    audit::record(
+        &txn,
+        audit::Entry {
+            actor: Actor::Member(me.account_id),
+            member_id: Some(me.member_id),
+            action: "other_sessions_ended",
+            before: None,
+            after: Some(format!("{ended}")),
+            ip: &client.ip,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ended)
+}

@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { login, snap } from './helpers';
+
+test('login history shows attempts, and other browsers can be logged out', async ({ browser, baseURL }, testInfo) => {
+  const options = { baseURL, viewport: testInfo.project.use.viewport, locale: 'ja-JP' };
+  const other = await browser.newContext(options);
+  const mine = await browser.newContext(options);
+  try {
+    // Another browser: a wrong password first, then a login.
+    const a = await other.newPage();
+    await a.goto('/');
+    await login(a, 'suzuki.kazuko', 'wrong-password-1');
+    await expect(a.getByRole('alert')).toContainText('正しくありません');
+    await login(a, 'suzuki.kazuko');
+    await expect(a).toHaveURL(/\/mypage$/);
+
+    // This browser logs in and looks at the history.
+    const b = await mine.newPage();
+    await b.goto('/');
+    await login(b, 'suzuki.kazuko');
+    await expect(b).toHaveURL(/\/mypage$/);
+    await b.getByRole('link', { name: 'ログイン履歴' }).click();
+    await expect(b).toHaveURL(/\/mypage\/security$/);
+    const logins = b.getByRole('region', { name: '最近のログイン' });
+    await expect(logins.getByRole('listitem')).toHaveCount(3);
+    await expect(logins.getByText('失敗')).toHaveCount(1);
+    await expect(logins.getByText('成功')).toHaveCount(2);
+    await expect(logins.getByText(/Google Chrome\((Windows|Linux|Android|Mac)\)/).first()).toBeVisible();
+    const sessions = b.getByRole('region', { name: 'ログイン中の端末' });
+    await expect(sessions.getByRole('listitem')).toHaveCount(2);
+    await expect(sessions.getByText('この端末')).toHaveCount(1);
+    await snap(b, testInfo, 'security');
+
+    await b.getByRole('button', { name: 'ほかの端末をすべてログアウト' }).click();
+    await expect(b.getByRole('status')).toHaveText('1台の端末をログアウトしました。');
+    await expect(sessions.getByRole('listitem')).toHaveCount(1);
+
+    // The other browser's session is gone; this one still works.
+    await a.reload();
+    await expect(a).toHaveURL(/\/\?next=%2Fmypage/);
+    await b.reload();
+    await expect(b.getByText('ようこそ鈴木一子様')).toBeVisible();
+  } finally {
+    await other.close();
+    await mine.close();
+  }
+});
