@@ -28,6 +28,9 @@ pub enum AppError {
     /// Logged in with a temporary password: only choosing a new one is allowed.
     #[error("新しいパスワードを登録してください。")]
     PasswordChangeRequired,
+    /// A mailed code that expired, was used, or was mistyped too often.
+    #[error("認証コードの有効期限が切れたか、入力できる回数を超えました。お手数ですが、もう一度はじめからお手続きください。")]
+    CodeSpent,
     #[error("お探しの情報が見つかりません。")]
     NotFound,
     #[error("システムエラーが発生しました。しばらくしてから再度お試しください。")]
@@ -71,7 +74,7 @@ impl AppError {
             Self::Unauthenticated { .. } | Self::LoginFailed => StatusCode::UNAUTHORIZED,
             Self::Field { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Locked | Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            Self::InvalidLink => StatusCode::GONE,
+            Self::InvalidLink | Self::CodeSpent => StatusCode::GONE,
             Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Internal | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -81,6 +81,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/mypage") view=components::MemberShell ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::MyPageHome />
                     <Route path=path!("security") view=pages::SecurityPage />
+                    <Route path=path!("account") view=pages::AccountPage />
+                    <Route path=path!("password") view=pages::ForcedPasswordPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_members_and_sessions;
 mod m20261123_000002_mail_audit_tokens;
+mod m20261123_000003_codes_and_devices;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_members_and_sessions::Migration),
             Box::new(m20261123_000002_mail_audit_tokens::Migration),
+            Box::new(m20261123_000003_codes_and_devices::Migration),
         ]
     }
 }

@@ -27,6 +27,11 @@ enum Command {
     Migrate,
     /// Load the demo members into the database (once; repeating changes nothing).
     DemoData,
+    /// Mail a temporary password (仮パスワード) to a member; it is never shown here.
+    TempPassword {
+        /// 組合員番号, e.g. 0123-45678.
+        member_number: String,
+    },
 }
 
 #[tokio::main]
@@ -61,6 +66,17 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::DemoData => demo::load(&db, clock.now())
             .await
             .map_err(|e| format!("demo data: {e}")),
+        Command::TempPassword { member_number } => {
+            let issued =
+                app::auth::ssr::temporary::issue(&db, &config, &member_number, clock.now())
+                    .await
+                    .map_err(|e| format!("temporary password: {e}"))?;
+            println!(
+                "仮パスワードを {}様 ({}) 宛てのメールに登録しました。送信はサーバーが行います。",
+                issued.name, issued.email
+            );
+            Ok(())
+        }
         Command::Serve => {
             if config.demo_data {
                 demo::load(&db, clock.now())

@@ -45,3 +45,38 @@ pub async fn load_security() -> Result<SecurityOverview, AppError> {
 pub async fn end_other_sessions() -> Result<u64, AppError> {
     crate::error::with_status(ssr::end_others().await)
 }
+
+/// Changes the password; the current one is required. Other sessions end.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        ssr::credentials::change_password(&current_password, &password, &password_confirm).await,
+    )
+}
+
+/// Changes the user ID; returns the new one.
+#[server(endpoint = "change_user_id")]
+pub async fn change_user_id(user_id: String, current_password: String) -> Result<String, AppError> {
+    crate::error::with_status(ssr::credentials::change_user_id(&user_id, &current_password).await)
+}
+
+/// Sends a code to a new email address; returns the address.
+#[server(endpoint = "email_change_request")]
+pub async fn request_email_change(
+    email: String,
+    current_password: String,
+) -> Result<String, AppError> {
+    crate::error::with_status(
+        ssr::credentials::request_email_change(&email, &current_password).await,
+    )
+}
+
+/// Makes the email change with the code from the new address; returns it.
+#[server(endpoint = "email_change_confirm")]
+pub async fn confirm_email_change(code: String) -> Result<String, AppError> {
+    crate::error::with_status(ssr::credentials::confirm_email_change(&code).await)
+}

@@ -15,6 +15,8 @@ pub struct SessionInfo {
     pub member_number: String,
     /// The login before this one, in JST (`2018/8/14 9:45`); `None` on a first login.
     pub previous_login: Option<String>,
+    /// Logged in with a temporary password: only the password page is open.
+    pub must_change_password: bool,
 }
 
 /// Logs in with user ID or email plus password, then sends the browser to `next`

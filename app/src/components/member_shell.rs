@@ -10,14 +10,25 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
+/// Where a temporary password leads, and nowhere else until it is replaced.
+const FORCED_PAGE: &str = "/mypage/password";
+
 #[component]
 pub fn MemberShell() -> impl IntoView {
+    let location = use_location();
+    // Tracked, so arriving at the forced page (client-side) renders it.
+    let on_forced_page = Memo::new(move |_| location.pathname.get() == FORCED_PAGE);
     // Blocking: on a full page load the redirect must be decided before any HTML is sent.
     let info = Resource::new_blocking(|| (), |_| load_session());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let here = on_forced_page.get();
+                Suspend::new(async move {
                 match info.await {
+                    Ok(info) if info.must_change_password && !here => {
+                        Either::Right(view! { <Redirect path=FORCED_PAGE /> }.into_any())
+                    }
                     Ok(info) => Either::Left(view! {
                         <MemberHeader info />
                         <main class="page" id="main">
@@ -25,15 +36,17 @@ pub fn MemberShell() -> impl IntoView {
                         </main>
                         <SiteFooter />
                     }),
-                    Err(e) => Either::Right(view! { <ShowError error=e /> }),
+                    Err(e) => Either::Right(view! { <ShowError error=e /> }.into_any()),
                 }
-            })}
+                })
+            }}
         </Suspense>
     }
 }
 
 #[component]
 fn MemberHeader(info: SessionInfo) -> impl IntoView {
+    let forced = info.must_change_password;
     let previous = info
         .previous_login
         .unwrap_or_else(|| "今回がはじめてのログインです".to_owned());
@@ -52,8 +65,9 @@ fn MemberHeader(info: SessionInfo) -> impl IntoView {
                 </p>
                 <p class="member-bar__last-login">"前回ログイン日時:" {previous}</p>
             </div>
-            <nav class="member-nav" aria-label="マイページ">
+            <nav class="member-nav" aria-label="マイページ" hidden=forced>
                 <A href="/mypage" exact=true>"マイページトップ"</A>
+                <A href="/mypage/account">"ログイン情報の変更"</A>
                 <A href="/mypage/security">"ログイン履歴"</A>
                 <a href="/faq">"よくある質問"</a>
             </nav>

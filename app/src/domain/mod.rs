@@ -6,6 +6,7 @@ pub mod jst;
 pub mod lockout;
 pub mod member_number;
 pub mod next_path;
+pub mod one_time_code;
 pub mod password_policy;
 pub mod user_agent;
 pub mod user_id;

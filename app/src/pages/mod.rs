@@ -1,7 +1,9 @@
 //! One module per screen.
 
+mod account;
 mod dev_mails;
 mod faq;
+mod forced_password;
 mod forgot_id;
 mod mypage_home;
 mod not_found;
@@ -10,8 +12,10 @@ mod password_reset;
 mod security;
 mod top;
 
+pub use account::AccountPage;
 pub use dev_mails::DevMailsPage;
 pub use faq::FaqPage;
+pub use forced_password::ForcedPasswordPage;
 pub use forgot_id::ForgotIdPage;
 pub use mypage_home::MyPageHome;
 pub use not_found::NotFound;

@@ -1,9 +1,11 @@
 //! Logging in and out, and finding the member behind a request.
 
+pub mod codes;
 pub mod password;
 pub mod policy;
 pub mod reset;
 pub mod session;
+pub mod temporary;
 
 use axum::{
     extract::State,
@@ -259,7 +261,7 @@ pub async fn reset_complete(
 
 /// [`crate::auth::load_session`]: the header facts of the logged-in member.
 pub async fn session_info() -> Result<SessionInfo, AppError> {
-    let me = current_member().await?;
+    let me = current_member_even_if_forced().await?;
     let state = AppState::current()?;
     let (account, member) = member_account::Entity::find_by_id(me.account_id)
         .find_also_related(member::Entity)
@@ -271,6 +273,7 @@ pub async fn session_info() -> Result<SessionInfo, AppError> {
         name: member.name,
         member_number: display_member_number(&member.member_number),
         previous_login: account.previous_login_at.map(jst::format_datetime),
+        must_change_password: account.must_change_password,
     })
 }
 
@@ -287,6 +290,8 @@ pub struct CurrentMember {
     pub account_id: i32,
     pub member_id: i32,
     pub session_id: i32,
+    /// Logged in with a temporary password.
+    pub must_change_password: bool,
 }
 
 /// Resolves the session cookie of `headers` at `now`.
@@ -312,6 +317,7 @@ pub async fn member_from_headers(
                 account_id,
                 member_id: account.member_id,
                 session_id,
+                must_change_password: account.must_change_password,
             })
         }
         session::Lookup::Expired => Err(AppError::Unauthenticated { timed_out: true }),
@@ -321,7 +327,18 @@ pub async fn member_from_headers(
 
 /// The member of the request being served. Every server function that shows or
 /// changes member data starts here: the member always comes from the session.
+/// A member still on a temporary password may do nothing but change it.
 pub async fn current_member() -> Result<CurrentMember, AppError> {
+    let me = current_member_even_if_forced().await?;
+    if me.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(me)
+}
+
+/// [`current_member`] for the few functions a temporary password allows:
+/// the header, and changing the password.
+pub async fn current_member_even_if_forced() -> Result<CurrentMember, AppError> {
     let state = AppState::current()?;
     let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Internal)?;
     let result =

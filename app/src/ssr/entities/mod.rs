@@ -1,10 +1,12 @@
 //! sea-orm entities, one module per table of `migration`.
 
 pub mod audit_log;
+pub mod known_device;
 pub mod login_event;
 pub mod mail_outbox;
 pub mod member;
 pub mod member_account;
+pub mod one_time_code;
 pub mod password_reset;
 pub mod rate_event;
 pub mod session;

@@ -92,6 +92,63 @@ pub fn account_locked(config: &Config, to: &Recipient, when: &str, minutes: i64)
     )
 }
 
+pub fn user_id_changed(config: &Config, to: &Recipient, when: &str, new_id: &str) -> Mail {
+    compose(
+        config,
+        to,
+        "ユーザーID変更のお知らせ",
+        &format!("{when}にマイページのユーザーIDを「{new_id}」に変更しました。"),
+        &not_you(config),
+    )
+}
+
+pub fn email_change_code(config: &Config, to: &Recipient, code: &str, minutes: i64) -> Mail {
+    compose(
+        config,
+        to,
+        "メールアドレス確認の認証コード",
+        &format!(
+            "マイページのメールアドレスをこのアドレスに変更するお手続きを受け付けました。\n\
+             変更の画面で、次の認証コードを入力してください。\n\n認証コード:{code}\n\n\
+             認証コードの有効期限は{minutes}分間です。"
+        ),
+        "お心当たりのない場合は、このメールを破棄してください。メールアドレスは変更されません。",
+    )
+}
+
+pub fn email_changed(config: &Config, to: &Recipient, when: &str, new_email: &str) -> Mail {
+    compose(
+        config,
+        to,
+        "メールアドレス変更のお知らせ",
+        &format!(
+            "{when}にマイページのメールアドレスを「{new_email}」に変更しました。\n\
+             今後のお知らせは新しいメールアドレスにお送りします。"
+        ),
+        &not_you(config),
+    )
+}
+
+pub fn login_code(
+    config: &Config,
+    to: &Recipient,
+    code: &str,
+    minutes: i64,
+    browser: &str,
+) -> Mail {
+    compose(
+        config,
+        to,
+        "ログインの認証コード",
+        &format!(
+            "はじめてお使いの端末({browser})からマイページへのログインがありました。\n\
+             ログイン画面で、次の認証コードを入力してください。\n\n認証コード:{code}\n\n\
+             認証コードの有効期限は{minutes}分間です。"
+        ),
+        &not_you(config),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

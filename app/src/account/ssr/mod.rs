@@ -1,4 +1,7 @@
-//! Reading the login log and the sessions of the member of the request.
+//! Reading the login log and the sessions of the member of the request, and
+//! changing their login credentials.
+
+pub mod credentials;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 

@@ -1,0 +1,309 @@
+//! Changing password, user ID and email (M5's login part, M15). Each needs the
+//! current password, is audited, and mails a notice; an email change takes
+//! effect only after the code sent to the new address is entered.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
+
+use crate::auth::ssr::{
+    codes, current_member_even_if_forced, password, policy, request_context, reset::set_password,
+    CurrentMember,
+};
+use crate::domain::{email::Email, jst, one_time_code, user_id::UserId};
+use crate::error::AppError;
+use crate::ssr::audit::{self, Actor};
+use crate::ssr::entities::one_time_code::CodePurpose;
+use crate::ssr::entities::{member, member_account, session};
+use crate::ssr::mail::{self, templates, templates::Recipient};
+use crate::ssr::request::ClientInfo;
+use crate::ssr::{rate_limit, AppState};
+
+/// Current-password checks per account per quarter hour.
+const CURRENT_PASSWORD_TRIES: u64 = 10;
+
+struct Me {
+    state: AppState,
+    client: ClientInfo,
+    now: DateTime<Utc>,
+    me: CurrentMember,
+    account: member_account::Model,
+    member: member::Model,
+}
+
+impl Me {
+    fn recipient(&self) -> Recipient<'_> {
+        Recipient {
+            email: &self.account.email,
+            name: &self.member.name,
+        }
+    }
+
+    fn audit<'a>(
+        &'a self,
+        action: &'a str,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> audit::Entry<'a> {
+        audit::Entry {
+            actor: Actor::Member(self.me.account_id),
+            member_id: Some(self.me.member_id),
+            action,
+            before,
+            after,
+            ip: &self.client.ip,
+        }
+    }
+}
+
+async fn load(me: CurrentMember) -> Result<Me, AppError> {
+    let (state, client, now, _) = request_context()?;
+    let (account, member) = member_account::Entity::find_by_id(me.account_id)
+        .find_also_related(member::Entity)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated { timed_out: false })?;
+    let member = member.ok_or(AppError::Internal)?;
+    Ok(Me {
+        state,
+        client,
+        now,
+        me,
+        account,
+        member,
+    })
+}
+
+/// The current password, told at the field `current_password` when wrong.
+async fn check_current_password(
+    db: &DatabaseConnection,
+    me: &Me,
+    typed: &str,
+) -> Result<(), AppError> {
+    if typed.is_empty() {
+        return Err(AppError::field(
+            "current_password",
+            "現在のパスワードを入力してください。",
+        ));
+    }
+    let bucket = format!("current-password:{}", me.account.id);
+    if !rate_limit::allow(
+        db,
+        &bucket,
+        CURRENT_PASSWORD_TRIES,
+        Duration::minutes(15),
+        me.now,
+    )
+    .await?
+    {
+        return Err(AppError::RateLimited);
+    }
+    if typed.len() > crate::auth::ssr::MAX_PASSWORD_LEN
+        || !password::verify_blocking(Some(me.account.password_hash.clone()), typed.to_owned())
+            .await?
+    {
+        return Err(AppError::field(
+            "current_password",
+            "現在のパスワードが正しくありません。",
+        ));
+    }
+    Ok(())
+}
+
+/// Also the way out of a temporary password, so it accepts a forced change.
+pub async fn change_password(current: &str, new: &str, confirmation: &str) -> Result<(), AppError> {
+    let me = load(current_member_even_if_forced().await?).await?;
+    let db = &me.state.db;
+    check_current_password(db, &me, current).await?;
+    policy::check_new_password(
+        "password",
+        new,
+        confirmation,
+        &[
+            &me.account.user_id,
+            &me.account.email,
+            &me.member.member_number,
+        ],
+    )?;
+    if new == current {
+        return Err(AppError::field(
+            "password",
+            "現在のパスワードとは別のものにしてください。",
+        ));
+    }
+    let hash = password::hash_blocking(new.to_owned()).await?;
+    let txn = db.begin().await?;
+    set_password(&txn, me.account.id, hash, me.now).await?;
+    // Whoever else may know the old password is logged out everywhere.
+    session::Entity::delete_many()
+        .filter(session::Column::AccountId.eq(me.account.id))
+        .filter(session::Column::Id.ne(me.me.session_id))
+        .exec(&txn)
+        .await?;
+    audit::record(&txn, me.audit("password_changed", None, None), me.now).await?;
+    let when = jst::format_datetime(me.now);
+    mail::enqueue(
+        &txn,
+        templates::password_changed(&me.state.config, &me.recipient(), &when),
+        me.now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn change_user_id(new_id: &str, current: &str) -> Result<String, AppError> {
+    let me = load(crate::auth::ssr::current_member().await?).await?;
+    let db = &me.state.db;
+    let new_id = UserId::parse(new_id).map_err(|e| AppError::field("user_id", e.0))?;
+    if new_id.as_str() == me.account.user_id {
+        return Err(AppError::field("user_id", "現在のユーザーIDと同じです。"));
+    }
+    check_current_password(db, &me, current).await?;
+    let taken = member_account::Entity::find()
+        .filter(member_account::Column::UserId.eq(new_id.as_str()))
+        .one(db)
+        .await?
+        .is_some();
+    let taken_message = "このユーザーIDはすでに使われています。別のユーザーIDを入力してください。";
+    if taken {
+        return Err(AppError::field("user_id", taken_message));
+    }
+    let txn = db.begin().await?;
+    let updated = member_account::ActiveModel {
+        id: Set(me.account.id),
+        user_id: Set(new_id.to_string()),
+        updated_at: Set(me.now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await;
+    // Someone may have taken it in between: the unique index decides.
+    if updated.is_err() {
+        return Err(AppError::field("user_id", taken_message));
+    }
+    audit::record(
+        &txn,
+        me.audit(
+            "user_id_changed",
+            Some(me.account.user_id.clone()),
+            Some(new_id.to_string()),
+        ),
+        me.now,
+    )
+    .await?;
+    let when = jst::format_datetime(me.now);
+    let mail =
+        templates::user_id_changed(&me.state.config, &me.recipient(), &when, new_id.as_str());
+    mail::enqueue(&txn, mail, me.now).await?;
+    txn.commit().await?;
+    Ok(new_id.to_string())
+}
+
+/// Step 1 of an email change: mails a code to the new address.
+pub async fn request_email_change(new_email: &str, current: &str) -> Result<String, AppError> {
+    let me = load(crate::auth::ssr::current_member().await?).await?;
+    let db = &me.state.db;
+    let email = Email::parse(new_email).map_err(|e| AppError::field("email", e.0))?;
+    if email.as_str() == me.account.email {
+        return Err(AppError::field("email", "現在のメールアドレスと同じです。"));
+    }
+    check_current_password(db, &me, current).await?;
+    let taken = member_account::Entity::find()
+        .filter(member_account::Column::Email.eq(email.as_str()))
+        .one(db)
+        .await?
+        .is_some();
+    if taken {
+        return Err(AppError::field(
+            "email",
+            "このメールアドレスは登録できません。別のメールアドレスを入力してください。",
+        ));
+    }
+    let txn = db.begin().await?;
+    let binding = codes::Binding {
+        new_email: Some(email.to_string()),
+        ..Default::default()
+    };
+    let code = codes::issue(
+        &txn,
+        me.account.id,
+        CodePurpose::EmailChange,
+        binding,
+        me.now,
+    )
+    .await?;
+    let to = Recipient {
+        email: email.as_str(),
+        name: &me.member.name,
+    };
+    let mail =
+        templates::email_change_code(&me.state.config, &to, &code, one_time_code::VALID_MINUTES);
+    mail::enqueue(&txn, mail, me.now).await?;
+    txn.commit().await?;
+    Ok(email.to_string())
+}
+
+/// Step 2: the code from the new address makes the change.
+pub async fn confirm_email_change(typed: &str) -> Result<String, AppError> {
+    let me = load(crate::auth::ssr::current_member().await?).await?;
+    let db = &me.state.db;
+    let row = codes::live(db, me.account.id, CodePurpose::EmailChange)
+        .await?
+        .ok_or(AppError::CodeSpent)?;
+    let new_email = row.new_email.clone().ok_or(AppError::Internal)?;
+    let txn = db.begin().await?;
+    // A wrong try is counted even though the change itself is not made.
+    if let Err(e) = codes::redeem(&txn, &row, typed, me.now).await {
+        txn.commit().await?;
+        return Err(e);
+    }
+    let updated = member_account::Entity::update_many()
+        .col_expr(
+            member_account::Column::Email,
+            Expr::value(new_email.clone()),
+        )
+        .col_expr(member_account::Column::UpdatedAt, Expr::value(me.now))
+        .filter(member_account::Column::Id.eq(me.account.id))
+        .exec(&txn)
+        .await;
+    if updated.is_err() {
+        return Err(AppError::field(
+            "code",
+            "このメールアドレスは登録できません。はじめからお手続きください。",
+        ));
+    }
+    audit::record(
+        &txn,
+        me.audit(
+            "email_changed",
+            Some(me.account.email.clone()),
+            Some(new_email.clone()),
+        ),
+        me.now,
+    )
+    .await?;
+    let when = jst::format_datetime(me.now);
+    let config = &me.state.config;
+    // Both addresses hear of it: the old one in case this was not the member.
+    mail::enqueue(
+        &txn,
+        templates::email_changed(config, &me.recipient(), &when, &new_email),
+        me.now,
+    )
+    .await?;
+    let to_new = Recipient {
+        email: &new_email,
+        name: &me.member.name,
+    };
+    mail::enqueue(
+        &txn,
+        templates::email_changed(config, &to_new, &when, &new_email),
+        me.now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(new_email)
+}

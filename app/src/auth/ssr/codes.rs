@@ -1,0 +1,132 @@
+//! Issuing and checking the six-digit mailed codes of `domain::one_time_code`.
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+};
+use sha2::{Digest, Sha256};
+
+use crate::domain::one_time_code as rule;
+use crate::error::AppError;
+use crate::ssr::entities::one_time_code::{self, CodePurpose};
+
+fn hash(salt: &str, code: &str) -> String {
+    Sha256::digest(format!("{salt}:{code}").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// What a new code is tied to besides the account.
+#[derive(Default)]
+pub struct Binding {
+    /// Login: SHA-256 of the challenge cookie.
+    pub challenge_hash: Option<String>,
+    /// Email change: the new address.
+    pub new_email: Option<String>,
+}
+
+/// Makes a new code for `account_id` and `purpose`; any earlier one stops working.
+/// Returns the code to mail.
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    purpose: CodePurpose,
+    binding: Binding,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    one_time_code::Entity::update_many()
+        .col_expr(one_time_code::Column::UsedAt, Expr::value(Some(now)))
+        .filter(one_time_code::Column::AccountId.eq(account_id))
+        .filter(one_time_code::Column::Purpose.eq(purpose))
+        .filter(one_time_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    // The thread-local generator is not Send: use it before the next await.
+    let (code, salt) = {
+        let mut rng = rand::rng();
+        let code = format!("{:06}", rng.random_range(0..1_000_000u32));
+        let salt: String = (0..16)
+            .map(|_| format!("{:02x}", rng.random::<u8>()))
+            .collect();
+        (code, salt)
+    };
+    one_time_code::ActiveModel {
+        account_id: Set(account_id),
+        purpose: Set(purpose),
+        code_hash: Set(hash(&salt, &code)),
+        salt: Set(salt),
+        challenge_hash: Set(binding.challenge_hash),
+        new_email: Set(binding.new_email),
+        attempts: Set(0),
+        created_at: Set(now),
+        expires_at: Set(rule::expires_at(now)),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(code)
+}
+
+/// The live code of `account_id` for `purpose`, if any.
+pub async fn live(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    purpose: CodePurpose,
+) -> Result<Option<one_time_code::Model>, AppError> {
+    Ok(one_time_code::Entity::find()
+        .filter(one_time_code::Column::AccountId.eq(account_id))
+        .filter(one_time_code::Column::Purpose.eq(purpose))
+        .filter(one_time_code::Column::UsedAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// Checks `typed` against `row` and uses the code up if it is right. A wrong code
+/// is told at the field `code` with the tries left.
+pub async fn redeem(
+    db: &impl ConnectionTrait,
+    row: &one_time_code::Model,
+    typed: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    rule::usable(row.attempts, row.expires_at, row.used_at.is_some(), now)
+        .map_err(|_| AppError::CodeSpent)?;
+    let typed = rule::parse(typed).map_err(|e| AppError::field("code", e.0))?;
+    if hash(&row.salt, &typed) != row.code_hash {
+        let attempts = row.attempts + 1;
+        one_time_code::Entity::update_many()
+            .col_expr(
+                one_time_code::Column::Attempts,
+                Expr::col(one_time_code::Column::Attempts).add(1),
+            )
+            .filter(one_time_code::Column::Id.eq(row.id))
+            .exec(db)
+            .await?;
+        let left = rule::MAX_TRIES - attempts;
+        return Err(if left <= 0 {
+            AppError::CodeSpent
+        } else {
+            AppError::field(
+                "code",
+                format!("認証コードが正しくありません(あと{left}回入力できます)。"),
+            )
+        });
+    }
+    let used = one_time_code::Entity::update_many()
+        .col_expr(one_time_code::Column::UsedAt, Expr::value(Some(now)))
+        .filter(one_time_code::Column::Id.eq(row.id))
+        .filter(one_time_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    if used.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::CodeSpent)
+    }
+}

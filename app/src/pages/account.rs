@@ -1,0 +1,176 @@
+//! `/mypage/account`: change password, user ID and email (M5, M15).
+
+use crate::account::{ChangePassword, ChangeUserId, ConfirmEmailChange, RequestEmailChange};
+use crate::components::{action_error, invalid, FieldError, FormError, NewPasswordFields};
+use crate::domain::user_id;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    view! {
+        <Title text="ログイン情報の変更" />
+        <h1>"ログイン情報の変更"</h1>
+        <p class="hint">"変更が終わると、ご登録のメールアドレスにお知らせをお送りします。"</p>
+        <PasswordCard />
+        <UserIdCard />
+        <EmailCard />
+    }
+}
+
+/// The current-password field every change asks for.
+#[component]
+fn CurrentPassword(error: crate::components::ErrorSignal, id: &'static str) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>"現在のパスワード"</label>
+            <input
+                id=id
+                name="current_password"
+                type="password"
+                autocomplete="current-password"
+                required
+                aria-describedby="current_password-error"
+                aria-invalid=invalid(error, "current_password")
+            />
+            <FieldError error field="current_password" />
+        </div>
+    }
+}
+
+/// Also used alone on the page a temporary password leads to.
+#[component]
+pub fn PasswordCard() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let error = action_error(change);
+    view! {
+        <section class="card" aria-labelledby="password-title">
+            <h2 id="password-title">"パスワードの変更"</h2>
+            <ActionForm action=change attr:novalidate=true>
+                <CurrentPassword error id="current_password" />
+                <NewPasswordFields error />
+                <FormError error />
+                <p role="status" class="notice-inline">
+                    {move || matches!(change.value().get(), Some(Ok(()))).then_some(
+                        "パスワードを変更しました。ほかの端末でのログインは終了しました。",
+                    )}
+                </p>
+                <button type="submit" class="button button--primary" disabled=move || change.pending().get()>
+                    "パスワードを変更する"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn UserIdCard() -> impl IntoView {
+    let change = ServerAction::<ChangeUserId>::new();
+    let error = action_error(change);
+    view! {
+        <section class="card" aria-labelledby="user-id-title">
+            <h2 id="user-id-title">"ユーザーIDの変更"</h2>
+            <ActionForm action=change attr:novalidate=true>
+                <div class="field">
+                    <label for="user_id">"新しいユーザーID"</label>
+                    <p class="hint" id="user_id-rules">
+                        "半角英数字と記号(. _ -)で" {user_id::MIN_LEN} "〜" {user_id::MAX_LEN}
+                        "文字。大文字と小文字は区別しません。"
+                    </p>
+                    <input
+                        id="user_id"
+                        name="user_id"
+                        autocomplete="username"
+                        maxlength=user_id::MAX_LEN.to_string()
+                        required
+                        aria-describedby="user_id-rules user_id-error"
+                        aria-invalid=invalid(error, "user_id")
+                    />
+                    <FieldError error field="user_id" />
+                </div>
+                <CurrentPassword error id="current_password_uid" />
+                <FormError error />
+                <p role="status" class="notice-inline">
+                    {move || match change.value().get() {
+                        Some(Ok(id)) => format!("ユーザーIDを「{id}」に変更しました。"),
+                        _ => String::new(),
+                    }}
+                </p>
+                <button type="submit" class="button button--primary" disabled=move || change.pending().get()>
+                    "ユーザーIDを変更する"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn EmailCard() -> impl IntoView {
+    let request = ServerAction::<RequestEmailChange>::new();
+    let confirm = ServerAction::<ConfirmEmailChange>::new();
+    let request_error = action_error(request);
+    let confirm_error = action_error(confirm);
+    let sent_to = move || request.value().get().and_then(Result::ok);
+    let done = move || confirm.value().get().and_then(Result::ok);
+    view! {
+        <section class="card" aria-labelledby="email-title">
+            <h2 id="email-title">"メールアドレスの変更"</h2>
+            {move || match (done(), sent_to()) {
+                (Some(email), _) => Either::Left(view! {
+                    <p role="status" class="notice-inline">
+                        "メールアドレスを「" {email} "」に変更しました。"
+                    </p>
+                }.into_any()),
+                (None, Some(email)) => Either::Left(view! {
+                    <p>
+                        "「" {email} "」に認証コードをお送りしました。10分以内に入力してください。"
+                    </p>
+                    <ActionForm action=confirm attr:novalidate=true>
+                        <div class="field">
+                            <label for="code">"認証コード(6桁)"</label>
+                            <input
+                                id="code"
+                                name="code"
+                                inputmode="numeric"
+                                autocomplete="one-time-code"
+                                maxlength="12"
+                                required
+                                aria-describedby="code-error"
+                                aria-invalid=invalid(confirm_error, "code")
+                            />
+                            <FieldError error=confirm_error field="code" />
+                        </div>
+                        <FormError error=confirm_error />
+                        <button type="submit" class="button button--primary" disabled=move || confirm.pending().get()>
+                            "メールアドレスを変更する"
+                        </button>
+                    </ActionForm>
+                }.into_any()),
+                (None, None) => Either::Right(view! {
+                    <ActionForm action=request attr:novalidate=true>
+                        <div class="field">
+                            <label for="email">"新しいメールアドレス"</label>
+                            <input
+                                id="email"
+                                name="email"
+                                type="email"
+                                autocomplete="email"
+                                maxlength="254"
+                                required
+                                aria-describedby="email-error"
+                                aria-invalid=invalid(request_error, "email")
+                            />
+                            <FieldError error=request_error field="email" />
+                        </div>
+                        <CurrentPassword error=request_error id="current_password_email" />
+                        <FormError error=request_error />
+                        <button type="submit" class="button button--primary" disabled=move || request.pending().get()>
+                            "認証コードを送る"
+                        </button>
+                    </ActionForm>
+                }),
+            }}
+        </section>
+    }
+}
