@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=pages::TopPage ssr=SsrMode::Async />
                 <Route path=path!("/faq") view=pages::FaqPage ssr=SsrMode::Async />
                 <Route path=path!("/forgot-id") view=pages::ForgotIdPage ssr=SsrMode::Async />
+                <Route path=path!("/login/code") view=pages::LoginCodePage ssr=SsrMode::Async />
                 <Route path=path!("/password/forgot") view=pages::PasswordForgotPage ssr=SsrMode::Async />
                 <Route path=path!("/password/reset") view=pages::PasswordResetPage ssr=SsrMode::Async />
                 <Route path=path!("/dev/mails") view=pages::DevMailsPage ssr=SsrMode::Async />

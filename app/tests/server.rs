@@ -94,21 +94,54 @@ macro_rules! on_both {
     };
 }
 
+/// The browser of these tests: known to a member once a code was entered from it.
+const BROWSER: &str = "test-browser-device-token";
+
+/// Logs in like a browser does: with the mailed code if the browser is new.
 async fn login(
     db: &DatabaseConnection,
     id: &str,
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    auth::login(db, &config(), id, password, &client(), now).await
+    match auth::login(db, &config(), id, password, Some(BROWSER), &client(), now).await? {
+        auth::LoginOutcome::Session(token) => Ok(token),
+        auth::LoginOutcome::CodeSent { challenge } => {
+            let code = latest_login_code(db).await;
+            let done = auth::complete_login_code(
+                db,
+                &config(),
+                &challenge,
+                &code,
+                Some(BROWSER),
+                &client(),
+                now,
+            )
+            .await?;
+            Ok(done.session)
+        }
+    }
+}
+
+async fn latest_login_code(db: &DatabaseConnection) -> String {
+    use app::ssr::entities::mail_outbox as outbox_entity;
+    use sea_orm::QueryOrder;
+    let mail = outbox_entity::Entity::find()
+        .filter(outbox_entity::Column::Subject.contains("ログインの認証コード"))
+        .order_by_desc(outbox_entity::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a login code mail");
+    let start = mail.body_text.find("認証コード:").expect("code line") + "認証コード:".len();
+    mail.body_text[start..start + 6].to_owned()
 }
 
 fn cookie_headers(token: &str) -> HeaderMap {
     let mut h = HeaderMap::new();
     h.insert(
         header::COOKIE,
-        HeaderValue::from_str(&format!("other=1; {}={token}", session::cookie_name(false)))
-            .unwrap(),
+        HeaderValue::from_str(&format!("other=1; {}={token}", session::COOKIE)).unwrap(),
     );
     h
 }
@@ -411,13 +444,22 @@ async fn each_member_sees_only_their_own(db: DatabaseConnection) {
 on_both!(own_data_only, each_member_sees_only_their_own);
 
 async fn login_server_fn_sets_cookie_and_redirects_safely(db: DatabaseConnection) {
+    // This browser is known to Taro, so the password alone logs in.
+    login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())
+        .await
+        .unwrap();
+    let mut known = HeaderMap::new();
+    known.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&format!("mypage_device={BROWSER}")).unwrap(),
+    );
     for (next, expected) in [
         (Some("/mypage?tab=1"), "/mypage?tab=1"),
         (Some("https://evil.example/"), "/mypage"),
         (Some("//evil.example"), "/mypage"),
         (None, "/mypage"),
     ] {
-        let (result, res) = call(&db, HeaderMap::new(), || async {
+        let (result, res) = call(&db, known.clone(), || async {
             let r = app::auth::login(
                 "kyosai.taro".into(),
                 demo::DEMO_PASSWORD.into(),
@@ -450,6 +492,37 @@ async fn login_server_fn_sets_cookie_and_redirects_safely(db: DatabaseConnection
                 && cookie.contains("Path=/")
         );
     }
+
+    // A browser Hanako never used gets the code page, and no session yet.
+    let (result, res) = call(&db, HeaderMap::new(), || async {
+        let r = app::auth::login(
+            "kyosai.hanako".into(),
+            demo::DEMO_PASSWORD.into(),
+            Some("/mypage/security".into()),
+        )
+        .await;
+        (r, expect_context::<leptos_axum::ResponseOptions>())
+    })
+    .await;
+    result.expect("password right");
+    let inner = res.0.read().expect("response options lock");
+    assert_eq!(
+        inner
+            .headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/login/code?next=%2Fmypage%2Fsecurity")
+    );
+    let cookies: Vec<&str> = inner
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(cookies
+        .iter()
+        .any(|c| c.starts_with("mypage_login_challenge=") && c.contains("Max-Age=600")));
+    assert!(!cookies.iter().any(|c| c.starts_with("mypage_session=")));
 }
 on_both!(
     login_server_fn,
@@ -768,3 +841,226 @@ async fn no_mail_is_lost_while_the_smtp_server_is_down() {
     assert!(outbox(&db).await.iter().all(|m| m.sent_at.is_some()));
     sink.stop();
 }
+
+// --- authentication code for new browsers (M15) ------------------------------
+
+async fn new_browsers_need_the_mailed_code(db: DatabaseConnection) {
+    let cfg = config();
+    let outcome = auth::login(
+        &db,
+        &cfg,
+        "kyosai.hanako",
+        demo::DEMO_PASSWORD,
+        None,
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    let auth::LoginOutcome::CodeSent { challenge } = outcome else {
+        panic!("a new browser needs a code")
+    };
+    let mail = outbox(&db).await.into_iter().last().unwrap();
+    assert_eq!(mail.to_address, "hanako@example.jp");
+    assert!(mail.body_text.contains(&format!(
+        "照合記号:{}",
+        auth::device::matching_mark(&challenge)
+    )));
+    let code = latest_login_code(&db).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+
+    // Four wrong tries are told with the tries left; the right one still works.
+    for left in (1..=4).rev() {
+        let e = auth::complete_login_code(&db, &cfg, &challenge, wrong, None, &client(), t0())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.for_field("code"),
+            Some(format!(
+                "認証コードが正しくありません(あと{left}回入力できます)。"
+            ))
+        );
+    }
+    let done = auth::complete_login_code(
+        &db,
+        &cfg,
+        &challenge,
+        &code,
+        None,
+        &client(),
+        t0() + Duration::minutes(9),
+    )
+    .await
+    .expect("right code within 10 minutes");
+    auth::member_from_headers(
+        &db,
+        &cfg,
+        &cookie_headers(&done.session),
+        t0() + Duration::minutes(9),
+    )
+    .await
+    .unwrap();
+    // Single use.
+    assert_eq!(
+        auth::complete_login_code(&db, &cfg, &challenge, &code, None, &client(), t0()).await,
+        Err(AppError::CodeSpent)
+    );
+    // That browser is known now; another is not; another member on it is not either.
+    let again = auth::login(
+        &db,
+        &cfg,
+        "kyosai.hanako",
+        demo::DEMO_PASSWORD,
+        Some(&done.device),
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(again, auth::LoginOutcome::Session(_)));
+    let elsewhere = auth::login(
+        &db,
+        &cfg,
+        "kyosai.hanako",
+        demo::DEMO_PASSWORD,
+        Some("other"),
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(elsewhere, auth::LoginOutcome::CodeSent { .. }));
+    let taro = auth::login(
+        &db,
+        &cfg,
+        "kyosai.taro",
+        demo::DEMO_PASSWORD,
+        Some(&done.device),
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(taro, auth::LoginOutcome::CodeSent { .. }));
+}
+on_both!(login_code_flow, new_browsers_need_the_mailed_code);
+
+async fn codes_die_after_five_wrong_tries_or_ten_minutes(db: DatabaseConnection) {
+    let cfg = config();
+    let start = |db: DatabaseConnection| async move {
+        match auth::login(
+            &db,
+            &config(),
+            "seikyo.ichiro",
+            demo::DEMO_PASSWORD,
+            None,
+            &client(),
+            t0(),
+        )
+        .await
+        .unwrap()
+        {
+            auth::LoginOutcome::CodeSent { challenge } => (challenge, latest_login_code(&db).await),
+            auth::LoginOutcome::Session(_) => panic!("expected a code"),
+        }
+    };
+    let (challenge, code) = start(db.clone()).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..4 {
+        assert!(
+            auth::complete_login_code(&db, &cfg, &challenge, wrong, None, &client(), t0())
+                .await
+                .is_err()
+        );
+    }
+    assert_eq!(
+        auth::complete_login_code(&db, &cfg, &challenge, wrong, None, &client(), t0()).await,
+        Err(AppError::CodeSpent)
+    );
+    assert_eq!(
+        auth::complete_login_code(&db, &cfg, &challenge, &code, None, &client(), t0()).await,
+        Err(AppError::CodeSpent)
+    );
+
+    let (challenge, code) = start(db.clone()).await;
+    assert_eq!(
+        auth::complete_login_code(
+            &db,
+            &cfg,
+            &challenge,
+            &code,
+            None,
+            &client(),
+            t0() + Duration::minutes(10)
+        )
+        .await,
+        Err(AppError::CodeSpent)
+    );
+    // A made-up challenge gets nowhere.
+    assert_eq!(
+        auth::complete_login_code(&db, &cfg, "made-up", &code, None, &client(), t0()).await,
+        Err(AppError::CodeSpent)
+    );
+}
+on_both!(
+    login_code_limits,
+    codes_die_after_five_wrong_tries_or_ten_minutes
+);
+
+async fn a_password_reset_does_not_skip_the_code(db: DatabaseConnection) {
+    let cfg = config();
+    login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())
+        .await
+        .unwrap();
+    reset::request(&db, &cfg, "kyosai.taro", &client(), t0())
+        .await
+        .unwrap();
+    let mail = outbox(&db)
+        .await
+        .into_iter()
+        .rfind(|m| m.subject.contains("パスワード再設定"))
+        .unwrap();
+    reset::complete(
+        &db,
+        &cfg,
+        &link_token(&mail.body_text),
+        NEW_PASSWORD,
+        NEW_PASSWORD,
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    // Even the browser that was known needs a code again.
+    let outcome = auth::login(
+        &db,
+        &cfg,
+        "kyosai.taro",
+        NEW_PASSWORD,
+        Some(BROWSER),
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(outcome, auth::LoginOutcome::CodeSent { .. }));
+}
+on_both!(
+    reset_keeps_the_code,
+    a_password_reset_does_not_skip_the_code
+);
+
+async fn locking_mails_the_member_once(db: DatabaseConnection) {
+    for i in 0..7 {
+        let _ = login(&db, "kyosai.hanako", "wrong", t0() + Duration::seconds(i)).await;
+    }
+    let locked: Vec<_> = outbox(&db)
+        .await
+        .into_iter()
+        .filter(|m| m.subject.contains("ロック"))
+        .collect();
+    assert_eq!(locked.len(), 1);
+    assert_eq!(locked[0].to_address, "hanako@example.jp");
+    assert!(locked[0].body_text.contains("パスワードを忘れた方はこちら"));
+}
+on_both!(lockout_mail, locking_mails_the_member_once);

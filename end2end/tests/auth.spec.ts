@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, login, PASSWORD, shortIdle, snap, watchConsole } from './helpers';
+import { hydrated, latestMail, login, PASSWORD, shortIdle, snap, watchConsole } from './helpers';
 
 test('a member logs in with user ID, sees their page, and logs out', async ({ page }, testInfo) => {
   const errors = watchConsole(page);
@@ -119,4 +119,36 @@ test('after the idle time the session is gone and login returns to the page', as
   await login(page, 'kyosai.taro');
   await expect(page).toHaveURL(`${SHORT_IDLE}/mypage`);
   await expect(page.getByText('ようこそ共済太郎様')).toBeVisible();
+});
+
+test('a browser new to the member needs the mailed code; then it is known', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByLabel('ユーザーIDまたはメールアドレス').fill('kyosai.hanako');
+  await page.getByLabel('パスワード').fill(PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page).toHaveURL(/\/login\/code\?next=%2Fmypage$/);
+  const mark = (await page.locator('.mark strong').innerText()).trim();
+  expect(mark).toMatch(/^[0-9A-F]{4}$/);
+  await snap(page, testInfo, 'login-code');
+  const mail = await latestMail(page, 'hanako@example.jp', `照合記号:${mark}`);
+  expect(mail).toContain('共済花子様');
+  const code = mail.match(/認証コード:(\d{6})/)![1];
+
+  await page.getByLabel('認証コード(6桁)').fill(code === '000000' ? '111111' : '000000');
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page.locator('#code-error')).toHaveText('認証コードが正しくありません(あと4回入力できます)。');
+  await page.getByLabel('認証コード(6桁)').fill(code);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page).toHaveURL(/\/mypage$/);
+  await expect(page.getByText('ようこそ共済花子様')).toBeVisible();
+
+  // The same browser is known now: the password alone logs in.
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await expect(page).toHaveURL(/logged_out=1/);
+  await hydrated(page);
+  await page.getByLabel('ユーザーIDまたはメールアドレス').fill('kyosai.hanako');
+  await page.getByLabel('パスワード').fill(PASSWORD);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page).toHaveURL(/\/mypage$/);
 });

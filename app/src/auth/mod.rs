@@ -58,3 +58,15 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     crate::error::with_status(ssr::reset_complete(&token, &password, &password_confirm).await)
 }
+
+/// The 照合記号 of this browser's pending login code, to compare with the mail.
+#[server(endpoint = "login_code_mark")]
+pub async fn login_code_mark() -> Result<String, AppError> {
+    crate::error::with_status(ssr::code_mark().await)
+}
+
+/// Finishes a login from a new browser with the mailed authentication code.
+#[server(endpoint = "login_code")]
+pub async fn verify_login_code(code: String, next: Option<String>) -> Result<(), AppError> {
+    crate::error::with_status(ssr::code_request(&code, next.as_deref()).await)
+}

@@ -55,7 +55,7 @@ mod tests {
 
 /// The login page, asked to come back to `here` afterwards.
 pub fn login_url(here: &str, timed_out: bool) -> String {
-    let mut url = format!("/?next={}", percent_encode(here));
+    let mut url = format!("/?next={}", encode(here));
     if timed_out {
         url.push_str("&reason=timeout");
     }
@@ -63,7 +63,7 @@ pub fn login_url(here: &str, timed_out: bool) -> String {
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
-fn percent_encode(s: &str) -> String {
+pub fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {

@@ -46,6 +46,18 @@ pub async fn issue(
         .filter(one_time_code::Column::UsedAt.is_null())
         .exec(db)
         .await?;
+    issue_alongside(db, account_id, purpose, binding, now).await
+}
+
+/// Makes a new code and leaves earlier ones be: each login challenge is tied to
+/// its own browser, so two browsers may wait for codes at once.
+pub async fn issue_alongside(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    purpose: CodePurpose,
+    binding: Binding,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
     // The thread-local generator is not Send: use it before the next await.
     let (code, salt) = {
         let mut rng = rand::rng();

@@ -1,6 +1,7 @@
 //! Logging in and out, and finding the member behind a request.
 
 pub mod codes;
+pub mod device;
 pub mod password;
 pub mod policy;
 pub mod reset;
@@ -11,7 +12,7 @@ use axum::{
     extract::State,
     response::{IntoResponse, Redirect, Response},
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use http::{header, request::Parts, HeaderMap, HeaderValue};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -20,10 +21,14 @@ use sea_orm::{
 
 use super::SessionInfo;
 use crate::domain::{
-    jst, lockout::LockoutState, member_number::MemberNumber, next_path::safe_next,
+    jst, lockout::LockoutState, member_number::MemberNumber, next_path::safe_next, one_time_code,
+    user_agent,
 };
 use crate::error::AppError;
+use crate::ssr::entities::one_time_code::{self as one_time_code_entity, CodePurpose};
 use crate::ssr::entities::{login_event, member, member_account};
+use crate::ssr::mail::{self, templates, templates::Recipient};
+use crate::ssr::rate_limit;
 use crate::ssr::request::{cookie, ClientInfo};
 use crate::ssr::{AppState, Config};
 use login_event::LoginResult;
@@ -32,16 +37,30 @@ use login_event::LoginResult;
 pub const MAX_IDENTIFIER_LEN: usize = 254;
 pub const MAX_PASSWORD_LEN: usize = 1024;
 
-/// Checks the credentials and, when they are right, starts a session.
-/// Returns the session token for the cookie.
+/// What a right password leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginOutcome {
+    /// A known browser: logged in; the token is for the session cookie.
+    Session(String),
+    /// A browser not seen before for this member: a code went by mail; the
+    /// challenge is for the cookie that ties the code to this browser.
+    CodeSent { challenge: String },
+}
+
+/// Codes mailed per account per hour for logins from new browsers.
+pub const LOGIN_CODES_PER_HOUR: u64 = 5;
+
+/// Checks the credentials. A right password from a known browser starts a
+/// session; from any other browser it mails an authentication code (M15).
 pub async fn login(
     db: &DatabaseConnection,
     config: &Config,
     identifier: &str,
     password: &str,
+    device: Option<&str>,
     client: &ClientInfo,
     now: DateTime<Utc>,
-) -> Result<String, AppError> {
+) -> Result<LoginOutcome, AppError> {
     let identifier = identifier.trim();
     if identifier.is_empty() {
         return Err(AppError::field(
@@ -78,13 +97,7 @@ pub async fn login(
         return Err(AppError::Locked);
     }
     if !correct {
-        let after = register_failure(db, &account, now).await?;
-        let result = if after.is_locked(now) {
-            LoginResult::Locked
-        } else {
-            LoginResult::Failure
-        };
-        record(db, Some(account.id), client, now, result).await?;
+        let after = register_failure(db, config, &account, client, now).await?;
         return Err(if after.is_locked(now) {
             AppError::Locked
         } else {
@@ -92,7 +105,99 @@ pub async fn login(
         });
     }
 
+    if device::is_known(db, account.id, device, now).await? {
+        let txn = db.begin().await?;
+        let token = start_session(&txn, config, &account, client, now).await?;
+        txn.commit().await?;
+        return Ok(LoginOutcome::Session(token));
+    }
+
+    let bucket = format!("login-code:{}", account.id);
+    if !rate_limit::allow(db, &bucket, LOGIN_CODES_PER_HOUR, Duration::hours(1), now).await? {
+        return Err(AppError::RateLimited);
+    }
+    let member = member::Entity::find_by_id(account.member_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let challenge = session::new_token();
     let txn = db.begin().await?;
+    reset_failures(&txn, account.id, now).await?;
+    let binding = codes::Binding {
+        challenge_hash: Some(session::token_hash(&challenge)),
+        ..Default::default()
+    };
+    let code = codes::issue_alongside(&txn, account.id, CodePurpose::Login, binding, now).await?;
+    let to = Recipient {
+        email: &account.email,
+        name: &member.name,
+    };
+    let browser = user_agent::describe(&client.user_agent);
+    let mail = templates::login_code(
+        config,
+        &to,
+        &code,
+        one_time_code::VALID_MINUTES,
+        &browser,
+        &device::matching_mark(&challenge),
+    );
+    mail::enqueue(&txn, mail, now).await?;
+    txn.commit().await?;
+    Ok(LoginOutcome::CodeSent { challenge })
+}
+
+/// A finished login: tokens for the session cookie and the known-browser cookie.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeLogin {
+    pub session: String,
+    pub device: String,
+}
+
+/// Completes a login from a new browser with the mailed code. The browser is
+/// remembered for the member, so the next login from it needs no code.
+pub async fn complete_login_code(
+    db: &DatabaseConnection,
+    config: &Config,
+    challenge: &str,
+    typed: &str,
+    device: Option<&str>,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<CodeLogin, AppError> {
+    let row = one_time_code_entity::Entity::find()
+        .filter(one_time_code_entity::Column::ChallengeHash.eq(session::token_hash(challenge)))
+        .filter(one_time_code_entity::Column::Purpose.eq(CodePurpose::Login))
+        .one(db)
+        .await?
+        .ok_or(AppError::CodeSpent)?;
+    let account = member_account::Entity::find_by_id(row.account_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::CodeSpent)?;
+    let txn = db.begin().await?;
+    if let Err(e) = codes::redeem(&txn, &row, typed, now).await {
+        if matches!(e, AppError::Field { .. } | AppError::CodeSpent) {
+            record(&txn, Some(account.id), client, now, LoginResult::Failure).await?;
+        }
+        txn.commit().await?;
+        return Err(e);
+    }
+    let device = device.map(str::to_owned).unwrap_or_else(session::new_token);
+    device::remember(&txn, account.id, &device, &client.user_agent, now).await?;
+    let session = start_session(&txn, config, &account, client, now).await?;
+    txn.commit().await?;
+    Ok(CodeLogin { session, device })
+}
+
+/// The success path of every login: counters cleared, login times moved on,
+/// a new session, and the login log.
+async fn start_session(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    account: &member_account::Model,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
     let reset = LockoutState::after_success();
     member_account::ActiveModel {
         id: Set(account.id),
@@ -103,12 +208,30 @@ pub async fn login(
         updated_at: Set(now),
         ..Default::default()
     }
-    .update(&txn)
+    .update(txn)
     .await?;
-    let token = session::create(&txn, account.id, client, now, config.absolute_timeout).await?;
-    record(&txn, Some(account.id), client, now, LoginResult::Success).await?;
-    txn.commit().await?;
+    let token = session::create(txn, account.id, client, now, config.absolute_timeout).await?;
+    record(txn, Some(account.id), client, now, LoginResult::Success).await?;
     Ok(token)
+}
+
+/// A right password clears the count of wrong ones, code or no code.
+async fn reset_failures(
+    txn: &impl ConnectionTrait,
+    account_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let reset = LockoutState::after_success();
+    member_account::ActiveModel {
+        id: Set(account_id),
+        failed_login_count: Set(reset.failed_count),
+        locked_until: Set(reset.locked_until),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(txn)
+    .await?;
+    Ok(())
 }
 
 pub(crate) async fn find_account(
@@ -127,11 +250,14 @@ pub(crate) async fn find_account(
         .await?)
 }
 
-/// Counts a wrong password. The write only lands if nobody counted one meanwhile,
-/// so parallel attempts cannot undercount and slip past the lock.
+/// Counts a wrong password and logs it. The write only lands if nobody counted
+/// one meanwhile, so parallel attempts cannot undercount and slip past the lock.
+/// The attempt that locks the account also mails the member (M15).
 async fn register_failure(
     db: &DatabaseConnection,
+    config: &Config,
     account: &member_account::Model,
+    client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<LockoutState, AppError> {
     let mut current = account.clone();
@@ -141,6 +267,7 @@ async fn register_failure(
             locked_until: current.locked_until,
         };
         let after = before.after_failure(now);
+        let txn = db.begin().await?;
         let updated = member_account::Entity::update_many()
             .col_expr(
                 member_account::Column::FailedLoginCount,
@@ -156,11 +283,38 @@ async fn register_failure(
             )
             .filter(member_account::Column::Id.eq(current.id))
             .filter(member_account::Column::FailedLoginCount.eq(before.failed_count))
-            .exec(db)
+            .exec(&txn)
             .await?;
         if updated.rows_affected == 1 {
+            let locked_now = after.is_locked(now) && !before.is_locked(now);
+            let result = if after.is_locked(now) {
+                LoginResult::Locked
+            } else {
+                LoginResult::Failure
+            };
+            record(&txn, Some(current.id), client, now, result).await?;
+            if locked_now {
+                let member = member::Entity::find_by_id(current.member_id)
+                    .one(&txn)
+                    .await?
+                    .ok_or(AppError::Internal)?;
+                let to = Recipient {
+                    email: &current.email,
+                    name: &member.name,
+                };
+                let when = jst::format_datetime(now);
+                let mail = templates::account_locked(
+                    config,
+                    &to,
+                    &when,
+                    crate::domain::lockout::LOCK_MINUTES,
+                );
+                mail::enqueue(&txn, mail, now).await?;
+            }
+            txn.commit().await?;
             return Ok(after);
         }
+        txn.rollback().await?;
         match member_account::Entity::find_by_id(current.id)
             .one(db)
             .await?
@@ -201,18 +355,99 @@ pub async fn login_request(
     next: Option<&str>,
 ) -> Result<(), AppError> {
     let (state, client, now, parts) = request_context()?;
-    let token = login(&state.db, &state.config, identifier, password, &client, now).await?;
-
-    // A session from before (another member on this browser) ends with the new login.
-    if let Some(old) = cookie(
-        &parts.headers,
-        session::cookie_name(state.config.cookie_secure()),
-    ) {
-        session::delete(&state.db, old).await?;
-    }
+    let config = &state.config;
+    let device_token = cookie(&parts.headers, &cookie_name(config, device::COOKIE));
+    let outcome = login(
+        &state.db,
+        config,
+        identifier,
+        password,
+        device_token,
+        &client,
+        now,
+    )
+    .await?;
     let res =
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
-    res.append_header(header::SET_COOKIE, session_cookie(&state.config, &token));
+    match outcome {
+        LoginOutcome::Session(token) => {
+            end_previous_session(&state, &parts).await?;
+            res.append_header(header::SET_COOKIE, session_cookie(config, &token));
+            leptos_axum::redirect(safe_next(next));
+        }
+        LoginOutcome::CodeSent { challenge } => {
+            let max_age = cookie::time::Duration::minutes(one_time_code::VALID_MINUTES);
+            res.append_header(
+                header::SET_COOKIE,
+                build_cookie(config, device::CHALLENGE_COOKIE, challenge, Some(max_age)),
+            );
+            let next = safe_next(next);
+            leptos_axum::redirect(&format!(
+                "/login/code?next={}",
+                crate::domain::next_path::encode(next)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A session from before (another member on this browser) ends with a new login.
+async fn end_previous_session(state: &AppState, parts: &Parts) -> Result<(), AppError> {
+    if let Some(old) = cookie(&parts.headers, &cookie_name(&state.config, session::COOKIE)) {
+        session::delete(&state.db, old).await?;
+    }
+    Ok(())
+}
+
+/// [`crate::auth::login_code_mark`]: the 照合記号 of this browser's pending code.
+pub async fn code_mark() -> Result<String, AppError> {
+    let (state, _, _, parts) = request_context()?;
+    cookie(
+        &parts.headers,
+        &cookie_name(&state.config, device::CHALLENGE_COOKIE),
+    )
+    .map(device::matching_mark)
+    .ok_or(AppError::CodeSpent)
+}
+
+/// [`crate::auth::verify_login_code`].
+pub async fn code_request(typed: &str, next: Option<&str>) -> Result<(), AppError> {
+    let (state, client, now, parts) = request_context()?;
+    let config = &state.config;
+    let challenge = cookie(
+        &parts.headers,
+        &cookie_name(config, device::CHALLENGE_COOKIE),
+    )
+    .ok_or(AppError::CodeSpent)?;
+    let device_token = cookie(&parts.headers, &cookie_name(config, device::COOKIE));
+    let done = complete_login_code(
+        &state.db,
+        config,
+        challenge,
+        typed,
+        device_token,
+        &client,
+        now,
+    )
+    .await?;
+    end_previous_session(&state, &parts).await?;
+    let res =
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
+    res.append_header(header::SET_COOKIE, session_cookie(config, &done.session));
+    let keep = cookie::time::Duration::days(device::KNOWN_DAYS);
+    res.append_header(
+        header::SET_COOKIE,
+        build_cookie(config, device::COOKIE, done.device, Some(keep)),
+    );
+    res.append_header(
+        header::SET_COOKIE,
+        build_cookie(
+            config,
+            device::CHALLENGE_COOKIE,
+            String::new(),
+            Some(cookie::time::Duration::ZERO),
+        ),
+    );
     leptos_axum::redirect(safe_next(next));
     Ok(())
 }
@@ -301,7 +536,7 @@ pub async fn member_from_headers(
     headers: &HeaderMap,
     now: DateTime<Utc>,
 ) -> Result<CurrentMember, AppError> {
-    let Some(token) = cookie(headers, session::cookie_name(config.cookie_secure())) else {
+    let Some(token) = cookie(headers, &cookie_name(config, session::COOKIE)) else {
         return Err(AppError::Unauthenticated { timed_out: false });
     };
     match session::lookup(db, token, now, config.idle_timeout).await? {
@@ -345,12 +580,7 @@ pub async fn current_member_even_if_forced() -> Result<CurrentMember, AppError> 
         member_from_headers(&state.db, &state.config, &parts.headers, state.clock.now()).await;
     if let Err(AppError::Unauthenticated { .. }) = result {
         // A dead cookie is dropped so the next page does not ask again.
-        if cookie(
-            &parts.headers,
-            session::cookie_name(state.config.cookie_secure()),
-        )
-        .is_some()
-        {
+        if cookie(&parts.headers, &cookie_name(&state.config, session::COOKIE)).is_some() {
             if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 res.append_header(header::SET_COOKIE, clear_cookie(&state.config));
             }
@@ -359,22 +589,43 @@ pub async fn current_member_even_if_forced() -> Result<CurrentMember, AppError> 
     result
 }
 
+/// A cookie name, with the `__Host-` prefix over HTTPS (bound to this origin).
+pub fn cookie_name(config: &Config, base: &str) -> String {
+    if config.cookie_secure() {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
+}
+
 pub fn session_cookie(config: &Config, token: &str) -> HeaderValue {
-    build_cookie(config, token.to_owned(), false)
+    build_cookie(config, session::COOKIE, token.to_owned(), None)
 }
 
 pub fn clear_cookie(config: &Config) -> HeaderValue {
-    build_cookie(config, String::new(), true)
+    build_cookie(
+        config,
+        session::COOKIE,
+        String::new(),
+        Some(cookie::time::Duration::ZERO),
+    )
 }
 
-fn build_cookie(config: &Config, value: String, remove: bool) -> HeaderValue {
-    let mut c = cookie::Cookie::build((session::cookie_name(config.cookie_secure()), value))
+/// An HttpOnly, SameSite=Lax cookie for the whole site; `Secure` over HTTPS.
+/// Without `max_age` it ends with the browser session.
+fn build_cookie(
+    config: &Config,
+    base: &str,
+    value: String,
+    max_age: Option<cookie::time::Duration>,
+) -> HeaderValue {
+    let mut c = cookie::Cookie::build((cookie_name(config, base), value))
         .path("/")
         .http_only(true)
         .same_site(cookie::SameSite::Lax)
         .secure(config.cookie_secure());
-    if remove {
-        c = c.max_age(cookie::time::Duration::ZERO);
+    if let Some(age) = max_age {
+        c = c.max_age(age);
     }
     HeaderValue::from_str(&c.build().to_string())
         .unwrap_or_else(|_| HeaderValue::from_static("mypage_session=; Path=/; Max-Age=0"))
@@ -384,7 +635,7 @@ fn build_cookie(config: &Config, value: String, remove: bool) -> HeaderValue {
 /// member on the same browser starts clean. A plain form post, so it works before
 /// the page has hydrated too.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = cookie(&headers, session::cookie_name(state.config.cookie_secure())) {
+    if let Some(token) = cookie(&headers, &cookie_name(&state.config, session::COOKIE)) {
         if let Err(e) = session::delete(&state.db, token).await {
             tracing::error!(error = ?e, "could not end session at logout");
         }

@@ -153,6 +153,7 @@ pub async fn complete(
         .exec(&txn)
         .await?;
     set_password(&txn, account.id, hash, now).await?;
+    super::device::forget_all(&txn, account.id).await?;
     session_entity::Entity::delete_many()
         .filter(session_entity::Column::AccountId.eq(account.id))
         .exec(&txn)

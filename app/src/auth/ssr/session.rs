@@ -14,14 +14,8 @@ use crate::error::AppError;
 use crate::ssr::entities::session;
 use crate::ssr::request::ClientInfo;
 
-/// Name of the session cookie. `__Host-` binds it to this exact origin over HTTPS.
-pub fn cookie_name(secure: bool) -> &'static str {
-    if secure {
-        "__Host-mypage_session"
-    } else {
-        "mypage_session"
-    }
-}
+/// Name of the session cookie (see `cookie_name` for the HTTPS prefix).
+pub const COOKIE: &str = "mypage_session";
 
 /// `last_seen_at` is written at most this often (or a tenth of the idle time, if
 /// shorter), so reading pages is not a database write each time.

@@ -135,6 +135,7 @@ pub fn login_code(
     code: &str,
     minutes: i64,
     browser: &str,
+    mark: &str,
 ) -> Mail {
     compose(
         config,
@@ -142,7 +143,8 @@ pub fn login_code(
         "ログインの認証コード",
         &format!(
             "はじめてお使いの端末({browser})からマイページへのログインがありました。\n\
-             ログイン画面で、次の認証コードを入力してください。\n\n認証コード:{code}\n\n\
+             ログイン画面に「照合記号 {mark}」と表示されていることをご確認のうえ、\
+             次の認証コードを入力してください。\n\n認証コード:{code}\n照合記号:{mark}\n\n\
              認証コードの有効期限は{minutes}分間です。"
         ),
         &not_you(config),
