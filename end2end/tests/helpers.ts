@@ -74,8 +74,9 @@ export function shortIdle(baseURL: string | undefined): string {
 export async function latestMail(page: Page, address: string, subject: string): Promise<string> {
   const mailbox = await page.context().newPage();
   try {
-    // The mailbox of the server this page talks to.
-    await mailbox.goto(new URL('/dev/mails', page.url()).href);
+    // The mailbox of the server this page talks to (the baseURL's before it opened one).
+    const here = page.url();
+    await mailbox.goto(here.startsWith('http') ? new URL('/dev/mails', here).href : '/dev/mails');
     const mail = mailbox.locator(`article.mail[data-to="${address}"]`, { hasText: subject }).first();
     await expect(mail).toBeVisible();
     return await mail.innerText();
