@@ -1,8 +1,9 @@
 import { defineConfig, devices } from '@playwright/test';
 
 // Each viewport gets its own servers on fresh SQLite databases with the demo
-// members, so phone and PC runs never share state: a normal one (port P) and
-// one whose sessions idle out after 3 seconds (port P+1, M2).
+// members, so phone and PC runs never share state: a normal one (port P), one
+// whose sessions idle out after 3 seconds (P+1, M2), and one whose clock tests
+// move forward (P+2), so time travel never disturbs the other tests.
 // The test script builds the site first (`cargo leptos build`).
 const server = (port: number, name: string, extra: string) => ({
   command:
@@ -69,7 +70,9 @@ export default defineConfig({
   webServer: [
     server(3400, 'phone', ''),
     server(3401, 'phone-short-idle', 'MYPAGE_IDLE_TIMEOUT=3s'),
+    server(3402, 'phone-clock', ''),
     server(3410, 'pc', ''),
     server(3411, 'pc-short-idle', 'MYPAGE_IDLE_TIMEOUT=3s'),
+    server(3412, 'pc-clock', ''),
   ],
 });

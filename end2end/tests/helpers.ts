@@ -65,9 +65,18 @@ export async function snap(page: Page, testInfo: TestInfo, name: string) {
   });
 }
 
+function portPlus(baseURL: string | undefined, n: number): string {
+  return (baseURL ?? '').replace(/(\d+)$/, (port) => String(Number(port) + n));
+}
+
 /** The server beside `baseURL` whose sessions idle out after 3 seconds. */
 export function shortIdle(baseURL: string | undefined): string {
-  return (baseURL ?? '').replace(/(\d+)$/, (port) => String(Number(port) + 1));
+  return portPlus(baseURL, 1);
+}
+
+/** The server beside `baseURL` whose clock tests may move (`POST /dev/clock`). */
+export function clockServer(baseURL: string | undefined): string {
+  return portPlus(baseURL, 2);
 }
 
 /** The newest mail to `address` in the development mailbox, as text. */

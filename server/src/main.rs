@@ -32,6 +32,11 @@ enum Command {
         /// 組合員番号, e.g. 0123-45678.
         member_number: String,
     },
+    /// Lift a member's login lockout now.
+    Unlock {
+        /// 組合員番号, e.g. 0123-45678.
+        member_number: String,
+    },
 }
 
 #[tokio::main]
@@ -77,6 +82,13 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Unlock { member_number } => {
+            let done = app::auth::ssr::temporary::unlock(&db, &member_number, clock.now())
+                .await
+                .map_err(|e| format!("unlock: {e}"))?;
+            println!("{}様 ({}) のロックを解除しました。", done.name, done.email);
+            Ok(())
+        }
         Command::Serve => {
             if config.demo_data {
                 demo::load(&db, clock.now())
@@ -100,7 +112,12 @@ async fn serve(
     if matches!(transport, mail::worker::Transport::DevMailbox) {
         tracing::info!("no MYPAGE_SMTP_URL: mails go to the development mailbox at /dev/mails");
     }
-    mail::worker::spawn(db.clone(), transport, clock, mail::worker::POLL_EVERY);
+    mail::worker::spawn(
+        db.clone(),
+        transport,
+        clock.clone(),
+        mail::worker::POLL_EVERY,
+    );
     let config = Arc::new(config);
     app::auth::ssr::password::warm_up();
 
@@ -113,6 +130,7 @@ async fn serve(
     let routes = generate_route_list(App);
     let router = Router::new()
         .route("/logout", post(app::auth::ssr::logout))
+        .route("/dev/clock", post(app::ssr::dev::advance_clock))
         .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, {
             let options = leptos_options.clone();
             move || shell(options.clone())

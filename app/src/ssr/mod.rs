@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod dev;
 pub mod entities;
 pub mod mail;
 pub mod rate_limit;

@@ -1,5 +1,6 @@
-//! 仮パスワード (M3, seed 000): issued by an operator, sent only by mail, and
-//! good for nothing but choosing a new password.
+//! Operator actions on a member's login until the staff back office exists:
+//! 仮パスワード (M3, seed 000), sent only by mail and good for nothing but
+//! choosing a new password, and lifting a lockout (M15).
 
 use chrono::{DateTime, Utc};
 use rand::Rng;
@@ -32,8 +33,61 @@ pub fn generate() -> String {
         .join("-")
 }
 
-/// Who got a temporary password, for the operator's confirmation.
-pub struct Issued {
+/// The member with `member_number` (any spelling) and their My Page account.
+pub async fn account_by_number(
+    db: &DatabaseConnection,
+    member_number: &str,
+) -> Result<(member::Model, member_account::Model), AppError> {
+    let number =
+        MemberNumber::parse(member_number).map_err(|e| AppError::field("member_number", e.0))?;
+    let (member, account) = member::Entity::find()
+        .filter(member::Column::MemberNumber.eq(number.digits()))
+        .find_also_related(member_account::Entity)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((member, account.ok_or(AppError::NotFound)?))
+}
+
+/// Lifts a lockout at once (M15: unlock by staff); audited.
+pub async fn unlock(
+    db: &DatabaseConnection,
+    member_number: &str,
+    now: DateTime<Utc>,
+) -> Result<MemberContact, AppError> {
+    let (member, account) = account_by_number(db, member_number).await?;
+    let txn = db.begin().await?;
+    member_account::ActiveModel {
+        id: Set(account.id),
+        failed_login_count: Set(0),
+        locked_until: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        audit::Entry {
+            actor: Actor::System,
+            member_id: Some(member.id),
+            action: "account_unlocked",
+            before: account.locked_until.map(|t| t.to_rfc3339()),
+            after: None,
+            ip: "",
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(MemberContact {
+        name: member.name,
+        email: account.email,
+    })
+}
+
+/// Whom an operator action was for, for the confirmation message.
+pub struct MemberContact {
     pub name: String,
     pub email: String,
 }
@@ -45,7 +99,7 @@ pub async fn issue(
     config: &Config,
     member_number: &str,
     now: DateTime<Utc>,
-) -> Result<Issued, AppError> {
+) -> Result<MemberContact, AppError> {
     let number =
         MemberNumber::parse(member_number).map_err(|e| AppError::field("member_number", e.0))?;
     let (member, account) = member::Entity::find()
@@ -74,6 +128,7 @@ pub async fn issue(
         .filter(session::Column::AccountId.eq(account.id))
         .exec(&txn)
         .await?;
+    super::device::forget_all(&txn, account.id).await?;
     audit::record(
         &txn,
         audit::Entry {
@@ -98,7 +153,7 @@ pub async fn issue(
     )
     .await?;
     txn.commit().await?;
-    Ok(Issued {
+    Ok(MemberContact {
         name: member.name,
         email: account.email,
     })

@@ -1,0 +1,41 @@
+//! Development-only controls, under `/dev/` (404 when MYPAGE_PRODUCTION is set,
+//! see `security::guard`).
+
+use axum::{
+    extract::{Form, State},
+    response::{IntoResponse, Response},
+};
+use http::StatusCode;
+use serde::Deserialize;
+
+use super::AppState;
+use crate::domain::jst;
+
+#[derive(Deserialize)]
+pub struct Advance {
+    /// A duration such as `31m` or `2d`.
+    advance: String,
+}
+
+/// `POST /dev/clock` with `advance=31m`: moves the server's clock forward, so
+/// tests can see links, codes and coverage dates pass. Answers the new time.
+pub async fn advance_clock(State(state): State<AppState>, Form(form): Form<Advance>) -> Response {
+    if state.config.production {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let by = humantime::parse_duration(&form.advance)
+        .ok()
+        .and_then(|d| chrono::Duration::from_std(d).ok());
+    match by {
+        Some(by) => {
+            state.clock.advance(by);
+            tracing::warn!(advance = %form.advance, "development clock moved");
+            jst::format_datetime(state.clock.now()).into_response()
+        }
+        None => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "advance: expected a duration such as 31m",
+        )
+            .into_response(),
+    }
+}
