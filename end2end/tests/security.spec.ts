@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { login, snap } from './helpers';
+import { hydrated, login, PASSWORD, snap } from './helpers';
 
 test('login history shows attempts, and other browsers can be logged out', async ({ browser, baseURL }, testInfo) => {
   const options = { baseURL, viewport: testInfo.project.use.viewport, locale: 'ja-JP' };
@@ -40,6 +40,23 @@ test('login history shows attempts, and other browsers can be logged out', async
     await expect(a).toHaveURL(/\/\?next=%2Fmypage/);
     await b.reload();
     await expect(b.getByText('ようこそ鈴木一子様')).toBeVisible();
+
+    // Both browsers entered a code; revoking makes every browser ask again.
+    const known = b.getByRole('region', { name: '認証済みの端末' });
+    await expect(known.getByRole('listitem')).toHaveCount(2);
+    await hydrated(b);
+    await Promise.all([
+      b.waitForResponse((r) => r.url().endsWith('/api/forget_known_browsers')),
+      known.getByRole('button', { name: 'すべての端末の認証を解除' }).click(),
+    ]);
+    await expect(known.getByRole('status')).toContainText('認証を解除しました。');
+    await expect(known.getByRole('listitem')).toHaveCount(0);
+    await b.getByRole('button', { name: 'ログアウト', exact: true }).click();
+    await hydrated(b);
+    await b.getByLabel('ユーザーIDまたはメールアドレス').fill('suzuki.kazuko');
+    await b.getByLabel('パスワード').fill(PASSWORD);
+    await b.getByRole('button', { name: 'ログイン' }).click();
+    await expect(b).toHaveURL(/\/login\/code/);
   } finally {
     await other.close();
     await mine.close();

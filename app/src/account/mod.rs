@@ -28,10 +28,19 @@ pub struct ActiveSession {
     pub current: bool,
 }
 
+/// A browser that logs in without an authentication code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownBrowser {
+    pub browser: String,
+    pub since: String,
+    pub last_used: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityOverview {
     pub logins: Vec<LoginRecord>,
     pub sessions: Vec<ActiveSession>,
+    pub known_browsers: Vec<KnownBrowser>,
 }
 
 /// The member's recent logins and the browsers logged in now.
@@ -44,6 +53,12 @@ pub async fn load_security() -> Result<SecurityOverview, AppError> {
 #[server(endpoint = "end_other_sessions")]
 pub async fn end_other_sessions() -> Result<u64, AppError> {
     crate::error::with_status(ssr::end_others().await)
+}
+
+/// Makes every browser ask for an authentication code again. Returns how many.
+#[server(endpoint = "forget_known_browsers")]
+pub async fn forget_known_browsers() -> Result<u64, AppError> {
+    crate::error::with_status(ssr::forget_browsers().await)
 }
 
 /// Changes the password; the current one is required. Other sessions end.

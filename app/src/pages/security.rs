@@ -1,7 +1,9 @@
 //! `/mypage/security` (M15): recent logins and the browsers logged in now,
 //! with a way to log all the others out.
 
-use crate::account::{load_security, ActiveSession, EndOtherSessions, LoginRecord};
+use crate::account::{
+    load_security, ActiveSession, EndOtherSessions, ForgetKnownBrowsers, KnownBrowser, LoginRecord,
+};
 use crate::components::{action_error, FormError, ShowError};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -10,8 +12,13 @@ use leptos_meta::Title;
 #[component]
 pub fn SecurityPage() -> impl IntoView {
     let end = ServerAction::<EndOtherSessions>::new();
-    let overview = Resource::new_blocking(move || end.version().get(), |_| load_security());
+    let forget = ServerAction::<ForgetKnownBrowsers>::new();
+    let overview = Resource::new_blocking(
+        move || (end.version().get(), forget.version().get()),
+        |_| load_security(),
+    );
     let error = action_error(end);
+    let forget_error = action_error(forget);
     view! {
         <Title text="ログイン履歴" />
         <h1>"ログイン履歴"</h1>
@@ -41,6 +48,28 @@ pub fn SecurityPage() -> impl IntoView {
                             </p>
                             <FormError error />
                         </section>
+                        <section class="card" aria-labelledby="known-title">
+                            <h2 id="known-title">"認証済みの端末"</h2>
+                            <p class="hint">
+                                "認証コードを入力した端末は、次回から認証コードなしでログインできます。"
+                                "心当たりのない端末がある場合や、端末を手放す場合は、認証を解除してください。"
+                            </p>
+                            <ul class="history">
+                                {o.known_browsers.into_iter().map(|k| view! { <KnownRow k /> }).collect_view()}
+                            </ul>
+                            <ActionForm action=forget>
+                                <button type="submit" class="button" disabled=move || forget.pending().get()>
+                                    "すべての端末の認証を解除"
+                                </button>
+                            </ActionForm>
+                            <p role="status" class="notice-inline">
+                                {move || match forget.value().get() {
+                                    Some(Ok(_)) => "認証を解除しました。次回のログインでは、どの端末でも認証コードが必要です。".to_owned(),
+                                    _ => String::new(),
+                                }}
+                            </p>
+                            <FormError error=forget_error />
+                        </section>
                         <section class="card" aria-labelledby="logins-title">
                             <h2 id="logins-title">"最近のログイン"</h2>
                             <ul class="history">
@@ -64,7 +93,25 @@ fn SessionRow(s: ActiveSession) -> impl IntoView {
                 {s.current.then(|| view! { <span class="badge">"この端末"</span> })}
             </span>
             <span class="history__sub">
-                "ログイン:" {s.started_at} " / 最終操作:" {s.last_seen_at} " / IPアドレス:" {s.ip}
+                <span>"ログイン:" {s.started_at}</span>
+                " / "
+                <span>"最終操作:" {s.last_seen_at}</span>
+                " / "
+                <span>"IPアドレス:" {s.ip}</span>
+            </span>
+        </li>
+    }
+}
+
+#[component]
+fn KnownRow(k: KnownBrowser) -> impl IntoView {
+    view! {
+        <li class="history__row">
+            <span class="history__main">{k.browser}</span>
+            <span class="history__sub">
+                <span>"認証:" {k.since}</span>
+                " / "
+                <span>"最終利用:" {k.last_used}</span>
             </span>
         </li>
     }
@@ -82,7 +129,11 @@ fn LoginRow(l: LoginRecord) -> impl IntoView {
             <span class="history__main">
                 {l.at} " " <span class=class>{l.result}</span>
             </span>
-            <span class="history__sub">{l.browser} " / IPアドレス:" {l.ip}</span>
+            <span class="history__sub">
+                <span>{l.browser}</span>
+                " / "
+                <span>"IPアドレス:" {l.ip}</span>
+            </span>
         </li>
     }
 }

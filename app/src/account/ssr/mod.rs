@@ -5,13 +5,13 @@ pub mod credentials;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 
-use super::{ActiveSession, LoginRecord, SecurityOverview};
+use super::{ActiveSession, KnownBrowser, LoginRecord, SecurityOverview};
 use crate::auth::ssr::{current_member, request_context};
 use crate::domain::{jst, user_agent};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
 use crate::ssr::entities::login_event::{self, LoginResult};
-use crate::ssr::entities::session;
+use crate::ssr::entities::{known_device, session};
 
 /// Logins shown in the history.
 const SHOWN_LOGINS: u64 = 30;
@@ -54,7 +54,49 @@ pub async fn overview() -> Result<SecurityOverview, AppError> {
             current: s.id == me.session_id,
         })
         .collect();
-    Ok(SecurityOverview { logins, sessions })
+    let known_browsers = known_device::Entity::find()
+        .filter(known_device::Column::AccountId.eq(me.account_id))
+        .order_by_desc(known_device::Column::LastUsedAt)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|d| KnownBrowser {
+            browser: user_agent::describe(&d.user_agent),
+            since: jst::format_datetime(d.created_at),
+            last_used: jst::format_datetime(d.last_used_at),
+        })
+        .collect();
+    Ok(SecurityOverview {
+        logins,
+        sessions,
+        known_browsers,
+    })
+}
+
+pub async fn forget_browsers() -> Result<u64, AppError> {
+    let me = current_member().await?;
+    let (state, client, now, _) = request_context()?;
+    let txn = state.db.begin().await?;
+    let forgotten = known_device::Entity::delete_many()
+        .filter(known_device::Column::AccountId.eq(me.account_id))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    audit::record(
+        &txn,
+        audit::Entry {
+            actor: Actor::Member(me.account_id),
+            member_id: Some(me.member_id),
+            action: "known_browsers_forgotten",
+            before: Some(forgotten.to_string()),
+            after: None,
+            ip: &client.ip,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(forgotten)
 }
 
 pub async fn end_others() -> Result<u64, AppError> {
