@@ -39,6 +39,47 @@ pub fn FormError(error: ErrorSignal) -> impl IntoView {
     }
 }
 
+/// User ID or email (`identifier`), for logging in and for a forgotten password.
+#[component]
+pub fn IdentifierField(error: ErrorSignal) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="identifier">"ユーザーIDまたはメールアドレス"</label>
+            <input
+                id="identifier"
+                name="identifier"
+                autocomplete="username"
+                maxlength="254"
+                required
+                aria-describedby="identifier-error"
+                aria-invalid=invalid(error, "identifier")
+            />
+            <FieldError error field="identifier" />
+        </div>
+    }
+}
+
+/// A six-digit code from a mail (`code`).
+#[component]
+pub fn CodeField(error: ErrorSignal) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="code">"認証コード(6桁)"</label>
+            <input
+                id="code"
+                name="code"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                maxlength="12"
+                required
+                aria-describedby="code-error"
+                aria-invalid=invalid(error, "code")
+            />
+            <FieldError error field="code" />
+        </div>
+    }
+}
+
 /// New password and its confirmation (`password`, `password_confirm`).
 #[component]
 pub fn NewPasswordFields(error: ErrorSignal) -> impl IntoView {

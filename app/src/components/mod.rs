@@ -4,6 +4,9 @@ mod form;
 mod layout;
 mod member_shell;
 
-pub use form::{action_error, invalid, ErrorSignal, FieldError, FormError, NewPasswordFields};
+pub use form::{
+    action_error, invalid, CodeField, ErrorSignal, FieldError, FormError, IdentifierField,
+    NewPasswordFields,
+};
 pub use layout::{PublicLayout, SiteFooter};
 pub use member_shell::{MemberShell, ShowError};

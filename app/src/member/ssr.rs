@@ -1,24 +1,16 @@
 //! Reading the member's record.
 
-use sea_orm::EntityTrait;
-
 use super::Profile;
-use crate::auth::ssr::{current_member, display_member_number};
+use crate::auth::ssr::{account_and_member, current_member, display_member_number};
 use crate::domain::jst;
 use crate::error::AppError;
-use crate::ssr::entities::{member, member_account};
 use crate::ssr::AppState;
 
 /// [`super::my_profile`]: the details of the member of the session.
 pub async fn profile() -> Result<Profile, AppError> {
     let me = current_member().await?;
     let state = AppState::current()?;
-    let (account, member) = member_account::Entity::find_by_id(me.account_id)
-        .find_also_related(member::Entity)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated { timed_out: false })?;
-    let m = member.ok_or(AppError::Internal)?;
+    let (account, m) = account_and_member(&state.db, me.account_id).await?;
     Ok(Profile {
         member_number: display_member_number(&m.member_number),
         postal_code: display_postal_code(&m.postal_code),

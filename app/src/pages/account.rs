@@ -1,7 +1,9 @@
 //! `/mypage/account`: change password, user ID and email (M5, M15).
 
 use crate::account::{ChangePassword, ChangeUserId, ConfirmEmailChange, RequestEmailChange};
-use crate::components::{action_error, invalid, FieldError, FormError, NewPasswordFields};
+use crate::components::{
+    action_error, invalid, CodeField, FieldError, FormError, NewPasswordFields,
+};
 use crate::domain::user_id;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -127,20 +129,7 @@ fn EmailCard() -> impl IntoView {
                         "「" {email} "」に認証コードをお送りしました。10分以内に入力してください。"
                     </p>
                     <ActionForm action=confirm attr:novalidate=true>
-                        <div class="field">
-                            <label for="code">"認証コード(6桁)"</label>
-                            <input
-                                id="code"
-                                name="code"
-                                inputmode="numeric"
-                                autocomplete="one-time-code"
-                                maxlength="12"
-                                required
-                                aria-describedby="code-error"
-                                aria-invalid=invalid(confirm_error, "code")
-                            />
-                            <FieldError error=confirm_error field="code" />
-                        </div>
+                        <CodeField error=confirm_error />
                         <FormError error=confirm_error />
                         <button type="submit" class="button button--primary" disabled=move || confirm.pending().get()>
                             "メールアドレスを変更する"

@@ -2,7 +2,7 @@
 //! this member is finished with the code mailed to their registered address.
 
 use crate::auth::{login_code_mark, VerifyLoginCode};
-use crate::components::{action_error, invalid, FieldError, FormError, PublicLayout};
+use crate::components::{action_error, CodeField, FormError, PublicLayout};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,20 +49,7 @@ fn CodeForm(mark: String) -> impl IntoView {
         </p>
         <ActionForm action=verify attr:novalidate=true>
             <input type="hidden" name="next" value=next />
-            <div class="field">
-                <label for="code">"認証コード(6桁)"</label>
-                <input
-                    id="code"
-                    name="code"
-                    inputmode="numeric"
-                    autocomplete="one-time-code"
-                    maxlength="12"
-                    required
-                    aria-describedby="code-error"
-                    aria-invalid=invalid(error, "code")
-                />
-                <FieldError error field="code" />
-            </div>
+            <CodeField error />
             <FormError error />
             <button type="submit" class="button button--primary" disabled=move || verify.pending().get()>
                 "ログイン"

@@ -1,7 +1,7 @@
 //! `/password/forgot` (M3): asks for the user ID or email and mails a reset link.
 
 use crate::auth::RequestPasswordReset;
-use crate::components::{action_error, invalid, FieldError, FormError, PublicLayout};
+use crate::components::{action_error, FormError, IdentifierField, PublicLayout};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,19 +36,7 @@ pub fn PasswordForgotPage() -> impl IntoView {
                                 "ご登録のメールアドレスに、パスワードを再設定するためのURLをお送りします。"
                             </p>
                             <ActionForm action=request attr:novalidate=true>
-                                <div class="field">
-                                    <label for="identifier">"ユーザーIDまたはメールアドレス"</label>
-                                    <input
-                                        id="identifier"
-                                        name="identifier"
-                                        autocomplete="username"
-                                        maxlength="254"
-                                        required
-                                        aria-describedby="identifier-error"
-                                        aria-invalid=invalid(error, "identifier")
-                                    />
-                                    <FieldError error field="identifier" />
-                                </div>
+                                <IdentifierField error />
                                 <FormError error />
                                 <button type="submit" class="button button--primary" disabled=move || request.pending().get()>
                                     "再設定のメールを送る"

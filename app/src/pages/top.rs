@@ -2,8 +2,9 @@
 //! a timed-out session (M2) and a finished logout.
 
 use crate::auth::Login;
-use crate::components::PublicLayout;
-use crate::error::AppError;
+use crate::components::{
+    action_error, invalid, FieldError, FormError, IdentifierField, PublicLayout,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -52,33 +53,15 @@ pub fn TopPage() -> impl IntoView {
 #[component]
 fn LoginForm() -> impl IntoView {
     let login = ServerAction::<Login>::new();
+    let error = action_error(login);
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = move || login.value().get().and_then(Result::err);
-    let field_error = move |name: &'static str| move || error().and_then(|e| e.for_field(name));
-    let form_error = move || {
-        error()
-            .filter(|e| !matches!(e, AppError::Field { .. }))
-            .map(|e| e.to_string())
-    };
     view! {
         <section class="card login" aria-labelledby="login-title">
             <h2 id="login-title">"ログイン"</h2>
             <ActionForm action=login attr:novalidate=true>
                 <input type="hidden" name="next" value=next />
-                <div class="field">
-                    <label for="identifier">"ユーザーIDまたはメールアドレス"</label>
-                    <input
-                        id="identifier"
-                        name="identifier"
-                        autocomplete="username"
-                        maxlength="254"
-                        required
-                        aria-describedby="identifier-error"
-                        aria-invalid=move || field_error("identifier")().is_some().to_string()
-                    />
-                    <p class="field-error" id="identifier-error">{field_error("identifier")}</p>
-                </div>
+                <IdentifierField error />
                 <div class="field">
                     <label for="password">"パスワード"</label>
                     <input
@@ -89,11 +72,11 @@ fn LoginForm() -> impl IntoView {
                         maxlength="1024"
                         required
                         aria-describedby="password-error"
-                        aria-invalid=move || field_error("password")().is_some().to_string()
+                        aria-invalid=invalid(error, "password")
                     />
-                    <p class="field-error" id="password-error">{field_error("password")}</p>
+                    <FieldError error field="password" />
                 </div>
-                <p class="form-error" role="alert">{form_error}</p>
+                <FormError error />
                 <button type="submit" class="button button--primary" disabled=move || login.pending().get()>
                     {move || if login.pending().get() { "ログインしています…" } else { "ログイン" }}
                 </button>

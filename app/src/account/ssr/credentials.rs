@@ -9,8 +9,8 @@ use sea_orm::{
 };
 
 use crate::auth::ssr::{
-    codes, current_member_even_if_forced, password, policy, request_context, reset::set_password,
-    CurrentMember,
+    account_and_member, codes, current_member_even_if_forced, password, policy, request_context,
+    reset::set_password, CurrentMember,
 };
 use crate::domain::{email::Email, jst, one_time_code, user_id::UserId};
 use crate::error::AppError;
@@ -60,12 +60,7 @@ impl Me {
 
 async fn load(me: CurrentMember) -> Result<Me, AppError> {
     let (state, client, now, _) = request_context()?;
-    let (account, member) = member_account::Entity::find_by_id(me.account_id)
-        .find_also_related(member::Entity)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated { timed_out: false })?;
-    let member = member.ok_or(AppError::Internal)?;
+    let (account, member) = account_and_member(&state.db, me.account_id).await?;
     Ok(Me {
         state,
         client,
@@ -135,7 +130,7 @@ pub async fn change_password(current: &str, new: &str, confirmation: &str) -> Re
     }
     let hash = password::hash_blocking(new.to_owned()).await?;
     let txn = db.begin().await?;
-    set_password(&txn, me.account.id, hash, me.now).await?;
+    set_password(&txn, me.account.id, hash, false, me.now).await?;
     // Whoever else may know the old password is logged out everywhere.
     session::Entity::delete_many()
         .filter(session::Column::AccountId.eq(me.account.id))

@@ -494,16 +494,24 @@ pub async fn reset_complete(
     Ok(())
 }
 
+/// The account of a session and its member.
+pub async fn account_and_member(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+) -> Result<(member_account::Model, member::Model), AppError> {
+    let (account, member) = member_account::Entity::find_by_id(account_id)
+        .find_also_related(member::Entity)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthenticated { timed_out: false })?;
+    Ok((account, member.ok_or(AppError::Internal)?))
+}
+
 /// [`crate::auth::load_session`]: the header facts of the logged-in member.
 pub async fn session_info() -> Result<SessionInfo, AppError> {
     let me = current_member_even_if_forced().await?;
     let state = AppState::current()?;
-    let (account, member) = member_account::Entity::find_by_id(me.account_id)
-        .find_also_related(member::Entity)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated { timed_out: false })?;
-    let member = member.ok_or(AppError::Internal)?;
+    let (account, member) = account_and_member(&state.db, me.account_id).await?;
     Ok(SessionInfo {
         name: member.name,
         member_number: display_member_number(&member.member_number),

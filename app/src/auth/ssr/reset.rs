@@ -152,7 +152,7 @@ pub async fn complete(
         .filter(password_reset::Column::UsedAt.is_null())
         .exec(&txn)
         .await?;
-    set_password(&txn, account.id, hash, now).await?;
+    set_password(&txn, account.id, hash, false, now).await?;
     super::device::forget_all(&txn, account.id).await?;
     session_entity::Entity::delete_many()
         .filter(session_entity::Column::AccountId.eq(account.id))
@@ -185,17 +185,19 @@ pub async fn complete(
     Ok(())
 }
 
-/// Stores a new password hash: any lock and any forced change end with it.
+/// Stores a new password hash and lifts any lock. `temporary` makes the next
+/// login able to do nothing but choose a new password.
 pub async fn set_password(
     db: &impl sea_orm::ConnectionTrait,
     account_id: i32,
     hash: String,
+    temporary: bool,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     member_account::ActiveModel {
         id: Set(account_id),
         password_hash: Set(hash),
-        must_change_password: Set(false),
+        must_change_password: Set(temporary),
         failed_login_count: Set(0),
         locked_until: Set(None),
         updated_at: Set(now),

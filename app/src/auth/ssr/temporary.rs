@@ -113,17 +113,7 @@ pub async fn issue(
     let hash = password::hash_blocking(temporary.clone()).await?;
 
     let txn = db.begin().await?;
-    member_account::ActiveModel {
-        id: Set(account.id),
-        password_hash: Set(hash),
-        must_change_password: Set(true),
-        failed_login_count: Set(0),
-        locked_until: Set(None),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(&txn)
-    .await?;
+    super::reset::set_password(&txn, account.id, hash, true, now).await?;
     session::Entity::delete_many()
         .filter(session::Column::AccountId.eq(account.id))
         .exec(&txn)
