@@ -4,6 +4,7 @@
 pub mod account;
 pub mod auth;
 pub mod components;
+pub mod contract;
 pub mod dev_mail;
 pub mod domain;
 pub mod error;
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dev/mails") view=pages::DevMailsPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/mypage") view=components::MemberShell ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::MyPageHome />
+                    <Route path=path!("contracts") view=pages::ContractsPage />
                     <Route path=path!("security") view=pages::SecurityPage />
                     <Route path=path!("account") view=pages::AccountPage />
                     <Route path=path!("password") view=pages::ForcedPasswordPage />

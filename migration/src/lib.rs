@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_members_and_sessions;
 mod m20261123_000002_mail_audit_tokens;
 mod m20261123_000003_codes_and_devices;
+mod m20261123_000004_contracts;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_members_and_sessions::Migration),
             Box::new(m20261123_000002_mail_audit_tokens::Migration),
             Box::new(m20261123_000003_codes_and_devices::Migration),
+            Box::new(m20261123_000004_contracts::Migration),
         ]
     }
 }

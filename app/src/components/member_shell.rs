@@ -67,6 +67,7 @@ fn MemberHeader(info: SessionInfo) -> impl IntoView {
             </div>
             <nav class="member-nav" aria-label="マイページ" hidden=forced>
                 <A href="/mypage" exact=true>"マイページトップ"</A>
+                <A href="/mypage/contracts">"ご契約内容"</A>
                 <A href="/mypage/account">"ログイン情報の変更"</A>
                 <A href="/mypage/security">"ログイン履歴"</A>
                 <a href="/faq">"よくある質問"</a>

@@ -14,6 +14,11 @@ pub fn format_datetime(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// The calendar day in Japan at `t`.
+pub fn today(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&offset()).date_naive()
+}
+
 /// `2018/8/14`.
 pub fn format_date(d: NaiveDate) -> String {
     d.format("%Y/%-m/%-d").to_string()
@@ -31,6 +36,12 @@ mod tests {
         // 15:05 UTC is past midnight in Japan.
         let t = Utc.with_ymd_and_hms(2018, 12, 31, 15, 5, 0).unwrap();
         assert_eq!(format_datetime(t), "2019/1/1 0:05");
+    }
+
+    #[test]
+    fn the_day_turns_at_midnight_in_japan() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 30, 15, 0, 0).unwrap();
+        assert_eq!(today(t), NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Pure rules and value types, shared by the server and the browser.
 //! Nothing here touches the database, the clock or the network.
 
+pub mod coverage;
 pub mod email;
 pub mod jst;
 pub mod lockout;
 pub mod member_number;
+pub mod money;
 pub mod next_path;
 pub mod one_time_code;
 pub mod password_policy;

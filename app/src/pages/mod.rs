@@ -1,6 +1,7 @@
 //! One module per screen.
 
 mod account;
+mod contracts;
 mod dev_mails;
 mod faq;
 mod forced_password;
@@ -14,6 +15,7 @@ mod security;
 mod top;
 
 pub use account::AccountPage;
+pub use contracts::ContractsPage;
 pub use dev_mails::DevMailsPage;
 pub use faq::FaqPage;
 pub use forced_password::ForcedPasswordPage;

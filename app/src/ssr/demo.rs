@@ -1,7 +1,7 @@
 //! Demo members for development and the end-to-end tests. Loaded once; running
 //! again changes nothing. Every demo account has the password [`DEMO_PASSWORD`].
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     TransactionTrait,
@@ -174,6 +174,11 @@ pub fn user_ids() -> impl Iterator<Item = &'static str> {
 }
 
 pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
+    load_members(db, now).await?;
+    load_contracts(db, now).await
+}
+
+async fn load_members(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
     let exists = member::Entity::find()
         .filter(member::Column::MemberNumber.eq(MEMBERS[0].number))
         .one(db)
@@ -226,5 +231,215 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), App
     }
     txn.commit().await?;
     tracing::info!(members = MEMBERS.len(), "demo data loaded");
+    Ok(())
+}
+
+/// コース in the style of a prefectural 県民共済: (code, name, 掛金, summary).
+const COURSES: &[(&str, &str, i32, &str)] = &[
+    ("sogo2", "総合保障型2型", 2000, "入院(事故・病気)1日 4,500円、通院(事故)1日 1,000円、死亡(事故)800万円、死亡(病気)400万円"),
+    ("sogo4", "総合保障型4型", 4000, "入院(事故・病気)1日 9,000円、通院(事故)1日 2,000円、死亡(事故)1,600万円、死亡(病気)800万円"),
+    ("nyuin2", "入院保障型2型", 2000, "入院(事故)1日 10,000円、入院(病気)1日 9,000円、手術 2.5万〜10万円"),
+    ("jukunen2", "熟年型2型", 2000, "入院(事故)1日 2,500円、入院(病気)1日 2,000円、死亡(事故)500万円"),
+    ("kodomo1", "こども型1型", 1000, "入院(事故・病気)1日 5,000円、通院(事故)1日 1,500円、扶養者死亡 100万〜500万円"),
+];
+
+/// 特約: (code, name, 掛金, summary).
+const RIDERS: &[(&str, &str, i32, &str)] = &[
+    (
+        "senshin",
+        "先進医療特約",
+        200,
+        "先進医療の技術料 1〜1,000万円(通算)",
+    ),
+    (
+        "gan",
+        "がん特約",
+        1000,
+        "がん診断一時金 50万円、がん入院1日 5,000円",
+    ),
+    (
+        "josei",
+        "女性疾病特約",
+        600,
+        "女性特有の病気による入院1日 3,000円",
+    ),
+    (
+        "sandai",
+        "三大疾病特約",
+        800,
+        "三大疾病(がん・心疾患・脳血管疾患)一時金 50万円",
+    ),
+];
+
+/// Contracts of the demo members: (member number, contract number, course,
+/// since, riders with since). `None` as a date means the first of next month,
+/// to show a change decided but not yet in force.
+type DemoContract = (
+    &'static str,
+    &'static str,
+    &'static str,
+    (i32, u32, u32),
+    &'static [(&'static str, Option<(i32, u32, u32)>)],
+);
+const CONTRACTS: &[DemoContract] = &[
+    (
+        "012345678",
+        "K-2019-000101",
+        "sogo2",
+        (2019, 4, 1),
+        &[("senshin", Some((2020, 4, 1))), ("gan", None)],
+    ),
+    (
+        "012345679",
+        "K-2021-000231",
+        "nyuin2",
+        (2021, 6, 1),
+        &[("josei", Some((2021, 6, 1)))],
+    ),
+    ("023456789", "K-2020-000318", "jukunen2", (2020, 10, 1), &[]),
+    ("034567890", "K-2022-000412", "sogo2", (2022, 5, 1), &[]),
+    (
+        "045678901",
+        "K-2018-000055",
+        "sogo4",
+        (2018, 7, 1),
+        &[("senshin", Some((2019, 7, 1)))],
+    ),
+    (
+        "056789012",
+        "K-2017-000020",
+        "nyuin2",
+        (2017, 9, 1),
+        &[("josei", Some((2017, 9, 1)))],
+    ),
+    ("067890123", "K-2023-000777", "sogo2", (2023, 2, 1), &[]),
+    (
+        "078901234",
+        "K-2024-000901",
+        "sogo2",
+        (2024, 4, 1),
+        &[("josei", Some((2024, 4, 1)))],
+    ),
+    (
+        "089012345",
+        "K-2016-000012",
+        "jukunen2",
+        (2016, 12, 1),
+        &[("sandai", Some((2017, 12, 1)))],
+    ),
+];
+
+fn first_of_next_month(day: NaiveDate) -> Option<NaiveDate> {
+    let (y, m) = if day.month() == 12 {
+        (day.year() + 1, 1)
+    } else {
+        (day.year(), day.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1)
+}
+
+/// The catalogue and the demo contracts, once.
+async fn load_contracts(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
+    use super::entities::{contract, contract_course, contract_rider, course, rider};
+    use std::collections::HashMap;
+
+    if course::Entity::find()
+        .filter(course::Column::Code.eq("sogo2"))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let next_month =
+        first_of_next_month(crate::domain::jst::today(now)).ok_or(AppError::Internal)?;
+    let date = |d: Option<(i32, u32, u32)>| match d {
+        Some((y, m, day)) => NaiveDate::from_ymd_opt(y, m, day).ok_or(AppError::Internal),
+        None => Ok(next_month),
+    };
+    let txn = db.begin().await?;
+    let mut courses = HashMap::new();
+    for (i, (code, name, premium, summary)) in COURSES.iter().enumerate() {
+        let saved = course::ActiveModel {
+            code: Set((*code).into()),
+            name: Set((*name).into()),
+            monthly_premium: Set(*premium),
+            summary: Set((*summary).into()),
+            sort_order: Set(i as i32),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        courses.insert(*code, saved.id);
+    }
+    let mut riders = HashMap::new();
+    for (i, (code, name, premium, summary)) in RIDERS.iter().enumerate() {
+        let saved = rider::ActiveModel {
+            code: Set((*code).into()),
+            name: Set((*name).into()),
+            monthly_premium: Set(*premium),
+            summary: Set((*summary).into()),
+            sort_order: Set(i as i32),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        riders.insert(*code, saved.id);
+    }
+    for (number, contract_number, course_code, since, contract_riders) in CONTRACTS {
+        let Some(member) = member::Entity::find()
+            .filter(member::Column::MemberNumber.eq(*number))
+            .one(&txn)
+            .await?
+        else {
+            continue;
+        };
+        let saved = contract::ActiveModel {
+            member_id: Set(member.id),
+            contract_number: Set((*contract_number).into()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let course_id = *courses.get(course_code).ok_or(AppError::Internal)?;
+        let since = date(Some(*since))?;
+        // 共済花子 has a course change decided: 総合保障型4型 from next month.
+        let change = (*number == "012345679")
+            .then_some(courses.get("sogo4"))
+            .flatten();
+        contract_course::ActiveModel {
+            contract_id: Set(saved.id),
+            course_id: Set(course_id),
+            starts_on: Set(since),
+            ends_on: Set(change.map(|_| next_month)),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        if let Some(new_course) = change {
+            contract_course::ActiveModel {
+                contract_id: Set(saved.id),
+                course_id: Set(*new_course),
+                starts_on: Set(next_month),
+                ends_on: Set(None),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        for (rider_code, rider_since) in contract_riders.iter() {
+            contract_rider::ActiveModel {
+                contract_id: Set(saved.id),
+                rider_id: Set(*riders.get(rider_code).ok_or(AppError::Internal)?),
+                starts_on: Set(date(*rider_since)?),
+                ends_on: Set(None),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    txn.commit().await?;
     Ok(())
 }

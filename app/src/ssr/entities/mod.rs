@@ -1,6 +1,10 @@
 //! sea-orm entities, one module per table of `migration`.
 
 pub mod audit_log;
+pub mod contract;
+pub mod contract_course;
+pub mod contract_rider;
+pub mod course;
 pub mod known_device;
 pub mod login_event;
 pub mod mail_outbox;
@@ -9,4 +13,5 @@ pub mod member_account;
 pub mod one_time_code;
 pub mod password_reset;
 pub mod rate_event;
+pub mod rider;
 pub mod session;

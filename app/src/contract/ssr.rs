@@ -1,0 +1,143 @@
+//! Reading contracts and their coverage periods.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::{ContractView, Coverage};
+use crate::auth::ssr::{current_member, request_context};
+use crate::domain::coverage::{in_force, pending, Period};
+use crate::domain::{jst, money};
+use crate::error::AppError;
+use crate::ssr::entities::{contract, contract_course, contract_rider, course, rider};
+
+/// [`super::my_contracts`].
+pub async fn contracts() -> Result<Vec<ContractView>, AppError> {
+    let me = current_member().await?;
+    let (state, _, now, _) = request_context()?;
+    contracts_of(&state.db, me.member_id, jst::today(now)).await
+}
+
+/// What `member_id`'s contracts cover on `day`.
+pub async fn contracts_of(
+    db: &impl ConnectionTrait,
+    member_id: i32,
+    day: NaiveDate,
+) -> Result<Vec<ContractView>, AppError> {
+    let contracts = contract::Entity::find()
+        .filter(contract::Column::MemberId.eq(member_id))
+        .order_by_asc(contract::Column::ContractNumber)
+        .all(db)
+        .await?;
+    if contracts.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The catalogue is a handful of rows: read it once, look items up by id.
+    let courses: HashMap<i32, course::Model> = course::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let riders: HashMap<i32, rider::Model> = rider::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let mut views = Vec::with_capacity(contracts.len());
+    for c in contracts {
+        let course_periods: Vec<(course::Model, Period)> = contract_course::Entity::find()
+            .filter(contract_course::Column::ContractId.eq(c.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|p| {
+                let period = Period {
+                    starts_on: p.starts_on,
+                    ends_on: p.ends_on,
+                };
+                courses.get(&p.course_id).map(|c| (c.clone(), period))
+            })
+            .collect();
+        let rider_periods: Vec<(rider::Model, Period)> = contract_rider::Entity::find()
+            .filter(contract_rider::Column::ContractId.eq(c.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|p| {
+                let period = Period {
+                    starts_on: p.starts_on,
+                    ends_on: p.ends_on,
+                };
+                riders.get(&p.rider_id).map(|r| (r.clone(), period))
+            })
+            .collect();
+        views.push(view(
+            c.contract_number,
+            &course_periods,
+            &rider_periods,
+            day,
+        ));
+    }
+    Ok(views)
+}
+
+fn coverage(name: &str, premium: i32, summary: &str, period: &Period) -> Coverage {
+    Coverage {
+        name: name.to_owned(),
+        monthly_premium: money::yen(premium.into()),
+        summary: summary.to_owned(),
+        starts_on: jst::format_date(period.starts_on),
+    }
+}
+
+fn view(
+    contract_number: String,
+    courses: &[(course::Model, Period)],
+    riders: &[(rider::Model, Period)],
+    day: NaiveDate,
+) -> ContractView {
+    let course = in_force(courses, day)
+        .next()
+        .map(|(c, p)| coverage(&c.name, c.monthly_premium, &c.summary, p));
+    let mut in_force_riders: Vec<_> = in_force(riders, day).collect();
+    in_force_riders.sort_by_key(|(r, _)| r.sort_order);
+    let total: i64 = in_force(courses, day)
+        .take(1)
+        .map(|(c, _)| i64::from(c.monthly_premium))
+        .chain(
+            in_force_riders
+                .iter()
+                .map(|(r, _)| i64::from(r.monthly_premium)),
+        )
+        .sum();
+    let mut notes: Vec<String> = pending(courses, day)
+        .into_iter()
+        .map(|(c, p)| {
+            format!(
+                "変更後のコース「{}」は{}から表示されます。それまでは変更前のコースを表示しています。",
+                c.name,
+                jst::format_date(p.starts_on)
+            )
+        })
+        .collect();
+    notes.extend(pending(riders, day).into_iter().map(|(r, p)| {
+        format!(
+            "お申し込みの特約「{}」は、保障開始日の{}から表示されます。",
+            r.name,
+            jst::format_date(p.starts_on)
+        )
+    }));
+    ContractView {
+        contract_number,
+        course,
+        riders: in_force_riders
+            .into_iter()
+            .map(|(r, p)| coverage(&r.name, r.monthly_premium, &r.summary, p))
+            .collect(),
+        monthly_total: money::yen(total),
+        pending: notes,
+    }
+}
