@@ -75,12 +75,14 @@ test('five failed logins in a row lock the account', async ({ page }, testInfo) 
 });
 
 test('a private page asks for a login and comes back afterwards', async ({ page }) => {
+  const errors = watchConsole(page);
   await page.goto('/mypage');
   await expect(page).toHaveURL(/\/\?next=%2Fmypage$/);
   await expect(page.getByText('この画面をご覧になるには、ログインしてください。')).toBeVisible();
   await login(page, 'kyosai.taro');
   await expect(page).toHaveURL(/\/mypage$/);
   await expect(page.getByText('ようこそ共済太郎様')).toBeVisible();
+  expect(errors).toEqual([]);
 });
 
 test('an open redirect through next is refused', async ({ page }) => {

@@ -39,6 +39,19 @@ test('pages carry the security headers', async ({ request }) => {
   expect(h['cache-control']).toBe('no-store');
 });
 
+test('every page, redirected to or not, carries the nonce its scripts use', async ({ request }) => {
+  for (const path of ['/', '/?next=%2Fmypage', '/mypage', '/faq', '/no-such-page']) {
+    const res = await request.get(path);
+    const csp = res.headers()['content-security-policy'];
+    const nonce = csp.match(/'nonce-([A-Za-z0-9_-]+)'/)?.[1];
+    expect(nonce, path).toBeTruthy();
+    const html = await res.text();
+    const scripts = [...html.matchAll(/<script[^>]*nonce="([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts.length, path).toBeGreaterThan(0);
+    expect(new Set(scripts), path).toEqual(new Set([nonce]));
+  }
+});
+
 test('server functions refuse other sites and other methods', async ({ request }) => {
   const crossSite = await request.post('/api/login', {
     headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },

@@ -131,14 +131,14 @@ async fn serve(
     let router = Router::new()
         .route("/logout", post(app::auth::ssr::logout))
         .route("/dev/clock", post(app::ssr::dev::advance_clock))
-        .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, {
+        .leptos_routes_with_context(&state, routes, security::provide_request_nonce, {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(leptos::nonce::provide_nonce, shell))
+        >(security::provide_request_nonce, shell))
         .layer(middleware::from_fn_with_state(config, security::guard))
         .layer(DefaultBodyLimit::max(security::MAX_BODY_BYTES))
         .layer(CompressionLayer::new())

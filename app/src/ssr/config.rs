@@ -30,6 +30,8 @@ pub struct Config {
     pub mail_from: String,
     /// Production: SMTP required; development pages and demo data refused.
     pub production: bool,
+    /// Under `cargo leptos watch`: the port of its reload websocket, for the CSP.
+    pub dev_reload_port: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -150,6 +152,8 @@ impl Config {
             smtp_url,
             mail_from,
             production,
+            dev_reload_port: get("LEPTOS_WATCH")
+                .map(|_| var("LEPTOS_RELOAD_PORT", "3001").parse().unwrap_or(3001)),
         })
     }
 

@@ -41,8 +41,24 @@ pub fn is_development_only(path: &str) -> bool {
     path.starts_with("/dev/") || path.starts_with("/api/dev_")
 }
 
+/// The CSP nonce of one request, minted here and handed to Leptos (see
+/// [`provide_request_nonce`]), so the header and the page always agree.
+#[derive(Clone)]
+pub struct PageNonce(pub String);
+
+/// Leptos context hook: renders the page's inline scripts with the nonce the
+/// guard put in the request, instead of one of Leptos's own.
+pub fn provide_request_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    if let Some(PageNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
+}
+
 /// Refuses cross-site writes and anything but POST to server functions.
-pub async fn guard(State(config): State<Arc<Config>>, req: Request, next: Next) -> Response {
+pub async fn guard(State(config): State<Arc<Config>>, mut req: Request, next: Next) -> Response {
     if config.production && is_development_only(req.uri().path()) {
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -60,6 +76,8 @@ pub async fn guard(State(config): State<Arc<Config>>, req: Request, next: Next) 
             .into_response();
     }
     let static_asset = req.uri().path().starts_with("/pkg/");
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    req.extensions_mut().insert(PageNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(
