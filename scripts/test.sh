@@ -20,12 +20,19 @@ TEST_DATABASE_URL=$(scripts/test-db.sh)
 export TEST_DATABASE_URL
 
 step "Rust tests (SQLite and PostgreSQL)"
-cargo test -p app --features ssr
-cargo test -p server -p migration
+# The app crate holds every test (server and migration only wire and declare).
+cargo test -p app --features ssr --lib --tests
 
 step "build the site"
 cargo leptos build
 
 step "Playwright (Chromium, phone and PC widths)"
 cd end2end
-npx playwright test
+status=0
+npx playwright test || status=$?
+# One plain closing line: how many end-to-end tests passed and failed.
+node -e '
+  const s = require("./test-results/results.json").stats;
+  console.log(`playwright: ${s.expected + s.flaky} passed, ${s.unexpected} failed`);
+' || true
+exit "$status"
