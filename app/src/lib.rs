@@ -22,20 +22,9 @@ use leptos_router::{
     path, SsrMode,
 };
 
-/// The HTML document around the app, rendered on the server only.
+/// The HTML document around the app, rendered on the server only. Its CSP
+/// header comes from `ssr::security::guard`, which also supplies the nonce.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(res)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        let reload = std::env::var("LEPTOS_WATCH")
-            .ok()
-            .map(|_| options.reload_port);
-        if let Ok(csp) = http::HeaderValue::from_str(&ssr::security::page_csp(&nonce, reload)) {
-            res.insert_header(http::header::CONTENT_SECURITY_POLICY, csp);
-        }
-    }
     view! {
         <!DOCTYPE html>
         <html lang="ja">

@@ -98,11 +98,17 @@ pub async fn guard(State(config): State<Arc<Config>>, mut req: Request, next: Ne
     if !static_asset {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    // HTML pages get a CSP with the page's nonce from `shell`; everything else this one.
-    h.entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(
-            "default-src 'none'; frame-ancestors 'none'",
-        ));
+    // Every answer but the static files gets the page policy with this request's
+    // nonce: pages need it, and on anything else a browser ignores it.
+    let csp = if static_asset {
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
+    } else {
+        HeaderValue::from_str(&page_csp(&nonce, config.dev_reload_port)).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "page CSP is not a valid header value");
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
+        })
+    };
+    h.insert(header::CONTENT_SECURITY_POLICY, csp);
     res
 }
 
