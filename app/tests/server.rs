@@ -1363,3 +1363,46 @@ async fn members_see_only_their_own_contracts(db: DatabaseConnection) {
     );
 }
 on_both!(contracts_isolation, members_see_only_their_own_contracts);
+
+// --- housekeeping ------------------------------------------------------------
+
+async fn housekeeping_deletes_only_what_is_spent(db: DatabaseConnection) {
+    use app::ssr::housekeeping::sweep;
+    let cfg = config();
+    let old = login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())
+        .await
+        .unwrap();
+    reset::request(&db, &cfg, "kyosai.hanako", &client(), t0())
+        .await
+        .unwrap();
+    let later = t0() + Duration::minutes(30);
+    let fresh = login(&db, "kyosai.taro", demo::DEMO_PASSWORD, later)
+        .await
+        .unwrap();
+
+    // Half an hour on: the first session idled out; the reset link is kept a day.
+    let swept = sweep(&db, &cfg, later).await.unwrap();
+    assert_eq!(swept.sessions, 1);
+    assert_eq!((swept.resets, swept.rate_events), (0, 0));
+    assert!(
+        auth::member_from_headers(&db, &cfg, &cookie_headers(&fresh), later)
+            .await
+            .is_ok()
+    );
+    assert!(
+        auth::member_from_headers(&db, &cfg, &cookie_headers(&old), later)
+            .await
+            .is_err()
+    );
+
+    // Two days on: links, codes and rate-limit counts are gone too.
+    let swept = sweep(&db, &cfg, t0() + Duration::days(2)).await.unwrap();
+    assert_eq!(swept.resets, 1);
+    assert!(swept.codes >= 1, "{swept:?}");
+    assert!(swept.rate_events >= 2, "{swept:?}");
+    assert_eq!(
+        password_reset::Entity::find().all(&db).await.unwrap().len(),
+        0
+    );
+}
+on_both!(housekeeping, housekeeping_deletes_only_what_is_spent);

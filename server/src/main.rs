@@ -119,6 +119,7 @@ async fn serve(
         mail::worker::POLL_EVERY,
     );
     let config = Arc::new(config);
+    app::ssr::housekeeping::spawn(db.clone(), config.clone(), clock.clone());
     app::auth::ssr::password::warm_up();
 
     let state = AppState {

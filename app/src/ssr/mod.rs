@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod dev;
 pub mod entities;
+pub mod housekeeping;
 pub mod mail;
 pub mod rate_limit;
 pub mod request;

@@ -1,0 +1,79 @@
+//! Deleting what can no longer be used: ended sessions, spent or expired codes
+//! and reset links, and rate-limit counts older than any window. Runs in every
+//! server process; the deletes are idempotent, so several may overlap.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{sea_query::ExprTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use super::entities::{one_time_code, password_reset, rate_event, session};
+use super::{Clock, Config};
+use crate::error::AppError;
+
+/// How often housekeeping runs.
+pub const EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+/// Spent codes and links are kept this long after they end, for support questions.
+const KEEP_SPENT: Duration = Duration::days(1);
+/// Longer than every rate-limit window.
+const KEEP_RATE_EVENTS: Duration = Duration::days(1);
+
+/// What one round deleted.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub sessions: u64,
+    pub codes: u64,
+    pub resets: u64,
+    pub rate_events: u64,
+}
+
+pub async fn sweep(
+    db: &DatabaseConnection,
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<Swept, AppError> {
+    let idle = Duration::from_std(config.idle_timeout).map_err(|_| AppError::Internal)?;
+    let sessions = session::Entity::delete_many()
+        .filter(
+            session::Column::ExpiresAt
+                .lte(now)
+                .or(session::Column::LastSeenAt.lte(now - idle)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected;
+    let codes = one_time_code::Entity::delete_many()
+        .filter(one_time_code::Column::ExpiresAt.lte(now - KEEP_SPENT))
+        .exec(db)
+        .await?
+        .rows_affected;
+    let resets = password_reset::Entity::delete_many()
+        .filter(password_reset::Column::ExpiresAt.lte(now - KEEP_SPENT))
+        .exec(db)
+        .await?
+        .rows_affected;
+    let rate_events = rate_event::Entity::delete_many()
+        .filter(rate_event::Column::OccurredAt.lte(now - KEEP_RATE_EVENTS))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(Swept {
+        sessions,
+        codes,
+        resets,
+        rate_events,
+    })
+}
+
+/// Runs [`sweep`] every [`EVERY`] until the process ends.
+pub fn spawn(db: DatabaseConnection, config: std::sync::Arc<Config>, clock: Clock) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(EVERY);
+        loop {
+            tick.tick().await;
+            match sweep(&db, &config, clock.now()).await {
+                Ok(swept) if swept != Swept::default() => tracing::info!(?swept, "housekeeping"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = ?e, "housekeeping failed"),
+            }
+        }
+    });
+}
