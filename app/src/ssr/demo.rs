@@ -168,11 +168,6 @@ const MEMBERS: &[DemoMember] = &[
     },
 ];
 
-/// Demo login IDs, for the README and the tests.
-pub fn user_ids() -> impl Iterator<Item = &'static str> {
-    MEMBERS.iter().map(|m| m.user_id)
-}
-
 pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
     load_members(db, now).await?;
     load_contracts(db, now).await
