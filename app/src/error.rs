@@ -16,6 +16,9 @@ pub enum AppError {
     /// Wrong or unknown ID, or wrong password: one answer for all.
     #[error("ユーザーID(またはメールアドレス)またはパスワードが正しくありません。")]
     LoginFailed,
+    /// The same for the back office, which logs in by login ID only.
+    #[error("ログインIDまたはパスワードが正しくありません。")]
+    StaffLoginFailed,
     #[error(
         "ログインに続けて失敗したため、このアカウントは一時的にロックされています。しばらく時間をおいてから再度お試しください。"
     )]
@@ -33,6 +36,13 @@ pub enum AppError {
     CodeSpent,
     #[error("お探しの情報が見つかりません。")]
     NotFound,
+    /// Asked for something the current state does not allow (a procedure
+    /// already decided, a rider already applied for); the message says why.
+    #[error("{0}")]
+    Conflict(String),
+    /// A staff member without the role for this.
+    #[error("この操作を行う権限がありません。")]
+    Forbidden,
     #[error("システムエラーが発生しました。しばらくしてから再度お試しください。")]
     Internal,
     /// The request never reached the server function, or its answer never came back.
@@ -71,11 +81,14 @@ impl AppError {
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
-            Self::Unauthenticated { .. } | Self::LoginFailed => StatusCode::UNAUTHORIZED,
+            Self::Unauthenticated { .. } | Self::LoginFailed | Self::StaffLoginFailed => {
+                StatusCode::UNAUTHORIZED
+            }
             Self::Field { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Locked | Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::InvalidLink | Self::CodeSpent => StatusCode::GONE,
-            Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            Self::PasswordChangeRequired | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Internal | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

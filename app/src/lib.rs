@@ -11,9 +11,11 @@ pub mod error;
 pub mod faq;
 pub mod member;
 pub mod pages;
+pub mod procedure;
 pub mod site;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod staff;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -72,9 +74,25 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/mypage") view=components::MemberShell ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::MyPageHome />
                     <Route path=path!("contracts") view=pages::ContractsPage />
+                    <Route path=path!("apply") view=pages::ApplyMenuPage />
+                    <Route path=path!("apply/rider") view=pages::ApplyRiderPage />
+                    <Route path=path!("apply/course") view=pages::ApplyCoursePage />
+                    <Route path=path!("apply/documents") view=pages::ApplyDocumentsPage />
+                    <Route path=path!("apply/confirm") view=pages::ApplyConfirmPage />
+                    <Route path=path!("procedures") view=pages::ProceduresPage />
+                    <Route path=path!("procedures/:id") view=pages::ProcedureDetailPage />
                     <Route path=path!("security") view=pages::SecurityPage />
                     <Route path=path!("account") view=pages::AccountPage />
                     <Route path=path!("password") view=pages::ForcedPasswordPage />
+                </ParentRoute>
+                <Route path=path!("/staff/login") view=pages::StaffLoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("/staff") view=components::StaffShell ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::StaffQueuePage />
+                    <Route path=path!("procedures/:id") view=pages::StaffProcedurePage />
+                    <Route path=path!("members") view=pages::StaffMembersPage />
+                    <Route path=path!("members/:id") view=pages::StaffMemberPage />
+                    <Route path=path!("audit") view=pages::StaffAuditPage />
+                    <Route path=path!("accounts") view=pages::StaffAccountsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1068,6 +1068,7 @@ on_both!(lockout_mail, locking_mails_the_member_once);
 // --- credential changes, temporary password, unlock --------------------------
 
 use app::auth::ssr::temporary;
+use app::procedure::ssr::workflow::By;
 
 async fn a_password_change_needs_the_current_one_and_ends_other_sessions(db: DatabaseConnection) {
     let here = login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())
@@ -1207,7 +1208,7 @@ async fn a_temporary_password_opens_only_the_password_change(db: DatabaseConnect
     let before = login(&db, "kyosai.hanako", demo::DEMO_PASSWORD, t0())
         .await
         .unwrap();
-    let issued = temporary::issue(&db, &cfg, "0123-45679", t0())
+    let issued = temporary::issue(&db, &cfg, "0123-45679", By::Operator, t0())
         .await
         .unwrap();
     assert_eq!(issued.email, "hanako@example.jp");
@@ -1406,3 +1407,653 @@ async fn housekeeping_deletes_only_what_is_spent(db: DatabaseConnection) {
     );
 }
 on_both!(housekeeping, housekeeping_deletes_only_what_is_spent);
+
+// --- procedures (M7) and the back office (S1, S3, S6) -------------------------
+
+use app::domain::procedure::Status;
+use app::procedure::{
+    apply, cancel_procedure, load_apply_options, my_procedure, my_procedures, preview_application,
+};
+use app::ssr::entities::{contract, procedure as procedure_entity, rider, staff_account};
+use app::staff::ssr::auth as staff_auth;
+
+async fn member_headers(db: &DatabaseConnection, user_id: &str) -> HeaderMap {
+    cookie_headers(&login(db, user_id, demo::DEMO_PASSWORD, t0()).await.unwrap())
+}
+
+async fn staff_headers(db: &DatabaseConnection, login_id: &str) -> HeaderMap {
+    let token = staff_auth::login(
+        db,
+        &config(),
+        login_id,
+        demo::DEMO_STAFF_PASSWORD,
+        &client(),
+        t0(),
+    )
+    .await
+    .expect("staff login");
+    let mut h = HeaderMap::new();
+    h.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).unwrap(),
+    );
+    h
+}
+
+/// `{contract id}-{rider id}` for a member's contract and a rider code.
+async fn rider_choice(db: &DatabaseConnection, contract_number: &str, code: &str) -> String {
+    let c = contract::Entity::find()
+        .filter(contract::Column::ContractNumber.eq(contract_number))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = rider::Entity::find()
+        .filter(rider::Column::Code.eq(code))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    format!("{}-{}", c.id, r.id)
+}
+
+async fn latest_procedure(db: &DatabaseConnection) -> procedure_entity::Model {
+    use sea_orm::QueryOrder;
+    procedure_entity::Entity::find()
+        .order_by_desc(procedure_entity::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn outbox_subjects_to(db: &DatabaseConnection, to: &str) -> Vec<String> {
+    mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::ToAddress.eq(to))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.subject)
+        .collect()
+}
+
+async fn rider_application_to_approval(db: DatabaseConnection) {
+    let sho = member_headers(&db, "watanabe.sho").await;
+    let choice = rider_choice(&db, "K-2025-001001", "gan").await;
+    let kind = || "rider_addition".to_owned();
+
+    // The confirmation step files nothing.
+    let preview = call(&db, sho.clone(), || {
+        preview_application(kind(), Some(choice.clone()), None)
+    })
+    .await
+    .unwrap();
+    assert_eq!(preview.kind, "特約追加");
+    assert!(preview
+        .rows
+        .iter()
+        .any(|(k, v)| k == "追加する特約" && v == "がん特約"));
+    assert!(procedure_entity::Entity::find()
+        .filter(procedure_entity::Column::Kind.eq(app::domain::procedure::Kind::RiderAddition))
+        .filter(procedure_entity::Column::Status.eq(Status::Received))
+        .one(&db)
+        .await
+        .unwrap()
+        .is_none());
+
+    call(&db, sho.clone(), || {
+        apply(kind(), Some(choice.clone()), None)
+    })
+    .await
+    .unwrap();
+    let filed = latest_procedure(&db).await;
+    assert_eq!(filed.status, Status::Received);
+    assert!(outbox_subjects_to(&db, "sho@example.jp")
+        .await
+        .iter()
+        .any(|s| s.contains("お手続き受付のお知らせ")));
+    // Applying twice for the same rider is refused, and so is offering it.
+    let again = call(&db, sho.clone(), || {
+        apply(kind(), Some(choice.clone()), None)
+    })
+    .await;
+    assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
+    let options = call(&db, sho.clone(), load_apply_options).await.unwrap();
+    assert!(!options.contracts[0]
+        .riders
+        .iter()
+        .any(|r| r.name == "がん特約"));
+
+    // Staff review and approve from 2026/12/1; the rider shows from then on.
+    let staff = staff_headers(&db, "operator").await;
+    let id = filed.id;
+    let step = |to: &str, starts_on: Option<&str>| {
+        let (to, starts_on) = (to.to_owned(), starts_on.map(str::to_owned));
+        let staff = staff.clone();
+        let db = db.clone();
+        async move {
+            call(&db, staff, || {
+                app::staff::staff_move_procedure(id, to, Some("確認しました".into()), starts_on)
+            })
+            .await
+        }
+    };
+    assert!(matches!(
+        step("approved", Some("2026-12-01")).await,
+        Err(AppError::Conflict(_))
+    ));
+    step("under_review", None).await.unwrap();
+    assert_eq!(
+        step("approved", Some("2026-12-02")).await,
+        Err(AppError::field(
+            "starts_on",
+            "保障開始日は、月の初日(1日)を指定してください。"
+        ))
+    );
+    assert_eq!(
+        step("approved", Some("2026-11-01")).await,
+        Err(AppError::field(
+            "starts_on",
+            "保障開始日は、明日以降の日付を指定してください。"
+        ))
+    );
+    assert_eq!(
+        latest_procedure(&db).await.status,
+        Status::UnderReview,
+        "refused approvals change nothing"
+    );
+    step("approved", Some("2026-12-01")).await.unwrap();
+
+    let detail = call(&db, sho.clone(), || my_procedure(id)).await.unwrap();
+    assert_eq!(detail.summary.status, Status::Approved);
+    assert_eq!(detail.coverage_starts_on.as_deref(), Some("2026/12/1"));
+    let history: Vec<_> = detail
+        .history
+        .iter()
+        .map(|h| (h.status_label.as_str(), h.by.as_str()))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("受付", "ご本人"),
+            ("審査中", "共済(職員)"),
+            ("承諾", "共済(職員)")
+        ]
+    );
+    let sho_id = member_id_of(&db, "watanabe.sho").await;
+    let nov30 = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let dec1 = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    assert!(contracts_of(&db, sho_id, nov30).await.unwrap()[0]
+        .riders
+        .is_empty());
+    assert_eq!(
+        contracts_of(&db, sho_id, dec1).await.unwrap()[0].riders[0].name,
+        "がん特約"
+    );
+    let subjects = outbox_subjects_to(&db, "sho@example.jp").await;
+    assert!(subjects.iter().any(|s| s.contains("(審査中)")));
+    assert!(subjects.iter().any(|s| s.contains("(承諾)")));
+    // Decided: nobody moves it again.
+    assert!(matches!(
+        step("declined", None).await,
+        Err(AppError::Conflict(_))
+    ));
+    // Filing and each change are in the audit log, with who did it.
+    let actions: Vec<(String, audit_log::ActorKind)> = audit_log::Entity::find()
+        .filter(audit_log::Column::MemberId.eq(sho_id))
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.action, a.actor_kind))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("procedure_filed".to_owned(), audit_log::ActorKind::Member),
+            ("procedure_status".to_owned(), audit_log::ActorKind::Staff),
+            ("procedure_status".to_owned(), audit_log::ActorKind::Staff),
+        ]
+    );
+}
+on_both!(rider_to_approval, rider_application_to_approval);
+
+async fn course_change_ends_the_old_course_on_the_start_date(db: DatabaseConnection) {
+    let aoi = member_headers(&db, "nakamura.aoi").await;
+    let options = call(&db, aoi.clone(), load_apply_options).await.unwrap();
+    let sogo4 = options.contracts[0]
+        .courses
+        .iter()
+        .find(|c| c.name == "総合保障型4型")
+        .unwrap()
+        .clone();
+    assert_eq!(sogo4.difference.as_deref(), Some("+2,000円"));
+    call(&db, aoi.clone(), || {
+        apply("course_change".into(), Some(sogo4.value.clone()), None)
+    })
+    .await
+    .unwrap();
+    let id = latest_procedure(&db).await.id;
+    let staff = staff_headers(&db, "admin").await;
+    for (to, starts_on) in [("under_review", None), ("approved", Some("2027-01-01"))] {
+        call(&db, staff.clone(), || {
+            app::staff::staff_move_procedure(id, to.into(), None, starts_on.map(str::to_owned))
+        })
+        .await
+        .unwrap();
+    }
+    let aoi_id = member_id_of(&db, "nakamura.aoi").await;
+    let course_on = |y, m, d| {
+        let db = db.clone();
+        async move {
+            contracts_of(&db, aoi_id, NaiveDate::from_ymd_opt(y, m, d).unwrap())
+                .await
+                .unwrap()[0]
+                .course
+                .clone()
+                .unwrap()
+                .name
+        }
+    };
+    assert_eq!(course_on(2026, 12, 31).await, "総合保障型2型");
+    assert_eq!(course_on(2027, 1, 1).await, "総合保障型4型");
+    // Meanwhile no second course change can be applied for.
+    let options = call(&db, aoi.clone(), load_apply_options).await.unwrap();
+    assert!(options.contracts[0].courses.is_empty());
+    assert!(options.contracts[0].course_note.is_some());
+}
+on_both!(
+    course_change,
+    course_change_ends_the_old_course_on_the_start_date
+);
+
+async fn documents_go_to_shipped_and_members_cancel_only_while_received(db: DatabaseConnection) {
+    let yui = member_headers(&db, "kobayashi.yui").await;
+    let docs = |d: &str| {
+        let (yui, db, d) = (yui.clone(), db.clone(), d.to_owned());
+        async move { call(&db, yui, || apply("document_request".into(), None, Some(d))).await }
+    };
+    assert_eq!(
+        docs("").await,
+        Err(AppError::field(
+            "documents",
+            "お取り寄せになる書類を1つ以上選んでください。"
+        ))
+    );
+    assert!(matches!(
+        docs("pamphlet,../../etc").await,
+        Err(AppError::Field { .. })
+    ));
+    docs("pamphlet,claim_hospital,pamphlet").await.unwrap();
+    let first = latest_procedure(&db).await;
+    assert_eq!(
+        first.documents.as_deref(),
+        Some("claim_hospital,pamphlet"),
+        "catalogue order, once each"
+    );
+    docs("address_change").await.unwrap();
+    let second = latest_procedure(&db).await;
+
+    // The member withdraws the second one while it is 受付.
+    call(&db, yui.clone(), || cancel_procedure(second.id))
+        .await
+        .unwrap();
+    // Staff ship the first; then it can no longer be withdrawn.
+    let staff = staff_headers(&db, "operator").await;
+    call(&db, staff.clone(), || {
+        app::staff::staff_move_procedure(first.id, "shipped".into(), None, None)
+    })
+    .await
+    .unwrap();
+    assert!(matches!(
+        call(&db, yui.clone(), || cancel_procedure(first.id)).await,
+        Err(AppError::Conflict(_))
+    ));
+    // Cancelled ones are final for staff too.
+    assert!(matches!(
+        call(&db, staff.clone(), || {
+            app::staff::staff_move_procedure(second.id, "shipped".into(), None, None)
+        })
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    let list = call(&db, yui.clone(), my_procedures).await.unwrap();
+    let statuses: Vec<Status> = list.iter().map(|p| p.status).collect();
+    assert_eq!(
+        statuses,
+        [Status::Cancelled, Status::Shipped],
+        "newest first"
+    );
+    let shipped = call(&db, yui.clone(), || my_procedure(first.id))
+        .await
+        .unwrap();
+    assert!(shipped.notes.iter().any(|n| n.contains("およそ1週間以内")));
+    assert!(outbox_subjects_to(&db, "yui@example.jp")
+        .await
+        .iter()
+        .any(|s| s.contains("(発送済)")));
+}
+on_both!(
+    documents,
+    documents_go_to_shipped_and_members_cancel_only_while_received
+);
+
+async fn members_never_reach_others_procedures_or_the_back_office(db: DatabaseConnection) {
+    // 共済太郎's procedures (demo) and contract; 共済花子 tries them all.
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    let taros: Vec<procedure_entity::Model> = procedure_entity::Entity::find()
+        .filter(procedure_entity::Column::MemberId.eq(taro_id))
+        .all(&db)
+        .await
+        .unwrap();
+    assert!(!taros.is_empty());
+    let hanako = member_headers(&db, "kyosai.hanako").await;
+    for p in &taros {
+        assert_eq!(
+            call(&db, hanako.clone(), || my_procedure(p.id)).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            call(&db, hanako.clone(), || cancel_procedure(p.id)).await,
+            Err(AppError::NotFound)
+        );
+    }
+    let hers = call(&db, hanako.clone(), my_procedures).await.unwrap();
+    assert!(hers.iter().all(|p| !taros.iter().any(|t| t.id == p.id)));
+    let taro_choice = rider_choice(&db, "K-2019-000101", "sandai").await;
+    for result in [
+        call(&db, hanako.clone(), || {
+            preview_application("rider_addition".into(), Some(taro_choice.clone()), None)
+        })
+        .await
+        .map(|_| ()),
+        call(&db, hanako.clone(), || {
+            apply("rider_addition".into(), Some(taro_choice.clone()), None)
+        })
+        .await,
+    ] {
+        assert_eq!(result, Err(AppError::NotFound));
+    }
+
+    // A member session opens no staff function; neither does no session.
+    for headers in [hanako.clone(), HeaderMap::new()] {
+        let unauthenticated = Err::<(), _>(AppError::Unauthenticated { timed_out: false });
+        assert_eq!(
+            call(&db, headers.clone(), app::staff::load_staff)
+                .await
+                .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            call(&db, headers.clone(), || app::staff::staff_queue(None, None))
+                .await
+                .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            call(&db, headers.clone(), || app::staff::staff_procedure(
+                taros[0].id
+            ))
+            .await
+            .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            call(&db, headers.clone(), || {
+                app::staff::staff_move_procedure(taros[0].id, "declined".into(), None, None)
+            })
+            .await,
+            unauthenticated
+        );
+        assert_eq!(
+            call(&db, headers.clone(), || app::staff::staff_search_members(
+                "共済".into()
+            ))
+            .await
+            .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            call(&db, headers.clone(), || app::staff::staff_member(taro_id))
+                .await
+                .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            call(&db, headers.clone(), || {
+                app::staff::staff_audit(None, None, None, None, None)
+            })
+            .await
+            .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            call(&db, headers.clone(), app::staff::staff_accounts)
+                .await
+                .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            call(&db, headers.clone(), || app::staff::update_staff_account(
+                1,
+                "disable".into()
+            ))
+            .await,
+            unauthenticated
+        );
+    }
+    // And a staff session opens no member page.
+    let staff = staff_headers(&db, "admin").await;
+    assert_eq!(
+        call(&db, staff, my_procedures).await.map(|_| ()),
+        Err(AppError::Unauthenticated { timed_out: false })
+    );
+}
+on_both!(
+    procedure_isolation,
+    members_never_reach_others_procedures_or_the_back_office
+);
+
+async fn staff_roles_lockout_and_accounts(db: DatabaseConnection) {
+    let cfg = config();
+    // One answer for unknown IDs and wrong passwords; five wrong ones lock.
+    assert_eq!(
+        staff_auth::login(&db, &cfg, "nobody", "whatever-password", &client(), t0()).await,
+        Err(AppError::StaffLoginFailed)
+    );
+    for _ in 0..4 {
+        assert_eq!(
+            staff_auth::login(&db, &cfg, "operator", "wrong-password-1", &client(), t0()).await,
+            Err(AppError::StaffLoginFailed)
+        );
+    }
+    assert_eq!(
+        staff_auth::login(&db, &cfg, "operator", "wrong-password-1", &client(), t0()).await,
+        Err(AppError::Locked)
+    );
+    assert_eq!(
+        staff_auth::login(
+            &db,
+            &cfg,
+            "operator",
+            demo::DEMO_STAFF_PASSWORD,
+            &client(),
+            t0()
+        )
+        .await,
+        Err(AppError::Locked)
+    );
+
+    let admin = staff_headers(&db, "admin").await;
+    let operator_id = staff_account::Entity::find()
+        .filter(staff_account::Column::LoginId.eq("operator"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    call(&db, admin.clone(), || {
+        app::staff::update_staff_account(operator_id, "unlock".into())
+    })
+    .await
+    .unwrap();
+    let operator = staff_headers(&db, "operator").await;
+    // Operators work the queue but do not manage staff.
+    assert!(call(&db, operator.clone(), || app::staff::staff_queue(
+        None, None
+    ))
+    .await
+    .is_ok());
+    assert_eq!(
+        call(&db, operator.clone(), app::staff::staff_accounts)
+            .await
+            .map(|_| ()),
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        call(&db, operator.clone(), || app::staff::create_staff_account(
+            "mallory".into(),
+            "不正".into(),
+            "admin".into(),
+            "a-long-enough-password".into(),
+            "a-long-enough-password".into(),
+        ))
+        .await,
+        Err(AppError::Forbidden)
+    );
+
+    // Admins create accounts with a checked password, and cannot lock themselves out.
+    let create = |id: &str, password: &str| {
+        let (id, password, admin, db) = (
+            id.to_owned(),
+            password.to_owned(),
+            admin.clone(),
+            db.clone(),
+        );
+        async move {
+            call(&db, admin, || {
+                app::staff::create_staff_account(
+                    id,
+                    "鈴木一郎".into(),
+                    "operator".into(),
+                    password.clone(),
+                    password,
+                )
+            })
+            .await
+        }
+    };
+    assert!(matches!(
+        create("suzuki", "password").await,
+        Err(AppError::Field { .. })
+    ));
+    assert_eq!(
+        create("operator", "a-long-enough-password").await,
+        Err(AppError::field(
+            "login_id",
+            "このログインIDはすでに使われています。"
+        ))
+    );
+    create("Suzuki", "a-long-enough-password").await.unwrap();
+    assert!(staff_auth::login(
+        &db,
+        &cfg,
+        "suzuki",
+        "a-long-enough-password",
+        &client(),
+        t0()
+    )
+    .await
+    .is_ok());
+    let admin_id = staff_account::Entity::find()
+        .filter(staff_account::Column::LoginId.eq("admin"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(matches!(
+        call(&db, admin.clone(), || app::staff::update_staff_account(
+            admin_id,
+            "disable".into()
+        ))
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    // A disabled account's sessions end at once.
+    call(&db, admin.clone(), || {
+        app::staff::update_staff_account(operator_id, "disable".into())
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        call(&db, operator, app::staff::load_staff)
+            .await
+            .map(|_| ()),
+        Err(AppError::Unauthenticated { timed_out: false })
+    );
+    // Staff changes are in the audit log, which staff can filter.
+    let rows = call(&db, admin, || {
+        app::staff::staff_audit(
+            Some("staff".into()),
+            Some("staff_disabled".into()),
+            None,
+            None,
+            None,
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].actor.contains("山本直子"));
+}
+on_both!(staff_accounts, staff_roles_lockout_and_accounts);
+
+async fn staff_find_members_by_number_name_or_kana(db: DatabaseConnection) {
+    let staff = staff_headers(&db, "operator").await;
+    let search = |q: &str| {
+        let (q, staff, db) = (q.to_owned(), staff.clone(), db.clone());
+        async move {
+            call(&db, staff, || app::staff::staff_search_members(q))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|m| m.name)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(search("0123-45678").await, ["共済太郎"]);
+    assert_eq!(search("012345679").await, ["共済花子"]);
+    assert_eq!(search("キョウサイ").await, ["共済太郎", "共済花子"]);
+    assert_eq!(search("花子").await, ["共済花子"]);
+    assert_eq!(
+        search("%").await,
+        Vec::<String>::new(),
+        "LIKE wildcards are literal"
+    );
+    assert!(search("").await.is_empty());
+    let too_long = call(&db, staff.clone(), || {
+        app::staff::staff_search_members("あ".repeat(61))
+    })
+    .await;
+    assert!(matches!(too_long, Err(AppError::Field { .. })));
+}
+on_both!(member_search, staff_find_members_by_number_name_or_kana);
+
+async fn login_detail_changes_show_in_the_procedure_list(db: DatabaseConnection) {
+    let cfg = config();
+    temporary::issue(&db, &cfg, "0123-45678", By::Operator, t0())
+        .await
+        .unwrap();
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    let latest = latest_procedure(&db).await;
+    assert_eq!(latest.member_id, taro_id);
+    assert_eq!(latest.kind, app::domain::procedure::Kind::TemporaryPassword);
+    assert_eq!(latest.status, Status::Completed);
+    assert_eq!(latest.filed_by, app::domain::procedure::Actor::Staff);
+}
+on_both!(
+    credential_procedures,
+    login_detail_changes_show_in_the_procedure_list
+);

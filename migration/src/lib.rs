@@ -6,6 +6,7 @@ mod m20261123_000001_members_and_sessions;
 mod m20261123_000002_mail_audit_tokens;
 mod m20261123_000003_codes_and_devices;
 mod m20261123_000004_contracts;
+mod m20261123_000005_procedures_and_staff;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_mail_audit_tokens::Migration),
             Box::new(m20261123_000003_codes_and_devices::Migration),
             Box::new(m20261123_000004_contracts::Migration),
+            Box::new(m20261123_000005_procedures_and_staff::Migration),
         ]
     }
 }

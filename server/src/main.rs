@@ -32,6 +32,14 @@ enum Command {
         /// 組合員番号, e.g. 0123-45678.
         member_number: String,
     },
+    /// Create a back-office admin (the first one, or any later): the password
+    /// is asked for without echo, or read from one line of standard input.
+    CreateAdmin {
+        /// Login ID: letters, digits and . _ -, 3 to 32 characters.
+        login_id: String,
+        /// The staff member's name as shown in the back office and audit log.
+        name: String,
+    },
     /// Lift a member's login lockout now.
     Unlock {
         /// 組合員番号, e.g. 0123-45678.
@@ -72,13 +80,36 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|e| format!("demo data: {e}")),
         Command::TempPassword { member_number } => {
-            let issued =
-                app::auth::ssr::temporary::issue(&db, &config, &member_number, clock.now())
-                    .await
-                    .map_err(|e| format!("temporary password: {e}"))?;
+            let issued = app::auth::ssr::temporary::issue(
+                &db,
+                &config,
+                &member_number,
+                app::procedure::ssr::workflow::By::Operator,
+                clock.now(),
+            )
+            .await
+            .map_err(|e| format!("temporary password: {e}"))?;
             println!(
                 "仮パスワードを {}様 ({}) 宛てのメールに登録しました。送信はサーバーが行います。",
                 issued.name, issued.email
+            );
+            Ok(())
+        }
+        Command::CreateAdmin { login_id, name } => {
+            let (password, confirmation) = read_new_password()?;
+            let new = app::staff::ssr::accounts::NewStaff {
+                login_id: &login_id,
+                name: &name,
+                role: app::domain::staff::StaffRole::Admin,
+                password: &password,
+                password_confirm: &confirmation,
+            };
+            let created = app::staff::ssr::accounts::create(&db, new, None, "", clock.now())
+                .await
+                .map_err(|e| format!("create-admin: {e}"))?;
+            println!(
+                "管理者「{}」({})を作成しました。/staff/login からログインできます。",
+                created.name, created.login_id
             );
             Ok(())
         }
@@ -98,6 +129,23 @@ async fn run(cli: Cli) -> Result<(), String> {
             serve(config, db, clock).await
         }
     }
+}
+
+/// A new password, typed twice at a terminal, or one line of piped input.
+fn read_new_password() -> Result<(String, String), String> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("パスワード: ").map_err(|e| e.to_string())?;
+        let again = rpassword::prompt_password("パスワード(確認): ").map_err(|e| e.to_string())?;
+        return Ok((first, again));
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    Ok((password.clone(), password))
 }
 
 async fn serve(
@@ -131,6 +179,7 @@ async fn serve(
     let routes = generate_route_list(App);
     let router = Router::new()
         .route("/logout", post(app::auth::ssr::logout))
+        .route("/staff/logout", post(app::staff::ssr::auth::logout))
         .route("/dev/clock", post(app::ssr::dev::advance_clock))
         .leptos_routes_with_context(&state, routes, security::provide_request_nonce, {
             let options = leptos_options.clone();

@@ -68,6 +68,8 @@ fn MemberHeader(info: SessionInfo) -> impl IntoView {
             <nav class="member-nav" aria-label="マイページ" hidden=forced>
                 <A href="/mypage" exact=true>"マイページトップ"</A>
                 <A href="/mypage/contracts">"ご契約内容"</A>
+                <A href="/mypage/apply">"各種お手続き"</A>
+                <A href="/mypage/procedures">"手続き照会"</A>
                 <A href="/mypage/account">"ログイン情報の変更"</A>
                 <A href="/mypage/security">"ログイン履歴"</A>
                 <a href="/faq">"よくある質問"</a>

@@ -3,6 +3,7 @@
 mod form;
 mod layout;
 mod member_shell;
+mod staff_shell;
 
 pub use form::{
     action_error, invalid, CodeField, ErrorSignal, FieldError, FormError, IdentifierField,
@@ -10,3 +11,4 @@ pub use form::{
 };
 pub use layout::{PublicLayout, SiteFooter};
 pub use member_shell::{MemberShell, ShowError};
+pub use staff_shell::{StaffError, StaffShell};

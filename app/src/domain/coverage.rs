@@ -37,9 +37,66 @@ pub fn pending<T>(periods: &[(T, Period)], day: NaiveDate) -> Vec<&(T, Period)> 
     later
 }
 
+/// The first day of the month after `day`: when coverage decided today
+/// usually starts.
+pub fn first_of_next_month(day: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    let (y, m) = if day.month() == 12 {
+        (day.year() + 1, 1)
+    } else {
+        (day.year(), day.month() + 1)
+    };
+    // The first of a month always exists; fall back to `day` only in theory.
+    NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(day)
+}
+
+/// Why a coverage start date staff chose cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum StartDateError {
+    #[error("保障開始日は、月の初日(1日)を指定してください。")]
+    NotFirstOfMonth,
+    #[error("保障開始日は、明日以降の日付を指定してください。")]
+    NotInFuture,
+}
+
+/// Coverage starts on the first of a month, and never on a day already begun:
+/// the member must not be covered (or charged) retroactively.
+pub fn check_start(starts_on: NaiveDate, today: NaiveDate) -> Result<(), StartDateError> {
+    use chrono::Datelike;
+    if starts_on.day() != 1 {
+        return Err(StartDateError::NotFirstOfMonth);
+    }
+    if starts_on <= today {
+        return Err(StartDateError::NotInFuture);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coverage_starts_on_a_future_first_of_month() {
+        let today = d(2026, 11, 23);
+        assert_eq!(first_of_next_month(today), d(2026, 12, 1));
+        assert_eq!(first_of_next_month(d(2026, 12, 31)), d(2027, 1, 1));
+        assert_eq!(check_start(d(2026, 12, 1), today), Ok(()));
+        assert_eq!(check_start(d(2027, 3, 1), today), Ok(()));
+        assert_eq!(
+            check_start(d(2026, 12, 2), today),
+            Err(StartDateError::NotFirstOfMonth)
+        );
+        assert_eq!(
+            check_start(d(2026, 11, 1), today),
+            Err(StartDateError::NotInFuture)
+        );
+        assert_eq!(
+            check_start(d(2026, 12, 1), d(2026, 12, 1)),
+            Err(StartDateError::NotInFuture),
+            "a day already begun is too late"
+        );
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

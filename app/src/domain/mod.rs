@@ -11,6 +11,7 @@ pub mod next_path;
 pub mod one_time_code;
 pub mod password_policy;
 pub mod procedure;
+pub mod staff;
 pub mod user_agent;
 pub mod user_id;
 

@@ -14,9 +14,25 @@ pub fn yen(amount: i64) -> String {
     format!("{sign}{out}円")
 }
 
+/// A change of an amount: `+2,000円`, `-1,000円`, `±0円`.
+pub fn difference(amount: i64) -> String {
+    match amount {
+        0 => "±0円".to_owned(),
+        a if a > 0 => format!("+{}", yen(a)),
+        a => yen(a),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::yen;
+    use super::{difference, yen};
+
+    #[test]
+    fn differences_carry_their_sign() {
+        assert_eq!(difference(2000), "+2,000円");
+        assert_eq!(difference(-1000), "-1,000円");
+        assert_eq!(difference(0), "±0円");
+    }
 
     #[test]
     fn groups_thousands() {

@@ -2,19 +2,42 @@
 //! 受付 → 審査中 → 承諾 / 不承諾 for changes that are reviewed, 受付 → 発送済
 //! for documents and certificates, and 取消 by the member while still 受付.
 //! Every status change, by members or staff, goes through [`transition`].
+//! Changes of the login details take effect at once and are kept as
+//! procedures that are 完了 from the start, so 手続き照会 lists them too.
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg(feature = "ssr")]
+use sea_orm::{sea_query::StringLen, DeriveActiveEnum, EnumIter};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")
+)]
 pub enum Kind {
     /// 特約追加
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "rider_addition"))]
     RiderAddition,
     /// コース変更
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "course_change"))]
     CourseChange,
     /// 書類のお取り寄せ
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "document_request"))]
     DocumentRequest,
     /// 掛金払込証明書の再発行 (paper)
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "certificate_reissue"))]
     CertificateReissue,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "password_change"))]
+    PasswordChange,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "user_id_change"))]
+    UserIdChange,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "email_change"))]
+    EmailChange,
+    /// 仮パスワード発行, by the co-op.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "temporary_password"))]
+    TemporaryPassword,
 }
 
 impl Kind {
@@ -24,23 +47,83 @@ impl Kind {
             Self::CourseChange => "コース変更",
             Self::DocumentRequest => "書類のお取り寄せ",
             Self::CertificateReissue => "掛金払込証明書の再発行",
+            Self::PasswordChange => "パスワード変更",
+            Self::UserIdChange => "ユーザーID変更",
+            Self::EmailChange => "メールアドレス変更",
+            Self::TemporaryPassword => "仮パスワード発行",
         }
+    }
+
+    /// The kinds staff work on, in the order the queue filter lists them.
+    pub const QUEUED: [Kind; 4] = [
+        Self::RiderAddition,
+        Self::CourseChange,
+        Self::DocumentRequest,
+        Self::CertificateReissue,
+    ];
+
+    /// The code used in URLs and forms (`rider_addition`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::RiderAddition => "rider_addition",
+            Self::CourseChange => "course_change",
+            Self::DocumentRequest => "document_request",
+            Self::CertificateReissue => "certificate_reissue",
+            Self::PasswordChange => "password_change",
+            Self::UserIdChange => "user_id_change",
+            Self::EmailChange => "email_change",
+            Self::TemporaryPassword => "temporary_password",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::QUEUED
+            .into_iter()
+            .chain([
+                Self::PasswordChange,
+                Self::UserIdChange,
+                Self::EmailChange,
+                Self::TemporaryPassword,
+            ])
+            .find(|k| k.code() == code)
     }
 
     /// Reviewed and decided, rather than sent out.
     pub fn is_reviewed(self) -> bool {
         matches!(self, Self::RiderAddition | Self::CourseChange)
     }
+
+    /// Done the moment it is asked for: nobody moves it afterwards.
+    pub fn is_instant(self) -> bool {
+        matches!(
+            self,
+            Self::PasswordChange | Self::UserIdChange | Self::EmailChange | Self::TemporaryPassword
+        )
+    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
 pub enum Status {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "received"))]
     Received,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "under_review"))]
     UnderReview,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "approved"))]
     Approved,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "declined"))]
     Declined,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "shipped"))]
     Shipped,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "cancelled"))]
     Cancelled,
+    /// A change of login details, done the moment it was asked for.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "completed"))]
+    Completed,
 }
 
 impl Status {
@@ -52,22 +135,118 @@ impl Status {
             Self::Declined => "不承諾",
             Self::Shipped => "発送済",
             Self::Cancelled => "取消",
+            Self::Completed => "完了",
         }
+    }
+
+    /// Statuses in the queue filter, in the order a procedure moves.
+    pub const ALL: [Status; 7] = [
+        Self::Received,
+        Self::UnderReview,
+        Self::Approved,
+        Self::Declined,
+        Self::Shipped,
+        Self::Cancelled,
+        Self::Completed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Received => "received",
+            Self::UnderReview => "under_review",
+            Self::Approved => "approved",
+            Self::Declined => "declined",
+            Self::Shipped => "shipped",
+            Self::Cancelled => "cancelled",
+            Self::Completed => "completed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Still waiting for the co-op.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Received | Self::UnderReview)
     }
 
     /// Nothing follows these.
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            Self::Approved | Self::Declined | Self::Shipped | Self::Cancelled
+            Self::Approved | Self::Declined | Self::Shipped | Self::Cancelled | Self::Completed
         )
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Who filed a procedure or moved it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")
+)]
 pub enum Actor {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "member"))]
     Member,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "staff"))]
     Staff,
+}
+
+impl Actor {
+    /// As 手続き照会 shows it to the member.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Member => "ご本人",
+            Self::Staff => "共済(職員)",
+        }
+    }
+}
+
+/// The next statuses `actor` may move a `kind` procedure in `from` to.
+pub fn next_statuses(kind: Kind, from: Status, actor: Actor) -> Vec<Status> {
+    Status::ALL
+        .into_iter()
+        .filter(|to| transition(kind, from, *to, actor).is_ok())
+        .collect()
+}
+
+/// Documents a member can ask for by post (書類のお取り寄せ): (code, name).
+pub const DOCUMENTS: [(&str, &str); 5] = [
+    ("claim_hospital", "共済金請求書類(入院・通院・手術)"),
+    ("claim_death", "共済金請求書類(死亡・重度障害)"),
+    ("address_change", "住所・氏名変更届"),
+    (
+        "bank_transfer",
+        "口座振替依頼書(掛金の引き落とし口座の変更)",
+    ),
+    ("pamphlet", "コース・特約のパンフレット"),
+];
+
+/// Most documents one request may ask for: all of them.
+pub const MAX_DOCUMENTS: usize = DOCUMENTS.len();
+
+pub fn document_name(code: &str) -> Option<&'static str> {
+    DOCUMENTS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, name)| *name)
+}
+
+/// Longest comment staff may add to a status change.
+pub const MAX_COMMENT_CHARS: usize = 500;
+
+/// The receipt number (受付番号) a member quotes on the phone: the JST date
+/// filed and the procedure's id, e.g. `20261123-000042`.
+pub fn receipt_number(filed_on: chrono::NaiveDate, id: i32) -> String {
+    format!("{}-{id:06}", filed_on.format("%Y%m%d"))
+}
+
+/// The id inside a receipt number, for staff who are read one on the phone.
+pub fn id_of_receipt(receipt: &str) -> Option<i32> {
+    let digits = receipt.trim().rsplit('-').next()?;
+    digits.parse().ok().filter(|id: &i32| *id > 0)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -91,6 +270,9 @@ pub fn transition(
     if from.is_final() {
         return Err(TransitionError::Final(from.label()));
     }
+    if kind.is_instant() {
+        return Err(TransitionError::NotAllowed);
+    }
     match (actor, from, to) {
         (Actor::Member, Received, Cancelled) => Ok(()),
         (Actor::Member, _, Cancelled) => Err(TransitionError::TooLateToCancel),
@@ -107,23 +289,23 @@ mod tests {
     use super::*;
     use Status::*;
 
-    const ALL: [Status; 6] = [
-        Received,
-        UnderReview,
-        Approved,
-        Declined,
-        Shipped,
-        Cancelled,
-    ];
-    const KINDS: [Kind; 4] = [
+    const ALL: [Status; 7] = Status::ALL;
+    const KINDS: [Kind; 8] = [
         Kind::RiderAddition,
         Kind::CourseChange,
         Kind::DocumentRequest,
         Kind::CertificateReissue,
+        Kind::PasswordChange,
+        Kind::UserIdChange,
+        Kind::EmailChange,
+        Kind::TemporaryPassword,
     ];
 
     /// Every move the rule allows, spelled out; everything else must be refused.
     fn allowed(kind: Kind, from: Status, to: Status, actor: Actor) -> bool {
+        if kind.is_instant() {
+            return false;
+        }
         let reviewed = kind.is_reviewed();
         matches!(
             (actor, from, to, reviewed),
@@ -150,6 +332,44 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for kind in KINDS {
+            assert_eq!(Kind::from_code(kind.code()), Some(kind));
+        }
+        for status in ALL {
+            assert_eq!(Status::from_code(status.code()), Some(status));
+        }
+        assert_eq!(Kind::from_code("nonsense"), None);
+    }
+
+    #[test]
+    fn staff_see_only_the_next_allowed_steps() {
+        assert_eq!(
+            next_statuses(Kind::CourseChange, Received, Actor::Staff),
+            [UnderReview]
+        );
+        assert_eq!(
+            next_statuses(Kind::RiderAddition, UnderReview, Actor::Staff),
+            [Approved, Declined]
+        );
+        assert_eq!(
+            next_statuses(Kind::DocumentRequest, Received, Actor::Staff),
+            [Shipped]
+        );
+        assert!(next_statuses(Kind::PasswordChange, Completed, Actor::Staff).is_empty());
+    }
+
+    #[test]
+    fn receipt_numbers_carry_the_date_and_the_id() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(receipt_number(day, 42), "20261123-000042");
+        assert_eq!(id_of_receipt("20261123-000042"), Some(42));
+        assert_eq!(id_of_receipt(" 42 "), Some(42));
+        assert_eq!(id_of_receipt("20261123-abc"), None);
+        assert_eq!(id_of_receipt("0"), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use crate::contract::{my_contracts, ContractView, Coverage};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 #[component]
 pub fn ContractsPage() -> impl IntoView {
@@ -27,13 +28,15 @@ pub fn ContractsPage() -> impl IntoView {
             })}
         </Suspense>
         <p class="hint">
-            "保障開始前のコースや特約は表示されません。お手続きの状況は、書面またはお電話でご確認いただけます。"
+            "保障開始前のコースや特約は表示されません。お申し込み中・保障開始前のお手続きは「"
+            <A href="/mypage/procedures">"手続き照会"</A>
+            "」でご確認いただけます。"
         </p>
     }
 }
 
 #[component]
-fn ContractCard(c: ContractView) -> impl IntoView {
+pub fn ContractCard(c: ContractView) -> impl IntoView {
     let title = format!("契約番号 {}", c.contract_number);
     let label = title.clone();
     view! {

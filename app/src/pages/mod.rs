@@ -1,6 +1,7 @@
 //! One module per screen.
 
 mod account;
+mod apply;
 mod contracts;
 mod dev_mails;
 mod faq;
@@ -11,11 +12,16 @@ mod mypage_home;
 mod not_found;
 mod password_forgot;
 mod password_reset;
+mod procedures;
 mod security;
+mod staff;
 mod top;
 
 pub use account::AccountPage;
-pub use contracts::ContractsPage;
+pub use apply::{
+    ApplyConfirmPage, ApplyCoursePage, ApplyDocumentsPage, ApplyMenuPage, ApplyRiderPage,
+};
+pub use contracts::{ContractCard, ContractsPage};
 pub use dev_mails::DevMailsPage;
 pub use faq::FaqPage;
 pub use forced_password::ForcedPasswordPage;
@@ -25,5 +31,10 @@ pub use mypage_home::MyPageHome;
 pub use not_found::NotFound;
 pub use password_forgot::PasswordForgotPage;
 pub use password_reset::PasswordResetPage;
+pub use procedures::{ProcedureDetailPage, ProceduresPage, StatusBadge};
 pub use security::SecurityPage;
+pub use staff::{
+    StaffAccountsPage, StaffAuditPage, StaffLoginPage, StaffMemberPage, StaffMembersPage,
+    StaffProcedurePage, StaffQueuePage,
+};
 pub use top::TopPage;

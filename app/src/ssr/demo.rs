@@ -1,7 +1,7 @@
 //! Demo members for development and the end-to-end tests. Loaded once; running
 //! again changes nothing. Every demo account has the password [`DEMO_PASSWORD`].
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     TransactionTrait,
@@ -12,6 +12,9 @@ use crate::auth::ssr::password;
 use crate::error::AppError;
 
 pub const DEMO_PASSWORD: &str = "kyosai-demo-2026";
+
+/// The password of the demo staff accounts `admin` and `operator`.
+pub const DEMO_STAFF_PASSWORD: &str = "kyosai-staff-2026";
 
 struct DemoMember {
     number: &'static str,
@@ -166,25 +169,77 @@ const MEMBERS: &[DemoMember] = &[
         email: "makoto@example.jp",
         last_login: None,
     },
+    DemoMember {
+        number: "090123456",
+        name: "渡辺翔",
+        kana: "ワタナベショウ",
+        birth: (1990, 2, 14),
+        postal: "3300063",
+        prefecture: "埼玉県",
+        address1: "さいたま市浦和区高砂",
+        address2: "3丁目15番1号",
+        phone: "048-000-3001",
+        workplace: None,
+        user_id: "watanabe.sho",
+        email: "sho@example.jp",
+        last_login: None,
+    },
+    DemoMember {
+        number: "091234567",
+        name: "小林結衣",
+        kana: "コバヤシユイ",
+        birth: (1994, 8, 30),
+        postal: "3300063",
+        prefecture: "埼玉県",
+        address1: "さいたま市浦和区高砂",
+        address2: "4丁目2番3号 みらいハイツ201",
+        phone: "048-000-3002",
+        workplace: None,
+        user_id: "kobayashi.yui",
+        email: "yui@example.jp",
+        last_login: None,
+    },
+    DemoMember {
+        number: "092345678",
+        name: "中村葵",
+        kana: "ナカムラアオイ",
+        birth: (1988, 5, 5),
+        postal: "3300063",
+        prefecture: "埼玉県",
+        address1: "さいたま市浦和区高砂",
+        address2: "1丁目1番1号",
+        phone: "048-000-3003",
+        workplace: None,
+        user_id: "nakamura.aoi",
+        email: "aoi@example.jp",
+        last_login: None,
+    },
 ];
 
 pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
     load_members(db, now).await?;
-    load_contracts(db, now).await
+    load_contracts(db, now).await?;
+    load_staff(db, now).await?;
+    load_procedures(db, now).await
 }
 
 async fn load_members(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
-    let exists = member::Entity::find()
-        .filter(member::Column::MemberNumber.eq(MEMBERS[0].number))
-        .one(db)
+    let known: Vec<String> = member::Entity::find()
+        .all(db)
         .await?
-        .is_some();
-    if exists {
+        .into_iter()
+        .map(|m| m.member_number)
+        .collect();
+    let missing: Vec<&DemoMember> = MEMBERS
+        .iter()
+        .filter(|m| !known.iter().any(|k| k == m.number))
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
     let hash = password::hash_blocking(DEMO_PASSWORD.to_owned()).await?;
     let txn = db.begin().await?;
-    for m in MEMBERS {
+    for m in &missing {
         let (y, mo, d) = m.birth;
         let saved = member::ActiveModel {
             member_number: Set(m.number.into()),
@@ -225,7 +280,7 @@ async fn load_members(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(),
         .await?;
     }
     txn.commit().await?;
-    tracing::info!(members = MEMBERS.len(), "demo data loaded");
+    tracing::info!(members = missing.len(), "demo members loaded");
     Ok(())
 }
 
@@ -322,16 +377,16 @@ const CONTRACTS: &[DemoContract] = &[
         (2016, 12, 1),
         &[("sandai", Some((2017, 12, 1)))],
     ),
+    ("090123456", "K-2025-001001", "sogo2", (2025, 4, 1), &[]),
+    (
+        "091234567",
+        "K-2025-001002",
+        "nyuin2",
+        (2025, 9, 1),
+        &[("senshin", Some((2025, 9, 1)))],
+    ),
+    ("092345678", "K-2025-001003", "sogo2", (2025, 10, 1), &[]),
 ];
-
-fn first_of_next_month(day: NaiveDate) -> Option<NaiveDate> {
-    let (y, m) = if day.month() == 12 {
-        (day.year() + 1, 1)
-    } else {
-        (day.year(), day.month() + 1)
-    };
-    NaiveDate::from_ymd_opt(y, m, 1)
-}
 
 /// The catalogue and the demo contracts, once.
 async fn load_contracts(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
@@ -346,8 +401,7 @@ async fn load_contracts(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(
     {
         return Ok(());
     }
-    let next_month =
-        first_of_next_month(crate::domain::jst::today(now)).ok_or(AppError::Internal)?;
+    let next_month = crate::domain::coverage::first_of_next_month(crate::domain::jst::today(now));
     let date = |d: Option<(i32, u32, u32)>| match d {
         Some((y, m, day)) => NaiveDate::from_ymd_opt(y, m, day).ok_or(AppError::Internal),
         None => Ok(next_month),
@@ -429,6 +483,183 @@ async fn load_contracts(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(
                 rider_id: Set(*riders.get(rider_code).ok_or(AppError::Internal)?),
                 starts_on: Set(date(*rider_since)?),
                 ends_on: Set(None),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Demo staff: `admin` (管理者) and `operator` (担当者), once.
+async fn load_staff(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
+    use super::entities::staff_account;
+    use crate::domain::staff::StaffRole;
+
+    if staff_account::Entity::find().one(db).await?.is_some() {
+        return Ok(());
+    }
+    let hash = password::hash_blocking(DEMO_STAFF_PASSWORD.to_owned()).await?;
+    let txn = db.begin().await?;
+    for (login_id, name, role) in [
+        ("admin", "山本直子", StaffRole::Admin),
+        ("operator", "佐藤健一", StaffRole::Operator),
+    ] {
+        staff_account::ActiveModel {
+            login_id: Set(login_id.into()),
+            name: Set(name.into()),
+            role: Set(role),
+            password_hash: Set(hash.clone()),
+            active: Set(true),
+            failed_login_count: Set(0),
+            locked_until: Set(None),
+            last_login_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The procedures behind the demo's decided changes, so 手続き照会 explains
+/// what ご契約内容 does not show yet: 共済太郎's がん特約 and 共済花子's course
+/// change, approved from next month, and a document request staff took by
+/// phone for 共済太郎, already shipped. Once.
+async fn load_procedures(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
+    use super::entities::{contract, course, procedure, procedure_event, rider, staff_account};
+    use crate::domain::coverage::first_of_next_month;
+    use crate::domain::procedure::{Actor, Kind, Status};
+    use chrono::Duration;
+
+    if procedure::Entity::find().one(db).await?.is_some() {
+        return Ok(());
+    }
+    let staff = staff_account::Entity::find()
+        .filter(staff_account::Column::LoginId.eq("operator"))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let next_month = first_of_next_month(crate::domain::jst::today(now));
+    let days_ago = |d: i64| now - Duration::days(d);
+    let contract_of = |number: &'static str| {
+        contract::Entity::find().filter(contract::Column::ContractNumber.eq(number))
+    };
+    let (Some(taro), Some(hanako)) = (
+        contract_of("K-2019-000101").one(db).await?,
+        contract_of("K-2021-000231").one(db).await?,
+    ) else {
+        return Ok(());
+    };
+    let gan = rider::Entity::find()
+        .filter(rider::Column::Code.eq("gan"))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let sogo4 = course::Entity::find()
+        .filter(course::Column::Code.eq("sogo4"))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+
+    struct Demo {
+        contract: Option<i32>,
+        member: i32,
+        kind: Kind,
+        course: Option<i32>,
+        rider: Option<i32>,
+        documents: Option<&'static str>,
+        summary: &'static str,
+        by_staff: bool,
+        /// (status, days ago, by staff)
+        steps: &'static [(Status, i64, bool)],
+        starts_on: Option<NaiveDate>,
+    }
+    const DECIDED: &[(Status, i64, bool)] = &[
+        (Status::Received, 12, false),
+        (Status::UnderReview, 10, true),
+        (Status::Approved, 9, true),
+    ];
+    let demos = [
+        Demo {
+            contract: None,
+            member: taro.member_id,
+            kind: Kind::DocumentRequest,
+            course: None,
+            rider: None,
+            documents: Some("pamphlet"),
+            summary: "コース・特約のパンフレット",
+            by_staff: true,
+            steps: &[(Status::Received, 30, true), (Status::Shipped, 29, true)],
+            starts_on: None,
+        },
+        Demo {
+            contract: Some(taro.id),
+            member: taro.member_id,
+            kind: Kind::RiderAddition,
+            course: None,
+            rider: Some(gan.id),
+            documents: None,
+            summary: "がん特約(月額掛金 1,000円)",
+            by_staff: false,
+            steps: DECIDED,
+            starts_on: Some(next_month),
+        },
+        Demo {
+            contract: Some(hanako.id),
+            member: hanako.member_id,
+            kind: Kind::CourseChange,
+            course: Some(sogo4.id),
+            rider: None,
+            documents: None,
+            summary: "入院保障型2型 → 総合保障型4型(月額掛金 +2,000円)",
+            by_staff: false,
+            steps: DECIDED,
+            starts_on: Some(next_month),
+        },
+    ];
+    let txn = db.begin().await?;
+    for d in demos {
+        let (last, last_days, _) = d.steps[d.steps.len() - 1];
+        let saved = procedure::ActiveModel {
+            member_id: Set(d.member),
+            contract_id: Set(d.contract),
+            kind: Set(d.kind),
+            status: Set(last),
+            filed_by: Set(if d.by_staff {
+                Actor::Staff
+            } else {
+                Actor::Member
+            }),
+            filed_by_staff_id: Set(d.by_staff.then_some(staff.id)),
+            course_id: Set(d.course),
+            rider_id: Set(d.rider),
+            documents: Set(d.documents.map(Into::into)),
+            summary: Set(d.summary.into()),
+            coverage_starts_on: Set(d.starts_on),
+            created_at: Set(days_ago(d.steps[0].1)),
+            updated_at: Set(days_ago(last_days)),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        for (status, days, by_staff) in d.steps {
+            procedure_event::ActiveModel {
+                procedure_id: Set(saved.id),
+                status: Set(*status),
+                actor: Set(if *by_staff {
+                    Actor::Staff
+                } else {
+                    Actor::Member
+                }),
+                staff_id: Set(by_staff.then_some(staff.id)),
+                comment: Set(None),
+                occurred_at: Set(days_ago(*days)),
                 ..Default::default()
             }
             .insert(&txn)

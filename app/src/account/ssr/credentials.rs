@@ -2,6 +2,8 @@
 //! current password, is audited, and mails a notice; an email change takes
 //! effect only after the code sent to the new address is entered.
 
+use crate::domain::procedure::Kind;
+use crate::procedure::ssr::{apply, workflow::By};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection,
@@ -39,6 +41,19 @@ impl Me {
             email: &self.account.email,
             name: &self.member.name,
         }
+    }
+
+    /// Lists the change in 手続き照会, as done by the member.
+    async fn record_procedure(
+        &self,
+        txn: &impl sea_orm::ConnectionTrait,
+        kind: Kind,
+        summary: &str,
+    ) -> Result<(), AppError> {
+        let by = By::Member {
+            account_id: self.me.account_id,
+        };
+        apply::record_completed(txn, self.me.member_id, kind, summary, by, self.now).await
     }
 
     fn audit<'a>(
@@ -138,6 +153,8 @@ pub async fn change_password(current: &str, new: &str, confirmation: &str) -> Re
         .exec(&txn)
         .await?;
     audit::record(&txn, me.audit("password_changed", None, None), me.now).await?;
+    me.record_procedure(&txn, Kind::PasswordChange, "パスワードを変更しました。")
+        .await?;
     let when = jst::format_datetime(me.now);
     mail::enqueue(
         &txn,
@@ -187,6 +204,12 @@ pub async fn change_user_id(new_id: &str, current: &str) -> Result<String, AppEr
             Some(new_id.to_string()),
         ),
         me.now,
+    )
+    .await?;
+    me.record_procedure(
+        &txn,
+        Kind::UserIdChange,
+        &format!("ユーザーIDを「{new_id}」に変更しました。"),
     )
     .await?;
     let when = jst::format_datetime(me.now);
@@ -278,6 +301,12 @@ pub async fn confirm_email_change(typed: &str) -> Result<String, AppError> {
             Some(new_email.clone()),
         ),
         me.now,
+    )
+    .await?;
+    me.record_procedure(
+        &txn,
+        Kind::EmailChange,
+        &format!("メールアドレスを「{new_email}」に変更しました。"),
     )
     .await?;
     let when = jst::format_datetime(me.now);

@@ -621,7 +621,7 @@ pub fn clear_cookie(config: &Config) -> HeaderValue {
 
 /// An HttpOnly, SameSite=Lax cookie for the whole site; `Secure` over HTTPS.
 /// Without `max_age` it ends with the browser session.
-fn build_cookie(
+pub(crate) fn build_cookie(
     config: &Config,
     base: &str,
     value: String,

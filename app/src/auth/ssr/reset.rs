@@ -171,6 +171,17 @@ pub async fn complete(
         now,
     )
     .await?;
+    crate::procedure::ssr::apply::record_completed(
+        &txn,
+        member.id,
+        crate::domain::procedure::Kind::PasswordChange,
+        "パスワードを再設定しました(メールのリンクから)。",
+        crate::procedure::ssr::workflow::By::Member {
+            account_id: account.id,
+        },
+        now,
+    )
+    .await?;
     let to = Recipient {
         email: &account.email,
         name: &member.name,

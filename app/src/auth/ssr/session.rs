@@ -19,7 +19,7 @@ pub const COOKIE: &str = "mypage_session";
 
 /// `last_seen_at` is written at most this often (or a tenth of the idle time, if
 /// shorter), so reading pages is not a database write each time.
-const TOUCH_EVERY: Duration = Duration::seconds(15);
+pub const TOUCH_EVERY: Duration = Duration::seconds(15);
 
 /// 256 random bits, URL-safe.
 pub fn new_token() -> String {

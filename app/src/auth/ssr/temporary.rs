@@ -2,6 +2,7 @@
 //! 仮パスワード (M3, seed 000), sent only by mail and good for nothing but
 //! choosing a new password, and lifting a lockout (M15).
 
+use crate::procedure::ssr::workflow::By;
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
@@ -93,11 +94,13 @@ pub struct MemberContact {
 }
 
 /// Gives the member a temporary password by mail. Their sessions end, a lock
-/// is lifted, and the next login can only choose a new password.
+/// is lifted, and the next login can only choose a new password. `by` is the
+/// staff member, or [`By::Operator`] for the server command.
 pub async fn issue(
     db: &DatabaseConnection,
     config: &Config,
     member_number: &str,
+    by: By,
     now: DateTime<Utc>,
 ) -> Result<MemberContact, AppError> {
     let number =
@@ -122,13 +125,25 @@ pub async fn issue(
     audit::record(
         &txn,
         audit::Entry {
-            actor: Actor::System,
+            actor: match by {
+                By::Staff { staff_id } => Actor::Staff(staff_id),
+                _ => Actor::System,
+            },
             member_id: Some(member.id),
             action: "temporary_password_issued",
             before: None,
             after: None,
             ip: "",
         },
+        now,
+    )
+    .await?;
+    crate::procedure::ssr::apply::record_completed(
+        &txn,
+        member.id,
+        crate::domain::procedure::Kind::TemporaryPassword,
+        "仮パスワードをメールでお送りしました。",
+        by,
         now,
     )
     .await?;

@@ -151,6 +151,80 @@ pub fn login_code(
     )
 }
 
+/// What a procedure mail names: its number, kind and content.
+pub struct ProcedureFacts<'a> {
+    pub receipt: &'a str,
+    pub kind: &'a str,
+    pub summary: &'a str,
+}
+
+fn procedure_block(p: &ProcedureFacts) -> String {
+    format!(
+        "受付番号:{}\nお手続き:{}\n内容:{}",
+        p.receipt, p.kind, p.summary
+    )
+}
+
+fn not_yours(config: &Config) -> String {
+    format!(
+        "このお手続きにお心当たりのない場合は、{}({})までご連絡ください。",
+        config.coop_name, config.coop_phone
+    )
+}
+
+pub fn procedure_filed(
+    config: &Config,
+    to: &Recipient,
+    p: &ProcedureFacts,
+    by_staff: bool,
+) -> Mail {
+    let how = if by_staff {
+        "組合員様からのご依頼により、職員がお手続きを受け付けました。"
+    } else {
+        "マイページからのお手続きを受け付けました。"
+    };
+    compose(
+        config,
+        to,
+        "お手続き受付のお知らせ",
+        &format!(
+            "{how}\n\n{}\n\n\
+             お手続きの状況は、マイページの「手続き照会」でご確認いただけます。\
+             状況が変わりましたら、あらためてメールでお知らせします。",
+            procedure_block(p)
+        ),
+        &not_yours(config),
+    )
+}
+
+pub fn procedure_status(
+    config: &Config,
+    to: &Recipient,
+    p: &ProcedureFacts,
+    status: &str,
+    notes: &[String],
+    comment: Option<&str>,
+) -> Mail {
+    let mut body = format!(
+        "お手続きの状況が「{status}」になりました。\n\n{}",
+        procedure_block(p)
+    );
+    if let Some(comment) = comment {
+        body.push_str(&format!("\n\n担当者より:\n{comment}"));
+    }
+    for note in notes {
+        body.push_str(&format!("\n\n{note}"));
+    }
+    body.push_str("\n\n詳しくは、マイページの「手続き照会」でご確認ください。");
+    compose(
+        config,
+        to,
+        &format!("お手続き状況のお知らせ({status})"),
+        &body,
+        &not_yours(config),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

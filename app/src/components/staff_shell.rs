@@ -1,0 +1,82 @@
+//! The frame of every back-office screen: who is logged in, the staff
+//! navigation and logout. Without a valid staff session it sends the browser
+//! to the staff login page, remembering where it was.
+
+use crate::domain::next_path::encode;
+use crate::domain::staff::StaffRole;
+use crate::error::AppError;
+use crate::staff::{load_staff, StaffInfo};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn StaffShell() -> impl IntoView {
+    let info = Resource::new_blocking(|| (), |_| load_staff());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
+            {move || Suspend::new(async move {
+                match info.await {
+                    Ok(info) => Either::Left(view! {
+                        <StaffHeader info />
+                        <main class="page page--wide" id="main">
+                            <Outlet />
+                        </main>
+                    }),
+                    Err(error) => Either::Right(view! { <StaffError error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StaffHeader(info: StaffInfo) -> impl IntoView {
+    let admin = info.role == StaffRole::Admin;
+    view! {
+        <header class="site-header site-header--staff">
+            <div class="site-header__inner">
+                <a class="brand" href="/staff">
+                    <span class="brand__coop">"組合員マイページ"</span>
+                    <span class="brand__product">"管理画面"</span>
+                </a>
+                <p class="staff-who">
+                    {info.name} "(" {info.role.label()} ")"
+                </p>
+                <form method="post" action="/staff/logout" class="logout">
+                    <button type="submit" class="link-button">"ログアウト"</button>
+                </form>
+            </div>
+            <nav class="member-nav" aria-label="管理画面">
+                <A href="/staff" exact=true>"手続き一覧"</A>
+                <A href="/staff/members">"組合員検索"</A>
+                <A href="/staff/audit">"監査ログ"</A>
+                {admin.then(|| view! { <A href="/staff/accounts">"職員アカウント"</A> })}
+            </nav>
+        </header>
+    }
+}
+
+/// Shows a back-office error; a lost staff session goes to the staff login.
+#[component]
+pub fn StaffError(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Unauthenticated { timed_out } => {
+            let location = use_location();
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            let mut path = format!("/staff/login?next={}", encode(&here));
+            if timed_out {
+                path.push_str("&reason=timeout");
+            }
+            Either::Left(view! { <Redirect path /> })
+        }
+        other => {
+            Either::Right(view! { <p class="form-error" role="alert">{other.to_string()}</p> })
+        }
+    }
+}

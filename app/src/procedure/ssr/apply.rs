@@ -1,0 +1,491 @@
+//! Applications: what a member may apply for, checking one, and filing it.
+//! The same check runs for the confirmation step and again, inside the
+//! transaction, when the application is filed.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+
+use super::super::{ApplyOptions, Choice, ContractOptions, Preview};
+use super::workflow::{self, By};
+use crate::domain::coverage::{in_force, Period};
+use crate::domain::money;
+use crate::domain::procedure::{document_name, Kind, Status, DOCUMENTS, MAX_DOCUMENTS};
+use crate::error::AppError;
+use crate::ssr::entities::{
+    contract, contract_course, contract_rider, course, member, procedure, rider,
+};
+
+/// An application as the form sends it, before any checking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    pub kind: Kind,
+    pub contract_id: Option<i32>,
+    pub item_id: Option<i32>,
+    pub documents: Vec<String>,
+}
+
+/// Reads the form: `kind`, `choice` as `{contract}-{item}`, `documents` as
+/// comma-separated codes. Members apply online only for these three kinds.
+pub fn parse(
+    kind: &str,
+    choice: Option<&str>,
+    documents: Option<&str>,
+) -> Result<Application, AppError> {
+    let kind = Kind::from_code(kind)
+        .filter(|k| {
+            matches!(
+                k,
+                Kind::RiderAddition | Kind::CourseChange | Kind::DocumentRequest
+            )
+        })
+        .ok_or_else(|| AppError::field("kind", "お手続きの種類を選んでください。"))?;
+    let (contract_id, item_id) = match (kind, choice.map(str::trim).filter(|c| !c.is_empty())) {
+        (Kind::DocumentRequest, _) => (None, None),
+        (_, None) => return Err(AppError::field("choice", missing_choice(kind))),
+        (_, Some(choice)) => {
+            let (c, i) = choice
+                .split_once('-')
+                .and_then(|(c, i)| Some((c.parse().ok()?, i.parse().ok()?)))
+                .ok_or_else(|| AppError::field("choice", missing_choice(kind)))?;
+            (Some(c), Some(i))
+        }
+    };
+    let documents = match kind {
+        Kind::DocumentRequest => documents
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .take(MAX_DOCUMENTS + 1)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(Application {
+        kind,
+        contract_id,
+        item_id,
+        documents,
+    })
+}
+
+fn missing_choice(kind: Kind) -> &'static str {
+    match kind {
+        Kind::CourseChange => "変更後のコースを選んでください。",
+        _ => "追加する特約を選んでください。",
+    }
+}
+
+/// The coverage of one contract: its course and rider periods.
+struct Coverage {
+    courses: Vec<(i32, Period)>,
+    riders: Vec<(i32, Period)>,
+}
+
+async fn coverage_of(db: &impl ConnectionTrait, contract_id: i32) -> Result<Coverage, AppError> {
+    let courses = contract_course::Entity::find()
+        .filter(contract_course::Column::ContractId.eq(contract_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let period = Period {
+                starts_on: p.starts_on,
+                ends_on: p.ends_on,
+            };
+            (p.course_id, period)
+        })
+        .collect();
+    let riders = contract_rider::Entity::find()
+        .filter(contract_rider::Column::ContractId.eq(contract_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let period = Period {
+                starts_on: p.starts_on,
+                ends_on: p.ends_on,
+            };
+            (p.rider_id, period)
+        })
+        .collect();
+    Ok(Coverage { courses, riders })
+}
+
+impl Coverage {
+    /// The course in force on `day`.
+    fn course_on(&self, day: NaiveDate) -> Option<i32> {
+        in_force(&self.courses, day).next().map(|(id, _)| *id)
+    }
+
+    /// A course change decided but not started yet.
+    fn course_pending(&self, day: NaiveDate) -> bool {
+        self.courses.iter().any(|(_, p)| p.is_pending_on(day))
+    }
+
+    /// Riders held on `day` or starting later: not to be applied for again.
+    fn riders_held_or_coming(&self, day: NaiveDate) -> HashSet<i32> {
+        self.riders
+            .iter()
+            .filter(|(_, p)| p.holds_on(day) || p.is_pending_on(day))
+            .map(|(id, _)| *id)
+            .collect()
+    }
+}
+
+/// Procedures of `contract_id` still waiting for the co-op.
+async fn open_procedures(
+    db: &impl ConnectionTrait,
+    contract_id: i32,
+) -> Result<Vec<procedure::Model>, AppError> {
+    Ok(procedure::Entity::find()
+        .filter(procedure::Column::ContractId.eq(contract_id))
+        .filter(procedure::Column::Status.is_in([Status::Received, Status::UnderReview]))
+        .all(db)
+        .await?)
+}
+
+/// What `member_id` may apply for on `day`.
+pub async fn options(
+    db: &impl ConnectionTrait,
+    member: &member::Model,
+    day: NaiveDate,
+) -> Result<ApplyOptions, AppError> {
+    let courses = course::Entity::find()
+        .order_by_asc(course::Column::SortOrder)
+        .all(db)
+        .await?;
+    let riders = rider::Entity::find()
+        .order_by_asc(rider::Column::SortOrder)
+        .all(db)
+        .await?;
+    let contracts = contract::Entity::find()
+        .filter(contract::Column::MemberId.eq(member.id))
+        .order_by_asc(contract::Column::ContractNumber)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(contracts.len());
+    for c in contracts {
+        let coverage = coverage_of(db, c.id).await?;
+        let open = open_procedures(db, c.id).await?;
+        let current = coverage
+            .course_on(day)
+            .and_then(|id| courses.iter().find(|k| k.id == id));
+        let held = coverage.riders_held_or_coming(day);
+        let asked: HashSet<i32> = open
+            .iter()
+            .filter(|p| p.kind == Kind::RiderAddition)
+            .filter_map(|p| p.rider_id)
+            .collect();
+        let rider_choices: Vec<Choice> = riders
+            .iter()
+            .filter(|r| !held.contains(&r.id) && !asked.contains(&r.id))
+            .map(|r| Choice {
+                value: format!("{}-{}", c.id, r.id),
+                name: r.name.clone(),
+                monthly_premium: money::yen(r.monthly_premium.into()),
+                summary: r.summary.clone(),
+                difference: None,
+            })
+            .collect();
+        let course_blocked = coverage.course_pending(day)
+            || open.iter().any(|p| p.kind == Kind::CourseChange)
+            || current.is_none();
+        let course_choices: Vec<Choice> = if course_blocked {
+            Vec::new()
+        } else {
+            courses
+                .iter()
+                .filter(|k| Some(k.id) != current.map(|c| c.id))
+                .map(|k| Choice {
+                    value: format!("{}-{}", c.id, k.id),
+                    name: k.name.clone(),
+                    monthly_premium: money::yen(k.monthly_premium.into()),
+                    summary: k.summary.clone(),
+                    difference: current.map(|cur| {
+                        money::difference(i64::from(k.monthly_premium - cur.monthly_premium))
+                    }),
+                })
+                .collect()
+        };
+        out.push(ContractOptions {
+            contract_number: c.contract_number,
+            current_course: current.map(|k| k.name.clone()),
+            rider_note: rider_choices
+                .is_empty()
+                .then(|| "追加できる特約はありません(お申し込み中のものを含みます)。".to_owned()),
+            course_note: course_blocked.then(|| {
+                "このご契約は、コース変更のお手続き中か保障開始前のため、いまはコース変更をお申し込みいただけません。"
+                    .to_owned()
+            }),
+            riders: rider_choices,
+            courses: course_choices,
+        });
+    }
+    Ok(ApplyOptions {
+        contracts: out,
+        documents: DOCUMENTS
+            .iter()
+            .map(|(code, name)| ((*code).to_owned(), (*name).to_owned()))
+            .collect(),
+        address: address_of(member),
+    })
+}
+
+/// The registered address, as documents are sent to it.
+pub fn address_of(m: &member::Model) -> String {
+    let postal = if m.postal_code.len() == 7 {
+        format!("{}-{}", &m.postal_code[..3], &m.postal_code[3..])
+    } else {
+        m.postal_code.clone()
+    };
+    format!("〒{postal} {}{} {}", m.prefecture, m.address1, m.address2)
+        .trim_end()
+        .to_owned()
+}
+
+/// A checked application: what will be stored and what the member confirms.
+pub struct Checked {
+    pub kind: Kind,
+    pub contract_id: Option<i32>,
+    pub course_id: Option<i32>,
+    pub rider_id: Option<i32>,
+    pub documents: Option<String>,
+    pub summary: String,
+    pub rows: Vec<(String, String)>,
+}
+
+impl Checked {
+    pub fn preview(&self) -> Preview {
+        Preview {
+            kind: self.kind.label().to_owned(),
+            rows: self.rows.clone(),
+        }
+    }
+}
+
+/// Checks `app` for `member` on `day`: the contract must be the member's own,
+/// the item must exist, and nothing may be applied for twice.
+pub async fn check(
+    db: &impl ConnectionTrait,
+    member: &member::Model,
+    app: &Application,
+    day: NaiveDate,
+) -> Result<Checked, AppError> {
+    if app.kind == Kind::DocumentRequest {
+        return check_documents(member, &app.documents);
+    }
+    let (Some(contract_id), Some(item_id)) = (app.contract_id, app.item_id) else {
+        return Err(AppError::field("choice", missing_choice(app.kind)));
+    };
+    // Another member's contract is simply not found.
+    let contract = contract::Entity::find_by_id(contract_id)
+        .filter(contract::Column::MemberId.eq(member.id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let coverage = coverage_of(db, contract.id).await?;
+    let open = open_procedures(db, contract.id).await?;
+    let number = ("契約番号".to_owned(), contract.contract_number.clone());
+    match app.kind {
+        Kind::RiderAddition => {
+            let rider = rider::Entity::find_by_id(item_id)
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::field("choice", missing_choice(app.kind)))?;
+            if coverage.riders_held_or_coming(day).contains(&rider.id) {
+                return Err(AppError::Conflict(format!(
+                    "「{}」は、すでにこのご契約に付加されています(保障開始前のものを含みます)。",
+                    rider.name
+                )));
+            }
+            if open.iter().any(|p| p.rider_id == Some(rider.id)) {
+                return Err(AppError::Conflict(format!(
+                    "「{}」は、すでにお申し込み中です。手続き照会で状況をご確認ください。",
+                    rider.name
+                )));
+            }
+            let premium = money::yen(rider.monthly_premium.into());
+            Ok(Checked {
+                kind: app.kind,
+                contract_id: Some(contract.id),
+                course_id: None,
+                rider_id: Some(rider.id),
+                documents: None,
+                summary: format!("{}(月額掛金 {premium})", rider.name),
+                rows: vec![
+                    number,
+                    ("追加する特約".to_owned(), rider.name.clone()),
+                    ("特約の月額掛金".to_owned(), premium),
+                    ("保障内容".to_owned(), rider.summary.clone()),
+                    ("保障開始日".to_owned(), START_AFTER_APPROVAL.to_owned()),
+                ],
+            })
+        }
+        _ => {
+            let new = course::Entity::find_by_id(item_id)
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::field("choice", missing_choice(app.kind)))?;
+            if coverage.course_pending(day) || open.iter().any(|p| p.kind == Kind::CourseChange) {
+                return Err(AppError::Conflict(
+                    "このご契約は、すでにコース変更のお手続き中です。手続き照会で状況をご確認ください。"
+                        .to_owned(),
+                ));
+            }
+            let current_id = coverage.course_on(day).ok_or_else(|| {
+                AppError::Conflict("保障開始前のご契約は、コースを変更できません。".to_owned())
+            })?;
+            if current_id == new.id {
+                return Err(AppError::field(
+                    "choice",
+                    "現在と同じコースです。変更後のコースを選んでください。",
+                ));
+            }
+            let current = course::Entity::find_by_id(current_id)
+                .one(db)
+                .await?
+                .ok_or(AppError::Internal)?;
+            let diff = money::difference(i64::from(new.monthly_premium - current.monthly_premium));
+            Ok(Checked {
+                kind: app.kind,
+                contract_id: Some(contract.id),
+                course_id: Some(new.id),
+                rider_id: None,
+                documents: None,
+                summary: format!("{} → {}(月額掛金 {diff})", current.name, new.name),
+                rows: vec![
+                    number,
+                    ("現在のコース".to_owned(), current.name.clone()),
+                    ("変更後のコース".to_owned(), new.name.clone()),
+                    (
+                        "変更後の月額掛金".to_owned(),
+                        money::yen(new.monthly_premium.into()),
+                    ),
+                    ("掛金の差額(月額)".to_owned(), diff),
+                    ("変更後の保障内容".to_owned(), new.summary.clone()),
+                    ("保障開始日".to_owned(), START_AFTER_APPROVAL.to_owned()),
+                ],
+            })
+        }
+    }
+}
+
+const START_AFTER_APPROVAL: &str =
+    "ご承諾後、翌月以降の1日から(審査の結果とあわせてメールでお知らせします)";
+
+fn check_documents(member: &member::Model, codes: &[String]) -> Result<Checked, AppError> {
+    if codes.is_empty() {
+        return Err(AppError::field(
+            "documents",
+            "お取り寄せになる書類を1つ以上選んでください。",
+        ));
+    }
+    let mut seen = Vec::new();
+    for code in codes {
+        if document_name(code).is_none() || seen.len() >= MAX_DOCUMENTS {
+            return Err(AppError::field(
+                "documents",
+                "お取り寄せになる書類を一覧から選んでください。",
+            ));
+        }
+        if !seen.contains(&code.as_str()) {
+            seen.push(code.as_str());
+        }
+    }
+    // The catalogue's order, whatever order the form sent.
+    let chosen: Vec<(&str, &str)> = DOCUMENTS
+        .iter()
+        .copied()
+        .filter(|(code, _)| seen.contains(code))
+        .collect();
+    let names: Vec<&str> = chosen.iter().map(|(_, name)| *name).collect();
+    Ok(Checked {
+        kind: Kind::DocumentRequest,
+        contract_id: None,
+        course_id: None,
+        rider_id: None,
+        documents: Some(
+            chosen
+                .iter()
+                .map(|(code, _)| *code)
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        summary: names.join("、"),
+        rows: vec![
+            ("お取り寄せの書類".to_owned(), names.join("\n")),
+            ("送付先(ご登録の住所)".to_owned(), address_of(member)),
+            (
+                "お届けの目安".to_owned(),
+                "「発送済」になった日から、およそ1週間以内".to_owned(),
+            ),
+        ],
+    })
+}
+
+/// Files a checked application for `member` in `txn`: the procedure, its first
+/// history entry, the mail and the audit entry. Returns the new procedure.
+pub async fn file(
+    txn: &impl ConnectionTrait,
+    config: &crate::ssr::Config,
+    member: &member::Model,
+    checked: Checked,
+    by: By,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<procedure::Model, AppError> {
+    let saved = procedure::ActiveModel {
+        member_id: Set(member.id),
+        contract_id: Set(checked.contract_id),
+        kind: Set(checked.kind),
+        status: Set(Status::Received),
+        filed_by: Set(by.actor()),
+        filed_by_staff_id: Set(by.staff_id()),
+        course_id: Set(checked.course_id),
+        rider_id: Set(checked.rider_id),
+        documents: Set(checked.documents),
+        summary: Set(checked.summary),
+        coverage_starts_on: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    workflow::record_event(txn, &saved, Status::Received, by, None, now).await?;
+    workflow::mail_filed(txn, config, &saved, by, now).await?;
+    workflow::audit(txn, &saved, by, "procedure_filed", None, ip, now).await?;
+    Ok(saved)
+}
+
+/// Records a change of login details that took effect at once, so 手続き照会
+/// shows it, with who made it. Call it in the transaction of the change.
+pub async fn record_completed(
+    txn: &impl ConnectionTrait,
+    member_id: i32,
+    kind: Kind,
+    summary: &str,
+    by: By,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let saved = procedure::ActiveModel {
+        member_id: Set(member_id),
+        kind: Set(kind),
+        status: Set(Status::Completed),
+        filed_by: Set(by.actor()),
+        filed_by_staff_id: Set(by.staff_id()),
+        summary: Set(summary.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    workflow::record_event(txn, &saved, Status::Completed, by, None, now).await
+}

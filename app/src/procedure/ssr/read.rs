@@ -1,0 +1,132 @@
+//! Reading procedures and their history, for 手続き照会 and the back office.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::super::{HistoryEntry, ProcedureDetail, ProcedureSummary};
+use crate::domain::procedure::{receipt_number, Actor, Kind, Status};
+use crate::domain::{jst, procedure::transition};
+use crate::error::AppError;
+use crate::ssr::entities::{contract, procedure, procedure_event};
+use crate::ssr::Config;
+
+pub fn summary(p: &procedure::Model) -> ProcedureSummary {
+    ProcedureSummary {
+        id: p.id,
+        receipt: receipt_number(jst::today(p.created_at), p.id),
+        kind: p.kind.label().to_owned(),
+        summary: p.summary.clone(),
+        status: p.status,
+        status_label: p.status.label().to_owned(),
+        filed_at: jst::format_datetime(p.created_at),
+        updated_at: jst::format_datetime(p.updated_at),
+        filed_by: p.filed_by.label().to_owned(),
+        filed_by_staff: p.filed_by == Actor::Staff,
+    }
+}
+
+/// Every procedure of `member_id`, newest first.
+pub async fn summaries_of(
+    db: &impl ConnectionTrait,
+    member_id: i32,
+) -> Result<Vec<ProcedureSummary>, AppError> {
+    Ok(procedure::Entity::find()
+        .filter(procedure::Column::MemberId.eq(member_id))
+        .order_by_desc(procedure::Column::CreatedAt)
+        .order_by_desc(procedure::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(summary)
+        .collect())
+}
+
+/// Procedure `id`; with `member_id`, only if it is that member's (else not found,
+/// the same as an id that does not exist).
+pub async fn find(
+    db: &impl ConnectionTrait,
+    id: i32,
+    member_id: Option<i32>,
+) -> Result<procedure::Model, AppError> {
+    let mut query = procedure::Entity::find_by_id(id);
+    if let Some(member_id) = member_id {
+        query = query.filter(procedure::Column::MemberId.eq(member_id));
+    }
+    query.one(db).await?.ok_or(AppError::NotFound)
+}
+
+/// What the member should know about a procedure in its current state.
+pub fn notes(config: &Config, p: &procedure::Model) -> Vec<String> {
+    let mut notes = Vec::new();
+    match (p.status, p.kind, p.coverage_starts_on) {
+        (Status::Approved, Kind::CourseChange, Some(day)) => notes.push(format!(
+            "変更後のコースの保障開始日は{}です。ご契約内容には、変更後のコースの保障開始日までは変更前のコースを表示します。",
+            jst::format_date(day)
+        )),
+        (Status::Approved, Kind::RiderAddition, Some(day)) => notes.push(format!(
+            "特約の保障開始日は{}です。保障開始前の特約は、ご契約内容に表示されません。保障開始日以降にご確認ください。",
+            jst::format_date(day)
+        )),
+        (Status::Shipped, _, _) => notes.push(
+            "「発送済」になった日から、およそ1週間以内にお届けします。年末年始・長期連休・郵便事情により、さらにお時間をいただく場合があります。"
+                .to_owned(),
+        ),
+        (Status::Declined, _, _) => notes.push(format!(
+            "ご不明な点は、{}({})までお問い合わせください。",
+            config.coop_name, config.coop_phone
+        )),
+        _ => {}
+    }
+    if can_cancel(p) {
+        notes.push("状況が「受付」の間は、このお手続きを取り消すことができます。".to_owned());
+    }
+    notes
+}
+
+/// Members may withdraw what they filed themselves, while it is still 受付.
+pub fn can_cancel(p: &procedure::Model) -> bool {
+    p.filed_by == Actor::Member
+        && transition(p.kind, p.status, Status::Cancelled, Actor::Member).is_ok()
+}
+
+/// The status history of `p`, oldest first.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    p: &procedure::Model,
+) -> Result<Vec<HistoryEntry>, AppError> {
+    Ok(procedure_event::Entity::find()
+        .filter(procedure_event::Column::ProcedureId.eq(p.id))
+        .order_by_asc(procedure_event::Column::OccurredAt)
+        .order_by_asc(procedure_event::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| HistoryEntry {
+            at: jst::format_datetime(e.occurred_at),
+            status_label: e.status.label().to_owned(),
+            by: e.actor.label().to_owned(),
+            comment: e.comment,
+        })
+        .collect())
+}
+
+pub async fn detail(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    p: &procedure::Model,
+) -> Result<ProcedureDetail, AppError> {
+    let contract_number = match p.contract_id {
+        Some(id) => contract::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|c| c.contract_number),
+        None => None,
+    };
+    Ok(ProcedureDetail {
+        summary: summary(p),
+        contract_number,
+        coverage_starts_on: p.coverage_starts_on.map(jst::format_date),
+        notes: notes(config, p),
+        history: history(db, p).await?,
+        can_cancel: can_cancel(p),
+    })
+}

@@ -1,0 +1,363 @@
+//! Moving a procedure through its statuses: the one rule of
+//! [`crate::domain::procedure::transition`], the history entry, the mail to
+//! the member, the audit entry and, when a course change or rider is
+//! approved, the new coverage periods, all in one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+};
+
+use super::read;
+use crate::domain::coverage::check_start;
+use crate::domain::jst;
+use crate::domain::procedure::{
+    receipt_number, transition, Actor, Kind, Status, MAX_COMMENT_CHARS,
+};
+use crate::error::AppError;
+use crate::ssr::audit;
+use crate::ssr::entities::{
+    contract_course, contract_rider, member, member_account, procedure, procedure_event,
+};
+use crate::ssr::mail::{self, templates};
+use crate::ssr::Config;
+
+/// Who is acting on a procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Member {
+        account_id: i32,
+    },
+    Staff {
+        staff_id: i32,
+    },
+    /// An operator command on the server (`server temp-password`): the co-op,
+    /// but no staff account.
+    Operator,
+}
+
+impl By {
+    pub fn actor(self) -> Actor {
+        match self {
+            Self::Member { .. } => Actor::Member,
+            Self::Staff { .. } | Self::Operator => Actor::Staff,
+        }
+    }
+
+    pub fn staff_id(self) -> Option<i32> {
+        match self {
+            Self::Staff { staff_id } => Some(staff_id),
+            _ => None,
+        }
+    }
+
+    fn audit_actor(self) -> audit::Actor {
+        match self {
+            Self::Member { account_id } => audit::Actor::Member(account_id),
+            Self::Staff { staff_id } => audit::Actor::Staff(staff_id),
+            Self::Operator => audit::Actor::System,
+        }
+    }
+}
+
+/// A requested status change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub to: Status,
+    pub comment: Option<String>,
+    /// Required when approving a course change or rider.
+    pub starts_on: Option<NaiveDate>,
+}
+
+pub async fn record_event(
+    txn: &impl ConnectionTrait,
+    p: &procedure::Model,
+    status: Status,
+    by: By,
+    comment: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    procedure_event::ActiveModel {
+        procedure_id: Set(p.id),
+        status: Set(status),
+        actor: Set(by.actor()),
+        staff_id: Set(by.staff_id()),
+        comment: Set(comment),
+        occurred_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+pub async fn audit(
+    txn: &impl ConnectionTrait,
+    p: &procedure::Model,
+    by: By,
+    action: &str,
+    before: Option<String>,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let after = format!(
+        "{} {}「{}」{}",
+        receipt_number(jst::today(p.created_at), p.id),
+        p.kind.label(),
+        p.summary,
+        p.status.label()
+    );
+    let after = match p.coverage_starts_on {
+        Some(day) => format!("{after} 保障開始日 {}", jst::format_date(day)),
+        None => after,
+    };
+    audit::record(
+        txn,
+        audit::Entry {
+            actor: by.audit_actor(),
+            member_id: Some(p.member_id),
+            action,
+            before,
+            after: Some(after),
+            ip,
+        },
+        now,
+    )
+    .await
+}
+
+/// The member's name and registered address, for a mail.
+async fn recipient(
+    txn: &impl ConnectionTrait,
+    member_id: i32,
+) -> Result<Option<(String, String)>, AppError> {
+    let found = member::Entity::find_by_id(member_id)
+        .find_also_related(member_account::Entity)
+        .one(txn)
+        .await?;
+    Ok(found.and_then(|(m, a)| a.map(|a| (a.email, m.name))))
+}
+
+pub async fn mail_filed(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    p: &procedure::Model,
+    by: By,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    // A member without a My Page account has no address to write to.
+    let Some((email, name)) = recipient(txn, p.member_id).await? else {
+        return Ok(());
+    };
+    let receipt = receipt_number(jst::today(p.created_at), p.id);
+    let facts = templates::ProcedureFacts {
+        receipt: &receipt,
+        kind: p.kind.label(),
+        summary: &p.summary,
+    };
+    let to = templates::Recipient {
+        email: &email,
+        name: &name,
+    };
+    let by_staff = by.actor() == Actor::Staff;
+    mail::enqueue(
+        txn,
+        templates::procedure_filed(config, &to, &facts, by_staff),
+        now,
+    )
+    .await
+}
+
+async fn mail_status(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    p: &procedure::Model,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some((email, name)) = recipient(txn, p.member_id).await? else {
+        return Ok(());
+    };
+    let receipt = receipt_number(jst::today(p.created_at), p.id);
+    let facts = templates::ProcedureFacts {
+        receipt: &receipt,
+        kind: p.kind.label(),
+        summary: &p.summary,
+    };
+    let to = templates::Recipient {
+        email: &email,
+        name: &name,
+    };
+    let mut notes = read::notes(config, p);
+    // The mail cannot be used to cancel; that note is for the screen.
+    notes.retain(|n| !n.contains("取り消す"));
+    mail::enqueue(
+        txn,
+        templates::procedure_status(config, &to, &facts, p.status.label(), &notes, comment),
+        now,
+    )
+    .await
+}
+
+/// Checks a staff comment: trimmed, optional, limited in length.
+pub fn clean_comment(raw: Option<&str>) -> Result<Option<String>, AppError> {
+    let comment = raw.map(str::trim).filter(|c| !c.is_empty());
+    match comment {
+        Some(c) if c.chars().count() > MAX_COMMENT_CHARS => Err(AppError::field(
+            "comment",
+            format!("コメントは{MAX_COMMENT_CHARS}文字以内で入力してください。"),
+        )),
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+/// Moves procedure `id` as `by` asks. With `member_id`, only that member's
+/// procedure is found. Refused moves change nothing.
+#[allow(clippy::too_many_arguments)]
+pub async fn move_to(
+    db: &DatabaseConnection,
+    config: &Config,
+    id: i32,
+    member_id: Option<i32>,
+    by: By,
+    step: Move,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<procedure::Model, AppError> {
+    let txn = db.begin().await?;
+    let current = read::find(&txn, id, member_id).await?;
+    transition(current.kind, current.status, step.to, by.actor())
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let starts_on = if step.to == Status::Approved && current.kind.is_reviewed() {
+        let day = step
+            .starts_on
+            .ok_or_else(|| AppError::field("starts_on", "保障開始日を入力してください。"))?;
+        check_start(day, jst::today(now))
+            .map_err(|e| AppError::field("starts_on", e.to_string()))?;
+        write_coverage(&txn, &current, day).await?;
+        Some(day)
+    } else {
+        current.coverage_starts_on
+    };
+    // Only lands if nobody moved it meanwhile (another staff member, or the
+    // member cancelling): otherwise the whole change is rolled back.
+    let updated = procedure::Entity::update_many()
+        .col_expr(procedure::Column::Status, Expr::value(step.to))
+        .col_expr(procedure::Column::CoverageStartsOn, Expr::value(starts_on))
+        .col_expr(procedure::Column::UpdatedAt, Expr::value(now))
+        .filter(procedure::Column::Id.eq(current.id))
+        .filter(procedure::Column::Status.eq(current.status))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(AppError::Conflict(
+            "このお手続きは、ほかの操作で状況が変わりました。画面を読み込み直してください。"
+                .to_owned(),
+        ));
+    }
+    let moved = procedure::Model {
+        status: step.to,
+        coverage_starts_on: starts_on,
+        updated_at: now,
+        ..current.clone()
+    };
+    record_event(&txn, &moved, step.to, by, step.comment.clone(), now).await?;
+    mail_status(&txn, config, &moved, step.comment.as_deref(), now).await?;
+    audit(
+        &txn,
+        &moved,
+        by,
+        "procedure_status",
+        Some(current.status.label().to_owned()),
+        ip,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(moved)
+}
+
+/// The coverage an approved change brings, from `starts_on`.
+async fn write_coverage(
+    txn: &impl ConnectionTrait,
+    p: &procedure::Model,
+    starts_on: NaiveDate,
+) -> Result<(), AppError> {
+    let contract_id = p.contract_id.ok_or(AppError::Internal)?;
+    match p.kind {
+        Kind::RiderAddition => {
+            let rider_id = p.rider_id.ok_or(AppError::Internal)?;
+            let held = contract_rider::Entity::find()
+                .filter(contract_rider::Column::ContractId.eq(contract_id))
+                .filter(contract_rider::Column::RiderId.eq(rider_id))
+                .filter(
+                    contract_rider::Column::EndsOn
+                        .is_null()
+                        .or(contract_rider::Column::EndsOn.gt(starts_on)),
+                )
+                .one(txn)
+                .await?;
+            if held.is_some() {
+                return Err(AppError::Conflict(
+                    "この特約は、すでにこのご契約に付加されています。不承諾としてください。"
+                        .to_owned(),
+                ));
+            }
+            contract_rider::ActiveModel {
+                contract_id: Set(contract_id),
+                rider_id: Set(rider_id),
+                starts_on: Set(starts_on),
+                ends_on: Set(None),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+        Kind::CourseChange => {
+            let course_id = p.course_id.ok_or(AppError::Internal)?;
+            let open: Vec<contract_course::Model> = contract_course::Entity::find()
+                .filter(contract_course::Column::ContractId.eq(contract_id))
+                .filter(contract_course::Column::EndsOn.is_null())
+                .all(txn)
+                .await?;
+            let [current] = open.as_slice() else {
+                return Err(AppError::Conflict(
+                    "このご契約のコースの記録が一つに定まらないため、承諾できません。".to_owned(),
+                ));
+            };
+            if current.starts_on >= starts_on {
+                return Err(AppError::Conflict(format!(
+                    "現在のコースの保障開始日({})より後の日付を指定してください。",
+                    jst::format_date(current.starts_on)
+                )));
+            }
+            if current.course_id == course_id {
+                return Err(AppError::Conflict(
+                    "変更後のコースは、すでに現在のコースです。不承諾としてください。".to_owned(),
+                ));
+            }
+            contract_course::ActiveModel {
+                id: Set(current.id),
+                ends_on: Set(Some(starts_on)),
+                ..Default::default()
+            }
+            .update(txn)
+            .await?;
+            contract_course::ActiveModel {
+                contract_id: Set(contract_id),
+                course_id: Set(course_id),
+                starts_on: Set(starts_on),
+                ends_on: Set(None),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?;
+        }
+        _ => return Err(AppError::Internal),
+    }
+    Ok(())
+}

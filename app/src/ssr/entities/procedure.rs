@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+
+pub use crate::domain::procedure::{Actor, Kind, Status};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "procedures")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub member_id: i32,
+    pub contract_id: Option<i32>,
+    pub kind: Kind,
+    pub status: Status,
+    pub filed_by: Actor,
+    pub filed_by_staff_id: Option<i32>,
+    pub course_id: Option<i32>,
+    pub rider_id: Option<i32>,
+    pub documents: Option<String>,
+    pub summary: String,
+    pub coverage_starts_on: Option<Date>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

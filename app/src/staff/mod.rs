@@ -1,0 +1,214 @@
+//! The staff back office (`/staff`): staff login, the procedure queue (S3),
+//! member lookup (S2), the audit log (S6) and staff accounts (S1).
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use crate::contract::ContractView;
+use crate::domain::staff::StaffRole;
+use crate::error::AppError;
+use crate::procedure::{ProcedureDetail, ProcedureSummary};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The logged-in staff member, for the back-office header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffInfo {
+    pub name: String,
+    pub login_id: String,
+    pub role: StaffRole,
+}
+
+/// A member as lists show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberBrief {
+    pub id: i32,
+    /// `0123-45678`.
+    pub number: String,
+    pub name: String,
+    pub kana: String,
+}
+
+/// One row of the procedure queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub procedure: ProcedureSummary,
+    pub member: MemberBrief,
+}
+
+/// A procedure as staff work on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureCase {
+    pub detail: ProcedureDetail,
+    pub member: MemberBrief,
+    /// The contract as in force today.
+    pub contract: Option<ContractView>,
+    /// (code, label) of the statuses it may move to now.
+    pub next: Vec<(String, String)>,
+    /// Approving asks for a coverage start date.
+    pub asks_start_date: bool,
+    /// The first of next month, `2026-12-01`, offered as the start date.
+    pub suggested_start: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    pub brief: MemberBrief,
+    pub birth_date: String,
+    pub address: String,
+    pub phone: String,
+    /// `None` without a My Page account.
+    pub email: Option<String>,
+    pub user_id: Option<String>,
+    pub locked: bool,
+    pub contracts: Vec<ContractView>,
+    pub procedures: Vec<ProcedureSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub at: String,
+    /// 組合員 / 職員 / システム, with who.
+    pub actor: String,
+    /// `0123-45678 共済太郎`.
+    pub member: Option<String>,
+    pub action: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub ip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub id: i32,
+    pub login_id: String,
+    pub name: String,
+    pub role: StaffRole,
+    pub active: bool,
+    pub locked: bool,
+    pub last_login: Option<String>,
+    /// The admin looking at the list.
+    pub is_me: bool,
+}
+
+/// Action codes and how staff read them.
+pub const AUDIT_ACTIONS: [(&str, &str); 15] = [
+    ("procedure_filed", "お手続きの受付"),
+    ("procedure_status", "お手続きの状況変更"),
+    ("password_changed", "パスワード変更"),
+    ("password_reset", "パスワード再設定"),
+    ("user_id_changed", "ユーザーID変更"),
+    ("email_changed", "メールアドレス変更"),
+    ("temporary_password_issued", "仮パスワード発行"),
+    ("account_unlocked", "ロック解除(組合員)"),
+    ("known_browsers_forgotten", "認証済みブラウザの解除"),
+    ("other_sessions_ended", "ほかの端末のログアウト"),
+    ("staff_created", "職員アカウント作成"),
+    ("staff_role", "職員の権限変更"),
+    ("staff_disabled", "職員アカウント停止"),
+    ("staff_enabled", "職員アカウント再開"),
+    ("staff_unlocked", "ロック解除(職員)"),
+];
+
+/// Logs a staff member in and goes to `next` (within `/staff`) or the queue.
+#[server(endpoint = "staff/login")]
+pub async fn staff_login(
+    login_id: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    crate::error::with_status(ssr::login_request(&login_id, &password, next.as_deref()).await)
+}
+
+#[server(endpoint = "staff/session")]
+pub async fn load_staff() -> Result<StaffInfo, AppError> {
+    crate::error::with_status(ssr::info().await)
+}
+
+/// The queue, filtered by kind and status codes; no status means all open ones.
+#[server(endpoint = "staff/queue")]
+pub async fn staff_queue(
+    kind: Option<String>,
+    status: Option<String>,
+) -> Result<Vec<QueueRow>, AppError> {
+    crate::error::with_status(ssr::office::queue(kind.as_deref(), status.as_deref()).await)
+}
+
+#[server(endpoint = "staff/procedure")]
+pub async fn staff_procedure(id: i32) -> Result<ProcedureCase, AppError> {
+    crate::error::with_status(ssr::office::procedure(id).await)
+}
+
+/// Moves a procedure to status `to`, with a comment and, when approving a
+/// course change or rider, the coverage start date (`2026-12-01`).
+#[server(endpoint = "staff/procedure/move")]
+pub async fn staff_move_procedure(
+    id: i32,
+    to: String,
+    comment: Option<String>,
+    starts_on: Option<String>,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        ssr::office::move_procedure(id, &to, comment.as_deref(), starts_on.as_deref()).await,
+    )
+}
+
+/// Members by number, or part of a name or its kana.
+#[server(endpoint = "staff/members")]
+pub async fn staff_search_members(q: String) -> Result<Vec<MemberBrief>, AppError> {
+    crate::error::with_status(ssr::office::search_members(&q).await)
+}
+
+#[server(endpoint = "staff/member")]
+pub async fn staff_member(id: i32) -> Result<MemberRecord, AppError> {
+    crate::error::with_status(ssr::office::member(id).await)
+}
+
+/// The audit log, newest first, filtered by actor kind, action, member number
+/// and JST dates (`2026-11-23`).
+#[server(endpoint = "staff/audit")]
+pub async fn staff_audit(
+    actor: Option<String>,
+    action: Option<String>,
+    member: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+) -> Result<Vec<AuditRow>, AppError> {
+    crate::error::with_status(
+        ssr::audit_view::entries(ssr::audit_view::Filter {
+            actor: actor.as_deref(),
+            action: action.as_deref(),
+            member: member.as_deref(),
+            from: from.as_deref(),
+            until: until.as_deref(),
+        })
+        .await,
+    )
+}
+
+/// Staff accounts (admins only).
+#[server(endpoint = "staff/accounts")]
+pub async fn staff_accounts() -> Result<Vec<StaffRow>, AppError> {
+    crate::error::with_status(ssr::accounts::list().await)
+}
+
+/// Creates a staff account (admins only).
+#[server(endpoint = "staff/accounts/create")]
+pub async fn create_staff_account(
+    login_id: String,
+    name: String,
+    role: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        ssr::accounts::create_request(&login_id, &name, &role, &password, &password_confirm).await,
+    )
+}
+
+/// Changes a staff account (admins only): `make_admin`, `make_operator`,
+/// `disable`, `enable` or `unlock`.
+#[server(endpoint = "staff/accounts/update")]
+pub async fn update_staff_account(id: i32, change: String) -> Result<(), AppError> {
+    crate::error::with_status(ssr::accounts::update(id, &change).await)
+}

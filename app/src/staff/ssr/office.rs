@@ -1,0 +1,243 @@
+//! The procedure queue (S3) and member lookup (S2).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::super::{MemberBrief, MemberRecord, ProcedureCase, QueueRow};
+use super::auth::current_staff;
+use crate::auth::ssr::{display_member_number, request_context};
+use crate::contract::ssr::contracts_of;
+use crate::domain::coverage::first_of_next_month;
+use crate::domain::jst;
+use crate::domain::lockout::LockoutState;
+use crate::domain::member_number::MemberNumber;
+use crate::domain::procedure::{next_statuses, Actor, Kind, Status};
+use crate::error::AppError;
+use crate::procedure::ssr::workflow::{self, By, Move};
+use crate::procedure::ssr::{apply::address_of, read};
+use crate::ssr::entities::{contract, member, member_account, procedure};
+
+/// Most rows one list shows; filters narrow it down.
+pub const MAX_ROWS: u64 = 200;
+
+/// Longest search text looked at.
+const MAX_QUERY_CHARS: usize = 60;
+
+pub fn brief(m: &member::Model) -> MemberBrief {
+    MemberBrief {
+        id: m.id,
+        number: display_member_number(&m.member_number),
+        name: m.name.clone(),
+        kana: m.name_kana.clone(),
+    }
+}
+
+/// [`crate::staff::staff_queue`].
+pub async fn queue(kind: Option<&str>, status: Option<&str>) -> Result<Vec<QueueRow>, AppError> {
+    current_staff().await?;
+    let (state, ..) = request_context()?;
+    let mut query = procedure::Entity::find();
+    query = match kind.filter(|k| !k.is_empty()) {
+        Some(code) => {
+            let kind = Kind::from_code(code).ok_or(AppError::NotFound)?;
+            query.filter(procedure::Column::Kind.eq(kind))
+        }
+        // Changes of login details are done at once: nothing to work on.
+        None => query.filter(procedure::Column::Kind.is_in(Kind::QUEUED)),
+    };
+    query = match status.filter(|s| !s.is_empty()) {
+        Some("all") => query,
+        Some(code) => {
+            let status = Status::from_code(code).ok_or(AppError::NotFound)?;
+            query.filter(procedure::Column::Status.eq(status))
+        }
+        None => {
+            query.filter(procedure::Column::Status.is_in([Status::Received, Status::UnderReview]))
+        }
+    };
+    // Oldest waiting first: the queue is worked from the top.
+    let rows = query
+        .order_by_asc(procedure::Column::CreatedAt)
+        .order_by_asc(procedure::Column::Id)
+        .limit(MAX_ROWS)
+        .all(&state.db)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|p| p.member_id).collect();
+    let members: HashMap<i32, member::Model> = member::Entity::find()
+        .filter(member::Column::Id.is_in(ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    Ok(rows
+        .iter()
+        .filter_map(|p| {
+            members.get(&p.member_id).map(|m| QueueRow {
+                procedure: read::summary(p),
+                member: brief(m),
+            })
+        })
+        .collect())
+}
+
+/// [`crate::staff::staff_procedure`].
+pub async fn procedure(id: i32) -> Result<ProcedureCase, AppError> {
+    current_staff().await?;
+    let (state, _, now, _) = request_context()?;
+    let db = &state.db;
+    let p = read::find(db, id, None).await?;
+    let member = member::Entity::find_by_id(p.member_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let today = jst::today(now);
+    let contract = match p.contract_id {
+        Some(contract_id) => {
+            let number = contract::Entity::find_by_id(contract_id)
+                .one(db)
+                .await?
+                .map(|c| c.contract_number);
+            contracts_of(db, member.id, today)
+                .await?
+                .into_iter()
+                .find(|c| Some(&c.contract_number) == number.as_ref())
+        }
+        None => None,
+    };
+    let next = next_statuses(p.kind, p.status, Actor::Staff);
+    Ok(ProcedureCase {
+        asks_start_date: p.kind.is_reviewed() && next.contains(&Status::Approved),
+        next: next
+            .into_iter()
+            .map(|s| (s.code().to_owned(), s.label().to_owned()))
+            .collect(),
+        suggested_start: first_of_next_month(today).format("%Y-%m-%d").to_string(),
+        detail: read::detail(db, &state.config, &p).await?,
+        member: brief(&member),
+        contract,
+    })
+}
+
+/// [`crate::staff::staff_move_procedure`].
+pub async fn move_procedure(
+    id: i32,
+    to: &str,
+    comment: Option<&str>,
+    starts_on: Option<&str>,
+) -> Result<(), AppError> {
+    let me = current_staff().await?;
+    let (state, client, now, _) = request_context()?;
+    let to =
+        Status::from_code(to).ok_or_else(|| AppError::field("to", "次の状況を選んでください。"))?;
+    let starts_on = match starts_on.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) if to == Status::Approved => {
+            Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                AppError::field("starts_on", "保障開始日を正しい日付で入力してください。")
+            })?)
+        }
+        _ => None,
+    };
+    let step = Move {
+        to,
+        comment: workflow::clean_comment(comment)?,
+        starts_on,
+    };
+    let by = By::Staff {
+        staff_id: me.staff_id,
+    };
+    workflow::move_to(
+        &state.db,
+        &state.config,
+        id,
+        None,
+        by,
+        step,
+        &client.ip,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// [`crate::staff::staff_search_members`]: a member number (with or without
+/// the hyphen), or part of the name or of its kana.
+pub async fn search_members(q: &str) -> Result<Vec<MemberBrief>, AppError> {
+    current_staff().await?;
+    let (state, ..) = request_context()?;
+    let q = q.trim();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(AppError::field(
+            "q",
+            format!("検索語は{MAX_QUERY_CHARS}文字以内で入力してください。"),
+        ));
+    }
+    let mut condition = Condition::any()
+        .add(like(member::Column::Name, q))
+        .add(like(member::Column::NameKana, q))
+        // Kana typed without the space between family and given name.
+        .add(
+            Expr::cust("REPLACE(REPLACE(name_kana, ' ', ''), '　', '')")
+                .like(format!("%{}%", escape_like(&q.replace([' ', '　'], "")))),
+        );
+    if let Ok(number) = MemberNumber::parse(q) {
+        condition = condition.add(member::Column::MemberNumber.eq(number.digits()));
+    }
+    Ok(member::Entity::find()
+        .filter(condition)
+        .order_by_asc(member::Column::NameKana)
+        .limit(MAX_ROWS)
+        .all(&state.db)
+        .await?
+        .iter()
+        .map(brief)
+        .collect())
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+fn like(column: member::Column, q: &str) -> sea_orm::sea_query::SimpleExpr {
+    Expr::col(column)
+        .like(sea_orm::sea_query::LikeExpr::new(format!("%{}%", escape_like(q))).escape('\\'))
+}
+
+/// [`crate::staff::staff_member`].
+pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
+    current_staff().await?;
+    let (state, _, now, _) = request_context()?;
+    let db = &state.db;
+    let (m, account) = member::Entity::find_by_id(id)
+        .find_also_related(member_account::Entity)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(MemberRecord {
+        brief: brief(&m),
+        birth_date: jst::format_date(m.birth_date),
+        address: address_of(&m),
+        phone: m.phone.clone(),
+        locked: account.as_ref().is_some_and(|a| {
+            LockoutState {
+                failed_count: a.failed_login_count,
+                locked_until: a.locked_until,
+            }
+            .is_locked(now)
+        }),
+        email: account.as_ref().map(|a| a.email.clone()),
+        user_id: account.map(|a| a.user_id),
+        contracts: contracts_of(db, m.id, jst::today(now)).await?,
+        procedures: read::summaries_of(db, m.id).await?,
+    })
+}
