@@ -1719,12 +1719,14 @@ async fn documents_go_to_shipped_and_members_cancel_only_while_received(db: Data
         Err(AppError::Conflict(_))
     ));
     let list = call(&db, yui.clone(), my_procedures).await.unwrap();
+    // Newest first; the demo's request taken by phone comes last.
     let statuses: Vec<Status> = list.iter().map(|p| p.status).collect();
     assert_eq!(
         statuses,
-        [Status::Cancelled, Status::Shipped],
+        [Status::Cancelled, Status::Shipped, Status::Shipped],
         "newest first"
     );
+    assert!(list[2].filed_by_staff);
     let shipped = call(&db, yui.clone(), || my_procedure(first.id))
         .await
         .unwrap();

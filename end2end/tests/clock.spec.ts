@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { clockServer, hydrated, latestMail, linkIn, login } from './helpers';
+import { clockServer, hydrated, latestMail, linkIn, login, snap, staffLogin, watchConsole } from './helpers';
 
 // These tests move the clock of their own server forward, so they run one
 // after the other: a jump would end the sessions of a test running beside.
@@ -43,4 +43,80 @@ test('a rider applied for shows from its coverage start date', async ({ page, re
   await expect(contract.locator('.riders__name')).toHaveText(['先進医療特約', 'がん特約']);
   await expect(contract.getByText('3,200円')).toBeVisible();
   await expect(contract.getByText('お申し込みの特約')).toHaveCount(0);
+});
+
+test('staff approve a rider and a course change; ご契約内容 changes on the start date', async ({ page, browser, request, baseURL }, testInfo) => {
+  // Two people, two applications, four decisions: longer than one screen's test.
+  test.setTimeout(90_000);
+  const server = clockServer(baseURL);
+  await page.goto(`${server}/`);
+  await login(page, 'watanabe.sho');
+
+  // The member applies for a rider…
+  await page.getByRole('link', { name: '各種お手続き' }).click();
+  await page.getByRole('link', { name: '特約の追加' }).click();
+  await hydrated(page);
+  await page.getByLabel(/がん特約/).check();
+  await snap(page, testInfo, 'apply-rider');
+  await page.getByRole('button', { name: '確認画面へ' }).click();
+  await page.getByRole('button', { name: '申し込む' }).click();
+  await expect(page.getByRole('status')).toContainText('お申し込みを受け付けました。');
+  const riderReceipt = (await page.getByRole('status').locator('strong').nth(1).innerText()).trim();
+
+  // …and a course change, seeing the premium difference first.
+  await page.goto(`${server}/mypage/apply/course`);
+  await hydrated(page);
+  const sogo4 = page.locator('.choice', { hasText: '総合保障型4型' });
+  await expect(sogo4).toContainText('差額 +2,000円');
+  await sogo4.getByRole('radio').check();
+  await snap(page, testInfo, 'apply-course');
+  await page.getByRole('button', { name: '確認画面へ' }).click();
+  await expect(page.getByRole('definition').filter({ hasText: '+2,000円' })).toBeVisible();
+  await page.getByRole('button', { name: '申し込む' }).click();
+  await expect(page.getByRole('status')).toContainText('お申し込みを受け付けました。');
+  const courseReceipt = (await page.getByRole('status').locator('strong').nth(1).innerText()).trim();
+
+  // Staff review both and approve them from the first of next month (offered).
+  const staffContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const staff = await staffContext.newPage();
+  const staffErrors = watchConsole(staff);
+  await staffLogin(staff, server);
+  for (const receipt of [riderReceipt, courseReceipt]) {
+    await staff.goto(`${server}/staff`);
+    await hydrated(staff);
+    await staff.getByRole('link', { name: receipt }).click();
+    await expect(staff.getByRole('heading', { level: 1 })).toContainText(receipt);
+    await staff.getByLabel('審査中', { exact: true }).check();
+    await staff.getByRole('button', { name: '状況を更新する' }).click();
+    await expect(staff.locator('.status').first()).toHaveText('審査中');
+    await staff.getByLabel('承諾', { exact: true }).check();
+    await expect(staff.getByLabel('保障開始日(承諾する場合)')).toHaveValue(/^\d{4}-\d{2}-01$/);
+    await snap(staff, testInfo, 'staff-approve');
+    await staff.getByRole('button', { name: '状況を更新する' }).click();
+    await expect(staff.locator('.status').first()).toHaveText('承諾');
+  }
+  expect(staffErrors).toEqual([]);
+  await staffContext.close();
+
+  // 承諾 in 手続き照会, but ご契約内容 still shows the old state and says why.
+  await page.goto(`${server}/mypage/procedures`);
+  for (const receipt of [riderReceipt, courseReceipt]) {
+    await expect(page.locator('.procedure', { hasText: receipt }).locator('.status')).toHaveText('承諾');
+  }
+  await page.getByRole('link', { name: 'ご契約内容' }).click();
+  const contract = page.getByRole('region', { name: '契約番号 K-2025-001001' });
+  await expect(contract.getByRole('definition').filter({ hasText: '総合保障型2型' })).toBeVisible();
+  await expect(contract.getByText(/変更後のコース「総合保障型4型」は\d{4}\/\d{1,2}\/1から表示されます。/)).toBeVisible();
+  await expect(contract.getByText(/お申し込みの特約「がん特約」は、保障開始日の/)).toBeVisible();
+  await expect(contract.locator('.riders__name')).toHaveCount(0);
+
+  // Past the start date the new course and the rider are in force.
+  const moved = await request.post(`${server}/dev/clock`, { form: { advance: '40d' } });
+  expect(moved.ok()).toBeTruthy();
+  await page.goto(`${server}/mypage/contracts`);
+  await login(page, 'watanabe.sho');
+  await expect(contract.getByRole('definition').filter({ hasText: '総合保障型4型' })).toBeVisible();
+  await expect(contract.locator('.riders__name')).toHaveText(['がん特約']);
+  await expect(contract.locator('.contract__total')).toContainText('5,000円');
+  await expect(contract.getByText('表示されます')).toHaveCount(0);
 });

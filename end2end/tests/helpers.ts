@@ -28,7 +28,22 @@ const DEMO_EMAILS: Record<string, string> = {
   'takahashi.ken': 'ken@example.jp',
   'tanaka.misaki': 'misaki@example.jp',
   'ito.makoto': 'makoto@example.jp',
+  'watanabe.sho': 'sho@example.jp',
+  'kobayashi.yui': 'yui@example.jp',
+  'nakamura.aoi': 'aoi@example.jp',
 };
+
+export const STAFF_PASSWORD = 'kyosai-staff-2026';
+
+/** Logs a staff member in at `server`'s back office (a page of its own). */
+export async function staffLogin(page: Page, server = '', loginId = 'operator', password = STAFF_PASSWORD) {
+  await page.goto(`${server}/staff/login`);
+  await hydrated(page);
+  await page.getByLabel('ログインID').fill(loginId);
+  await page.getByLabel('パスワード').fill(password);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/staff/login'));
+}
 
 /**
  * Logs in as a member would. A browser new to the member gets an

@@ -25,10 +25,19 @@ pub fn PublicLayout(children: Children) -> impl IntoView {
 #[component]
 pub fn Brand() -> impl IntoView {
     view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move { view! { <BrandName coop=site().await.coop_name /> } })}
+        </Suspense>
+    }
+}
+
+/// [`Brand`] where the co-op's name is already at hand (inside another
+/// suspense, where a nested one would be rendered out of order).
+#[component]
+pub fn BrandName(coop: String) -> impl IntoView {
+    view! {
         <a class="brand" href="/">
-            <span class="brand__coop">
-                <Suspense fallback=|| ()>{move || Suspend::new(async move { site().await.coop_name })}</Suspense>
-            </span>
+            <span class="brand__coop">{coop}</span>
             <span class="brand__product">"組合員マイページ"</span>
         </a>
     }

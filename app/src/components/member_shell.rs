@@ -2,9 +2,10 @@
 //! logged in, the logout button and the member navigation. Without a valid
 //! session it sends the browser to the login page, remembering where it was (M2).
 
-use super::layout::{Brand, SiteFooter};
+use super::layout::{BrandName, SiteFooter};
 use crate::auth::{load_session, SessionInfo};
 use crate::error::AppError;
+use crate::site::site;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
@@ -13,39 +14,49 @@ use leptos_router::hooks::use_location;
 /// Where a temporary password leads, and nowhere else until it is replaced.
 const FORCED_PAGE: &str = "/mypage/password";
 
+/// The page sits outside the header's suspense: a page resource created
+/// inside it would make the shell render twice on the server, and the
+/// discarded render's result could reach the browser as the page's data (a
+/// hydration mismatch). Every page asks for the session itself, and shows
+/// [`ShowError`] (a redirect to the login) without one.
 #[component]
 pub fn MemberShell() -> impl IntoView {
-    let location = use_location();
-    // Tracked, so arriving at the forced page (client-side) renders it.
-    let on_forced_page = Memo::new(move |_| location.pathname.get() == FORCED_PAGE);
     // Blocking: on a full page load the redirect must be decided before any HTML is sent.
     let info = Resource::new_blocking(|| (), |_| load_session());
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
-            {move || {
-                let here = on_forced_page.get();
-                Suspend::new(async move {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let coop = site().await.coop_name;
                 match info.await {
-                    Ok(info) if info.must_change_password && !here => {
-                        Either::Right(view! { <Redirect path=FORCED_PAGE /> }.into_any())
+                    Ok(info) => {
+                        let forced = info.must_change_password;
+                        Either::Left(view! {
+                            <MemberHeader info coop />
+                            <ForcedPasswordRedirect forced />
+                        })
                     }
-                    Ok(info) => Either::Left(view! {
-                        <MemberHeader info />
-                        <main class="page" id="main">
-                            <Outlet />
-                        </main>
-                        <SiteFooter />
-                    }),
-                    Err(e) => Either::Right(view! { <ShowError error=e /> }.into_any()),
+                    Err(e) => Either::Right(view! { <ShowError error=e /> }),
                 }
-                })
-            }}
+            })}
         </Suspense>
+        <main class="page" id="main">
+            <Outlet />
+        </main>
+        <SiteFooter />
     }
 }
 
+/// With a temporary password, every page but the one to replace it leads there.
 #[component]
-fn MemberHeader(info: SessionInfo) -> impl IntoView {
+fn ForcedPasswordRedirect(forced: bool) -> impl IntoView {
+    let location = use_location();
+    // Tracked, so arriving at the forced page (client-side) stops redirecting.
+    let elsewhere = Memo::new(move |_| location.pathname.get() != FORCED_PAGE);
+    move || (forced && elsewhere.get()).then(|| view! { <Redirect path=FORCED_PAGE /> })
+}
+
+#[component]
+fn MemberHeader(info: SessionInfo, coop: String) -> impl IntoView {
     let forced = info.must_change_password;
     let previous = info
         .previous_login
@@ -53,7 +64,7 @@ fn MemberHeader(info: SessionInfo) -> impl IntoView {
     view! {
         <header class="site-header site-header--member">
             <div class="site-header__inner">
-                <Brand />
+                <BrandName coop />
                 <form method="post" action="/logout" class="logout">
                     <button type="submit" class="link-button">"ログアウト"</button>
                 </form>

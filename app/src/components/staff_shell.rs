@@ -11,23 +11,26 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
+/// The page itself sits outside the header's suspense: a page resource
+/// created inside it would make the shell render twice on the server, and the
+/// first, discarded render's data would be sent to the browser (a hydration
+/// mismatch). Every page asks for the staff session itself, and a lost one
+/// leads to the login through [`StaffError`] there as here.
 #[component]
 pub fn StaffShell() -> impl IntoView {
     let info = Resource::new_blocking(|| (), |_| load_staff());
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
+        <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match info.await {
-                    Ok(info) => Either::Left(view! {
-                        <StaffHeader info />
-                        <main class="page page--wide" id="main">
-                            <Outlet />
-                        </main>
-                    }),
+                    Ok(info) => Either::Left(view! { <StaffHeader info /> }),
                     Err(error) => Either::Right(view! { <StaffError error /> }),
                 }
             })}
         </Suspense>
+        <main class="page page--wide" id="main">
+            <Outlet />
+        </main>
     }
 }
 

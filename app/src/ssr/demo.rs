@@ -530,7 +530,7 @@ async fn load_staff(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), A
 /// The procedures behind the demo's decided changes, so 手続き照会 explains
 /// what ご契約内容 does not show yet: 共済太郎's がん特約 and 共済花子's course
 /// change, approved from next month, and a document request staff took by
-/// phone for 共済太郎, already shipped. Once.
+/// phone for 小林結衣, already shipped. Once.
 async fn load_procedures(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
     use super::entities::{contract, course, procedure, procedure_event, rider, staff_account};
     use crate::domain::coverage::first_of_next_month;
@@ -550,9 +550,10 @@ async fn load_procedures(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<
     let contract_of = |number: &'static str| {
         contract::Entity::find().filter(contract::Column::ContractNumber.eq(number))
     };
-    let (Some(taro), Some(hanako)) = (
+    let (Some(taro), Some(hanako), Some(yui)) = (
         contract_of("K-2019-000101").one(db).await?,
         contract_of("K-2021-000231").one(db).await?,
+        contract_of("K-2025-001002").one(db).await?,
     ) else {
         return Ok(());
     };
@@ -588,7 +589,7 @@ async fn load_procedures(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<
     let demos = [
         Demo {
             contract: None,
-            member: taro.member_id,
+            member: yui.member_id,
             kind: Kind::DocumentRequest,
             course: None,
             rider: None,

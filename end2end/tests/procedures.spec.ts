@@ -1,0 +1,119 @@
+import { Browser, expect, Page, test } from '@playwright/test';
+import { hydrated, latestMail, login, snap, staffLogin, watchConsole } from './helpers';
+
+/** A second browser for the co-op's staff, beside the member's. */
+async function staffPage(browser: Browser, baseURL: string | undefined, loginId = 'operator'): Promise<Page> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
+  const page = await context.newPage();
+  await staffLogin(page, '', loginId);
+  await expect(page.getByRole('heading', { name: '手続き一覧' })).toBeVisible();
+  return page;
+}
+
+test('a member asks for documents; staff mark them shipped; the member sees 発送済', async ({ page, browser, baseURL }, testInfo) => {
+  const errors = watchConsole(page);
+  await page.goto('/');
+  await login(page, 'kobayashi.yui');
+  await page.getByRole('link', { name: '各種お手続き' }).click();
+  await page.getByRole('link', { name: '書類のお取り寄せ' }).click();
+  await hydrated(page);
+  await page.getByLabel('共済金請求書類(入院・通院・手術)').check();
+  await page.getByLabel('コース・特約のパンフレット').check();
+  await expect(page.getByText('〒330-0063 埼玉県さいたま市浦和区高砂 4丁目2番3号 みらいハイツ201')).toBeVisible();
+  await snap(page, testInfo, 'apply-documents');
+  await page.getByRole('button', { name: '確認画面へ' }).click();
+
+  // Confirmation: nothing is filed until 申し込む.
+  await expect(page.getByRole('heading', { name: 'お申し込み内容の確認' })).toBeVisible();
+  await expect(page.getByText('共済金請求書類(入院・通院・手術)')).toBeVisible();
+  await expect(page.getByText('〒330-0063')).toBeVisible();
+  await snap(page, testInfo, 'apply-confirm');
+  await page.getByRole('button', { name: '申し込む' }).click();
+
+  await expect(page.getByRole('status')).toContainText('お申し込みを受け付けました。');
+  const receipt = (await page.getByRole('status').locator('strong').nth(1).innerText()).trim();
+  expect(receipt).toMatch(/^\d{8}-\d{6}$/);
+  await expect(page.locator('.status')).toHaveText('受付');
+  await snap(page, testInfo, 'procedure-receipt');
+  expect(await latestMail(page, 'yui@example.jp', `受付番号:${receipt}`)).toContain('お手続き受付のお知らせ');
+
+  // Staff find it in the queue and ship it.
+  const staff = await staffPage(browser, baseURL);
+  await staff.getByLabel('種類').selectOption('document_request');
+  await staff.getByRole('button', { name: '絞り込む' }).click();
+  await expect(staff).toHaveURL(/kind=document_request/);
+  await staff.getByRole('link', { name: receipt }).click();
+  await expect(staff.getByRole('heading', { name: `書類のお取り寄せ ${receipt}` })).toBeVisible();
+  await hydrated(staff);
+  await staff.getByLabel('発送済').check();
+  await staff.getByLabel(/コメント/).fill('本日発送しました。');
+  await staff.getByRole('button', { name: '状況を更新する' }).click();
+  await expect(staff.locator('.status').first()).toHaveText('発送済');
+  await expect(staff.getByText('このお手続きは完了しています。')).toBeVisible();
+  await staff.context().close();
+
+  // The member's 手続き照会 shows it, with when it should arrive.
+  await page.getByRole('link', { name: '手続き照会', exact: true }).click();
+  const row = page.locator('.procedure', { hasText: receipt });
+  await expect(row.locator('.status')).toHaveText('発送済');
+  await expect(row).toContainText('お手続きした人:ご本人');
+  await row.getByRole('link', { name: '書類のお取り寄せ' }).click();
+  await expect(page.getByText('およそ1週間以内にお届けします')).toBeVisible();
+  await expect(page.getByText('担当者より:本日発送しました。')).toBeVisible();
+  await snap(page, testInfo, 'procedure-shipped');
+  expect(await latestMail(page, 'yui@example.jp', 'お手続き状況のお知らせ(発送済)')).toContain(receipt);
+  expect(errors).toEqual([]);
+});
+
+test('a member withdraws an application while it is 受付, in two steps', async ({ page }) => {
+  await page.goto('/');
+  await login(page, 'nakamura.aoi');
+  await page.goto('/mypage/apply/rider');
+  await hydrated(page);
+  await page.getByLabel(/三大疾病特約/).check();
+  await page.getByRole('button', { name: '確認画面へ' }).click();
+  await expect(page.getByText('特約の月額掛金')).toBeVisible();
+  await page.getByRole('button', { name: '申し込む' }).click();
+  await expect(page.getByRole('status')).toContainText('お申し込みを受け付けました。');
+  const filed = page.url();
+
+  // What is applied for is not offered again.
+  await page.goto('/mypage/apply/rider');
+  await expect(page.getByText('先進医療特約')).toBeVisible();
+  await expect(page.getByText(/三大疾病特約/)).toHaveCount(0);
+  await page.goto(filed);
+  await hydrated(page);
+
+  await page.getByRole('button', { name: 'このお手続きを取り消す' }).click();
+  await page.getByRole('button', { name: 'やめる' }).click();
+  await page.getByRole('button', { name: 'このお手続きを取り消す' }).click();
+  await page.getByRole('button', { name: '取り消しを確定する' }).click();
+  await expect(page.locator('.status')).toHaveText('取消');
+  await expect(page.getByRole('button', { name: 'このお手続きを取り消す' })).toHaveCount(0);
+  await expect(page.locator('.timeline__status')).toHaveText(['受付', '取消']);
+});
+
+test('手続き照会 shows who filed each procedure, the co-op’s staff included', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await login(page, 'kobayashi.yui');
+  await page.getByRole('link', { name: '手続き照会', exact: true }).click();
+  // The demo: documents the staff sent after a phone call.
+  const documents = page.locator('.procedure', { hasText: 'コース・特約のパンフレット' }).last();
+  await expect(documents).toContainText('お手続きした人:共済(職員)');
+  await expect(documents.locator('.status')).toHaveText('発送済');
+  await snap(page, testInfo, 'procedures');
+  await documents.getByRole('link', { name: '書類のお取り寄せ' }).click();
+  await expect(page.locator('.timeline__item')).toHaveCount(2);
+  await expect(page.locator('.timeline__item').first()).toContainText('共済(職員)');
+  await snap(page, testInfo, 'procedure-detail');
+});
+
+test('a member cannot open another member’s procedure', async ({ page }) => {
+  await page.goto('/');
+  await login(page, 'nakamura.aoi');
+  // The demo's procedures belong to 小林結衣, 共済太郎 and 共済花子.
+  for (const id of [1, 2, 3]) {
+    await page.goto(`/mypage/procedures/${id}`);
+    await expect(page.getByRole('alert')).toHaveText('お探しの情報が見つかりません。');
+  }
+});
