@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{sea_query::ExprTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::entities::{one_time_code, password_reset, rate_event, session};
+use super::entities::{one_time_code, password_reset, rate_event, session, staff_session};
 use super::{Clock, Config};
 use crate::error::AppError;
 
@@ -19,6 +19,7 @@ const KEEP_RATE_EVENTS: Duration = Duration::days(1);
 /// What one round deleted.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Swept {
+    /// Member and staff sessions.
     pub sessions: u64,
     pub codes: u64,
     pub resets: u64,
@@ -39,7 +40,16 @@ pub async fn sweep(
         )
         .exec(db)
         .await?
-        .rows_affected;
+        .rows_affected
+        + staff_session::Entity::delete_many()
+            .filter(
+                staff_session::Column::ExpiresAt
+                    .lte(now)
+                    .or(staff_session::Column::LastSeenAt.lte(now - idle)),
+            )
+            .exec(db)
+            .await?
+            .rows_affected;
     let codes = one_time_code::Entity::delete_many()
         .filter(one_time_code::Column::ExpiresAt.lte(now - KEEP_SPENT))
         .exec(db)
