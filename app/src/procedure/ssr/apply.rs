@@ -239,7 +239,8 @@ pub async fn options(
 
 /// The registered address, as documents are sent to it.
 pub fn address_of(m: &member::Model) -> String {
-    let postal = if m.postal_code.len() == 7 {
+    // Byte slicing below is safe only for the seven ASCII digits stored.
+    let postal = if m.postal_code.len() == 7 && m.postal_code.is_ascii() {
         format!("{}-{}", &m.postal_code[..3], &m.postal_code[3..])
     } else {
         m.postal_code.clone()
