@@ -31,7 +31,7 @@ pub use mypage_home::MyPageHome;
 pub use not_found::NotFound;
 pub use password_forgot::PasswordForgotPage;
 pub use password_reset::PasswordResetPage;
-pub use procedures::{ProcedureDetailPage, ProceduresPage, StatusBadge};
+pub use procedures::{use_id_param, ProcedureDetailPage, ProceduresPage, StatusBadge, Timeline};
 pub use security::SecurityPage;
 pub use staff::{
     StaffAccountsPage, StaffAuditPage, StaffLoginPage, StaffMemberPage, StaffMembersPage,

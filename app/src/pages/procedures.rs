@@ -4,13 +4,44 @@
 use crate::components::{action_error, FormError, ShowError};
 use crate::domain::procedure::Status;
 use crate::procedure::{
-    my_procedure, my_procedures, CancelProcedure, ProcedureDetail, ProcedureSummary,
+    my_procedure, my_procedures, CancelProcedure, HistoryEntry, ProcedureDetail, ProcedureSummary,
 };
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The number in the route's `:id`, or 0 (which matches nothing).
+pub fn use_id_param() -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i32>().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// A procedure's status history, oldest first, with staff comments.
+#[component]
+pub fn Timeline(history: Vec<HistoryEntry>, comment_prefix: &'static str) -> impl IntoView {
+    view! {
+        <ol class="timeline" aria-label="状況の履歴">
+            {history
+                .into_iter()
+                .map(|h| view! {
+                    <li class="timeline__item">
+                        <span class="timeline__status">{h.status_label}</span>
+                        <span class="history__sub">{h.at} " / " {h.by}</span>
+                        {h.comment.map(|c| view! { <p class="timeline__comment">{comment_prefix} {c}</p> })}
+                    </li>
+                })
+                .collect_view()}
+        </ol>
+    }
+}
 
 /// The coloured label of a status.
 #[component]
@@ -78,15 +109,8 @@ fn ProcedureRow(p: ProcedureSummary) -> impl IntoView {
 
 #[component]
 pub fn ProcedureDetailPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
+    let id = use_id_param();
     let just_filed = move || query.read().get("filed").is_some();
     let cancel = ServerAction::<CancelProcedure>::new();
     let detail = Resource::new_blocking(
@@ -156,18 +180,7 @@ fn DetailCard(
                     .collect_view()}
             </dl>
             <h3>"状況の履歴"</h3>
-            <ol class="timeline" aria-label="状況の履歴">
-                {d.history
-                    .into_iter()
-                    .map(|h| view! {
-                        <li class="timeline__item">
-                            <span class="timeline__status">{h.status_label}</span>
-                            <span class="history__sub">{h.at} " / " {h.by}</span>
-                            {h.comment.map(|c| view! { <p class="timeline__comment">"担当者より:" {c}</p> })}
-                        </li>
-                    })
-                    .collect_view()}
-            </ol>
+            <Timeline history=d.history comment_prefix="担当者より:" />
             <Show when=move || d.can_cancel>
                 // Two steps: a withdrawn procedure cannot be brought back.
                 <Show

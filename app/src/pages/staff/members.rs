@@ -2,13 +2,13 @@
 //! `/staff/members/:id`: their details, contracts and procedures.
 
 use crate::components::StaffError;
-use crate::pages::{ContractCard, StatusBadge};
+use crate::pages::{use_id_param, ContractCard, StatusBadge};
 use crate::staff::{staff_member, staff_search_members, MemberRecord};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn StaffMembersPage() -> impl IntoView {
@@ -63,14 +63,7 @@ pub fn StaffMembersPage() -> impl IntoView {
 
 #[component]
 pub fn StaffMemberPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
+    let id = use_id_param();
     let record = Resource::new_blocking(id, staff_member);
     view! {
         <Title text="組合員の詳細" />

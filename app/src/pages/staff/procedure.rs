@@ -4,24 +4,16 @@
 
 use crate::components::{action_error, invalid, FieldError, FormError, StaffError};
 use crate::domain::procedure::MAX_COMMENT_CHARS;
-use crate::pages::{ContractCard, StatusBadge};
+use crate::pages::{use_id_param, ContractCard, StatusBadge, Timeline};
 use crate::staff::{staff_procedure, ProcedureCase, StaffMoveProcedure};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn StaffProcedurePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
+    let id = use_id_param();
     let step = ServerAction::<StaffMoveProcedure>::new();
     let case = Resource::new_blocking(
         move || (id(), step.version().get()),
@@ -72,15 +64,7 @@ fn Case(case: ProcedureCase, step: ServerAction<StaffMoveProcedure>) -> impl Int
                             .collect_view()}
                     </dl>
                     <h3>"状況の履歴"</h3>
-                    <ol class="timeline" aria-label="状況の履歴">
-                        {d.history.into_iter().map(|h| view! {
-                            <li class="timeline__item">
-                                <span class="timeline__status">{h.status_label}</span>
-                                <span class="history__sub">{h.at} " / " {h.by}</span>
-                                {h.comment.map(|c| view! { <p class="timeline__comment">{c}</p> })}
-                            </li>
-                        }).collect_view()}
-                    </ol>
+                    <Timeline history=d.history comment_prefix="" />
                 </section>
                 {if case.next.is_empty() {
                     Either::Left(view! { <p class="hint">"このお手続きは完了しています。これ以上の操作はありません。"</p> })

@@ -141,14 +141,14 @@ async fn recipient(
     Ok(found.and_then(|(m, a)| a.map(|a| (a.email, m.name))))
 }
 
-pub async fn mail_filed(
+/// Queues the mail `compose` writes about `p` to its member. A member
+/// without a My Page account has no address to write to: nothing is sent.
+async fn mail_member(
     txn: &impl ConnectionTrait,
-    config: &Config,
     p: &procedure::Model,
-    by: By,
     now: DateTime<Utc>,
+    compose: impl FnOnce(&templates::Recipient, &templates::ProcedureFacts) -> mail::Mail,
 ) -> Result<(), AppError> {
-    // A member without a My Page account has no address to write to.
     let Some((email, name)) = recipient(txn, p.member_id).await? else {
         return Ok(());
     };
@@ -162,12 +162,20 @@ pub async fn mail_filed(
         email: &email,
         name: &name,
     };
+    mail::enqueue(txn, compose(&to, &facts), now).await
+}
+
+pub async fn mail_filed(
+    txn: &impl ConnectionTrait,
+    config: &Config,
+    p: &procedure::Model,
+    by: By,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let by_staff = by.actor() == Actor::Staff;
-    mail::enqueue(
-        txn,
-        templates::procedure_filed(config, &to, &facts, by_staff),
-        now,
-    )
+    mail_member(txn, p, now, |to, facts| {
+        templates::procedure_filed(config, to, facts, by_staff)
+    })
     .await
 }
 
@@ -178,27 +186,12 @@ async fn mail_status(
     comment: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let Some((email, name)) = recipient(txn, p.member_id).await? else {
-        return Ok(());
-    };
-    let receipt = receipt_number(jst::today(p.created_at), p.id);
-    let facts = templates::ProcedureFacts {
-        receipt: &receipt,
-        kind: p.kind.label(),
-        summary: &p.summary,
-    };
-    let to = templates::Recipient {
-        email: &email,
-        name: &name,
-    };
     let mut notes = read::notes(config, p);
     // The mail cannot be used to cancel; that note is for the screen.
     notes.retain(|n| !n.contains("取り消す"));
-    mail::enqueue(
-        txn,
-        templates::procedure_status(config, &to, &facts, p.status.label(), &notes, comment),
-        now,
-    )
+    mail_member(txn, p, now, |to, facts| {
+        templates::procedure_status(config, to, facts, p.status.label(), &notes, comment)
+    })
     .await
 }
 
