@@ -65,7 +65,9 @@ pub enum Lookup {
         session_id: i32,
         account_id: i32,
     },
-    /// It existed but ran out (idle or absolute); it is deleted now.
+    /// It existed but ran out (idle or absolute). The row stays until
+    /// housekeeping deletes it, so every request of the page that finds it
+    /// (the shell's and the page's, at once) gives the same answer.
     Expired,
     Unknown,
 }
@@ -96,7 +98,6 @@ pub async fn lookup(
         return Ok(Lookup::Unknown);
     };
     if is_expired(found.last_seen_at, found.expires_at, now, idle) {
-        session::Entity::delete_by_id(found.id).exec(db).await?;
         return Ok(Lookup::Expired);
     }
     if now - found.last_seen_at >= TOUCH_EVERY.min(idle / 10) {
