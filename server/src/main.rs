@@ -181,6 +181,7 @@ async fn serve(
         .route("/logout", post(app::auth::ssr::logout))
         .route("/staff/logout", post(app::staff::ssr::auth::logout))
         .route("/dev/clock", post(app::ssr::dev::advance_clock))
+        .route("/dev/seed/member", post(app::ssr::dev::seed_member))
         .leptos_routes_with_context(&state, routes, security::provide_request_nonce, {
             let options = leptos_options.clone();
             move || shell(options.clone())

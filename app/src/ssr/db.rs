@@ -1,7 +1,10 @@
 //! Opening the database and bringing its schema up to date.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if let Some(path) = sqlite_file(url) {
@@ -26,6 +29,20 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         db.execute_unprepared("PRAGMA journal_mode = WAL;").await?;
     }
     Ok(db)
+}
+
+/// Begins a transaction that will write. On SQLite it starts as
+/// `BEGIN IMMEDIATE`: it takes the write lock at once (waiting up to the busy
+/// timeout for another writer), where a deferred transaction that read first
+/// would be refused at its first write, without waiting, whenever another
+/// connection (the mail worker, a session touch) wrote meanwhile. On
+/// PostgreSQL it is a plain `BEGIN`. Every transaction that writes uses this.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {

@@ -26,16 +26,35 @@ pub async fn advance_clock(State(state): State<AppState>, Form(form): Form<Advan
     let by = humantime::parse_duration(&form.advance)
         .ok()
         .and_then(|d| chrono::Duration::from_std(d).ok());
-    match by {
-        Some(by) => {
-            state.clock.advance(by);
+    match by.map(|by| state.clock.advance(by)) {
+        Some(Ok(())) => {
             tracing::warn!(advance = %form.advance, "development clock moved");
             jst::format_datetime(state.clock.now()).into_response()
         }
+        Some(Err(e)) => (StatusCode::UNPROCESSABLE_ENTITY, format!("advance: {e}")).into_response(),
         None => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "advance: expected a duration such as 31m",
         )
             .into_response(),
+    }
+}
+
+/// `POST /dev/seed/member` (form: `contract`, `known_browser`, each `true` or
+/// absent): a fresh member for one test, as JSON (see
+/// [`super::demo::fixtures::Member`]).
+pub async fn seed_member(
+    State(state): State<AppState>,
+    Form(wanted): Form<super::demo::fixtures::Wanted>,
+) -> Response {
+    if state.config.production {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match super::demo::fixtures::member(&state.db, &wanted, state.clock.now()).await {
+        Ok(member) => axum::Json(member).into_response(),
+        Err(e) => {
+            tracing::error!(error = ?e, "seeding a test member failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
     }
 }

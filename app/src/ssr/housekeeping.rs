@@ -7,6 +7,7 @@ use sea_orm::{sea_query::ExprTrait, ColumnTrait, DatabaseConnection, EntityTrait
 
 use super::entities::{one_time_code, password_reset, rate_event, session, staff_session};
 use super::{Clock, Config};
+use crate::auth::ssr::session::KEEP_EXPIRED;
 use crate::error::AppError;
 
 /// How often housekeeping runs.
@@ -32,11 +33,13 @@ pub async fn sweep(
     now: DateTime<Utc>,
 ) -> Result<Swept, AppError> {
     let idle = Duration::from_std(config.idle_timeout).map_err(|_| AppError::Internal)?;
+    // Ended sessions stay a while, so a browser coming back hears "timed out".
+    let ended = now - KEEP_EXPIRED;
     let sessions = session::Entity::delete_many()
         .filter(
             session::Column::ExpiresAt
-                .lte(now)
-                .or(session::Column::LastSeenAt.lte(now - idle)),
+                .lte(ended)
+                .or(session::Column::LastSeenAt.lte(ended - idle)),
         )
         .exec(db)
         .await?
@@ -44,8 +47,8 @@ pub async fn sweep(
         + staff_session::Entity::delete_many()
             .filter(
                 staff_session::Column::ExpiresAt
-                    .lte(now)
-                    .or(staff_session::Column::LastSeenAt.lte(now - idle)),
+                    .lte(ended)
+                    .or(staff_session::Column::LastSeenAt.lte(ended - idle)),
             )
             .exec(db)
             .await?

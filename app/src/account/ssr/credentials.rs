@@ -7,7 +7,7 @@ use crate::procedure::ssr::{apply, workflow::By};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 
 use crate::auth::ssr::{
@@ -144,7 +144,7 @@ pub async fn change_password(current: &str, new: &str, confirmation: &str) -> Re
         ));
     }
     let hash = password::hash_blocking(new.to_owned()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     set_password(&txn, me.account.id, hash, false, me.now).await?;
     // Whoever else may know the old password is logged out everywhere.
     session::Entity::delete_many()
@@ -183,7 +183,7 @@ pub async fn change_user_id(new_id: &str, current: &str) -> Result<String, AppEr
     if taken {
         return Err(AppError::field("user_id", taken_message));
     }
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let updated = member_account::ActiveModel {
         id: Set(me.account.id),
         user_id: Set(new_id.to_string()),
@@ -240,7 +240,7 @@ pub async fn request_email_change(new_email: &str, current: &str) -> Result<Stri
             "このメールアドレスは登録できません。別のメールアドレスを入力してください。",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let binding = codes::Binding {
         new_email: Some(email.to_string()),
         ..Default::default()
@@ -272,7 +272,7 @@ pub async fn confirm_email_change(typed: &str) -> Result<String, AppError> {
         .await?
         .ok_or(AppError::CodeSpent)?;
     let new_email = row.new_email.clone().ok_or(AppError::Internal)?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     // A wrong try is counted even though the change itself is not made.
     if let Err(e) = codes::redeem(&txn, &row, typed, me.now).await {
         txn.commit().await?;

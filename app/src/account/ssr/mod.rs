@@ -3,9 +3,10 @@
 
 pub mod credentials;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{ActiveSession, KnownBrowser, LoginRecord, SecurityOverview};
+use crate::auth::ssr::session::live;
 use crate::auth::ssr::{current_member, request_context};
 use crate::domain::{jst, user_agent};
 use crate::error::AppError;
@@ -18,7 +19,7 @@ const SHOWN_LOGINS: u64 = 30;
 
 pub async fn overview() -> Result<SecurityOverview, AppError> {
     let me = current_member().await?;
-    let (state, _, _, _) = request_context()?;
+    let (state, _, now, _) = request_context()?;
     let logins = login_event::Entity::find()
         .filter(login_event::Column::AccountId.eq(me.account_id))
         .order_by_desc(login_event::Column::OccurredAt)
@@ -42,6 +43,7 @@ pub async fn overview() -> Result<SecurityOverview, AppError> {
         .collect();
     let sessions = session::Entity::find()
         .filter(session::Column::AccountId.eq(me.account_id))
+        .filter(live(now, state.config.idle_timeout)?)
         .order_by_desc(session::Column::LastSeenAt)
         .all(&state.db)
         .await?
@@ -76,7 +78,7 @@ pub async fn overview() -> Result<SecurityOverview, AppError> {
 pub async fn forget_browsers() -> Result<u64, AppError> {
     let me = current_member().await?;
     let (state, client, now, _) = request_context()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
     let forgotten = known_device::Entity::delete_many()
         .filter(known_device::Column::AccountId.eq(me.account_id))
         .exec(&txn)
@@ -102,10 +104,12 @@ pub async fn forget_browsers() -> Result<u64, AppError> {
 pub async fn end_others() -> Result<u64, AppError> {
     let me = current_member().await?;
     let (state, client, now, _) = request_context()?;
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
     let ended = session::Entity::delete_many()
         .filter(session::Column::AccountId.eq(me.account_id))
         .filter(session::Column::Id.ne(me.session_id))
+        // Expired ones stay until housekeeping, to tell their browser "timed out".
+        .filter(live(now, state.config.idle_timeout)?)
         .exec(&txn)
         .await?
         .rows_affected;

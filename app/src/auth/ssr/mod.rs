@@ -16,7 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 use http::{header, request::Parts, HeaderMap, HeaderValue};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 
 use super::SessionInfo;
@@ -106,7 +106,7 @@ pub async fn login(
     }
 
     if device::is_known(db, account.id, device, now).await? {
-        let txn = db.begin().await?;
+        let txn = crate::ssr::db::begin_write(db).await?;
         let token = start_session(&txn, config, &account, client, now).await?;
         txn.commit().await?;
         return Ok(LoginOutcome::Session(token));
@@ -121,7 +121,7 @@ pub async fn login(
         .await?
         .ok_or(AppError::Internal)?;
     let challenge = session::new_token();
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     reset_failures(&txn, account.id, now).await?;
     let binding = codes::Binding {
         challenge_hash: Some(session::token_hash(&challenge)),
@@ -174,7 +174,7 @@ pub async fn complete_login_code(
         .one(db)
         .await?
         .ok_or(AppError::CodeSpent)?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     if let Err(e) = codes::redeem(&txn, &row, typed, now).await {
         if matches!(e, AppError::Field { .. } | AppError::CodeSpent) {
             record(&txn, Some(account.id), client, now, LoginResult::Failure).await?;
@@ -267,7 +267,7 @@ async fn register_failure(
             locked_until: current.locked_until,
         };
         let after = before.after_failure(now);
-        let txn = db.begin().await?;
+        let txn = crate::ssr::db::begin_write(db).await?;
         let updated = member_account::Entity::update_many()
             .col_expr(
                 member_account::Column::FailedLoginCount,
@@ -651,9 +651,6 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
     let mut res = Redirect::to("/?logged_out=1").into_response();
     let h = res.headers_mut();
     h.append(header::SET_COOKIE, clear_cookie(&state.config));
-    h.insert(
-        "clear-site-data",
-        HeaderValue::from_static("\"cache\", \"storage\""),
-    );
+    h.insert("clear-site-data", HeaderValue::from_static("\"storage\""));
     res
 }

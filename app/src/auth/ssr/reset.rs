@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 
 use super::{find_account, password, policy, session};
@@ -69,7 +69,7 @@ pub async fn request(
     let token = session::new_token();
     let link = format!("{}/password/reset?token={token}", config.public_url);
 
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     password_reset::ActiveModel {
         account_id: Set(account.id),
         token_hash: Set(session::token_hash(&token)),
@@ -135,7 +135,7 @@ pub async fn complete(
     )?;
     let hash = password::hash_blocking(new_password.to_owned()).await?;
 
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     // Single use: only the first of two racing submissions gets through.
     let used = password_reset::Entity::update_many()
         .col_expr(password_reset::Column::UsedAt, Expr::value(Some(now)))

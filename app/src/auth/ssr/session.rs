@@ -5,8 +5,8 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
-    QueryFilter,
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    EntityTrait, QueryFilter,
 };
 use sha2::{Digest, Sha256};
 
@@ -20,6 +20,11 @@ pub const COOKIE: &str = "mypage_session";
 /// `last_seen_at` is written at most this often (or a tenth of the idle time, if
 /// shorter), so reading pages is not a database write each time.
 pub const TOUCH_EVERY: Duration = Duration::seconds(15);
+
+/// An ended session's row is kept this long after it ran out, so the browser
+/// that comes back to it hears "timed out" (M2) however soon housekeeping
+/// runs; it is never shown or counted as logged in meanwhile.
+pub const KEEP_EXPIRED: Duration = Duration::days(1);
 
 /// 256 random bits, URL-safe.
 pub fn new_token() -> String {
@@ -72,6 +77,15 @@ pub enum Lookup {
     Unknown,
 }
 
+/// The sessions that still let a browser in at `now`: the ones listed as
+/// 「ログイン中の端末」 and ended by 「ほかの端末をすべてログアウト」.
+pub fn live(now: DateTime<Utc>, idle: std::time::Duration) -> Result<Condition, AppError> {
+    let idle = Duration::from_std(idle).map_err(|_| AppError::Internal)?;
+    Ok(Condition::all()
+        .add(session::Column::ExpiresAt.gt(now))
+        .add(session::Column::LastSeenAt.gt(now - idle)))
+}
+
 /// Pure expiry rule, tested on its own.
 pub fn is_expired(
     last_seen_at: DateTime<Utc>,
@@ -82,7 +96,8 @@ pub fn is_expired(
     now >= expires_at || now - last_seen_at >= idle
 }
 
-/// Resolves a token, ending it if it ran out and marking it as used otherwise.
+/// Resolves a token, marking it as used when it is valid. An expired one is
+/// left for housekeeping (see [`KEEP_EXPIRED`]).
 pub async fn lookup(
     db: &impl ConnectionTrait,
     token: &str,
@@ -104,6 +119,8 @@ pub async fn lookup(
         session::Entity::update_many()
             .col_expr(session::Column::LastSeenAt, Expr::value(now))
             .filter(session::Column::Id.eq(found.id))
+            // A slower parallel request never moves it back.
+            .filter(session::Column::LastSeenAt.lt(now))
             .exec(db)
             .await?;
     }

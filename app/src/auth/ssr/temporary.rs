@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 
 use super::password;
@@ -57,7 +56,7 @@ pub async fn unlock(
     now: DateTime<Utc>,
 ) -> Result<MemberContact, AppError> {
     let (member, account) = account_by_number(db, member_number).await?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     member_account::ActiveModel {
         id: Set(account.id),
         failed_login_count: Set(0),
@@ -115,7 +114,7 @@ pub async fn issue(
     let temporary = generate();
     let hash = password::hash_blocking(temporary.clone()).await?;
 
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     super::reset::set_password(&txn, account.id, hash, true, now).await?;
     session::Entity::delete_many()
         .filter(session::Column::AccountId.eq(account.id))

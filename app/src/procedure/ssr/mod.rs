@@ -4,7 +4,7 @@ pub mod apply;
 pub mod read;
 pub mod workflow;
 
-use sea_orm::{EntityTrait, TransactionTrait};
+use sea_orm::EntityTrait;
 
 use super::{ApplyOptions, Preview, ProcedureDetail, ProcedureSummary};
 use crate::auth::ssr::{current_member, request_context};
@@ -67,7 +67,7 @@ pub async fn file(
     let (me, member) = me().await?;
     let (state, client, now, _) = request_context()?;
     let app = apply::parse(kind, choice, documents)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
     let checked = apply::check(&txn, &member, &app, jst::today(now)).await?;
     let by = By::Member {
         account_id: me.account_id,

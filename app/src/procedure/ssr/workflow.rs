@@ -8,7 +8,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
 use super::read;
@@ -220,7 +220,7 @@ pub async fn move_to(
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<procedure::Model, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let current = read::find(&txn, id, member_id).await?;
     transition(current.kind, current.status, step.to, by.actor())
         .map_err(|e| AppError::Conflict(e.to_string()))?;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
 use super::super::StaffRow;
@@ -62,7 +62,7 @@ pub async fn create(
         return Err(AppError::field("login_id", taken));
     }
     let hash = password::hash_blocking(new.password.to_owned()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let saved = staff_account::ActiveModel {
         login_id: Set(login_id.clone()),
         name: Set(name.to_owned()),
@@ -196,7 +196,7 @@ pub async fn update(id: i32, change: &str) -> Result<(), AppError> {
         }
         _ => return Err(AppError::NotFound),
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
     active.update(&txn).await?;
     if change == "disable" {
         end_sessions(&txn, target.id).await?;

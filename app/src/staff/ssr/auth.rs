@@ -169,6 +169,7 @@ pub async fn staff_from_headers(
         staff_session::Entity::update_many()
             .col_expr(staff_session::Column::LastSeenAt, Expr::value(now))
             .filter(staff_session::Column::Id.eq(found.id))
+            .filter(staff_session::Column::LastSeenAt.lt(now))
             .exec(db)
             .await?;
     }
@@ -213,9 +214,6 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
             Some(cookie::time::Duration::ZERO),
         ),
     );
-    h.insert(
-        "clear-site-data",
-        HeaderValue::from_static("\"cache\", \"storage\""),
-    );
+    h.insert("clear-site-data", HeaderValue::from_static("\"storage\""));
     res
 }

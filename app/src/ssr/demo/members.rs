@@ -1,20 +1,14 @@
-//! Demo members for development and the end-to-end tests. Loaded once; running
-//! again changes nothing. Every demo account has the password [`DEMO_PASSWORD`].
+//! The demo members and their contracts.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
 };
 
-use super::entities::{member, member_account};
+use super::{catalogue, DEMO_PASSWORD};
 use crate::auth::ssr::password;
 use crate::error::AppError;
-
-pub const DEMO_PASSWORD: &str = "kyosai-demo-2026";
-
-/// The password of the demo staff accounts `admin` and `operator`.
-pub const DEMO_STAFF_PASSWORD: &str = "kyosai-staff-2026";
+use crate::ssr::entities::{member, member_account};
 
 struct DemoMember {
     number: &'static str,
@@ -216,14 +210,8 @@ const MEMBERS: &[DemoMember] = &[
     },
 ];
 
+/// The demo members not there yet, by member number.
 pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
-    load_members(db, now).await?;
-    load_contracts(db, now).await?;
-    load_staff(db, now).await?;
-    load_procedures(db, now).await
-}
-
-async fn load_members(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
     let known: Vec<String> = member::Entity::find()
         .all(db)
         .await?
@@ -238,7 +226,7 @@ async fn load_members(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(),
         return Ok(());
     }
     let hash = password::hash_blocking(DEMO_PASSWORD.to_owned()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     for m in &missing {
         let (y, mo, d) = m.birth;
         let saved = member::ActiveModel {
@@ -283,43 +271,6 @@ async fn load_members(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(),
     tracing::info!(members = missing.len(), "demo members loaded");
     Ok(())
 }
-
-/// コース in the style of a prefectural 県民共済: (code, name, 掛金, summary).
-const COURSES: &[(&str, &str, i32, &str)] = &[
-    ("sogo2", "総合保障型2型", 2000, "入院(事故・病気)1日 4,500円、通院(事故)1日 1,000円、死亡(事故)800万円、死亡(病気)400万円"),
-    ("sogo4", "総合保障型4型", 4000, "入院(事故・病気)1日 9,000円、通院(事故)1日 2,000円、死亡(事故)1,600万円、死亡(病気)800万円"),
-    ("nyuin2", "入院保障型2型", 2000, "入院(事故)1日 10,000円、入院(病気)1日 9,000円、手術 2.5万〜10万円"),
-    ("jukunen2", "熟年型2型", 2000, "入院(事故)1日 2,500円、入院(病気)1日 2,000円、死亡(事故)500万円"),
-    ("kodomo1", "こども型1型", 1000, "入院(事故・病気)1日 5,000円、通院(事故)1日 1,500円、扶養者死亡 100万〜500万円"),
-];
-
-/// 特約: (code, name, 掛金, summary).
-const RIDERS: &[(&str, &str, i32, &str)] = &[
-    (
-        "senshin",
-        "先進医療特約",
-        200,
-        "先進医療の技術料 1〜1,000万円(通算)",
-    ),
-    (
-        "gan",
-        "がん特約",
-        1000,
-        "がん診断一時金 50万円、がん入院1日 5,000円",
-    ),
-    (
-        "josei",
-        "女性疾病特約",
-        600,
-        "女性特有の病気による入院1日 3,000円",
-    ),
-    (
-        "sandai",
-        "三大疾病特約",
-        800,
-        "三大疾病(がん・心疾患・脳血管疾患)一時金 50万円",
-    ),
-];
 
 /// Contracts of the demo members: (member number, contract number, course,
 /// since, riders with since). `None` as a date means the first of next month,
@@ -388,59 +339,26 @@ const CONTRACTS: &[DemoContract] = &[
     ("092345678", "K-2025-001003", "sogo2", (2025, 10, 1), &[]),
 ];
 
-/// The catalogue and the demo contracts, once.
-async fn load_contracts(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
-    use super::entities::{contract, contract_course, contract_rider, course, rider};
-    use std::collections::HashMap;
+/// The demo contracts not there yet, by contract number.
+pub async fn load_contracts(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
+    use crate::ssr::entities::{contract, contract_course, contract_rider};
 
-    if course::Entity::find()
-        .filter(course::Column::Code.eq("sogo2"))
-        .one(db)
-        .await?
-        .is_some()
-    {
-        return Ok(());
-    }
     let next_month = crate::domain::coverage::first_of_next_month(crate::domain::jst::today(now));
     let date = |d: Option<(i32, u32, u32)>| match d {
         Some((y, m, day)) => NaiveDate::from_ymd_opt(y, m, day).ok_or(AppError::Internal),
         None => Ok(next_month),
     };
-    let txn = db.begin().await?;
-    let mut courses = HashMap::new();
-    for (i, (code, name, premium, summary)) in COURSES.iter().enumerate() {
-        let saved = course::ActiveModel {
-            code: Set((*code).into()),
-            name: Set((*name).into()),
-            monthly_premium: Set(*premium),
-            summary: Set((*summary).into()),
-            sort_order: Set(i as i32),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        courses.insert(*code, saved.id);
-    }
-    let mut riders = HashMap::new();
-    for (i, (code, name, premium, summary)) in RIDERS.iter().enumerate() {
-        let saved = rider::ActiveModel {
-            code: Set((*code).into()),
-            name: Set((*name).into()),
-            monthly_premium: Set(*premium),
-            summary: Set((*summary).into()),
-            sort_order: Set(i as i32),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        riders.insert(*code, saved.id);
-    }
+    let txn = crate::ssr::db::begin_write(db).await?;
     for (number, contract_number, course_code, since, contract_riders) in CONTRACTS {
-        let Some(member) = member::Entity::find()
+        let known = contract::Entity::find()
+            .filter(contract::Column::ContractNumber.eq(*contract_number))
+            .one(&txn)
+            .await?;
+        let member = member::Entity::find()
             .filter(member::Column::MemberNumber.eq(*number))
             .one(&txn)
-            .await?
-        else {
+            .await?;
+        let (None, Some(member)) = (known, member) else {
             continue;
         };
         let saved = contract::ActiveModel {
@@ -451,12 +369,14 @@ async fn load_contracts(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(
         }
         .insert(&txn)
         .await?;
-        let course_id = *courses.get(course_code).ok_or(AppError::Internal)?;
+        let course_id = catalogue::course_id(&txn, course_code).await?;
         let since = date(Some(*since))?;
         // 共済花子 has a course change decided: 総合保障型4型 from next month.
-        let change = (*number == "012345679")
-            .then_some(courses.get("sogo4"))
-            .flatten();
+        let change = if *number == "012345679" {
+            Some(catalogue::course_id(&txn, "sogo4").await?)
+        } else {
+            None
+        };
         contract_course::ActiveModel {
             contract_id: Set(saved.id),
             course_id: Set(course_id),
@@ -469,7 +389,7 @@ async fn load_contracts(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(
         if let Some(new_course) = change {
             contract_course::ActiveModel {
                 contract_id: Set(saved.id),
-                course_id: Set(*new_course),
+                course_id: Set(new_course),
                 starts_on: Set(next_month),
                 ends_on: Set(None),
                 ..Default::default()
@@ -480,187 +400,9 @@ async fn load_contracts(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(
         for (rider_code, rider_since) in contract_riders.iter() {
             contract_rider::ActiveModel {
                 contract_id: Set(saved.id),
-                rider_id: Set(*riders.get(rider_code).ok_or(AppError::Internal)?),
+                rider_id: Set(catalogue::rider_id(&txn, rider_code).await?),
                 starts_on: Set(date(*rider_since)?),
                 ends_on: Set(None),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
-    }
-    txn.commit().await?;
-    Ok(())
-}
-
-/// Demo staff: `admin` (管理者) and `operator` (担当者), once.
-async fn load_staff(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
-    use super::entities::staff_account;
-    use crate::domain::staff::StaffRole;
-
-    if staff_account::Entity::find().one(db).await?.is_some() {
-        return Ok(());
-    }
-    let hash = password::hash_blocking(DEMO_STAFF_PASSWORD.to_owned()).await?;
-    let txn = db.begin().await?;
-    for (login_id, name, role) in [
-        ("admin", "山本直子", StaffRole::Admin),
-        ("operator", "佐藤健一", StaffRole::Operator),
-    ] {
-        staff_account::ActiveModel {
-            login_id: Set(login_id.into()),
-            name: Set(name.into()),
-            role: Set(role),
-            password_hash: Set(hash.clone()),
-            active: Set(true),
-            failed_login_count: Set(0),
-            locked_until: Set(None),
-            last_login_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(())
-}
-
-/// The procedures behind the demo's decided changes, so 手続き照会 explains
-/// what ご契約内容 does not show yet: 共済太郎's がん特約 and 共済花子's course
-/// change, approved from next month, and a document request staff took by
-/// phone for 小林結衣, already shipped. Once.
-async fn load_procedures(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
-    use super::entities::{contract, course, procedure, procedure_event, rider, staff_account};
-    use crate::domain::coverage::first_of_next_month;
-    use crate::domain::procedure::{Actor, Kind, Status};
-    use chrono::Duration;
-
-    if procedure::Entity::find().one(db).await?.is_some() {
-        return Ok(());
-    }
-    let staff = staff_account::Entity::find()
-        .filter(staff_account::Column::LoginId.eq("operator"))
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let next_month = first_of_next_month(crate::domain::jst::today(now));
-    let days_ago = |d: i64| now - Duration::days(d);
-    let contract_of = |number: &'static str| {
-        contract::Entity::find().filter(contract::Column::ContractNumber.eq(number))
-    };
-    let (Some(taro), Some(hanako), Some(yui)) = (
-        contract_of("K-2019-000101").one(db).await?,
-        contract_of("K-2021-000231").one(db).await?,
-        contract_of("K-2025-001002").one(db).await?,
-    ) else {
-        return Ok(());
-    };
-    let gan = rider::Entity::find()
-        .filter(rider::Column::Code.eq("gan"))
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let sogo4 = course::Entity::find()
-        .filter(course::Column::Code.eq("sogo4"))
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
-
-    struct Demo {
-        contract: Option<i32>,
-        member: i32,
-        kind: Kind,
-        course: Option<i32>,
-        rider: Option<i32>,
-        documents: Option<&'static str>,
-        summary: &'static str,
-        by_staff: bool,
-        /// (status, days ago, by staff)
-        steps: &'static [(Status, i64, bool)],
-        starts_on: Option<NaiveDate>,
-    }
-    const DECIDED: &[(Status, i64, bool)] = &[
-        (Status::Received, 12, false),
-        (Status::UnderReview, 10, true),
-        (Status::Approved, 9, true),
-    ];
-    let demos = [
-        Demo {
-            contract: None,
-            member: yui.member_id,
-            kind: Kind::DocumentRequest,
-            course: None,
-            rider: None,
-            documents: Some("pamphlet"),
-            summary: "コース・特約のパンフレット",
-            by_staff: true,
-            steps: &[(Status::Received, 30, true), (Status::Shipped, 29, true)],
-            starts_on: None,
-        },
-        Demo {
-            contract: Some(taro.id),
-            member: taro.member_id,
-            kind: Kind::RiderAddition,
-            course: None,
-            rider: Some(gan.id),
-            documents: None,
-            summary: "がん特約(月額掛金 1,000円)",
-            by_staff: false,
-            steps: DECIDED,
-            starts_on: Some(next_month),
-        },
-        Demo {
-            contract: Some(hanako.id),
-            member: hanako.member_id,
-            kind: Kind::CourseChange,
-            course: Some(sogo4.id),
-            rider: None,
-            documents: None,
-            summary: "入院保障型2型 → 総合保障型4型(月額掛金 +2,000円)",
-            by_staff: false,
-            steps: DECIDED,
-            starts_on: Some(next_month),
-        },
-    ];
-    let txn = db.begin().await?;
-    for d in demos {
-        let (last, last_days, _) = d.steps[d.steps.len() - 1];
-        let saved = procedure::ActiveModel {
-            member_id: Set(d.member),
-            contract_id: Set(d.contract),
-            kind: Set(d.kind),
-            status: Set(last),
-            filed_by: Set(if d.by_staff {
-                Actor::Staff
-            } else {
-                Actor::Member
-            }),
-            filed_by_staff_id: Set(d.by_staff.then_some(staff.id)),
-            course_id: Set(d.course),
-            rider_id: Set(d.rider),
-            documents: Set(d.documents.map(Into::into)),
-            summary: Set(d.summary.into()),
-            coverage_starts_on: Set(d.starts_on),
-            created_at: Set(days_ago(d.steps[0].1)),
-            updated_at: Set(days_ago(last_days)),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        for (status, days, by_staff) in d.steps {
-            procedure_event::ActiveModel {
-                procedure_id: Set(saved.id),
-                status: Set(*status),
-                actor: Set(if *by_staff {
-                    Actor::Staff
-                } else {
-                    Actor::Member
-                }),
-                staff_id: Set(by_staff.then_some(staff.id)),
-                comment: Set(None),
-                occurred_at: Set(days_ago(*days)),
                 ..Default::default()
             }
             .insert(&txn)

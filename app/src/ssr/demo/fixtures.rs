@@ -1,0 +1,166 @@
+//! Fresh members made on request, for tests: each test that changes a
+//! member's state gets a member of its own, so no test trips another's
+//! lockout, code limit or mailbox. Development only: reached through
+//! `POST /dev/seed/member` (see [`crate::ssr::dev`]) and the server tests.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rand::Rng;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
+use serde::{Deserialize, Serialize};
+
+use super::{catalogue, DEMO_PASSWORD};
+use crate::auth::ssr::{device, password, session::new_token};
+use crate::domain::member_number::MemberNumber;
+use crate::error::AppError;
+use crate::ssr::entities::{contract, contract_course, contract_rider, member, member_account};
+
+/// What a new test member comes with.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Wanted {
+    /// A contract: 総合保障型2型 since 2024/4/1 with 先進医療特約.
+    #[serde(default)]
+    pub contract: bool,
+    /// A browser already confirmed with a code: the answer carries its
+    /// token for the `mypage_device` cookie, so a login needs no code.
+    #[serde(default)]
+    pub known_browser: bool,
+}
+
+/// A member made for one test. The password is [`DEMO_PASSWORD`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Member {
+    pub member_id: i32,
+    /// `8123-45678`.
+    pub member_number: String,
+    pub name: String,
+    pub user_id: String,
+    pub email: String,
+    pub password: String,
+    pub contract_number: Option<String>,
+    /// The `mypage_device` cookie of a browser the member confirmed.
+    pub device: Option<String>,
+}
+
+/// Makes a member with a My Page account, and what `wanted` asks for, in one
+/// transaction. Numbers are random in a range of their own (8xxxxxxxx), so
+/// parallel tests never collide with each other or the showcase.
+pub async fn member(
+    db: &DatabaseConnection,
+    wanted: &Wanted,
+    now: DateTime<Utc>,
+) -> Result<Member, AppError> {
+    let serial: u32 = rand::rng().random_range(0..100_000_000);
+    let digits = format!("8{serial:08}");
+    let number = MemberNumber::parse(&digits).map_err(|_| AppError::Internal)?;
+    let name = format!("試験{}", kanji_serial(serial));
+    let user_id = format!("test.{serial:08}");
+    let email = format!("test{serial:08}@example.jp");
+    let hash = password::hash_blocking(DEMO_PASSWORD.to_owned()).await?;
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or(AppError::Internal);
+
+    let txn = crate::ssr::db::begin_write(db).await?;
+    let saved = member::ActiveModel {
+        member_number: Set(digits.clone()),
+        name: Set(name.clone()),
+        name_kana: Set("シケンカイイン".into()),
+        birth_date: Set(day(1985, 4, 1)?),
+        postal_code: Set("3300064".into()),
+        prefecture: Set("埼玉県".into()),
+        address1: Set("さいたま市浦和区岸町".into()),
+        address2: Set("1丁目2番3号".into()),
+        phone: Set("048-000-9999".into()),
+        workplace: Set(None),
+        status: Set(member::MemberStatus::Active),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let account = member_account::ActiveModel {
+        member_id: Set(saved.id),
+        user_id: Set(user_id.clone()),
+        email: Set(email.clone()),
+        password_hash: Set(hash),
+        failed_login_count: Set(0),
+        locked_until: Set(None),
+        last_login_at: Set(None),
+        previous_login_at: Set(None),
+        must_change_password: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let contract_number = if wanted.contract {
+        let number = format!("T-{serial:08}");
+        let c = contract::ActiveModel {
+            member_id: Set(saved.id),
+            contract_number: Set(number.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        contract_course::ActiveModel {
+            contract_id: Set(c.id),
+            course_id: Set(catalogue::course_id(&txn, "sogo2").await?),
+            starts_on: Set(day(2024, 4, 1)?),
+            ends_on: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        contract_rider::ActiveModel {
+            contract_id: Set(c.id),
+            rider_id: Set(catalogue::rider_id(&txn, "senshin").await?),
+            starts_on: Set(day(2024, 4, 1)?),
+            ends_on: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        Some(number)
+    } else {
+        None
+    };
+    let device = if wanted.known_browser {
+        let token = new_token();
+        device::remember(&txn, account.id, &token, "test fixture", now).await?;
+        Some(token)
+    } else {
+        None
+    };
+    txn.commit().await?;
+    Ok(Member {
+        member_id: saved.id,
+        member_number: number.to_string(),
+        name,
+        user_id,
+        email,
+        password: DEMO_PASSWORD.to_owned(),
+        contract_number,
+        device,
+    })
+}
+
+/// A name part from the serial, in kanji numerals, so names stay JIS X 0208
+/// text and differ between test members: 12 → 一二.
+fn kanji_serial(serial: u32) -> String {
+    const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    serial
+        .to_string()
+        .chars()
+        .filter_map(|c| c.to_digit(10).map(|d| DIGITS[d as usize]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn serials_read_as_kanji() {
+        assert_eq!(super::kanji_serial(0), "〇");
+        assert_eq!(super::kanji_serial(1203), "一二〇三");
+    }
+}

@@ -1,0 +1,227 @@
+use crate::helpers::*;
+
+// --- authentication code for new browsers (M15) ------------------------------
+
+async fn new_browsers_need_the_mailed_code(app: TestApp) {
+    let db = app.db.clone();
+    let cfg = config();
+    let outcome = auth::login(
+        &db,
+        &cfg,
+        "kyosai.hanako",
+        demo::DEMO_PASSWORD,
+        None,
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    let auth::LoginOutcome::CodeSent { challenge } = outcome else {
+        panic!("a new browser needs a code")
+    };
+    let mail = outbox(&db).await.into_iter().last().unwrap();
+    assert_eq!(mail.to_address, "hanako@example.jp");
+    assert!(mail.body_text.contains(&format!(
+        "照合記号:{}",
+        auth::device::matching_mark(&challenge)
+    )));
+    let code = latest_login_code(&db).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+
+    // Four wrong tries are told with the tries left; the right one still works.
+    for left in (1..=4).rev() {
+        let e = auth::complete_login_code(&db, &cfg, &challenge, wrong, None, &client(), t0())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.for_field("code"),
+            Some(format!(
+                "認証コードが正しくありません(あと{left}回入力できます)。"
+            ))
+        );
+    }
+    let done = auth::complete_login_code(
+        &db,
+        &cfg,
+        &challenge,
+        &code,
+        None,
+        &client(),
+        t0() + Duration::minutes(9),
+    )
+    .await
+    .expect("right code within 10 minutes");
+    auth::member_from_headers(
+        &db,
+        &cfg,
+        &cookie_headers(&done.session),
+        t0() + Duration::minutes(9),
+    )
+    .await
+    .unwrap();
+    // Single use.
+    assert_eq!(
+        auth::complete_login_code(&db, &cfg, &challenge, &code, None, &client(), t0()).await,
+        Err(AppError::CodeSpent)
+    );
+    // That browser is known now; another is not; another member on it is not either.
+    let again = auth::login(
+        &db,
+        &cfg,
+        "kyosai.hanako",
+        demo::DEMO_PASSWORD,
+        Some(&done.device),
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(again, auth::LoginOutcome::Session(_)));
+    let elsewhere = auth::login(
+        &db,
+        &cfg,
+        "kyosai.hanako",
+        demo::DEMO_PASSWORD,
+        Some("other"),
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(elsewhere, auth::LoginOutcome::CodeSent { .. }));
+    let taro = auth::login(
+        &db,
+        &cfg,
+        "kyosai.taro",
+        demo::DEMO_PASSWORD,
+        Some(&done.device),
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(taro, auth::LoginOutcome::CodeSent { .. }));
+}
+on_both!(login_code_flow, new_browsers_need_the_mailed_code);
+
+async fn codes_die_after_five_wrong_tries_or_ten_minutes(app: TestApp) {
+    let db = app.db.clone();
+    let cfg = config();
+    let start = |db: DatabaseConnection| async move {
+        match auth::login(
+            &db,
+            &config(),
+            "seikyo.ichiro",
+            demo::DEMO_PASSWORD,
+            None,
+            &client(),
+            t0(),
+        )
+        .await
+        .unwrap()
+        {
+            auth::LoginOutcome::CodeSent { challenge } => (challenge, latest_login_code(&db).await),
+            auth::LoginOutcome::Session(_) => panic!("expected a code"),
+        }
+    };
+    let (challenge, code) = start(db.clone()).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..4 {
+        assert!(matches!(
+            auth::complete_login_code(&db, &cfg, &challenge, wrong, None, &client(), t0()).await,
+            Err(AppError::Field { ref field, .. }) if field == "code"
+        ));
+    }
+    assert_eq!(
+        auth::complete_login_code(&db, &cfg, &challenge, wrong, None, &client(), t0()).await,
+        Err(AppError::CodeSpent)
+    );
+    assert_eq!(
+        auth::complete_login_code(&db, &cfg, &challenge, &code, None, &client(), t0()).await,
+        Err(AppError::CodeSpent)
+    );
+
+    let (challenge, code) = start(db.clone()).await;
+    assert_eq!(
+        auth::complete_login_code(
+            &db,
+            &cfg,
+            &challenge,
+            &code,
+            None,
+            &client(),
+            t0() + Duration::minutes(10)
+        )
+        .await,
+        Err(AppError::CodeSpent)
+    );
+    // A made-up challenge gets nowhere.
+    assert_eq!(
+        auth::complete_login_code(&db, &cfg, "made-up", &code, None, &client(), t0()).await,
+        Err(AppError::CodeSpent)
+    );
+}
+on_both!(
+    login_code_limits,
+    codes_die_after_five_wrong_tries_or_ten_minutes
+);
+
+async fn a_password_reset_does_not_skip_the_code(app: TestApp) {
+    let db = app.db.clone();
+    let cfg = config();
+    login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())
+        .await
+        .unwrap();
+    reset::request(&db, &cfg, "kyosai.taro", &client(), t0())
+        .await
+        .unwrap();
+    let mail = outbox(&db)
+        .await
+        .into_iter()
+        .rfind(|m| m.subject.contains("パスワード再設定"))
+        .unwrap();
+    reset::complete(
+        &db,
+        &cfg,
+        &link_token(&mail.body_text),
+        NEW_PASSWORD,
+        NEW_PASSWORD,
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    // Even the browser that was known needs a code again.
+    let outcome = auth::login(
+        &db,
+        &cfg,
+        "kyosai.taro",
+        NEW_PASSWORD,
+        Some(BROWSER),
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(outcome, auth::LoginOutcome::CodeSent { .. }));
+}
+on_both!(
+    reset_keeps_the_code,
+    a_password_reset_does_not_skip_the_code
+);
+
+async fn locking_mails_the_member_once(app: TestApp) {
+    let db = app.db.clone();
+    for i in 0..7 {
+        let _ = login(&db, "kyosai.hanako", "wrong", t0() + Duration::seconds(i)).await;
+    }
+    let locked: Vec<_> = outbox(&db)
+        .await
+        .into_iter()
+        .filter(|m| m.subject.contains("ロック"))
+        .collect();
+    assert_eq!(locked.len(), 1);
+    assert_eq!(locked[0].to_address, "hanako@example.jp");
+    assert!(locked[0].body_text.contains("パスワードを忘れた方はこちら"));
+}
+on_both!(lockout_mail, locking_mails_the_member_once);

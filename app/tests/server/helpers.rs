@@ -1,0 +1,318 @@
+//! What every scenario uses: a `TestApp` (its own database and frozen clock)
+//! and request helpers.
+
+pub use app::auth::ssr::reset;
+pub use app::auth::ssr::temporary;
+pub use app::auth::ssr::{self as auth, session};
+pub use app::contract::ssr::contracts_of;
+pub use app::domain::procedure::Status;
+pub use app::error::AppError;
+pub use app::procedure::ssr::workflow::By;
+pub use app::procedure::{
+    apply, cancel_procedure, load_apply_options, my_procedure, my_procedures, preview_application,
+};
+pub use app::ssr::entities::{audit_log, mail_outbox, password_reset};
+pub use app::ssr::entities::{contract, procedure as procedure_entity, rider, staff_account};
+pub use app::ssr::entities::{login_event, member_account, session as session_entity};
+pub use app::ssr::mail::{self, worker};
+pub use app::ssr::{db, demo, request::ClientInfo, AppState, Clock, Config};
+pub use app::staff::ssr::auth as staff_auth;
+pub use chrono::NaiveDate;
+pub use chrono::{DateTime, Duration, TimeZone, Utc};
+pub use http::{header, HeaderMap, HeaderValue};
+pub use leptos::prelude::*;
+pub use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter};
+pub use std::sync::Arc;
+
+/// Where every scenario's clock starts: 2026/11/23 10:00 JST.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap()
+}
+
+pub fn config() -> Config {
+    Config::from_lookup(|_| None).expect("default configuration")
+}
+
+pub fn client() -> ClientInfo {
+    ClientInfo {
+        ip: "192.0.2.10".into(),
+        user_agent: "Mozilla/5.0 (test)".into(),
+    }
+}
+
+/// Where a scenario runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Set to run without PostgreSQL on a developer's machine; `.ci/run` never
+/// sets it, so there a missing PostgreSQL fails every PostgreSQL scenario.
+pub const SKIP_POSTGRES: &str = "MYPAGE_TEST_SKIP_POSTGRES";
+
+/// One scenario's world: a migrated database of its own with the demo
+/// members, and a clock frozen at [`t0`] that only [`TestApp::advance`] moves,
+/// so every timestamp the scenario writes is the one it chose.
+pub struct TestApp {
+    pub db: DatabaseConnection,
+    pub clock: Clock,
+    /// The SQLite database's directory, removed when the scenario ends.
+    dir: Option<std::path::PathBuf>,
+}
+
+impl TestApp {
+    /// The scenario's world on `backend`. PostgreSQL comes from
+    /// `TEST_DATABASE_URL`; without it the run fails, unless
+    /// [`SKIP_POSTGRES`] is set, in which case this answers `None`.
+    pub async fn new(backend: Backend) -> Option<Self> {
+        let name = unique_name();
+        let (url, dir) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir).expect("temporary directory");
+                let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
+                (url, Some(dir))
+            }
+            Backend::Postgres => {
+                let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+                    if std::env::var_os(SKIP_POSTGRES).is_some() {
+                        eprintln!("{SKIP_POSTGRES} is set: PostgreSQL scenario not run");
+                        return None;
+                    }
+                    panic!(
+                        "TEST_DATABASE_URL is not set: PostgreSQL scenarios need a server \
+                         (scripts/test.sh starts one; set {SKIP_POSTGRES}=1 to skip them locally)"
+                    );
+                };
+                let admin = db::connect(&admin_url)
+                    .await
+                    .expect("connect TEST_DATABASE_URL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.expect("close admin connection");
+                let (base, _) = admin_url
+                    .rsplit_once('/')
+                    .expect("URL with a database name");
+                (format!("{base}/{name}"), None)
+            }
+        };
+        let db = db::connect(&url).await.expect("connect");
+        db::migrate(&db).await.expect("migrate");
+        demo::load(&db, t0()).await.expect("demo data");
+        Some(Self {
+            db,
+            clock: Clock::frozen(t0()),
+            dir,
+        })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Moves the scenario's clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.clock.advance(by).expect("a small step forward");
+    }
+
+    pub fn state(&self) -> AppState {
+        AppState {
+            leptos_options: LeptosOptions::builder().output_name("mypage").build(),
+            db: self.db.clone(),
+            config: Arc::new(config()),
+            clock: self.clock.clone(),
+        }
+    }
+
+    /// Calls a server function the way a request would: with the app state
+    /// (this scenario's clock), the request parts (carrying `headers`) and
+    /// response options in context.
+    pub async fn call<T, F, Fut>(&self, headers: HeaderMap, f: F) -> T
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        let mut request = http::Request::builder()
+            .uri("/api/test")
+            .body(())
+            .expect("request");
+        *request.headers_mut() = headers;
+        let (parts, ()) = request.into_parts();
+        let owner = Owner::new();
+        owner.with(|| {
+            provide_context(self.state());
+            provide_context(parts);
+            provide_context(leptos_axum::ResponseOptions::default());
+        });
+        // Every poll runs in this call's owner, so calls may run side by side.
+        owner
+            .with(|| leptos::reactive::computed::ScopedFuture::new(f()))
+            .await
+    }
+}
+
+impl TestApp {
+    /// The cookie of a member logged in now (from the tests' known browser).
+    pub async fn member_headers(&self, user_id: &str) -> HeaderMap {
+        let token = login(&self.db, user_id, demo::DEMO_PASSWORD, self.now())
+            .await
+            .expect("member login");
+        cookie_headers(&token)
+    }
+
+    /// The cookie of a staff member logged in now.
+    pub async fn staff_headers(&self, login_id: &str) -> HeaderMap {
+        let token = staff_auth::login(
+            &self.db,
+            &config(),
+            login_id,
+            demo::DEMO_STAFF_PASSWORD,
+            &client(),
+            self.now(),
+        )
+        .await
+        .expect("staff login");
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).expect("cookie"),
+        );
+        h
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+pub fn unique_name() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "mypage_test_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        Utc::now().timestamp_subsec_nanos()
+    )
+}
+
+/// The browser of these tests: known to a member once a code was entered from it.
+pub const BROWSER: &str = "test-browser-device-token";
+
+/// Logs in like a browser does: with the mailed code if the browser is new.
+pub async fn login(
+    db: &DatabaseConnection,
+    id: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    match auth::login(db, &config(), id, password, Some(BROWSER), &client(), now).await? {
+        auth::LoginOutcome::Session(token) => Ok(token),
+        auth::LoginOutcome::CodeSent { challenge } => {
+            let code = latest_login_code(db).await;
+            let done = auth::complete_login_code(
+                db,
+                &config(),
+                &challenge,
+                &code,
+                Some(BROWSER),
+                &client(),
+                now,
+            )
+            .await?;
+            Ok(done.session)
+        }
+    }
+}
+
+pub async fn latest_login_code(db: &DatabaseConnection) -> String {
+    use app::ssr::entities::mail_outbox as outbox_entity;
+    use sea_orm::QueryOrder;
+    let mail = outbox_entity::Entity::find()
+        .filter(outbox_entity::Column::Subject.contains("ログインの認証コード"))
+        .order_by_desc(outbox_entity::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a login code mail");
+    let start = mail.body_text.find("認証コード:").expect("code line") + "認証コード:".len();
+    mail.body_text[start..start + 6].to_owned()
+}
+
+pub fn cookie_headers(token: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&format!("other=1; {}={token}", session::COOKIE)).unwrap(),
+    );
+    h
+}
+
+pub async fn account_of(db: &DatabaseConnection, user_id: &str) -> member_account::Model {
+    member_account::Entity::find()
+        .filter(member_account::Column::UserId.eq(user_id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+pub async fn outbox(db: &DatabaseConnection) -> Vec<mail_outbox::Model> {
+    mail_outbox::Entity::find().all(db).await.unwrap()
+}
+
+pub fn link_token(body: &str) -> String {
+    let start = body.find("token=").expect("link in mail") + "token=".len();
+    body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+pub const NEW_PASSWORD: &str = "うみ-そら-やま-2026";
+
+pub async fn member_id_of(db: &DatabaseConnection, user_id: &str) -> i32 {
+    account_of(db, user_id).await.member_id
+}
+
+/// `{contract id}-{rider id}` for a member's contract and a rider code.
+pub async fn rider_choice(db: &DatabaseConnection, contract_number: &str, code: &str) -> String {
+    let c = contract::Entity::find()
+        .filter(contract::Column::ContractNumber.eq(contract_number))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = rider::Entity::find()
+        .filter(rider::Column::Code.eq(code))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    format!("{}-{}", c.id, r.id)
+}
+
+pub async fn latest_procedure(db: &DatabaseConnection) -> procedure_entity::Model {
+    use sea_orm::QueryOrder;
+    procedure_entity::Entity::find()
+        .order_by_desc(procedure_entity::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+pub async fn outbox_subjects_to(db: &DatabaseConnection, to: &str) -> Vec<String> {
+    mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::ToAddress.eq(to))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.subject)
+        .collect()
+}

@@ -1,0 +1,161 @@
+use crate::helpers::*;
+
+// --- login -------------------------------------------------------------------
+
+async fn logs_in_by_user_id_or_email(app: TestApp) {
+    let db = app.db.clone();
+    let token = login(&db, " Kyosai.Taro ", demo::DEMO_PASSWORD, t0())
+        .await
+        .expect("by user ID");
+    let me = auth::member_from_headers(&db, &config(), &cookie_headers(&token), t0())
+        .await
+        .expect("session valid");
+    let taro = account_of(&db, "kyosai.taro").await;
+    assert_eq!(me.account_id, taro.id);
+    assert_eq!(me.member_id, taro.member_id);
+
+    let token2 = login(
+        &db,
+        "TARO@example.jp",
+        demo::DEMO_PASSWORD,
+        t0() + Duration::minutes(1),
+    )
+    .await
+    .expect("by email");
+    assert_ne!(token, token2);
+
+    // Previous login moves along: the seed's 2018 login, then the first one here.
+    let taro = account_of(&db, "kyosai.taro").await;
+    assert_eq!(taro.last_login_at, Some(t0() + Duration::minutes(1)));
+    assert_eq!(taro.previous_login_at, Some(t0()));
+
+    // Only the token's hash is stored.
+    let stored: Vec<String> = session_entity::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.token_hash)
+        .collect();
+    assert!(stored.contains(&session::token_hash(&token)));
+    assert!(!stored.iter().any(|h| h == &token || h.contains(&token)));
+}
+on_both!(login_by_id_or_email, logs_in_by_user_id_or_email);
+
+async fn unknown_and_wrong_get_one_answer(app: TestApp) {
+    let db = app.db.clone();
+    let unknown = login(&db, "nobody.here", "whatever-password", t0())
+        .await
+        .unwrap_err();
+    let unknown_mail = login(&db, "nobody@example.jp", "whatever-password", t0())
+        .await
+        .unwrap_err();
+    let wrong = login(&db, "kyosai.taro", "wrong-password", t0())
+        .await
+        .unwrap_err();
+    assert_eq!(unknown, AppError::LoginFailed);
+    assert_eq!(unknown_mail, AppError::LoginFailed);
+    assert_eq!(wrong, AppError::LoginFailed);
+    assert_eq!(unknown.to_string(), wrong.to_string());
+
+    // Empty fields are told next to the field; over-long input is simply wrong.
+    assert_eq!(
+        login(&db, "  ", "x", t0())
+            .await
+            .unwrap_err()
+            .for_field("identifier")
+            .as_deref(),
+        Some("ユーザーIDまたはメールアドレスを入力してください。")
+    );
+    assert!(login(&db, "kyosai.taro", "", t0())
+        .await
+        .unwrap_err()
+        .for_field("password")
+        .is_some());
+    assert_eq!(
+        login(&db, &"a".repeat(300), "x", t0()).await.unwrap_err(),
+        AppError::LoginFailed
+    );
+
+    // Every attempt is in the login log; unknown accounts without an account.
+    let events = login_event::Entity::find().all(&db).await.unwrap();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events.iter().filter(|e| e.account_id.is_none()).count(), 2);
+    assert!(events
+        .iter()
+        .all(|e| e.result == login_event::LoginResult::Failure));
+    assert!(events.iter().all(|e| e.ip == "192.0.2.10"));
+}
+on_both!(
+    one_answer_for_unknown_and_wrong,
+    unknown_and_wrong_get_one_answer
+);
+
+async fn five_failures_lock_for_fifteen_minutes(app: TestApp) {
+    let db = app.db.clone();
+    for i in 1..5 {
+        let e = login(&db, "kyosai.hanako", "wrong", t0() + Duration::seconds(i))
+            .await
+            .unwrap_err();
+        assert_eq!(e, AppError::LoginFailed, "attempt {i}");
+    }
+    let fifth = login(&db, "kyosai.hanako", "wrong", t0() + Duration::seconds(5))
+        .await
+        .unwrap_err();
+    assert_eq!(fifth, AppError::Locked);
+    // Locked: even the right password is refused, with the same message.
+    let right = login(
+        &db,
+        "kyosai.hanako",
+        demo::DEMO_PASSWORD,
+        t0() + Duration::minutes(14),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(right, AppError::Locked);
+    let wrong = login(&db, "kyosai.hanako", "wrong", t0() + Duration::minutes(14))
+        .await
+        .unwrap_err();
+    assert_eq!(wrong, AppError::Locked);
+    // Fifteen minutes after the lock, the right password works and clears the count.
+    login(
+        &db,
+        "kyosai.hanako",
+        demo::DEMO_PASSWORD,
+        t0() + Duration::seconds(5) + Duration::minutes(15),
+    )
+    .await
+    .expect("unlocked by time");
+    let hanako = account_of(&db, "kyosai.hanako").await;
+    assert_eq!(hanako.failed_login_count, 0);
+    assert_eq!(hanako.locked_until, None);
+    let locked_events = login_event::Entity::find()
+        .filter(login_event::Column::Result.eq(login_event::LoginResult::Locked))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(locked_events.len(), 3);
+}
+on_both!(lockout, five_failures_lock_for_fifteen_minutes);
+
+async fn parallel_failures_are_all_counted(app: TestApp) {
+    let db = app.db.clone();
+    let db = Arc::new(db);
+    let tasks: Vec<_> = (0..5)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move { login(&db, "seikyo.ichiro", "wrong", t0()).await })
+        })
+        .collect();
+    for t in tasks {
+        let answer = t.await.expect("task");
+        assert!(
+            matches!(answer, Err(AppError::LoginFailed | AppError::Locked)),
+            "{answer:?}"
+        );
+    }
+    let ichiro = account_of(&db, "seikyo.ichiro").await;
+    assert_eq!(ichiro.failed_login_count, 5);
+    assert!(ichiro.locked_until.is_some());
+}
+on_both!(parallel_failures, parallel_failures_are_all_counted);

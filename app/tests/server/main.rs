@@ -1,0 +1,37 @@
+//! Server-side behaviour against real databases: every scenario runs on
+//! SQLite and on PostgreSQL (`TEST_DATABASE_URL`, which the test script sets).
+//! One test binary; a file per area; `helpers` holds the `TestApp`.
+
+/// Runs a scenario on SQLite and on PostgreSQL, each in a `TestApp` of its own.
+macro_rules! on_both {
+    ($name:ident, $scenario:ident) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
+                $scenario(app).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = TestApp::new(Backend::Postgres).await {
+                    $scenario(app).await;
+                }
+            }
+        }
+    };
+}
+
+mod helpers;
+
+mod codes;
+mod contracts;
+mod credentials;
+mod housekeeping;
+mod login;
+mod outbox;
+mod procedures;
+mod reset;
+mod server_fns;
+mod sessions;
+mod staff;

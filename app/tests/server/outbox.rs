@@ -1,0 +1,115 @@
+use crate::helpers::*;
+
+// --- mail outbox against a real SMTP server ----------------------------------
+
+struct SmtpSink {
+    child: std::process::Child,
+}
+
+impl SmtpSink {
+    /// Starts `end2end/smtp-sink.mjs` (npm smtp-server) and waits until it listens.
+    async fn start(port: u16, file: &std::path::Path) -> Self {
+        let mut child = std::process::Command::new("node")
+            .arg("../end2end/smtp-sink.mjs")
+            .arg(port.to_string())
+            .arg(file)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("node must be installed (scripts/setup.sh --test)");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Self { child };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("smtp-sink did not start on port {port}");
+    }
+
+    fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn received(file: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_mail_is_lost_while_the_smtp_server_is_down() {
+    let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
+    let db = app.db.clone();
+    let port = 30000 + (std::process::id() % 20000) as u16;
+    let file = std::env::temp_dir().join(format!("{}.jsonl", unique_name()));
+    let mut cfg = config();
+    cfg.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+    let transport = worker::Transport::from_config(&cfg).unwrap();
+    let mail = |n: u32| mail::Mail {
+        to: "taro@example.jp".into(),
+        subject: format!("テスト{n}のお知らせ"),
+        body: format!("共済太郎様\n本文{n}です。"),
+    };
+
+    // Up: queued mails go out.
+    let sink = SmtpSink::start(port, &file).await;
+    mail::enqueue(&db, mail(1), t0()).await.unwrap();
+    assert_eq!(worker::deliver_due(&db, &transport, t0()).await.unwrap(), 1);
+    assert_eq!(received(&file).len(), 1);
+    assert!(received(&file)[0].contains("taro@example.jp"));
+
+    // Down: mails wait, with growing pauses, and nothing is lost.
+    sink.stop();
+    mail::enqueue(&db, mail(2), t0()).await.unwrap();
+    mail::enqueue(&db, mail(3), t0()).await.unwrap();
+    assert_eq!(worker::deliver_due(&db, &transport, t0()).await.unwrap(), 0);
+    let waiting = outbox(&db)
+        .await
+        .into_iter()
+        .filter(|m| m.sent_at.is_none())
+        .collect::<Vec<_>>();
+    assert_eq!(waiting.len(), 2);
+    assert!(waiting
+        .iter()
+        .all(|m| m.attempts == 1 && m.last_error.is_some()));
+    assert!(waiting
+        .iter()
+        .all(|m| m.next_attempt_at == t0() + worker::backoff(0)));
+    // Not yet due: not tried again.
+    assert_eq!(
+        worker::deliver_due(&db, &transport, t0() + Duration::seconds(10))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        outbox(&db).await.iter().map(|m| m.attempts).sum::<i32>(),
+        1 + 2
+    );
+
+    // Back up: once due, every waiting mail goes out, once.
+    let sink = SmtpSink::start(port, &file).await;
+    let later = t0() + Duration::minutes(1);
+    assert_eq!(
+        worker::deliver_due(&db, &transport, later).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        worker::deliver_due(&db, &transport, later).await.unwrap(),
+        0
+    );
+    let got = received(&file);
+    assert_eq!(got.len(), 3);
+    // Japanese subjects and bodies arrive encoded for mail transport.
+    assert!(got[1].contains("Subject: =?utf-8?"), "{}", got[1]);
+    assert!(outbox(&db).await.iter().all(|m| m.sent_at.is_some()));
+    sink.stop();
+}

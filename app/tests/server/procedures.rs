@@ -1,0 +1,497 @@
+use crate::helpers::*;
+
+async fn rider_application_to_approval(app: TestApp) {
+    let db = app.db.clone();
+    let sho = app.member_headers("watanabe.sho").await;
+    let choice = rider_choice(&db, "K-2025-001001", "gan").await;
+    let kind = || "rider_addition".to_owned();
+
+    // The confirmation step files nothing.
+    let preview = app
+        .call(sho.clone(), || {
+            preview_application(kind(), Some(choice.clone()), None)
+        })
+        .await
+        .unwrap();
+    assert_eq!(preview.kind, "特約追加");
+    assert!(preview
+        .rows
+        .iter()
+        .any(|(k, v)| k == "追加する特約" && v == "がん特約"));
+    assert!(procedure_entity::Entity::find()
+        .filter(procedure_entity::Column::Kind.eq(app::domain::procedure::Kind::RiderAddition))
+        .filter(procedure_entity::Column::Status.eq(Status::Received))
+        .one(&db)
+        .await
+        .unwrap()
+        .is_none());
+
+    app.call(sho.clone(), || apply(kind(), Some(choice.clone()), None))
+        .await
+        .unwrap();
+    let filed = latest_procedure(&db).await;
+    assert_eq!(filed.status, Status::Received);
+    assert!(outbox_subjects_to(&db, "sho@example.jp")
+        .await
+        .iter()
+        .any(|s| s.contains("お手続き受付のお知らせ")));
+    // Applying twice for the same rider is refused, and so is offering it.
+    let again = app
+        .call(sho.clone(), || apply(kind(), Some(choice.clone()), None))
+        .await;
+    assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
+    let options = app.call(sho.clone(), load_apply_options).await.unwrap();
+    assert!(!options.contracts[0]
+        .riders
+        .iter()
+        .any(|r| r.name == "がん特約"));
+
+    // Staff review an hour later and approve ten minutes after, from 2026/12/1;
+    // the rider shows from then on.
+    app.advance(Duration::hours(1));
+    let staff = app.staff_headers("operator").await;
+    let id = filed.id;
+    let step = |to: &str, starts_on: Option<&str>| {
+        let (to, starts_on) = (to.to_owned(), starts_on.map(str::to_owned));
+        let staff = staff.clone();
+        let app = &app;
+        async move {
+            app.call(staff, || {
+                app::staff::staff_move_procedure(id, to, Some("確認しました".into()), starts_on)
+            })
+            .await
+        }
+    };
+    assert!(matches!(
+        step("approved", Some("2026-12-01")).await,
+        Err(AppError::Conflict(_))
+    ));
+    step("under_review", None).await.unwrap();
+    assert_eq!(
+        step("approved", Some("2026-12-02")).await,
+        Err(AppError::field(
+            "starts_on",
+            "保障開始日は、月の初日(1日)を指定してください。"
+        ))
+    );
+    assert_eq!(
+        step("approved", Some("2026-11-01")).await,
+        Err(AppError::field(
+            "starts_on",
+            "保障開始日は、明日以降の日付を指定してください。"
+        ))
+    );
+    assert_eq!(
+        latest_procedure(&db).await.status,
+        Status::UnderReview,
+        "refused approvals change nothing"
+    );
+    app.advance(Duration::minutes(10));
+    step("approved", Some("2026-12-01")).await.unwrap();
+
+    // The member comes back (the first session idled out meanwhile).
+    let sho = app.member_headers("watanabe.sho").await;
+    let detail = app.call(sho.clone(), || my_procedure(id)).await.unwrap();
+    assert_eq!(detail.summary.status, Status::Approved);
+    assert_eq!(detail.coverage_starts_on.as_deref(), Some("2026/12/1"));
+    let history: Vec<_> = detail
+        .history
+        .iter()
+        .map(|h| (h.status_label.as_str(), h.by.as_str(), h.at.as_str()))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("受付", "ご本人", "2026/11/23 10:00"),
+            ("審査中", "共済(職員)", "2026/11/23 11:00"),
+            ("承諾", "共済(職員)", "2026/11/23 11:10")
+        ]
+    );
+    let sho_id = member_id_of(&db, "watanabe.sho").await;
+    let nov30 = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let dec1 = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    assert!(contracts_of(&db, sho_id, nov30).await.unwrap()[0]
+        .riders
+        .is_empty());
+    assert_eq!(
+        contracts_of(&db, sho_id, dec1).await.unwrap()[0].riders[0].name,
+        "がん特約"
+    );
+    let subjects = outbox_subjects_to(&db, "sho@example.jp").await;
+    assert!(subjects.iter().any(|s| s.contains("(審査中)")));
+    assert!(subjects.iter().any(|s| s.contains("(承諾)")));
+    // Decided: nobody moves it again.
+    assert!(matches!(
+        step("declined", None).await,
+        Err(AppError::Conflict(_))
+    ));
+    // Filing and each change are in the audit log, with who did it.
+    let actions: Vec<(String, audit_log::ActorKind)> = audit_log::Entity::find()
+        .filter(audit_log::Column::MemberId.eq(sho_id))
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.action, a.actor_kind))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("procedure_filed".to_owned(), audit_log::ActorKind::Member),
+            ("procedure_status".to_owned(), audit_log::ActorKind::Staff),
+            ("procedure_status".to_owned(), audit_log::ActorKind::Staff),
+        ]
+    );
+}
+on_both!(rider_to_approval, rider_application_to_approval);
+
+async fn course_change_ends_the_old_course_on_the_start_date(app: TestApp) {
+    let db = app.db.clone();
+    let aoi = app.member_headers("nakamura.aoi").await;
+    let options = app.call(aoi.clone(), load_apply_options).await.unwrap();
+    let sogo4 = options.contracts[0]
+        .courses
+        .iter()
+        .find(|c| c.name == "総合保障型4型")
+        .unwrap()
+        .clone();
+    assert_eq!(sogo4.difference.as_deref(), Some("+2,000円"));
+    app.call(aoi.clone(), || {
+        apply("course_change".into(), Some(sogo4.value.clone()), None)
+    })
+    .await
+    .unwrap();
+    let id = latest_procedure(&db).await.id;
+    let staff = app.staff_headers("admin").await;
+    for (to, starts_on) in [("under_review", None), ("approved", Some("2027-01-01"))] {
+        app.call(staff.clone(), || {
+            app::staff::staff_move_procedure(id, to.into(), None, starts_on.map(str::to_owned))
+        })
+        .await
+        .unwrap();
+    }
+    let aoi_id = member_id_of(&db, "nakamura.aoi").await;
+    let course_on = |y, m, d| {
+        let db = db.clone();
+        async move {
+            contracts_of(&db, aoi_id, NaiveDate::from_ymd_opt(y, m, d).unwrap())
+                .await
+                .unwrap()[0]
+                .course
+                .clone()
+                .unwrap()
+                .name
+        }
+    };
+    assert_eq!(course_on(2026, 12, 31).await, "総合保障型2型");
+    assert_eq!(course_on(2027, 1, 1).await, "総合保障型4型");
+    // Meanwhile no second course change can be applied for.
+    let options = app.call(aoi.clone(), load_apply_options).await.unwrap();
+    assert!(options.contracts[0].courses.is_empty());
+    assert!(options.contracts[0].course_note.is_some());
+}
+on_both!(
+    course_change,
+    course_change_ends_the_old_course_on_the_start_date
+);
+
+async fn documents_go_to_shipped_and_members_cancel_only_while_received(app: TestApp) {
+    let db = app.db.clone();
+    let yui = app.member_headers("kobayashi.yui").await;
+    let docs = |d: &str| {
+        let (yui, app, d) = (yui.clone(), &app, d.to_owned());
+        async move {
+            app.call(yui, || apply("document_request".into(), None, Some(d)))
+                .await
+        }
+    };
+    assert_eq!(
+        docs("").await,
+        Err(AppError::field(
+            "documents",
+            "お取り寄せになる書類を1つ以上選んでください。"
+        ))
+    );
+    assert!(matches!(
+        docs("pamphlet,../../etc").await,
+        Err(AppError::Field { .. })
+    ));
+    docs("pamphlet,claim_hospital,pamphlet").await.unwrap();
+    let first = latest_procedure(&db).await;
+    assert_eq!(
+        first.documents.as_deref(),
+        Some("claim_hospital,pamphlet"),
+        "catalogue order, once each"
+    );
+    docs("address_change").await.unwrap();
+    let second = latest_procedure(&db).await;
+
+    // The member withdraws the second one while it is 受付.
+    app.call(yui.clone(), || cancel_procedure(second.id))
+        .await
+        .unwrap();
+    // Staff ship the first; then it can no longer be withdrawn.
+    let staff = app.staff_headers("operator").await;
+    app.call(staff.clone(), || {
+        app::staff::staff_move_procedure(first.id, "shipped".into(), None, None)
+    })
+    .await
+    .unwrap();
+    assert!(matches!(
+        app.call(yui.clone(), || cancel_procedure(first.id)).await,
+        Err(AppError::Conflict(_))
+    ));
+    // Cancelled ones are final for staff too.
+    assert!(matches!(
+        app.call(staff.clone(), || {
+            app::staff::staff_move_procedure(second.id, "shipped".into(), None, None)
+        })
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    let list = app.call(yui.clone(), my_procedures).await.unwrap();
+    // Newest first; the demo's request taken by phone comes last.
+    let statuses: Vec<Status> = list.iter().map(|p| p.status).collect();
+    assert_eq!(
+        statuses,
+        [Status::Cancelled, Status::Shipped, Status::Shipped],
+        "newest first"
+    );
+    assert!(list[2].filed_by_staff);
+    let shipped = app
+        .call(yui.clone(), || my_procedure(first.id))
+        .await
+        .unwrap();
+    assert!(shipped.notes.iter().any(|n| n.contains("およそ1週間以内")));
+    assert!(outbox_subjects_to(&db, "yui@example.jp")
+        .await
+        .iter()
+        .any(|s| s.contains("(発送済)")));
+}
+on_both!(
+    documents,
+    documents_go_to_shipped_and_members_cancel_only_while_received
+);
+
+async fn members_never_reach_others_procedures_or_the_back_office(app: TestApp) {
+    let db = app.db.clone();
+    // 共済太郎's procedures (demo) and contract; 共済花子 tries them all.
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    let taros: Vec<procedure_entity::Model> = procedure_entity::Entity::find()
+        .filter(procedure_entity::Column::MemberId.eq(taro_id))
+        .all(&db)
+        .await
+        .unwrap();
+    assert!(!taros.is_empty());
+    let hanako = app.member_headers("kyosai.hanako").await;
+    for p in &taros {
+        assert_eq!(
+            app.call(hanako.clone(), || my_procedure(p.id)).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            app.call(hanako.clone(), || cancel_procedure(p.id)).await,
+            Err(AppError::NotFound)
+        );
+    }
+    let hers = app.call(hanako.clone(), my_procedures).await.unwrap();
+    assert!(hers.iter().all(|p| !taros.iter().any(|t| t.id == p.id)));
+    let taro_choice = rider_choice(&db, "K-2019-000101", "sandai").await;
+    for result in [
+        app.call(hanako.clone(), || {
+            preview_application("rider_addition".into(), Some(taro_choice.clone()), None)
+        })
+        .await
+        .map(|_| ()),
+        app.call(hanako.clone(), || {
+            apply("rider_addition".into(), Some(taro_choice.clone()), None)
+        })
+        .await,
+    ] {
+        assert_eq!(result, Err(AppError::NotFound));
+    }
+
+    // A member session opens no staff function; neither does no session.
+    for headers in [hanako.clone(), HeaderMap::new()] {
+        let unauthenticated = Err::<(), _>(AppError::Unauthenticated { timed_out: false });
+        assert_eq!(
+            app.call(headers.clone(), app::staff::load_staff)
+                .await
+                .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            app.call(headers.clone(), || app::staff::staff_queue(None, None))
+                .await
+                .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            app.call(headers.clone(), || app::staff::staff_procedure(taros[0].id))
+                .await
+                .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            app.call(headers.clone(), || {
+                app::staff::staff_move_procedure(taros[0].id, "declined".into(), None, None)
+            })
+            .await,
+            unauthenticated
+        );
+        assert_eq!(
+            app.call(headers.clone(), || app::staff::staff_search_members(
+                "共済".into()
+            ))
+            .await
+            .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            app.call(headers.clone(), || app::staff::staff_member(taro_id))
+                .await
+                .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            app.call(headers.clone(), || {
+                app::staff::staff_audit(None, None, None, None, None)
+            })
+            .await
+            .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            app.call(headers.clone(), app::staff::staff_accounts)
+                .await
+                .map(|_| ()),
+            unauthenticated
+        );
+        assert_eq!(
+            app.call(headers.clone(), || app::staff::update_staff_account(
+                1,
+                "disable".into()
+            ))
+            .await,
+            unauthenticated
+        );
+    }
+    // And a staff session opens no member page.
+    let staff = app.staff_headers("admin").await;
+    assert_eq!(
+        app.call(staff, my_procedures).await.map(|_| ()),
+        Err(AppError::Unauthenticated { timed_out: false })
+    );
+}
+on_both!(
+    procedure_isolation,
+    members_never_reach_others_procedures_or_the_back_office
+);
+
+async fn login_detail_changes_show_in_the_procedure_list(app: TestApp) {
+    let db = app.db.clone();
+    let cfg = config();
+    temporary::issue(&db, &cfg, "0123-45678", By::Operator, t0())
+        .await
+        .unwrap();
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    let latest = latest_procedure(&db).await;
+    assert_eq!(latest.member_id, taro_id);
+    assert_eq!(latest.kind, app::domain::procedure::Kind::TemporaryPassword);
+    assert_eq!(latest.status, Status::Completed);
+    assert_eq!(latest.filed_by, app::domain::procedure::Actor::Staff);
+}
+on_both!(
+    credential_procedures,
+    login_detail_changes_show_in_the_procedure_list
+);
+
+/// Filings and status changes side by side, while the mail worker writes:
+/// each is a transaction that reads, then writes. On SQLite one begun
+/// deferred was refused at its first write (SQLITE_BUSY, which no busy
+/// timeout covers) whenever another connection had written meanwhile, and the
+/// member or staff saw a system error. Every one must land.
+async fn concurrent_writes_all_land_while_the_mail_worker_runs(app: TestApp) {
+    use app::ssr::demo::fixtures;
+    use futures::future::join_all;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    const N: usize = 12;
+    let db = app.db.clone();
+    let wanted = fixtures::Wanted {
+        contract: true,
+        known_browser: false,
+    };
+    let mut members = Vec::new();
+    for _ in 0..N {
+        let m = fixtures::member(&db, &wanted, app.now()).await.unwrap();
+        let headers = app.member_headers(&m.user_id).await;
+        members.push((m, headers));
+    }
+    let staff = app.staff_headers("operator").await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let worker = tokio::spawn({
+        let (db, clock, stop) = (db.clone(), app.clock.clone(), stop.clone());
+        async move {
+            let mut delivered = 0;
+            while !stop.load(Ordering::Relaxed) {
+                delivered += worker::deliver_due(&db, &worker::Transport::DevMailbox, clock.now())
+                    .await
+                    .expect("the worker's writes land too");
+                tokio::task::yield_now().await;
+            }
+            delivered
+        }
+    });
+
+    let filed = join_all(members.iter().map(|(_, headers)| {
+        app.call(headers.clone(), || {
+            apply("document_request".into(), None, Some("pamphlet".into()))
+        })
+    }))
+    .await;
+    assert!(filed.iter().all(Result::is_ok), "{filed:?}");
+    let ids: Vec<i32> = procedure_entity::Entity::find()
+        .filter(procedure_entity::Column::Kind.eq(app::domain::procedure::Kind::DocumentRequest))
+        .filter(procedure_entity::Column::Status.eq(Status::Received))
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(ids.len(), N);
+    let moved = join_all(ids.iter().map(|id| {
+        app.call(staff.clone(), || {
+            app::staff::staff_move_procedure(*id, "shipped".into(), None, None)
+        })
+    }))
+    .await;
+    assert!(moved.iter().all(Result::is_ok), "{moved:?}");
+    stop.store(true, Ordering::Relaxed);
+    worker.await.unwrap();
+
+    // Nothing lost: every procedure shipped, and every member has both mails
+    // (受付 and 発送済).
+    for id in &ids {
+        let p = procedure_entity::Entity::find_by_id(*id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.status, Status::Shipped);
+    }
+    for (m, _) in &members {
+        let about_procedures = outbox_subjects_to(&db, &m.email)
+            .await
+            .into_iter()
+            .filter(|s| s.contains("お手続き"))
+            .count();
+        assert_eq!(about_procedures, 2, "{}", m.email);
+    }
+}
+on_both!(
+    concurrent_writes,
+    concurrent_writes_all_land_while_the_mail_worker_runs
+);
