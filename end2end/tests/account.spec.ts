@@ -1,13 +1,11 @@
 import { expect, Page, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { hydrated, latestMail, login, PASSWORD, snap } from './helpers';
+import { apiLogin, hydrated, latestMail, login, Member, seedMember, snap } from './helpers';
 
 const NEW_PASSWORD = 'あおい-みどり-しろ-77';
 
-async function openAccountPage(page: Page, userId: string) {
-  await page.goto('/');
-  await login(page, userId);
-  await expect(page).toHaveURL(/\/mypage$/);
+async function openAccountPage(page: Page, me: Member) {
+  await apiLogin(page, me, { goto: '/mypage' });
   await page.getByRole('link', { name: 'ログイン情報の変更' }).click();
   await expect(page.getByRole('heading', { name: 'ログイン情報の変更', level: 1 })).toBeVisible();
   await hydrated(page);
@@ -18,8 +16,9 @@ async function logout(page: Page) {
   await expect(page).toHaveURL(/logged_out=1/);
 }
 
-test('a member changes their password with the current one', async ({ page }, testInfo) => {
-  await openAccountPage(page, 'sato.hanae');
+test('a member changes their password with the current one', { tag: '@layout' }, async ({ page, request }, testInfo) => {
+  const me = await seedMember(request, { knownBrowser: true });
+  await openAccountPage(page, me);
   await snap(page, testInfo, 'account');
   const card = page.getByRole('region', { name: 'パスワードの変更' });
   await card.getByLabel('現在のパスワード').fill('not-my-password');
@@ -28,44 +27,49 @@ test('a member changes their password with the current one', async ({ page }, te
   await card.getByRole('button', { name: 'パスワードを変更する' }).click();
   await expect(card.locator('#current_password-error')).toHaveText('現在のパスワードが正しくありません。');
 
-  await card.getByLabel('現在のパスワード').fill(PASSWORD);
+  await card.getByLabel('現在のパスワード').fill(me.password);
   await card.getByRole('button', { name: 'パスワードを変更する' }).click();
   await expect(card.getByRole('status')).toHaveText('パスワードを変更しました。ほかの端末でのログインは終了しました。');
-  expect(await latestMail(page, 'hanae@example.jp', 'パスワード変更のお知らせ')).toContain('佐藤花江様');
+  expect(await latestMail(page, me.email, 'パスワード変更のお知らせ')).toContain(`${me.name}様`);
 
   await logout(page);
-  await login(page, 'sato.hanae', NEW_PASSWORD);
-  await expect(page.getByText('ようこそ佐藤花江様')).toBeVisible();
+  await login(page, me, { password: NEW_PASSWORD });
+  await expect(page.getByText(`ようこそ${me.name}様`)).toBeVisible();
 });
 
-test('a member changes their user ID', async ({ page }) => {
-  await openAccountPage(page, 'takahashi.ken');
+test('a member changes their user ID', async ({ page, request }) => {
+  const me = await seedMember(request, { knownBrowser: true });
+  const other = await seedMember(request);
+  await openAccountPage(page, me);
   const card = page.getByRole('region', { name: 'ユーザーIDの変更' });
-  await card.getByLabel('新しいユーザーID').fill('kyosai.taro');
-  await card.getByLabel('現在のパスワード').fill(PASSWORD);
+  await card.getByLabel('新しいユーザーID').fill(other.user_id);
+  await card.getByLabel('現在のパスワード').fill(me.password);
   await card.getByRole('button', { name: 'ユーザーIDを変更する' }).click();
   await expect(card.locator('#user_id-error')).toHaveText('このユーザーIDはすでに使われています。別のユーザーIDを入力してください。');
-  await card.getByLabel('新しいユーザーID').fill('Ken.Takahashi-2026');
+  const newId = `Renamed-${me.user_id}`;
+  await card.getByLabel('新しいユーザーID').fill(newId);
   await card.getByRole('button', { name: 'ユーザーIDを変更する' }).click();
-  await expect(card.getByRole('status')).toHaveText('ユーザーIDを「ken.takahashi-2026」に変更しました。');
-  expect(await latestMail(page, 'ken@example.jp', 'ユーザーID変更のお知らせ')).toContain('ken.takahashi-2026');
+  await expect(card.getByRole('status')).toHaveText(`ユーザーIDを「${newId.toLowerCase()}」に変更しました。`);
+  expect(await latestMail(page, me.email, 'ユーザーID変更のお知らせ')).toContain(newId.toLowerCase());
 
   await logout(page);
-  await login(page, 'takahashi.ken');
+  await login(page, me, { expectFailure: true });
   await expect(page.getByRole('alert')).toContainText('正しくありません');
-  await login(page, 'ken.takahashi-2026');
-  await expect(page.getByText('ようこそ高橋健様')).toBeVisible();
+  await login(page, { ...me, user_id: newId });
+  await expect(page.getByText(`ようこそ${me.name}様`)).toBeVisible();
 });
 
-test('a new email address takes effect only with the code sent to it', async ({ page }, testInfo) => {
-  await openAccountPage(page, 'tanaka.misaki');
+test('a new email address takes effect only with the code sent to it', async ({ page, request }, testInfo) => {
+  const me = await seedMember(request, { knownBrowser: true });
+  const newAddress = `new.${me.email}`;
+  await openAccountPage(page, me);
   const card = page.getByRole('region', { name: 'メールアドレスの変更' });
-  await card.getByLabel('新しいメールアドレス').fill('misaki.new@example.jp');
-  await card.getByLabel('現在のパスワード').fill(PASSWORD);
+  await card.getByLabel('新しいメールアドレス').fill(newAddress);
+  await card.getByLabel('現在のパスワード').fill(me.password);
   await card.getByRole('button', { name: '認証コードを送る' }).click();
-  await expect(card.getByText('「misaki.new@example.jp」に認証コードをお送りしました。')).toBeVisible();
+  await expect(card.getByText(`「${newAddress}」に認証コードをお送りしました。`)).toBeVisible();
 
-  const mail = await latestMail(page, 'misaki.new@example.jp', 'メールアドレス確認の認証コード');
+  const mail = await latestMail(page, newAddress, 'メールアドレス確認の認証コード');
   const code = mail.match(/認証コード:(\d{6})/)![1];
   const wrong = code === '000000' ? '111111' : '000000';
   await card.getByLabel('認証コード(6桁)').fill(wrong);
@@ -74,27 +78,28 @@ test('a new email address takes effect only with the code sent to it', async ({ 
   await snap(page, testInfo, 'account-email-code');
   await card.getByLabel('認証コード(6桁)').fill(code);
   await card.getByRole('button', { name: 'メールアドレスを変更する' }).click();
-  await expect(card.getByRole('status')).toHaveText('メールアドレスを「misaki.new@example.jp」に変更しました。');
+  await expect(card.getByRole('status')).toHaveText(`メールアドレスを「${newAddress}」に変更しました。`);
 
   // The old address is told, and the new one logs in.
-  expect(await latestMail(page, 'misaki@example.jp', 'メールアドレス変更のお知らせ')).toContain('misaki.new@example.jp');
+  expect(await latestMail(page, me.email, 'メールアドレス変更のお知らせ')).toContain(newAddress);
   await logout(page);
-  await login(page, 'misaki.new@example.jp');
-  await expect(page.getByText('ようこそ田中美咲様')).toBeVisible();
+  await login(page, newAddress);
+  await expect(page.getByText(`ようこそ${me.name}様`)).toBeVisible();
 });
 
-test('a temporary password allows nothing but choosing a new one', async ({ page }, testInfo) => {
-  // The operator command, on this viewport's database.
-  execFileSync('../target/debug/server', ['temp-password', '0890-12345'], {
-    env: { ...process.env, DATABASE_URL: `sqlite://../target/e2e/${testInfo.project.name}.db?mode=rwc`, RUST_LOG: 'warn' },
+test('a temporary password allows nothing but choosing a new one', async ({ page, request }, testInfo) => {
+  const me = await seedMember(request, { knownBrowser: true });
+  // The operator command, on the main server's database.
+  execFileSync('../target/debug/server', ['temp-password', me.member_number], {
+    env: { ...process.env, DATABASE_URL: 'sqlite://../target/e2e/main.db?mode=rwc', RUST_LOG: 'warn' },
   });
-  const mail = await latestMail(page, 'makoto@example.jp', '仮パスワードのお知らせ');
+  const mail = await latestMail(page, me.email, '仮パスワードのお知らせ', 'http://127.0.0.1:3400');
   const temporary = mail.match(/仮パスワード:(\S+)/)![1];
 
   await page.goto('/');
-  await login(page, 'ito.makoto', PASSWORD);
+  await login(page, me, { expectFailure: true });
   await expect(page.getByRole('alert')).toContainText('正しくありません');
-  await login(page, 'ito.makoto', temporary);
+  await login(page, me, { password: temporary });
   await expect(page).toHaveURL(/\/mypage\/password$/);
   await expect(page.getByText('仮パスワードでログインしています。')).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'マイページ' })).toBeHidden();
@@ -113,5 +118,5 @@ test('a temporary password allows nothing but choosing a new one', async ({ page
   await page.getByRole('button', { name: '新しいパスワードを登録する' }).click();
   await expect(page).toHaveURL(/\/mypage$/);
   await expect(page.getByRole('heading', { name: 'ご登録内容' })).toBeVisible();
-  await expect(page.getByText('ようこそ伊藤誠様')).toBeVisible();
+  await expect(page.getByText(`ようこそ${me.name}様`)).toBeVisible();
 });

@@ -1,31 +1,61 @@
-import { expect, test } from '@playwright/test';
-import { clockServer, hydrated, latestMail, linkIn, login, snap, staffLogin, watchConsole } from './helpers';
+import { expect, Page, test } from '@playwright/test';
+import {
+  apiLogin,
+  CLOCK_SERVER as server,
+  hydrated,
+  latestMail,
+  linkIn,
+  login,
+  seedMember,
+  snap,
+  staffLogin,
+  watchConsole,
+} from './helpers';
 
 // These tests move the clock of their own server forward, so they run one
 // after the other: a jump would end the sessions of a test running beside.
 test.describe.configure({ mode: 'serial' });
 
-test('a reset link older than 30 minutes is refused', async ({ page, request, baseURL }) => {
-  const server = clockServer(baseURL);
+async function advance(page: Page, by: string) {
+  const moved = await page.request.post(`${server}/dev/clock`, { form: { advance: by } });
+  expect(moved.ok(), await moved.text()).toBeTruthy();
+}
+
+test('a reset link older than 30 minutes is refused', async ({ page, request }) => {
+  const me = await seedMember(request, { server });
   await page.goto(`${server}/password/forgot`);
   await hydrated(page);
-  await page.getByLabel('ユーザーIDまたはメールアドレス').fill('kyosai.taro');
+  await page.getByLabel('ユーザーIDまたはメールアドレス').fill(me.user_id);
   await page.getByRole('button', { name: '再設定のメールを送る' }).click();
   await expect(page.getByRole('status')).toContainText('お送りしました');
-  const link = linkIn(await latestMail(page, 'taro@example.jp', 'パスワード再設定のご案内'));
+  const link = linkIn(await latestMail(page, me.email, 'パスワード再設定のご案内'));
 
-  const moved = await request.post(`${server}/dev/clock`, { form: { advance: '31m' } });
-  expect(moved.ok()).toBeTruthy();
+  await advance(page, '31m');
   await page.goto(link);
   await expect(page.getByRole('alert')).toContainText('このURLは無効か、有効期限が切れています。');
   await expect(page.getByLabel('新しいパスワード', { exact: true })).toHaveCount(0);
 });
 
-test('a rider applied for shows from its coverage start date', async ({ page, request, baseURL }) => {
-  const server = clockServer(baseURL);
-  await page.goto(`${server}/`);
-  await login(page, 'kyosai.taro');
-  await page.getByRole('link', { name: 'ご契約内容' }).click();
+test('after the idle time the session is gone and login returns to the page', async ({ page, request }, testInfo) => {
+  const me = await seedMember(request, { server, knownBrowser: true });
+  await apiLogin(page, me, { server, goto: '/mypage/security' });
+  await expect(page.getByText(`ようこそ${me.name}様`)).toBeVisible();
+
+  // Twenty idle minutes (the default) end the session on the server.
+  await advance(page, '21m');
+  await page.reload();
+  await expect(page).toHaveURL(`${server}/?next=%2Fmypage%2Fsecurity&reason=timeout`);
+  await expect(page.getByText('一定時間操作がなかったため、ログアウトしました。', { exact: false })).toBeVisible();
+  await snap(page, testInfo, 'timed-out');
+
+  await login(page, me);
+  await expect(page).toHaveURL(`${server}/mypage/security`);
+  await expect(page.getByText(`ようこそ${me.name}様`)).toBeVisible();
+});
+
+test('a rider applied for shows from its coverage start date', async ({ page }) => {
+  // The demo: 共済太郎's がん特約 is approved from the first of next month.
+  await apiLogin(page, 'kyosai.taro', { server, goto: '/mypage/contracts' });
   const contract = page.getByRole('region', { name: '契約番号 K-2019-000101' });
   await expect(contract.getByText('総合保障型2型')).toBeVisible();
   await expect(contract.getByText(/お申し込みの特約「がん特約」は、保障開始日の\d{4}\/\d{1,2}\/1から表示されます。/)).toBeVisible();
@@ -33,24 +63,21 @@ test('a rider applied for shows from its coverage start date', async ({ page, re
   await expect(contract.getByText('2,200円')).toBeVisible();
 
   // Past the first of next month the rider is in force and counted.
-  const moved = await request.post(`${server}/dev/clock`, { form: { advance: '40d' } });
-  expect(moved.ok()).toBeTruthy();
+  await advance(page, '40d');
   await page.goto(`${server}/mypage/contracts`);
   // Forty idle days ended the session; logging in again brings the page back.
   await expect(page).toHaveURL(/reason=timeout/);
-  await login(page, 'kyosai.taro');
-  await expect(page).toHaveURL(`${server}/mypage/contracts`);
+  await apiLogin(page, 'kyosai.taro', { server, goto: '/mypage/contracts' });
   await expect(contract.locator('.riders__name')).toHaveText(['先進医療特約', 'がん特約']);
   await expect(contract.getByText('3,200円')).toBeVisible();
   await expect(contract.getByText('お申し込みの特約')).toHaveCount(0);
 });
 
-test('staff approve a rider and a course change; ご契約内容 changes on the start date', async ({ page, browser, request, baseURL }, testInfo) => {
+test('staff approve a rider and a course change; ご契約内容 changes on the start date', async ({ page, browser, request }, testInfo) => {
   // Two people, two applications, four decisions: longer than one screen's test.
   test.setTimeout(90_000);
-  const server = clockServer(baseURL);
-  await page.goto(`${server}/`);
-  await login(page, 'watanabe.sho');
+  const me = await seedMember(request, { server, contract: true, knownBrowser: true });
+  await apiLogin(page, me, { server, goto: '/mypage' });
 
   // The member applies for a rider…
   await page.getByRole('link', { name: '各種お手続き' }).click();
@@ -81,19 +108,27 @@ test('staff approve a rider and a course change; ご契約内容 changes on the 
   const staff = await staffContext.newPage();
   const staffErrors = watchConsole(staff);
   await staffLogin(staff, server);
+  const move = async (to: string) => {
+    await staff.getByLabel(to, { exact: true }).check();
+    const [res] = await Promise.all([
+      staff.waitForResponse((r) => r.url().endsWith('/api/staff/procedure/move')),
+      staff.getByRole('button', { name: '状況を更新する' }).click(),
+    ]);
+    expect(res.status(), await res.text()).toBe(200);
+    await expect(staff.getByRole('alert')).toHaveCount(0);
+    await expect(staff.locator('.status').first()).toHaveText(to);
+  };
   for (const receipt of [riderReceipt, courseReceipt]) {
     await staff.goto(`${server}/staff`);
     await hydrated(staff);
     await staff.getByRole('link', { name: receipt }).click();
     await expect(staff.getByRole('heading', { level: 1 })).toContainText(receipt);
-    await staff.getByLabel('審査中', { exact: true }).check();
-    await staff.getByRole('button', { name: '状況を更新する' }).click();
-    await expect(staff.locator('.status').first()).toHaveText('審査中');
+    await hydrated(staff);
+    await move('審査中');
     await staff.getByLabel('承諾', { exact: true }).check();
     await expect(staff.getByLabel('保障開始日(承諾する場合)')).toHaveValue(/^\d{4}-\d{2}-01$/);
     await snap(staff, testInfo, 'staff-approve');
-    await staff.getByRole('button', { name: '状況を更新する' }).click();
-    await expect(staff.locator('.status').first()).toHaveText('承諾');
+    await move('承諾');
   }
   expect(staffErrors).toEqual([]);
   await staffContext.close();
@@ -104,19 +139,18 @@ test('staff approve a rider and a course change; ご契約内容 changes on the 
     await expect(page.locator('.procedure', { hasText: receipt }).locator('.status')).toHaveText('承諾');
   }
   await page.getByRole('link', { name: 'ご契約内容' }).click();
-  const contract = page.getByRole('region', { name: '契約番号 K-2025-001001' });
+  const contract = page.getByRole('region', { name: `契約番号 ${me.contract_number}` });
   await expect(contract.getByRole('definition').filter({ hasText: '総合保障型2型' })).toBeVisible();
   await expect(contract.getByText(/変更後のコース「総合保障型4型」は\d{4}\/\d{1,2}\/1から表示されます。/)).toBeVisible();
   await expect(contract.getByText(/お申し込みの特約「がん特約」は、保障開始日の/)).toBeVisible();
-  await expect(contract.locator('.riders__name')).toHaveCount(0);
+  await expect(contract.locator('.riders__name')).toHaveText(['先進医療特約']);
 
   // Past the start date the new course and the rider are in force.
-  const moved = await request.post(`${server}/dev/clock`, { form: { advance: '40d' } });
-  expect(moved.ok()).toBeTruthy();
-  await page.goto(`${server}/mypage/contracts`);
-  await login(page, 'watanabe.sho');
+  await advance(page, '40d');
+  await apiLogin(page, me, { server, goto: '/mypage/contracts' });
   await expect(contract.getByRole('definition').filter({ hasText: '総合保障型4型' })).toBeVisible();
-  await expect(contract.locator('.riders__name')).toHaveText(['がん特約']);
-  await expect(contract.locator('.contract__total')).toContainText('5,000円');
+  await expect(contract.locator('.riders__name')).toHaveText(['先進医療特約', 'がん特約']);
+  // 4,000円 + 200円 + 1,000円.
+  await expect(contract.locator('.contract__total')).toContainText('5,200円');
   await expect(contract.getByText('表示されます')).toHaveCount(0);
 });

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { login, snap } from './helpers';
+import { apiLogin, snap } from './helpers';
 
-test('ご契約内容 shows the course in force and says why a change is not shown yet', async ({ page }, testInfo) => {
-  await page.goto('/');
-  await login(page, 'kyosai.hanako');
+test('ご契約内容 shows the course in force and says why a change is not shown yet', { tag: '@layout' }, async ({ page }, testInfo) => {
+  // The demo: 共済花子's course change is approved from the first of next month.
+  await apiLogin(page, 'kyosai.hanako', { goto: '/mypage' });
   await page.getByRole('link', { name: 'ご契約内容' }).click();
   await expect(page).toHaveURL(/\/mypage\/contracts$/);
   const contract = page.getByRole('region', { name: '契約番号 K-2021-000231' });

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { hydrated, snap, watchConsole } from './helpers';
 
-test('the FAQ filters as you type (proves hydration ran)', async ({ page }, testInfo) => {
+test('the FAQ filters as you type (proves hydration ran)', { tag: '@layout' }, async ({ page }, testInfo) => {
   const errors = watchConsole(page);
   await page.goto('/faq');
   await expect(page.getByRole('heading', { name: 'よくある質問', level: 1 })).toBeVisible();
@@ -31,16 +31,6 @@ test('the FAQ filters as you type (proves hydration ran)', async ({ page }, test
   await page.getByLabel('キーワードで探す').fill('');
   await expect(questions.locator('visible=true')).toHaveCount(40);
   expect(errors).toEqual([]);
-});
-
-test('questions open and close', async ({ page }) => {
-  await page.goto('/faq');
-  const q = page.locator('details.faq-item', { hasText: 'マイページは、いつでも利用できますか' });
-  await expect(q.getByText('基本的に24時間(無休)ご利用いただけます。', { exact: false })).toBeHidden();
-  await q.locator('summary').click();
-  await expect(q.getByText('基本的に24時間(無休)ご利用いただけます。', { exact: false })).toBeVisible();
-  await q.locator('summary').click();
-  await expect(q.getByText('基本的に24時間(無休)ご利用いただけます。', { exact: false })).toBeHidden();
 });
 
 test('the FAQ works as a plain page without JavaScript', async ({ browser }) => {

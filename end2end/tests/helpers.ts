@@ -1,6 +1,7 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { APIRequestContext, expect, Page, TestInfo } from '@playwright/test';
 
 export const PASSWORD = 'kyosai-demo-2026';
+export const STAFF_PASSWORD = 'kyosai-staff-2026';
 
 /** Fails the test on any browser console error (CSP violations, hydration panics). */
 export function watchConsole(page: Page): string[] {
@@ -17,23 +18,67 @@ export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
 }
 
-/** Registered addresses of the demo members, to read their mail. */
-const DEMO_EMAILS: Record<string, string> = {
-  'kyosai.taro': 'taro@example.jp',
-  'kyosai.hanako': 'hanako@example.jp',
-  'seikyo.ichiro': 'ichiro@example.jp',
-  'yamada.jiro': 'jiro@example.jp',
-  'suzuki.kazuko': 'kazuko@example.jp',
-  'sato.hanae': 'hanae@example.jp',
-  'takahashi.ken': 'ken@example.jp',
-  'tanaka.misaki': 'misaki@example.jp',
-  'ito.makoto': 'makoto@example.jp',
-  'watanabe.sho': 'sho@example.jp',
-  'kobayashi.yui': 'yui@example.jp',
-  'nakamura.aoi': 'aoi@example.jp',
+/** A member made for one test by the development seeding route. */
+export type Member = {
+  member_id: number;
+  member_number: string;
+  name: string;
+  user_id: string;
+  email: string;
+  password: string;
+  contract_number: string | null;
+  /** The `mypage_device` cookie of a browser the member already confirmed. */
+  device: string | null;
 };
 
-export const STAFF_PASSWORD = 'kyosai-staff-2026';
+/**
+ * A fresh member of this test's own, so no test trips another's lockout, code
+ * limit or mailbox. `contract`: 総合保障型2型 with 先進医療特約;
+ * `knownBrowser`: a confirmed browser, so a login needs no code.
+ */
+export async function seedMember(
+  request: APIRequestContext,
+  opts: { contract?: boolean; knownBrowser?: boolean; server?: string } = {},
+): Promise<Member> {
+  const form: Record<string, string> = {};
+  if (opts.contract) form.contract = 'true';
+  if (opts.knownBrowser) form.known_browser = 'true';
+  const res = await request.post(`${opts.server ?? ''}/dev/seed/member`, { form });
+  if (!res.ok()) throw new Error(`seeding a member: ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+
+/** Lets this browser skip the login code for `member` (seeded with `knownBrowser`). */
+export async function useKnownBrowser(page: Page, member: Member, server = MAIN_SERVER) {
+  if (!member.device) throw new Error('seed the member with knownBrowser: true');
+  await page.context().addCookies([
+    { name: 'mypage_device', value: member.device, domain: new URL(server).hostname, path: '/' },
+  ]);
+}
+
+/** Logs a member in through the API (no pages): for tests that are not about logging in. */
+export async function apiLogin(page: Page, who: Member | string, opts: { server?: string; goto?: string } = {}) {
+  const server = opts.server ?? '';
+  const domain = new URL(server || MAIN_SERVER).hostname;
+  const identifier = typeof who === 'string' ? who : who.user_id;
+  const password = typeof who === 'string' ? PASSWORD : who.password;
+  let device = typeof who === 'string' ? null : who.device;
+  if (!device) {
+    const res = await page.request.post(`${server}/dev/seed/browser`, { form: { user_id: identifier } });
+    if (!res.ok()) throw new Error(`confirming a browser for ${identifier}: ${res.status()} ${await res.text()}`);
+    device = (await res.json()).device as string;
+  }
+  await page.context().addCookies([{ name: 'mypage_device', value: device, domain, path: '/' }]);
+  const res = await page.request.post(`${server}/api/login`, {
+    form: { identifier, password },
+    maxRedirects: 0,
+  });
+  const cookies = await page.context().cookies();
+  if (!cookies.some((c) => c.domain === domain && c.name === 'mypage_session' && c.value)) {
+    throw new Error(`API login of ${identifier} failed: ${res.status()} ${await res.text()}`);
+  }
+  if (opts.goto !== undefined) await page.goto(`${server}${opts.goto}`);
+}
 
 /** Logs a staff member in at `server`'s back office (a page of its own). */
 export async function staffLogin(page: Page, server = '', loginId = 'operator', password = STAFF_PASSWORD) {
@@ -46,11 +91,19 @@ export async function staffLogin(page: Page, server = '', loginId = 'operator', 
 }
 
 /**
- * Logs in as a member would. A browser new to the member gets an
- * authentication code by mail: the code screen shows a 照合記号, and the mail
- * with the same 照合記号 holds the code to type.
+ * Logs in as a member would, on the login form of the current page. A browser
+ * new to the member gets an authentication code by mail: the code screen
+ * shows a 照合記号, and the mail with the same 照合記号 holds the code to type.
+ * Unless `expectFailure` is set, a refused login fails the test with the
+ * server's answer.
  */
-export async function login(page: Page, identifier: string, password = PASSWORD, email?: string) {
+export async function login(
+  page: Page,
+  who: Member | string,
+  opts: { password?: string; expectFailure?: boolean } = {},
+) {
+  const identifier = typeof who === 'string' ? who : who.user_id;
+  const password = opts.password ?? (typeof who === 'string' ? PASSWORD : who.password);
   await hydrated(page);
   await page.getByLabel('ユーザーIDまたはメールアドレス').fill(identifier);
   await page.getByLabel('パスワード').fill(password);
@@ -58,12 +111,16 @@ export async function login(page: Page, identifier: string, password = PASSWORD,
     page.waitForResponse((r) => new URL(r.url()).pathname === '/api/login' && r.request().method() === 'POST'),
     page.getByRole('button', { name: 'ログイン' }).click(),
   ]);
-  if (!response.ok()) return;
+  if (opts.expectFailure) {
+    expect(response.ok(), 'the login should have been refused').toBeFalsy();
+    return;
+  }
+  if (!response.ok()) throw new Error(`login of ${identifier} refused: ${response.status()} ${await response.text()}`);
   await page.waitForURL((url) => url.pathname !== '/');
   if (!new URL(page.url()).pathname.startsWith('/login/code')) return;
 
-  const address = email ?? (identifier.includes('@') ? identifier.toLowerCase() : DEMO_EMAILS[identifier]);
-  if (!address) throw new Error(`no known email for ${identifier}`);
+  const address = typeof who === 'string' ? (identifier.includes('@') ? identifier.toLowerCase() : null) : who.email;
+  if (!address) throw new Error(`${identifier} needs a code: log in with a seeded member or by email`);
   const mark = (await page.locator('.mark strong').innerText()).trim();
   const mail = await latestMail(page, address, `照合記号:${mark}`);
   const code = mail.match(/認証コード:(\d{6})/)![1];
@@ -72,41 +129,44 @@ export async function login(page: Page, identifier: string, password = PASSWORD,
   await page.waitForURL((url) => !url.pathname.startsWith('/login/code'));
 }
 
-/** Saves a full-page screenshot as a test artifact, named by viewport. */
+/** Saves a full-page screenshot for the README and reviews, when SNAPSHOTS is set. */
 export async function snap(page: Page, testInfo: TestInfo, name: string) {
+  if (!process.env.SNAPSHOTS) return;
   await page.screenshot({
     path: `screenshots/${testInfo.project.name}-${name}.png`,
     fullPage: true,
   });
 }
 
-function portPlus(baseURL: string | undefined, n: number): string {
-  return (baseURL ?? '').replace(/(\d+)$/, (port) => String(Number(port) + n));
-}
+/** The server every project's tests use (playwright.config.ts). */
+export const MAIN_SERVER = 'http://127.0.0.1:3400';
 
-/** The server beside `baseURL` whose sessions idle out after 3 seconds. */
-export function shortIdle(baseURL: string | undefined): string {
-  return portPlus(baseURL, 1);
-}
+/** The server whose clock tests may move (`POST /dev/clock`): a host of its own, so cookies never mix. */
+export const CLOCK_SERVER = 'http://127.0.0.2:3402';
 
-/** The server beside `baseURL` whose clock tests may move (`POST /dev/clock`). */
-export function clockServer(baseURL: string | undefined): string {
-  return portPlus(baseURL, 2);
-}
+type DevMail = { id: number; to: string; subject: string; body: string; queued_at: string; sent: boolean };
 
-/** The newest mail to `address` in the development mailbox, as text. */
-export async function latestMail(page: Page, address: string, subject: string): Promise<string> {
-  const mailbox = await page.context().newPage();
-  try {
-    // The mailbox of the server this page talks to (the baseURL's before it opened one).
-    const here = page.url();
-    await mailbox.goto(here.startsWith('http') ? new URL('/dev/mails', here).href : '/dev/mails');
-    const mail = mailbox.locator(`article.mail[data-to="${address}"]`, { hasText: subject }).first();
-    await expect(mail).toBeVisible();
-    return await mail.innerText();
-  } finally {
-    await mailbox.close();
-  }
+/**
+ * The newest mail to `address` whose subject or text contains `text`, as text
+ * (subject, then body), read from the development mailbox's API. Waits for it
+ * to be queued.
+ */
+export async function latestMail(page: Page, address: string, text: string, server?: string): Promise<string> {
+  const origin = server ?? (page.url().startsWith('http') ? new URL(page.url()).origin : '');
+  let found: DevMail | undefined;
+  await expect
+    .poll(
+      async () => {
+        const res = await page.request.post(`${origin}/api/dev_mails`);
+        if (!res.ok()) throw new Error(`mailbox: ${res.status()} ${await res.text()}`);
+        const mails = (await res.json()) as DevMail[];
+        found = mails.find((m) => m.to === address && (m.subject.includes(text) || m.body.includes(text)));
+        return !!found;
+      },
+      { message: `a mail to ${address} with ${text}` },
+    )
+    .toBe(true);
+  return `${found!.subject}\n${found!.body}`;
 }
 
 /** The first URL in a mail's text. */

@@ -1,20 +1,21 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, latestMail, linkIn, login, PASSWORD, snap } from './helpers';
+import { hydrated, latestMail, linkIn, login, seedMember, snap } from './helpers';
 
 const NEW_PASSWORD = 'うみ-そら-やま-2026';
 
-test('a forgotten password is reset through the mailed link, once', async ({ page }, testInfo) => {
+test('a forgotten password is reset through the mailed link, once', { tag: '@layout' }, async ({ page, request }, testInfo) => {
+  const me = await seedMember(request);
   await page.goto('/');
   await page.getByRole('link', { name: 'パスワードを忘れた方はこちら' }).click();
   await expect(page).toHaveURL(/\/password\/forgot$/);
   await hydrated(page);
-  await page.getByLabel('ユーザーIDまたはメールアドレス').fill('yamada.jiro');
+  await page.getByLabel('ユーザーIDまたはメールアドレス').fill(me.user_id);
   await page.getByRole('button', { name: '再設定のメールを送る' }).click();
   await expect(page.getByRole('status')).toContainText('パスワード再設定のご案内を、ご登録のメールアドレスにお送りしました。');
   await snap(page, testInfo, 'password-forgot-sent');
 
-  const mail = await latestMail(page, 'jiro@example.jp', 'パスワード再設定のご案内');
-  expect(mail).toContain('山田次郎様');
+  const mail = await latestMail(page, me.email, 'パスワード再設定のご案内');
+  expect(mail).toContain(`${me.name}様`);
   expect(mail).toContain('30分間');
   const link = linkIn(mail);
 
@@ -38,16 +39,16 @@ test('a forgotten password is reset through the mailed link, once', async ({ pag
   await expect(page.getByText('パスワードを再設定しました。')).toBeVisible();
 
   // The old password no longer works; the new one does.
-  await login(page, 'yamada.jiro', PASSWORD);
+  await login(page, me, { expectFailure: true });
   await expect(page.getByRole('alert')).toContainText('正しくありません');
-  await login(page, 'yamada.jiro', NEW_PASSWORD);
+  await login(page, me, { password: NEW_PASSWORD });
   await expect(page).toHaveURL(/\/mypage$/);
-  await expect(page.getByText('ようこそ山田次郎様')).toBeVisible();
+  await expect(page.getByText(`ようこそ${me.name}様`)).toBeVisible();
 
   // The link was for one use only, and a notice went out.
   await page.goto(link);
   await expect(page.getByRole('alert')).toContainText('このURLは無効か、有効期限が切れています。');
-  expect(await latestMail(page, 'jiro@example.jp', 'パスワード変更のお知らせ')).toContain('山田次郎様');
+  expect(await latestMail(page, me.email, 'パスワード変更のお知らせ')).toContain(`${me.name}様`);
 });
 
 test('the reset request answers the same for an unknown account', async ({ page }) => {

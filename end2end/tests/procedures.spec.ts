@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { hydrated, latestMail, login, snap, staffLogin, watchConsole } from './helpers';
+import { apiLogin, hydrated, latestMail, seedMember, snap, staffLogin, watchConsole } from './helpers';
 
 /** A second browser for the co-op's staff, beside the member's. */
 async function staffPage(browser: Browser, baseURL: string | undefined, loginId = 'operator'): Promise<Page> {
@@ -10,23 +10,23 @@ async function staffPage(browser: Browser, baseURL: string | undefined, loginId 
   return page;
 }
 
-test('a member asks for documents; staff mark them shipped; the member sees 発送済', async ({ page, browser, baseURL }, testInfo) => {
+test('a member asks for documents; staff mark them shipped; the member sees 発送済', { tag: '@layout' }, async ({ page, browser, baseURL, request }, testInfo) => {
+  const me = await seedMember(request, { contract: true, knownBrowser: true });
   const errors = watchConsole(page);
-  await page.goto('/');
-  await login(page, 'kobayashi.yui');
+  await apiLogin(page, me, { goto: '/mypage' });
   await page.getByRole('link', { name: '各種お手続き' }).click();
   await page.getByRole('link', { name: '書類のお取り寄せ' }).click();
   await hydrated(page);
   await page.getByLabel('共済金請求書類(入院・通院・手術)').check();
   await page.getByLabel('コース・特約のパンフレット').check();
-  await expect(page.getByText('〒330-0063 埼玉県さいたま市浦和区高砂 4丁目2番3号 みらいハイツ201')).toBeVisible();
+  await expect(page.getByText('〒330-0064 埼玉県さいたま市浦和区岸町 1丁目2番3号')).toBeVisible();
   await snap(page, testInfo, 'apply-documents');
   await page.getByRole('button', { name: '確認画面へ' }).click();
 
   // Confirmation: nothing is filed until 申し込む.
   await expect(page.getByRole('heading', { name: 'お申し込み内容の確認' })).toBeVisible();
   await expect(page.getByText('共済金請求書類(入院・通院・手術)')).toBeVisible();
-  await expect(page.getByText('〒330-0063')).toBeVisible();
+  await expect(page.getByText('〒330-0064')).toBeVisible();
   await snap(page, testInfo, 'apply-confirm');
   await page.getByRole('button', { name: '申し込む' }).click();
 
@@ -35,7 +35,7 @@ test('a member asks for documents; staff mark them shipped; the member sees 発�
   expect(receipt).toMatch(/^\d{8}-\d{6}$/);
   await expect(page.locator('.status')).toHaveText('受付');
   await snap(page, testInfo, 'procedure-receipt');
-  expect(await latestMail(page, 'yui@example.jp', `受付番号:${receipt}`)).toContain('お手続き受付のお知らせ');
+  expect(await latestMail(page, me.email, `受付番号:${receipt}`)).toContain('お手続き受付のお知らせ');
 
   // Staff find it in the queue and ship it.
   const staff = await staffPage(browser, baseURL);
@@ -47,7 +47,11 @@ test('a member asks for documents; staff mark them shipped; the member sees 発�
   await hydrated(staff);
   await staff.getByLabel('発送済').check();
   await staff.getByLabel(/コメント/).fill('本日発送しました。');
-  await staff.getByRole('button', { name: '状況を更新する' }).click();
+  const [moved] = await Promise.all([
+    staff.waitForResponse((r) => r.url().endsWith('/api/staff/procedure/move')),
+    staff.getByRole('button', { name: '状況を更新する' }).click(),
+  ]);
+  expect(moved.status(), await moved.text()).toBe(200);
   await expect(staff.locator('.status').first()).toHaveText('発送済');
   await expect(staff.getByText('このお手続きは完了しています。')).toBeVisible();
   await staff.context().close();
@@ -61,14 +65,14 @@ test('a member asks for documents; staff mark them shipped; the member sees 発�
   await expect(page.getByText('およそ1週間以内にお届けします')).toBeVisible();
   await expect(page.getByText('担当者より:本日発送しました。')).toBeVisible();
   await snap(page, testInfo, 'procedure-shipped');
-  expect(await latestMail(page, 'yui@example.jp', 'お手続き状況のお知らせ(発送済)')).toContain(receipt);
+  expect(await latestMail(page, me.email, 'お手続き状況のお知らせ(発送済)')).toContain(receipt);
+  await hydrated(page);
   expect(errors).toEqual([]);
 });
 
-test('a member withdraws an application while it is 受付, in two steps', async ({ page }) => {
-  await page.goto('/');
-  await login(page, 'nakamura.aoi');
-  await page.goto('/mypage/apply/rider');
+test('a member withdraws an application while it is 受付, in two steps', async ({ page, request }) => {
+  const me = await seedMember(request, { contract: true, knownBrowser: true });
+  await apiLogin(page, me, { goto: '/mypage/apply/rider' });
   await hydrated(page);
   await page.getByLabel(/三大疾病特約/).check();
   await page.getByRole('button', { name: '確認画面へ' }).click();
@@ -79,7 +83,7 @@ test('a member withdraws an application while it is 受付, in two steps', async
 
   // What is applied for is not offered again.
   await page.goto('/mypage/apply/rider');
-  await expect(page.getByText('先進医療特約')).toBeVisible();
+  await expect(page.getByText('がん特約')).toBeVisible();
   await expect(page.getByText(/三大疾病特約/)).toHaveCount(0);
   await page.goto(filed);
   await hydrated(page);
@@ -93,11 +97,9 @@ test('a member withdraws an application while it is 受付, in two steps', async
   await expect(page.locator('.timeline__status')).toHaveText(['受付', '取消']);
 });
 
-test('手続き照会 shows who filed each procedure, the co-op’s staff included', async ({ page }, testInfo) => {
-  await page.goto('/');
-  await login(page, 'kobayashi.yui');
-  await page.getByRole('link', { name: '手続き照会', exact: true }).click();
-  // The demo: documents the staff sent after a phone call.
+test('手続き照会 shows who filed each procedure, the co-op’s staff included', { tag: '@layout' }, async ({ page }, testInfo) => {
+  // The demo: documents the staff sent 小林結衣 after a phone call.
+  await apiLogin(page, 'kobayashi.yui', { goto: '/mypage/procedures' });
   const documents = page.locator('.procedure', { hasText: 'コース・特約のパンフレット' }).last();
   await expect(documents).toContainText('お手続きした人:共済(職員)');
   await expect(documents.locator('.status')).toHaveText('発送済');
@@ -108,9 +110,9 @@ test('手続き照会 shows who filed each procedure, the co-op’s staff includ
   await snap(page, testInfo, 'procedure-detail');
 });
 
-test('a member cannot open another member’s procedure', async ({ page }) => {
-  await page.goto('/');
-  await login(page, 'nakamura.aoi');
+test('a member cannot open another member’s procedure', async ({ page, request }) => {
+  const me = await seedMember(request, { knownBrowser: true });
+  await apiLogin(page, me);
   // The demo's procedures belong to 小林結衣, 共済太郎 and 共済花子.
   for (const id of [1, 2, 3]) {
     await page.goto(`/mypage/procedures/${id}`);

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { snap } from './helpers';
+import { apiLogin, seedMember, snap } from './helpers';
 
-test('the top page offers login, the FAQ and help for a forgotten ID', async ({ page }, testInfo) => {
+test('the top page offers login, the FAQ and help for a forgotten ID', { tag: '@layout' }, async ({ page }, testInfo) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
   await page.getByRole('link', { name: 'メールアドレス・ユーザーIDをお忘れの方' }).click();
@@ -15,12 +15,41 @@ test('the top page offers login, the FAQ and help for a forgotten ID', async ({ 
   await expect(page).toHaveURL(/\/faq$/);
 });
 
-test('no page scrolls sideways', async ({ page }) => {
-  for (const path of ['/', '/faq', '/forgot-id']) {
+test('no page scrolls sideways', { tag: '@layout' }, async ({ page, request }) => {
+  const sideways = async (path: string) => {
     await page.goto(path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, path).toBeLessThanOrEqual(0);
+  };
+  for (const path of ['/', '/faq', '/forgot-id', '/password/forgot']) await sideways(path);
+  const me = await seedMember(request, { contract: true, knownBrowser: true });
+  await apiLogin(page, me);
+  for (const path of [
+    '/mypage',
+    '/mypage/contracts',
+    '/mypage/apply',
+    '/mypage/apply/rider',
+    '/mypage/apply/course',
+    '/mypage/apply/documents',
+    '/mypage/procedures',
+    '/mypage/security',
+    '/mypage/account',
+  ]) {
+    await sideways(path);
   }
+});
+
+test('logout ends the session and clears storage but keeps the cache', async ({ page, request }) => {
+  const me = await seedMember(request, { knownBrowser: true });
+  await apiLogin(page, me);
+  const res = await page.request.post('/logout', { maxRedirects: 0 });
+  expect(res.status()).toBe(303);
+  expect(res.headers()['location']).toBe('/?logged_out=1');
+  // Pages are no-store already; dropping the cache would race the next page's wasm.
+  expect(res.headers()['clear-site-data']).toBe('"storage"');
+  expect(res.headers()['set-cookie']).toMatch(/mypage_session=; .*Max-Age=0/);
+  const after = await page.request.get('/mypage', { maxRedirects: 0 });
+  expect(after.headers()['location']).toBe('/?next=%2Fmypage');
 });
 
 test('unknown pages answer 404 in Japanese', async ({ page }) => {

@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, login, PASSWORD, snap } from './helpers';
+import { hydrated, login, seedMember, snap } from './helpers';
 
-test('login history shows attempts, and other browsers can be logged out', async ({ browser, baseURL }, testInfo) => {
+test('login history shows attempts, and other browsers can be logged out', { tag: '@layout' }, async ({ browser, baseURL, request }, testInfo) => {
+  const me = await seedMember(request);
   const options = { baseURL, viewport: testInfo.project.use.viewport, locale: 'ja-JP' };
   const other = await browser.newContext(options);
   const mine = await browser.newContext(options);
@@ -9,15 +10,15 @@ test('login history shows attempts, and other browsers can be logged out', async
     // Another browser: a wrong password first, then a login.
     const a = await other.newPage();
     await a.goto('/');
-    await login(a, 'suzuki.kazuko', 'wrong-password-1');
+    await login(a, me, { password: 'wrong-password-1', expectFailure: true });
     await expect(a.getByRole('alert')).toContainText('正しくありません');
-    await login(a, 'suzuki.kazuko');
+    await login(a, me);
     await expect(a).toHaveURL(/\/mypage$/);
 
     // This browser logs in and looks at the history.
     const b = await mine.newPage();
     await b.goto('/');
-    await login(b, 'suzuki.kazuko');
+    await login(b, me);
     await expect(b).toHaveURL(/\/mypage$/);
     await b.getByRole('link', { name: 'ログイン履歴' }).click();
     await expect(b).toHaveURL(/\/mypage\/security$/);
@@ -39,7 +40,7 @@ test('login history shows attempts, and other browsers can be logged out', async
     await a.reload();
     await expect(a).toHaveURL(/\/\?next=%2Fmypage/);
     await b.reload();
-    await expect(b.getByText('ようこそ鈴木一子様')).toBeVisible();
+    await expect(b.getByText(`ようこそ${me.name}様`)).toBeVisible();
 
     // Both browsers entered a code; revoking makes every browser ask again.
     const known = b.getByRole('region', { name: '認証済みの端末' });
@@ -53,8 +54,8 @@ test('login history shows attempts, and other browsers can be logged out', async
     await expect(known.getByRole('listitem')).toHaveCount(0);
     await b.getByRole('button', { name: 'ログアウト', exact: true }).click();
     await hydrated(b);
-    await b.getByLabel('ユーザーIDまたはメールアドレス').fill('suzuki.kazuko');
-    await b.getByLabel('パスワード').fill(PASSWORD);
+    await b.getByLabel('ユーザーIDまたはメールアドレス').fill(me.user_id);
+    await b.getByLabel('パスワード').fill(me.password);
     await b.getByRole('button', { name: 'ログイン' }).click();
     await expect(b).toHaveURL(/\/login\/code/);
   } finally {

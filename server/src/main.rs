@@ -182,6 +182,7 @@ async fn serve(
         .route("/staff/logout", post(app::staff::ssr::auth::logout))
         .route("/dev/clock", post(app::ssr::dev::advance_clock))
         .route("/dev/seed/member", post(app::ssr::dev::seed_member))
+        .route("/dev/seed/browser", post(app::ssr::dev::seed_browser))
         .leptos_routes_with_context(&state, routes, security::provide_request_nonce, {
             let options = leptos_options.clone();
             move || shell(options.clone())

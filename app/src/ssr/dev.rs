@@ -6,7 +6,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use http::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use crate::domain::jst;
@@ -54,6 +54,33 @@ pub async fn seed_member(
         Ok(member) => axum::Json(member).into_response(),
         Err(e) => {
             tracing::error!(error = ?e, "seeding a test member failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SeededBrowser {
+    device: String,
+}
+
+#[derive(Deserialize)]
+pub struct BrowserFor {
+    user_id: String,
+}
+
+/// `POST /dev/seed/browser` with `user_id`: confirms a browser for that
+/// member, as a code login would, and answers `{"device": token}` for its
+/// `mypage_device` cookie (404 for an unknown member).
+pub async fn seed_browser(State(state): State<AppState>, Form(form): Form<BrowserFor>) -> Response {
+    if state.config.production {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match super::demo::fixtures::known_browser(&state.db, &form.user_id, state.clock.now()).await {
+        Ok(Some(device)) => axum::Json(SeededBrowser { device }).into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = ?e, "seeding a known browser failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }

@@ -145,6 +145,22 @@ pub async fn member(
     })
 }
 
+/// Confirms a browser for the member with `user_id` (a showcase member, say),
+/// as a code login would: the answer is the token for its `mypage_device`
+/// cookie. `None` when there is no such member.
+pub async fn known_browser(
+    db: &DatabaseConnection,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    let Some(account) = crate::auth::ssr::find_account(db, user_id).await? else {
+        return Ok(None);
+    };
+    let token = new_token();
+    device::remember(db, account.id, &token, "test fixture", now).await?;
+    Ok(Some(token))
+}
+
 /// A name part from the serial, in kanji numerals, so names stay JIS X 0208
 /// text and differ between test members: 12 → 一二.
 fn kanji_serial(serial: u32) -> String {
