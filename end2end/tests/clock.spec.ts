@@ -14,6 +14,7 @@ import {
 
 // These tests move the clock of their own server forward, so they run one
 // after the other: a jump would end the sessions of a test running beside.
+// (Repeat them with --workers=1: repeats in two workers would share the clock.)
 test.describe.configure({ mode: 'serial' });
 
 async function advance(page: Page, by: string) {
@@ -51,26 +52,6 @@ test('after the idle time the session is gone and login returns to the page', as
   await login(page, me);
   await expect(page).toHaveURL(`${server}/mypage/security`);
   await expect(page.getByText(`ようこそ${me.name}様`)).toBeVisible();
-});
-
-test('a rider applied for shows from its coverage start date', async ({ page }) => {
-  // The demo: 共済太郎's がん特約 is approved from the first of next month.
-  await apiLogin(page, 'kyosai.taro', { server, goto: '/mypage/contracts' });
-  const contract = page.getByRole('region', { name: '契約番号 K-2019-000101' });
-  await expect(contract.getByText('総合保障型2型')).toBeVisible();
-  await expect(contract.getByText(/お申し込みの特約「がん特約」は、保障開始日の\d{4}\/\d{1,2}\/1から表示されます。/)).toBeVisible();
-  await expect(contract.locator('.riders__name')).toHaveText(['先進医療特約']);
-  await expect(contract.getByText('2,200円')).toBeVisible();
-
-  // Past the first of next month the rider is in force and counted.
-  await advance(page, '40d');
-  await page.goto(`${server}/mypage/contracts`);
-  // Forty idle days ended the session; logging in again brings the page back.
-  await expect(page).toHaveURL(/reason=timeout/);
-  await apiLogin(page, 'kyosai.taro', { server, goto: '/mypage/contracts' });
-  await expect(contract.locator('.riders__name')).toHaveText(['先進医療特約', 'がん特約']);
-  await expect(contract.getByText('3,200円')).toBeVisible();
-  await expect(contract.getByText('お申し込みの特約')).toHaveCount(0);
 });
 
 test('staff approve a rider and a course change; ご契約内容 changes on the start date', async ({ page, browser, request }, testInfo) => {
