@@ -36,7 +36,7 @@ pub mod ssr {
 
     pub async fn list() -> Result<Vec<DevMail>, AppError> {
         let state = AppState::current()?;
-        if state.config.production {
+        if !state.config.dev {
             return Err(AppError::NotFound);
         }
         let rows = mail_outbox::Entity::find()

@@ -91,7 +91,7 @@ test('a temporary password allows nothing but choosing a new one', async ({ page
   const me = await seedMember(request, { knownBrowser: true });
   // The operator command, on the main server's database.
   execFileSync('../target/debug/server', ['temp-password', me.member_number], {
-    env: { ...process.env, DATABASE_URL: 'sqlite://../target/e2e/main.db?mode=rwc', RUST_LOG: 'warn' },
+    env: { ...process.env, DATABASE_URL: 'sqlite://../target/e2e/main.db?mode=rwc', MYPAGE_DEV: 'true', RUST_LOG: 'warn' },
   });
   const mail = await latestMail(page, me.email, '仮パスワードのお知らせ', 'http://127.0.0.1:3400');
   const temporary = mail.match(/仮パスワード:(\S+)/)![1];

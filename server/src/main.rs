@@ -3,12 +3,9 @@
 
 use std::{net::SocketAddr, sync::Arc};
 
-use app::ssr::{db, demo, mail, security, AppState, Clock, Config};
-use app::{shell, App};
-use axum::{extract::DefaultBodyLimit, middleware, routing::post, Router};
+use app::ssr::{db, demo, mail, AppState, Clock, Config};
 use clap::{Parser, Subcommand};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 use tracing_subscriber::EnvFilter;
 
@@ -66,9 +63,10 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let config = Config::from_env().map_err(|e| format!("configuration: {e}"))?;
-    let db = db::connect(&config.database_url)
-        .await
-        .map_err(|e| format!("database {}: {e}", config.database_url))?;
+    let db = db::connect(&config.database_url).await.map_err(|e| {
+        let url = app::ssr::config::redact_url(&config.database_url);
+        format!("database {url}: {e}")
+    })?;
     db::migrate(&db)
         .await
         .map_err(|e| format!("migration: {e}"))?;
@@ -76,6 +74,10 @@ async fn run(cli: Cli) -> Result<(), String> {
 
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => Ok(()),
+        // Demo accounts have a published password: development only.
+        Command::DemoData if !config.dev => {
+            Err("demo-data: refused without MYPAGE_DEV=true (the demo accounts' passwords are published)".into())
+        }
         Command::DemoData => demo::load(&db, clock.now())
             .await
             .map_err(|e| format!("demo data: {e}")),
@@ -176,26 +178,9 @@ async fn serve(
         config: config.clone(),
         clock,
     };
-    let routes = generate_route_list(App);
-    let router = Router::new()
-        .route("/logout", post(app::auth::ssr::logout))
-        .route("/staff/logout", post(app::staff::ssr::auth::logout))
-        .route("/dev/clock", post(app::ssr::dev::advance_clock))
-        .route("/dev/seed/member", post(app::ssr::dev::seed_member))
-        .route("/dev/seed/browser", post(app::ssr::dev::seed_browser))
-        .leptos_routes_with_context(&state, routes, security::provide_request_nonce, {
-            let options = leptos_options.clone();
-            move || shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(security::provide_request_nonce, shell))
-        .layer(middleware::from_fn_with_state(config, security::guard))
-        .layer(DefaultBodyLimit::max(security::MAX_BODY_BYTES))
+    let router = app::ssr::routes::router(state)
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
-        .with_state(state);
+        .layer(TraceLayer::new_for_http());
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -1,6 +1,8 @@
 //! Configuration from environment variables, validated once at start.
 //! Every variable, its default and its meaning is listed in the README.
 
+use ipnet::IpNet;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -14,22 +16,27 @@ pub struct Config {
     /// Origin members reach the site at, e.g. `https://mypage.example.jp`.
     /// `https` makes the session cookie `Secure`.
     pub public_url: String,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
-    pub trust_proxy: bool,
+    /// Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` is believed:
+    /// the client is the right-most address in it that is not one of them.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Where the server listens (`LEPTOS_SITE_ADDR`).
+    pub listen_addr: SocketAddr,
     pub coop_name: String,
     pub coop_phone: String,
     pub coop_phone_hours: String,
     /// For 加入申込書 / 脱退届 sent by FAX (M14).
     pub coop_fax: String,
-    /// Load the demo members at start (development and end-to-end tests).
+    /// Load the demo members at start (development only).
     pub demo_data: bool,
-    /// `smtp://user:pass@host:587?tls=required`, `smtps://…`; without it mails go
-    /// to the development mailbox (`/dev/mails`) instead of being sent.
+    /// `smtp://user:pass@host:587?tls=required`, `smtps://…`; required unless
+    /// `dev`, where mails go to the development mailbox (`/dev/mails`) instead.
     pub smtp_url: Option<String>,
     /// Sender of every mail.
     pub mail_from: String,
-    /// Production: SMTP required; development pages and demo data refused.
-    pub production: bool,
+    /// Development features (`MYPAGE_DEV`): the mailbox, the movable clock,
+    /// seeding routes and demo data. Off unless asked for, and refused with
+    /// anything that looks like a real deployment.
+    pub dev: bool,
     /// Under `cargo leptos watch`: the port of its reload websocket, for the CSP.
     pub dev_reload_port: Option<u32>,
 }
@@ -80,7 +87,7 @@ impl Config {
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
             return Err(ConfigError::Invalid {
                 name: "DATABASE_URL",
-                value: database_url,
+                value: redact_url(&database_url),
                 reason: "expected sqlite://… or postgres://…",
             });
         }
@@ -104,30 +111,99 @@ impl Config {
             });
         }
 
-        let production = flag("MYPAGE_PRODUCTION")?;
+        if get("MYPAGE_PRODUCTION").is_some() {
+            return Err(ConfigError::Invalid {
+                name: "MYPAGE_PRODUCTION",
+                value: var("MYPAGE_PRODUCTION", ""),
+                reason:
+                    "no longer used: production is the default; development needs MYPAGE_DEV=true",
+            });
+        }
+        if get("MYPAGE_TRUST_PROXY").is_some() {
+            return Err(ConfigError::Invalid {
+                name: "MYPAGE_TRUST_PROXY",
+                value: var("MYPAGE_TRUST_PROXY", ""),
+                reason:
+                    "replaced by MYPAGE_TRUSTED_PROXIES (the proxies' addresses or CIDR ranges)",
+            });
+        }
+        let dev = flag("MYPAGE_DEV")?;
         let smtp_url = get("MYPAGE_SMTP_URL").filter(|v| !v.is_empty());
         if let Some(url) = &smtp_url {
             if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
                 return Err(ConfigError::Invalid {
                     name: "MYPAGE_SMTP_URL",
-                    value: url.clone(),
+                    value: redact_url(url),
                     reason: "expected smtp://… or smtps://…",
                 });
             }
         }
-        if production && smtp_url.is_none() {
+        let listen = var("LEPTOS_SITE_ADDR", "127.0.0.1:3000");
+        let listen_addr: SocketAddr = listen.parse().map_err(|_| ConfigError::Invalid {
+            name: "LEPTOS_SITE_ADDR",
+            value: listen.clone(),
+            reason: "expected host:port, such as 127.0.0.1:3000",
+        })?;
+        let trusted = var("MYPAGE_TRUSTED_PROXIES", "");
+        let trusted_proxies = trusted
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(IpNet::from))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| ConfigError::Invalid {
+                name: "MYPAGE_TRUSTED_PROXIES",
+                value: trusted.clone(),
+                reason: "expected addresses or CIDR ranges separated by commas",
+            })?;
+        if dev {
+            // Development features read every mail and move time: never where
+            // real members could reach them.
+            let refuse = |name: &'static str, value: String, reason: &'static str| {
+                Err(ConfigError::Invalid {
+                    name,
+                    value,
+                    reason,
+                })
+            };
+            if let Some(url) = &smtp_url {
+                return refuse(
+                    "MYPAGE_DEV",
+                    redact_url(url),
+                    "development features are refused when MYPAGE_SMTP_URL is set",
+                );
+            }
+            if public_url.starts_with("https://") {
+                return refuse(
+                    "MYPAGE_DEV",
+                    public_url,
+                    "development features are refused when MYPAGE_PUBLIC_URL is https",
+                );
+            }
+            if !listen_addr.ip().is_loopback() {
+                return refuse(
+                    "MYPAGE_DEV",
+                    listen,
+                    "development features are refused unless the server listens on a loopback address",
+                );
+            }
+        } else if smtp_url.is_none() {
             return Err(ConfigError::Invalid {
                 name: "MYPAGE_SMTP_URL",
                 value: String::new(),
-                reason: "required when MYPAGE_PRODUCTION is set",
+                reason:
+                    "required (or MYPAGE_DEV=true for development, where mails stay in /dev/mails)",
             });
         }
         let demo_data = flag("MYPAGE_DEMO_DATA")?;
-        if production && demo_data {
+        if demo_data && !dev {
             return Err(ConfigError::Invalid {
                 name: "MYPAGE_DEMO_DATA",
                 value: "true".into(),
-                reason: "demo data is refused when MYPAGE_PRODUCTION is set",
+                reason: "demo data needs MYPAGE_DEV=true",
             });
         }
         let mail_from = var(
@@ -140,7 +216,8 @@ impl Config {
             idle_timeout,
             absolute_timeout,
             public_url,
-            trust_proxy: flag("MYPAGE_TRUST_PROXY")?,
+            trusted_proxies,
+            listen_addr,
             coop_name: var("MYPAGE_COOP_NAME", "みらい共済生活協同組合"),
             coop_phone: var("MYPAGE_COOP_PHONE", "0120-123-456"),
             coop_phone_hours: var(
@@ -151,7 +228,7 @@ impl Config {
             demo_data,
             smtp_url,
             mail_from,
-            production,
+            dev,
             dev_reload_port: get("LEPTOS_WATCH")
                 .map(|_| var("LEPTOS_RELOAD_PORT", "3001").parse().unwrap_or(3001)),
         })
@@ -159,6 +236,26 @@ impl Config {
 
     pub fn cookie_secure(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// Settings for a test or a tool on this machine: development features
+    /// on, everything else at its default.
+    pub fn development() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| (name == "MYPAGE_DEV").then(|| "true".to_owned()))
+    }
+}
+
+/// A URL with its password replaced, fit to print.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -175,50 +272,94 @@ mod tests {
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
+    const DEV: (&str, &str) = ("MYPAGE_DEV", "true");
+    const SMTP: (&str, &str) = ("MYPAGE_SMTP_URL", "smtp://user:secret@mail.example.jp:587");
+
     #[test]
     fn defaults_are_the_documented_ones() {
-        let c = from(&[]).unwrap();
+        let c = from(&[SMTP]).unwrap();
         assert_eq!(c.idle_timeout, Duration::from_secs(20 * 60));
         assert!(c.database_url.starts_with("sqlite:"));
         assert!(!c.cookie_secure());
         assert!(!c.demo_data);
+        assert!(!c.dev, "development features are off unless asked for");
+        assert!(c.trusted_proxies.is_empty());
+        assert_eq!(c.listen_addr.to_string(), "127.0.0.1:3000");
     }
 
     #[test]
     fn rejects_bad_values_by_name() {
-        let err = from(&[("MYPAGE_IDLE_TIMEOUT", "soon")]).unwrap_err();
+        let err = from(&[DEV, ("MYPAGE_IDLE_TIMEOUT", "soon")]).unwrap_err();
         assert!(err.to_string().starts_with("MYPAGE_IDLE_TIMEOUT"));
-        assert!(from(&[("MYPAGE_IDLE_TIMEOUT", "0s")]).is_err());
-        assert!(from(&[("DATABASE_URL", "mysql://x")]).is_err());
-        assert!(from(&[("MYPAGE_DEMO_DATA", "maybe")]).is_err());
+        assert!(from(&[DEV, ("MYPAGE_IDLE_TIMEOUT", "0s")]).is_err());
+        assert!(from(&[DEV, ("DATABASE_URL", "mysql://x")]).is_err());
+        assert!(from(&[DEV, ("MYPAGE_DEMO_DATA", "maybe")]).is_err());
         assert!(from(&[
+            DEV,
             ("MYPAGE_IDLE_TIMEOUT", "2h"),
             ("MYPAGE_SESSION_MAX_AGE", "1h")
         ])
         .is_err());
+        assert!(from(&[DEV, ("MYPAGE_TRUSTED_PROXIES", "10.0.0.0/33")]).is_err());
+        assert!(from(&[DEV, ("LEPTOS_SITE_ADDR", "localhost")]).is_err());
+        assert!(from(&[("MYPAGE_SMTP_URL", "http://x")]).is_err());
+        // Old switches are refused by name rather than silently ignored.
+        assert!(from(&[SMTP, ("MYPAGE_PRODUCTION", "true")]).is_err());
+        assert!(from(&[SMTP, ("MYPAGE_TRUST_PROXY", "true")]).is_err());
     }
 
     #[test]
-    fn production_needs_smtp_and_refuses_demo_data() {
-        assert!(from(&[("MYPAGE_PRODUCTION", "true")]).is_err());
-        let smtp = ("MYPAGE_SMTP_URL", "smtp://mail.example.jp:587");
-        assert!(
-            from(&[("MYPAGE_PRODUCTION", "true"), smtp])
-                .unwrap()
-                .production
-        );
-        assert!(from(&[
-            ("MYPAGE_PRODUCTION", "true"),
-            smtp,
-            ("MYPAGE_DEMO_DATA", "1")
+    fn without_development_smtp_is_required_and_demo_data_refused() {
+        let err = from(&[]).unwrap_err();
+        assert!(err.to_string().starts_with("MYPAGE_SMTP_URL"), "{err}");
+        assert!(from(&[SMTP, ("MYPAGE_DEMO_DATA", "1")]).is_err());
+        assert!(from(&[DEV, ("MYPAGE_DEMO_DATA", "1")]).unwrap().demo_data);
+    }
+
+    #[test]
+    fn development_is_refused_where_it_could_be_reached() {
+        assert!(from(&[DEV]).unwrap().dev);
+        for refused in [
+            SMTP,
+            ("MYPAGE_PUBLIC_URL", "https://mypage.example.jp"),
+            ("LEPTOS_SITE_ADDR", "0.0.0.0:3000"),
+            ("LEPTOS_SITE_ADDR", "192.0.2.1:80"),
+        ] {
+            let err = from(&[DEV, refused]).unwrap_err();
+            assert!(
+                err.to_string().starts_with("MYPAGE_DEV"),
+                "{refused:?}: {err}"
+            );
+            assert!(!err.to_string().contains("secret"), "{err}");
+        }
+        assert!(from(&[DEV, ("LEPTOS_SITE_ADDR", "[::1]:3000")]).is_ok());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let c = from(&[
+            SMTP,
+            ("MYPAGE_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 ,::1"),
         ])
-        .is_err());
-        assert!(from(&[("MYPAGE_SMTP_URL", "http://x")]).is_err());
+        .unwrap();
+        let shown: Vec<String> = c.trusted_proxies.iter().map(|n| n.to_string()).collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.0.2.7/32", "::1/128"]);
+    }
+
+    #[test]
+    fn passwords_in_urls_are_never_printed() {
+        assert_eq!(
+            redact_url("postgres://app:hunter2@db.internal/mypage"),
+            "postgres://app:***@db.internal/mypage"
+        );
+        assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+        let err = from(&[DEV, ("DATABASE_URL", "mysql://u:pw@h/db")]).unwrap_err();
+        assert!(!err.to_string().contains("pw@"), "{err}");
     }
 
     #[test]
     fn https_public_url_makes_cookies_secure() {
-        let c = from(&[("MYPAGE_PUBLIC_URL", "https://mypage.example.jp/")]).unwrap();
+        let c = from(&[SMTP, ("MYPAGE_PUBLIC_URL", "https://mypage.example.jp/")]).unwrap();
         assert!(c.cookie_secure());
         assert_eq!(c.public_url, "https://mypage.example.jp");
     }

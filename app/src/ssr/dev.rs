@@ -1,4 +1,4 @@
-//! Development-only controls, under `/dev/` (404 when MYPAGE_PRODUCTION is set,
+//! Development-only controls, under `/dev/` (404 unless MYPAGE_DEV is set,
 //! see `security::guard`).
 
 use axum::{
@@ -20,7 +20,7 @@ pub struct Advance {
 /// `POST /dev/clock` with `advance=31m`: moves the server's clock forward, so
 /// tests can see links, codes and coverage dates pass. Answers the new time.
 pub async fn advance_clock(State(state): State<AppState>, Form(form): Form<Advance>) -> Response {
-    if state.config.production {
+    if !state.config.dev {
         return StatusCode::NOT_FOUND.into_response();
     }
     let by = humantime::parse_duration(&form.advance)
@@ -47,7 +47,7 @@ pub async fn seed_member(
     State(state): State<AppState>,
     Form(wanted): Form<super::demo::fixtures::Wanted>,
 ) -> Response {
-    if state.config.production {
+    if !state.config.dev {
         return StatusCode::NOT_FOUND.into_response();
     }
     match super::demo::fixtures::member(&state.db, &wanted, state.clock.now()).await {
@@ -73,7 +73,7 @@ pub struct BrowserFor {
 /// member, as a code login would, and answers `{"device": token}` for its
 /// `mypage_device` cookie (404 for an unknown member).
 pub async fn seed_browser(State(state): State<AppState>, Form(form): Form<BrowserFor>) -> Response {
-    if state.config.production {
+    if !state.config.dev {
         return StatusCode::NOT_FOUND.into_response();
     }
     match super::demo::fixtures::known_browser(&state.db, &form.user_id, state.clock.now()).await {

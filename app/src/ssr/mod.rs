@@ -12,6 +12,7 @@ pub mod housekeeping;
 pub mod mail;
 pub mod rate_limit;
 pub mod request;
+pub mod routes;
 pub mod security;
 pub mod state;
 

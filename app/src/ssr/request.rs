@@ -2,7 +2,8 @@
 
 use axum::extract::ConnectInfo;
 use http::{header, request::Parts, HeaderMap};
-use std::net::SocketAddr;
+use ipnet::IpNet;
+use std::net::{IpAddr, SocketAddr};
 
 /// Longest user agent kept; longer ones are cut (they only serve the login history).
 const MAX_USER_AGENT: usize = 512;
@@ -15,30 +16,60 @@ pub struct ClientInfo {
 }
 
 impl ClientInfo {
-    pub fn from_parts(parts: &Parts, trust_proxy: bool) -> Self {
+    pub fn from_parts(parts: &Parts, trusted_proxies: &[IpNet]) -> Self {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string());
-        Self::from_headers(&parts.headers, peer, trust_proxy)
+            .map(|ConnectInfo(addr)| addr.ip());
+        Self::from_headers(&parts.headers, peer, trusted_proxies)
     }
 
-    fn from_headers(headers: &HeaderMap, peer: Option<String>, trust_proxy: bool) -> Self {
-        let forwarded = trust_proxy
-            .then(|| headers.get("x-forwarded-for")?.to_str().ok())
-            .flatten()
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_owned())
-            .filter(|v| v.parse::<std::net::IpAddr>().is_ok());
+    fn from_headers(headers: &HeaderMap, peer: Option<IpAddr>, trusted_proxies: &[IpNet]) -> Self {
         let user_agent = headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
         Self {
-            ip: forwarded.or(peer).unwrap_or_default(),
+            ip: client_ip(headers, peer, trusted_proxies)
+                .map(|ip| ip.to_string())
+                .unwrap_or_default(),
             user_agent: truncate(user_agent, MAX_USER_AGENT).to_owned(),
         }
     }
+}
+
+/// The client's address. A request from a trusted proxy names its client in
+/// `X-Forwarded-For`, each proxy appending the address it got the request
+/// from: read from the right, the first address that is not a trusted proxy is
+/// the client (the left-most entries are whatever the client chose to send).
+/// Anyone else is taken at their own address, whatever they claim.
+fn client_ip(headers: &HeaderMap, peer: Option<IpAddr>, trusted: &[IpNet]) -> Option<IpAddr> {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let peer = peer?;
+    if !is_trusted(&peer) {
+        return Some(peer);
+    }
+    let mut hops: Vec<IpAddr> = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        let Ok(value) = value.to_str() else {
+            return Some(peer);
+        };
+        for entry in value.split(',') {
+            match entry.trim().parse() {
+                Ok(ip) => hops.push(ip),
+                // A hop we cannot read: nothing left of it can be believed.
+                Err(_) => hops.clear(),
+            }
+        }
+    }
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        client = hop;
+        if !is_trusted(&hop) {
+            break;
+        }
+    }
+    Some(client)
 }
 
 /// The value of cookie `name`, if the request carries it.
@@ -65,24 +96,72 @@ mod tests {
     use super::*;
     use http::HeaderValue;
 
-    #[test]
-    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn client(xff: &[&str], peer: &str, trusted: &[&str]) -> String {
         let mut h = HeaderMap::new();
-        h.insert(
-            "x-forwarded-for",
-            HeaderValue::from_static("203.0.113.9, 10.0.0.1"),
-        );
-        let peer = Some("127.0.0.1".to_owned());
+        for v in xff {
+            h.append("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        }
+        let trusted: Vec<IpNet> = trusted.iter().map(|t| t.parse().unwrap()).collect();
+        ClientInfo::from_headers(&h, Some(ip(peer)), &trusted).ip
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_from_a_trusted_proxy() {
+        // No trusted proxies: the peer, whatever the header says.
         assert_eq!(
-            ClientInfo::from_headers(&h, peer.clone(), true).ip,
+            client(&["203.0.113.9"], "198.51.100.1", &[]),
+            "198.51.100.1"
+        );
+        // A peer that is not a trusted proxy is not believed either.
+        assert_eq!(
+            client(&["203.0.113.9"], "198.51.100.1", &["10.0.0.0/8"]),
+            "198.51.100.1"
+        );
+        // Behind one proxy: the address it appended.
+        assert_eq!(
+            client(&["203.0.113.9"], "10.0.0.2", &["10.0.0.0/8"]),
+            "203.0.113.9"
+        );
+    }
+
+    #[test]
+    fn a_client_cannot_choose_its_address_by_sending_the_header() {
+        // The client sent "1.2.3.4" itself; the proxy appended the real address.
+        assert_eq!(
+            client(&["1.2.3.4, 203.0.113.9"], "10.0.0.2", &["10.0.0.0/8"]),
+            "203.0.113.9"
+        );
+        // Two proxies (a CDN in front of the balancer), split over two headers.
+        assert_eq!(
+            client(
+                &["1.2.3.4, 203.0.113.9", "192.0.2.50"],
+                "10.0.0.2",
+                &["10.0.0.0/8", "192.0.2.0/24"]
+            ),
+            "203.0.113.9"
+        );
+        // An unreadable hop: nothing before it is believed.
+        assert_eq!(
+            client(
+                &["1.2.3.4, nonsense, 203.0.113.9"],
+                "10.0.0.2",
+                &["10.0.0.0/8"]
+            ),
             "203.0.113.9"
         );
         assert_eq!(
-            ClientInfo::from_headers(&h, peer.clone(), false).ip,
-            "127.0.0.1"
+            client(&["nonsense"], "10.0.0.2", &["10.0.0.0/8"]),
+            "10.0.0.2"
         );
-        h.insert("x-forwarded-for", HeaderValue::from_static("not-an-ip"));
-        assert_eq!(ClientInfo::from_headers(&h, peer, true).ip, "127.0.0.1");
+        // Only proxies all the way: the left-most of them.
+        assert_eq!(
+            client(&["10.9.9.9"], "10.0.0.2", &["10.0.0.0/8"]),
+            "10.9.9.9"
+        );
     }
 
     #[test]

@@ -57,29 +57,49 @@ pub fn provide_request_nonce() {
     }
 }
 
-/// Refuses cross-site writes and anything but POST to server functions.
+/// Refuses cross-site writes and anything but POST to server functions, and
+/// gives every answer (its own refusals included) the security headers.
 pub async fn guard(State(config): State<Arc<Config>>, mut req: Request, next: Next) -> Response {
-    if config.production && is_development_only(req.uri().path()) {
-        return StatusCode::NOT_FOUND.into_response();
+    let static_asset = req.uri().path().starts_with("/pkg/");
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    let mut res = match refusal(&config, &req) {
+        Some(refused) => refused,
+        None => {
+            req.extensions_mut().insert(PageNonce(nonce.clone()));
+            next.run(req).await
+        }
+    };
+    add_headers(res.headers_mut(), &config, &nonce, static_asset);
+    res
+}
+
+/// The guard's own answer, if the request goes no further.
+fn refusal(config: &Config, req: &Request) -> Option<Response> {
+    if !config.dev && is_development_only(req.uri().path()) {
+        return Some(StatusCode::NOT_FOUND.into_response());
     }
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if req.uri().path().starts_with("/api/") && req.method() != Method::POST {
-        return (StatusCode::METHOD_NOT_ALLOWED, "POST only").into_response();
+        return Some((StatusCode::METHOD_NOT_ALLOWED, "POST only").into_response());
     }
     if !safe && is_cross_site(req.headers(), &config.public_url) {
         tracing::warn!(path = %req.uri().path(), "cross-site request refused");
-        return (
-            StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            "他のサイトからの送信は受け付けられません。マイページを開き直してから操作してください。",
-        )
-            .into_response();
+        return Some(
+            (
+                StatusCode::FORBIDDEN,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "他のサイトからの送信は受け付けられません。マイページを開き直してから操作してください。",
+            )
+                .into_response(),
+        );
     }
-    let static_asset = req.uri().path().starts_with("/pkg/");
-    let nonce = leptos::nonce::Nonce::new().to_string();
-    req.extensions_mut().insert(PageNonce(nonce.clone()));
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
+    None
+}
+
+/// HSTS for a year, subdomains included (ASVS 3.4.1), when members use https.
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+fn add_headers(h: &mut HeaderMap, config: &Config, nonce: &str, static_asset: bool) {
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -93,6 +113,12 @@ pub async fn guard(State(config): State<Arc<Config>>, mut req: Request, next: Ne
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
     );
+    if config.cookie_secure() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     // Pages are rendered with the member's data: never kept by the browser or a proxy,
     // so the back button after logout shows nothing private.
     if !static_asset {
@@ -103,13 +129,12 @@ pub async fn guard(State(config): State<Arc<Config>>, mut req: Request, next: Ne
     let csp = if static_asset {
         HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
     } else {
-        HeaderValue::from_str(&page_csp(&nonce, config.dev_reload_port)).unwrap_or_else(|e| {
+        HeaderValue::from_str(&page_csp(nonce, config.dev_reload_port)).unwrap_or_else(|e| {
             tracing::error!(error = %e, "page CSP is not a valid header value");
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
         })
     };
     h.insert(header::CONTENT_SECURITY_POLICY, csp);
-    res
 }
 
 /// The CSP of an HTML page whose inline scripts carry `nonce`.

@@ -30,7 +30,7 @@ pub fn t0() -> DateTime<Utc> {
 }
 
 pub fn config() -> Config {
-    Config::from_lookup(|_| None).expect("default configuration")
+    Config::development().expect("development configuration")
 }
 
 pub fn client() -> ClientInfo {

@@ -32,6 +32,7 @@ mod login;
 mod outbox;
 mod procedures;
 mod reset;
+mod routes;
 mod server_fns;
 mod sessions;
 mod staff;

@@ -456,7 +456,7 @@ pub async fn code_request(typed: &str, next: Option<&str>) -> Result<(), AppErro
 pub(crate) fn request_context() -> Result<(AppState, ClientInfo, DateTime<Utc>, Parts), AppError> {
     let state = AppState::current()?;
     let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Internal)?;
-    let client = ClientInfo::from_parts(&parts, state.config.trust_proxy);
+    let client = ClientInfo::from_parts(&parts, &state.config.trusted_proxies);
     let now = state.clock.now();
     Ok((state, client, now, parts))
 }

@@ -231,7 +231,7 @@ mod tests {
 
     #[test]
     fn mails_name_the_coop_and_the_member_and_say_what_to_do() {
-        let config = Config::from_lookup(|_| None).unwrap();
+        let config = Config::development().unwrap();
         let to = Recipient {
             email: "taro@example.jp",
             name: "共済太郎",

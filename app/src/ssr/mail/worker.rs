@@ -39,7 +39,8 @@ pub enum Transport {
 impl Transport {
     pub fn from_config(config: &Config) -> Result<Self, String> {
         match &config.smtp_url {
-            None => Ok(Self::DevMailbox),
+            None if config.dev => Ok(Self::DevMailbox),
+            None => Err("MYPAGE_SMTP_URL: required unless MYPAGE_DEV=true".into()),
             Some(url) => {
                 let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| format!("MYPAGE_SMTP_URL: {e}"))?

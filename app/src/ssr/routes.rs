@@ -1,0 +1,33 @@
+//! Every route the server answers, with the request guard and body limit: the
+//! Leptos pages and server functions, the plain axum routes (logout, the
+//! development controls), and static files. The server binary adds only
+//! process-level layers (compression, tracing); tests drive this router
+//! directly.
+
+use axum::{extract::DefaultBodyLimit, middleware, routing::post, Router};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+use super::{dev, security, AppState};
+use crate::{shell, App};
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let config = state.config.clone();
+    Router::new()
+        .route("/logout", post(crate::auth::ssr::logout))
+        .route("/staff/logout", post(crate::staff::ssr::auth::logout))
+        .route("/dev/clock", post(dev::advance_clock))
+        .route("/dev/seed/member", post(dev::seed_member))
+        .route("/dev/seed/browser", post(dev::seed_browser))
+        .leptos_routes_with_context(&state, routes, security::provide_request_nonce, move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(security::provide_request_nonce, shell))
+        .layer(middleware::from_fn_with_state(config, security::guard))
+        .layer(DefaultBodyLimit::max(security::MAX_BODY_BYTES))
+        .with_state(state)
+}

@@ -1,0 +1,140 @@
+//! The whole router, request by request: what a deployment answers depending
+//! on its configuration.
+
+use crate::helpers::*;
+use axum::body::Body;
+use tower::ServiceExt;
+
+/// A deployment's configuration: SMTP set, development features not asked for.
+fn production(public_url: &str) -> Config {
+    Config::from_lookup(|name| match name {
+        "MYPAGE_SMTP_URL" => Some("smtp://127.0.0.1:2525".into()),
+        "MYPAGE_PUBLIC_URL" => Some(public_url.into()),
+        _ => None,
+    })
+    .expect("production configuration")
+}
+
+async fn send(
+    app: &TestApp,
+    config: Config,
+    method: &str,
+    path: &str,
+    form: &str,
+    origin: Option<&str>,
+) -> http::Response<Body> {
+    let mut state = app.state();
+    state.config = Arc::new(config);
+    let mut request = http::Request::builder().method(method).uri(path);
+    if method == "POST" {
+        request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    }
+    if let Some(origin) = origin {
+        request = request.header(header::ORIGIN, origin);
+    }
+    let request = request.body(Body::from(form.to_owned())).expect("request");
+    app::ssr::routes::router(state)
+        .oneshot(request)
+        .await
+        .expect("an answer")
+}
+
+const DEV_ROUTES: [(&str, &str, &str); 6] = [
+    ("GET", "/dev/mails", ""),
+    ("POST", "/api/dev_mails", ""),
+    ("POST", "/dev/clock", "advance=1d"),
+    ("POST", "/dev/seed/member", "contract=true"),
+    ("POST", "/dev/seed/browser", "user_id=kyosai.taro"),
+    ("GET", "/dev/anything-else", ""),
+];
+
+/// Without MYPAGE_DEV every development feature answers 404, with or without
+/// an Origin header, and the clock does not move; the refusal carries the
+/// security headers like every other answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn production_has_no_development_features() {
+    let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
+    let members_before = app::ssr::entities::member::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .len();
+    for origin in [None, Some("https://mypage.example.jp")] {
+        for (method, path, form) in DEV_ROUTES {
+            let res = send(
+                &app,
+                production("https://mypage.example.jp"),
+                method,
+                path,
+                form,
+                origin,
+            )
+            .await;
+            assert_eq!(res.status(), 404, "{method} {path} ({origin:?})");
+            let h = res.headers();
+            assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+            assert!(h.contains_key("content-security-policy"), "{path}");
+            assert_eq!(h["strict-transport-security"], app::ssr::security::HSTS);
+        }
+    }
+    assert_eq!(app.now(), t0(), "the clock never moved");
+    assert_eq!(
+        app::ssr::entities::member::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .len(),
+        members_before,
+        "nobody was seeded"
+    );
+}
+
+/// With MYPAGE_DEV the same routes work: the test runs depend on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn development_features_work_when_asked_for() {
+    let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
+    let res = send(&app, config(), "POST", "/dev/clock", "advance=1d", None).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.now(), t0() + Duration::days(1));
+    let res = send(&app, config(), "POST", "/dev/clock", "advance=9999d", None).await;
+    assert_eq!(res.status(), 422, "a move too far is refused, not a panic");
+    let res = send(&app, config(), "POST", "/dev/seed/member", "", None).await;
+    assert_eq!(res.status(), 200);
+    // Plain http: no HSTS.
+    assert!(!res.headers().contains_key("strict-transport-security"));
+}
+
+/// The guard's own refusals carry the headers too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_carry_the_security_headers() {
+    let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
+    let cross = send(
+        &app,
+        production("http://127.0.0.1:3000"),
+        "POST",
+        "/api/login",
+        "identifier=x&password=y",
+        Some("https://evil.example"),
+    )
+    .await;
+    assert_eq!(cross.status(), 403);
+    let get = send(
+        &app,
+        production("http://127.0.0.1:3000"),
+        "GET",
+        "/api/profile",
+        "",
+        None,
+    )
+    .await;
+    assert_eq!(get.status(), 405);
+    for res in [cross, get] {
+        let h = res.headers();
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["cache-control"], "no-store");
+        assert!(h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'"));
+    }
+}
