@@ -10,7 +10,7 @@ import { defineConfig, devices } from '@playwright/test';
 const server = (host: string, port: number, name: string) => ({
   command:
     `rm -f ../target/e2e/${name}.db* && mkdir -p ../target/e2e && ` +
-    `DATABASE_URL='sqlite://../target/e2e/${name}.db?mode=rwc' MYPAGE_DEV=true MYPAGE_DEMO_DATA=true ` +
+    `DATABASE_URL='sqlite://../target/e2e/${name}.db?mode=rwc' MYPAGE_DEV=true MYPAGE_DEMO_DATA=true MYPAGE_IP_TRIES_PER_MINUTE=100000 ` +
     `LEPTOS_SITE_ROOT=../target/site LEPTOS_SITE_ADDR=${host}:${port} ` +
     `MYPAGE_PUBLIC_URL=http://${host}:${port} RUST_LOG=warn ../target/debug/server`,
   url: `http://${host}:${port}/faq`,

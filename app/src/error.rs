@@ -19,12 +19,14 @@ pub enum AppError {
     /// The same for the back office, which logs in by login ID only.
     #[error("ログインIDまたはパスワードが正しくありません。")]
     StaffLoginFailed,
-    #[error(
-        "ログインに続けて失敗したため、このアカウントは一時的にロックされています。しばらく時間をおいてから再度お試しください。"
-    )]
-    Locked,
+    /// A right temporary password that ran out (only its holder hears this).
+    #[error("仮パスワードの有効期限が切れています。お手数ですが、共済までお問い合わせください。")]
+    TemporaryPasswordExpired,
     #[error("お手続きが続けて行われたため、受付を一時的に止めています。しばらく時間をおいてから再度お試しください。")]
     RateLimited,
+    /// Too many logins at once for the server to check in time.
+    #[error("ただいま混み合っています。しばらく時間をおいてから再度お試しください。")]
+    Busy,
     /// A mailed link or code that is unknown, used or expired.
     #[error("このURLは無効か、有効期限が切れています。お手数ですが、もう一度はじめからお手続きください。")]
     InvalidLink,
@@ -81,11 +83,13 @@ impl AppError {
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
-            Self::Unauthenticated { .. } | Self::LoginFailed | Self::StaffLoginFailed => {
-                StatusCode::UNAUTHORIZED
-            }
+            Self::Unauthenticated { .. }
+            | Self::LoginFailed
+            | Self::StaffLoginFailed
+            | Self::TemporaryPasswordExpired => StatusCode::UNAUTHORIZED,
             Self::Field { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Locked | Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidLink | Self::CodeSpent => StatusCode::GONE,
             Self::PasswordChangeRequired | Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -99,6 +103,10 @@ impl AppError {
 /// result passes through here (leptos answers every error with 500 otherwise).
 #[cfg(feature = "ssr")]
 pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    // A plain form sent to the login page keeps its redirect.
+    if leptos::prelude::use_context::<crate::ssr::request::Redirected>().is_some() {
+        return result;
+    }
     if let Err(e) = &result {
         if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(e.status());

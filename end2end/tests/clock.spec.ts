@@ -54,6 +54,23 @@ test('after the idle time the session is gone and login returns to the page', as
   await expect(page.getByText(`ようこそ${me.name}様`)).toBeVisible();
 });
 
+test('a form sent after the idle time goes to the login and back to the form', async ({ page, request }) => {
+  const me = await seedMember(request, { server, knownBrowser: true });
+  await apiLogin(page, me, { server, goto: '/mypage/account' });
+  await hydrated(page);
+  const card = page.getByRole('region', { name: 'ユーザーIDの変更' });
+  await card.getByLabel('新しいユーザーID').fill(`later.${me.user_id}`);
+  await card.getByLabel('現在のパスワード').fill(me.password);
+
+  await advance(page, '21m');
+  await card.getByRole('button', { name: 'ユーザーIDを変更する' }).click();
+  await expect(page).toHaveURL(`${server}/?next=%2Fmypage%2Faccount&reason=timeout`);
+  await expect(page.getByText('一定時間操作がなかったため、ログアウトしました。', { exact: false })).toBeVisible();
+  await login(page, me);
+  await expect(page).toHaveURL(`${server}/mypage/account`);
+  await expect(page.getByRole('heading', { name: 'ログイン情報の変更', level: 1 })).toBeVisible();
+});
+
 test('staff approve a rider and a course change; ご契約内容 changes on the start date', async ({ page, browser, request }, testInfo) => {
   // Two people, two applications, four decisions: longer than one screen's test.
   test.setTimeout(90_000);

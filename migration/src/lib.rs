@@ -7,6 +7,7 @@ mod m20261123_000002_mail_audit_tokens;
 mod m20261123_000003_codes_and_devices;
 mod m20261123_000004_contracts;
 mod m20261123_000005_procedures_and_staff;
+mod m20261124_000006_identity;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_codes_and_devices::Migration),
             Box::new(m20261123_000004_contracts::Migration),
             Box::new(m20261123_000005_procedures_and_staff::Migration),
+            Box::new(m20261124_000006_identity::Migration),
         ]
     }
 }

@@ -169,14 +169,16 @@ async fn serve(
         mail::worker::POLL_EVERY,
     );
     let config = Arc::new(config);
-    app::ssr::housekeeping::spawn(db.clone(), config.clone(), clock.clone());
-    app::auth::ssr::password::warm_up();
+    let throttle = app::ssr::identity::throttle::Throttle::per_minute(config.ip_tries_per_minute);
+    app::ssr::housekeeping::spawn(db.clone(), config.clone(), clock.clone(), throttle.clone());
+    app::ssr::identity::password::warm_up();
 
     let state = AppState {
         leptos_options: leptos_options.clone(),
         db,
         config: config.clone(),
         clock,
+        throttle,
     };
     let router = app::ssr::routes::router(state)
         .layer(CompressionLayer::new())

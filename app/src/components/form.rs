@@ -29,13 +29,25 @@ pub fn invalid(error: ErrorSignal, field: &'static str) -> impl Fn() -> &'static
     }
 }
 
-/// Errors that belong to no single field.
+/// Errors that belong to no single field. A form sent after the session
+/// ended goes to the login page, which brings the member back here (M2).
 #[component]
 pub fn FormError(error: ErrorSignal) -> impl IntoView {
     view! {
         <p class="form-error" role="alert">
-            {move || error.get().filter(|e| !matches!(e, AppError::Field { .. })).map(|e| e.to_string())}
+            {move || {
+                error
+                    .get()
+                    .filter(|e| !matches!(e, AppError::Field { .. } | AppError::Unauthenticated { .. }))
+                    .map(|e| e.to_string())
+            }}
         </p>
+        {move || match error.get() {
+            Some(AppError::Unauthenticated { timed_out }) => {
+                Some(view! { <super::member_shell::LoginAgain timed_out /> })
+            }
+            _ => None,
+        }}
     }
 }
 

@@ -94,18 +94,24 @@ fn MemberHeader(info: SessionInfo, coop: String) -> impl IntoView {
 #[component]
 pub fn ShowError(error: AppError) -> impl IntoView {
     match error {
-        AppError::Unauthenticated { timed_out } => {
-            let location = use_location();
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
-            let path = crate::domain::next_path::login_url(&here, timed_out);
-            Either::Left(view! { <Redirect path /> })
-        }
+        AppError::Unauthenticated { timed_out } => Either::Left(view! { <LoginAgain timed_out /> }),
         other => {
             Either::Right(view! { <p class="form-error" role="alert">{other.to_string()}</p> })
         }
     }
+}
+
+/// Sends the browser to the login page (the back office's on `/staff`
+/// pages), which brings it back here afterwards: a session that ended, on a
+/// page load or on a form sent after the idle time (M2).
+#[component]
+pub fn LoginAgain(timed_out: bool) -> impl IntoView {
+    let location = use_location();
+    let here = format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    );
+    let path = crate::domain::next_path::login_again_url(&here, timed_out);
+    view! { <Redirect path /> }
 }

@@ -2,14 +2,12 @@
 //! navigation and logout. Without a valid staff session it sends the browser
 //! to the staff login page, remembering where it was.
 
-use crate::domain::next_path::encode;
 use crate::domain::staff::StaffRole;
 use crate::error::AppError;
 use crate::staff::{load_staff, StaffInfo};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect, A};
-use leptos_router::hooks::use_location;
+use leptos_router::components::{Outlet, A};
 
 /// The page itself sits outside the header's suspense: a page resource
 /// created inside it would make the shell render twice on the server, and the
@@ -66,17 +64,7 @@ fn StaffHeader(info: StaffInfo) -> impl IntoView {
 pub fn StaffError(error: AppError) -> impl IntoView {
     match error {
         AppError::Unauthenticated { timed_out } => {
-            let location = use_location();
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
-            let mut path = format!("/staff/login?next={}", encode(&here));
-            if timed_out {
-                path.push_str("&reason=timeout");
-            }
-            Either::Left(view! { <Redirect path /> })
+            Either::Left(view! { <super::member_shell::LoginAgain timed_out /> })
         }
         other => {
             Either::Right(view! { <p class="form-error" role="alert">{other.to_string()}</p> })

@@ -3,10 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-/// Failures in a row that lock the account.
-pub const MAX_FAILURES: i32 = 5;
-/// How long a lock lasts.
-pub const LOCK_MINUTES: i64 = 15;
+use super::policy::{LOCKOUT_FAILURES as MAX_FAILURES, LOCKOUT_MINUTES as LOCK_MINUTES};
 
 /// The lockout fields of an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,7 @@ pub mod money;
 pub mod next_path;
 pub mod one_time_code;
 pub mod password_policy;
+pub mod policy;
 pub mod procedure;
 pub mod staff;
 pub mod user_agent;

@@ -62,6 +62,20 @@ pub fn login_url(here: &str, timed_out: bool) -> String {
     url
 }
 
+/// The login page for whoever was on `here` (the back office's for `/staff`
+/// pages, the members' for the rest), asked to come back afterwards.
+pub fn login_again_url(here: &str, timed_out: bool) -> String {
+    if here == "/staff" || here.starts_with("/staff/") || here.starts_with("/staff?") {
+        let mut url = format!("/staff/login?next={}", encode(here));
+        if timed_out {
+            url.push_str("&reason=timeout");
+        }
+        url
+    } else {
+        login_url(here, timed_out)
+    }
+}
+
 /// Percent-encodes everything but RFC 3986's unreserved characters.
 pub fn encode(s: &str) -> String {
     s.bytes()
@@ -85,5 +99,19 @@ mod login_url_tests {
             login_url("/mypage/x?a=1&b=あ", true),
             "/?next=%2Fmypage%2Fx%3Fa%3D1%26b%3D%E3%81%82&reason=timeout"
         );
+    }
+
+    #[test]
+    fn back_office_pages_go_back_through_the_staff_login() {
+        assert_eq!(
+            login_again_url("/staff/members?q=x", true),
+            "/staff/login?next=%2Fstaff%2Fmembers%3Fq%3Dx&reason=timeout"
+        );
+        assert_eq!(
+            login_again_url("/mypage/account", false),
+            "/?next=%2Fmypage%2Faccount"
+        );
+        // "/staffroom" is not the back office.
+        assert_eq!(login_again_url("/staffroom", false), "/?next=%2Fstaffroom");
     }
 }

@@ -4,9 +4,9 @@
 use super::ParseError;
 use chrono::{DateTime, Duration, Utc};
 
+use super::policy::{CODE_MAX_TRIES, CODE_VALID_MINUTES};
+
 pub const LENGTH: usize = 6;
-pub const VALID_MINUTES: i64 = 10;
-pub const MAX_TRIES: i32 = 5;
 
 /// What a typed code is, once full-width digits and spaces are folded.
 pub fn parse(input: &str) -> Result<String, ParseError> {
@@ -26,7 +26,7 @@ pub fn parse(input: &str) -> Result<String, ParseError> {
 }
 
 pub fn expires_at(now: DateTime<Utc>) -> DateTime<Utc> {
-    now + Duration::minutes(VALID_MINUTES)
+    now + Duration::minutes(CODE_VALID_MINUTES)
 }
 
 /// Why a stored code cannot be tried any more.
@@ -48,7 +48,7 @@ pub fn usable(
         Err(Spent::Used)
     } else if now >= expires_at {
         Err(Spent::Expired)
-    } else if attempts >= MAX_TRIES {
+    } else if attempts >= CODE_MAX_TRIES {
         Err(Spent::TooManyTries)
     } else {
         Ok(())

@@ -43,6 +43,13 @@ pub fn TopPage() -> impl IntoView {
                     <li>"ご利用の手数料はかかりません(通信費はご負担ください)。"</li>
                     <li>"共用のパソコンや、セキュリティのかかっていない公衆無線LANでのご利用はお控えください。"</li>
                     <li>"ご利用後は、画面上部の「ログアウト」から終了してください。"</li>
+                    <li>
+                        {format!(
+                            "パスワードを{}回続けて間違えると、安全のため{}分間ログインできなくなります。その場合はご登録のメールアドレスにお知らせします。",
+                            crate::domain::policy::LOCKOUT_FAILURES,
+                            crate::domain::policy::LOCKOUT_MINUTES,
+                        )}
+                    </li>
                 </ul>
                 <p><a href="/faq">"よくある質問を見る"</a></p>
             </section>

@@ -37,6 +37,9 @@ pub struct Config {
     /// seeding routes and demo data. Off unless asked for, and refused with
     /// anything that looks like a real deployment.
     pub dev: bool,
+    /// Logins, code entries and reset requests per client address per minute
+    /// in one process (`MYPAGE_IP_TRIES_PER_MINUTE`).
+    pub ip_tries_per_minute: u32,
     /// Under `cargo leptos watch`: the port of its reload websocket, for the CSP.
     pub dev_reload_port: Option<u32>,
 }
@@ -198,6 +201,20 @@ impl Config {
                     "required (or MYPAGE_DEV=true for development, where mails stay in /dev/mails)",
             });
         }
+        let tries = var(
+            "MYPAGE_IP_TRIES_PER_MINUTE",
+            &crate::domain::policy::IP_TRIES_PER_MINUTE.to_string(),
+        );
+        let ip_tries_per_minute =
+            tries
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(ConfigError::Invalid {
+                    name: "MYPAGE_IP_TRIES_PER_MINUTE",
+                    value: tries.clone(),
+                    reason: "expected a whole number above 0",
+                })?;
         let demo_data = flag("MYPAGE_DEMO_DATA")?;
         if demo_data && !dev {
             return Err(ConfigError::Invalid {
@@ -229,6 +246,7 @@ impl Config {
             smtp_url,
             mail_from,
             dev,
+            ip_tries_per_minute,
             dev_reload_port: get("LEPTOS_WATCH")
                 .map(|_| var("LEPTOS_RELOAD_PORT", "3001").parse().unwrap_or(3001)),
         })

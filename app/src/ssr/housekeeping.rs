@@ -5,17 +5,20 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{sea_query::ExprTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::entities::{one_time_code, password_reset, rate_event, session, staff_session};
+use super::entities::{
+    mail_outbox, one_time_code, password_reset, rate_counter, session, staff_session,
+};
 use super::{Clock, Config};
-use crate::auth::ssr::session::KEEP_EXPIRED;
+use crate::domain::policy::SENT_MAIL_KEEP_DAYS;
 use crate::error::AppError;
+use crate::ssr::identity::session::KEEP_EXPIRED;
 
 /// How often housekeeping runs.
 pub const EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 /// Spent codes and links are kept this long after they end, for support questions.
 const KEEP_SPENT: Duration = Duration::days(1);
 /// Longer than every rate-limit window.
-const KEEP_RATE_EVENTS: Duration = Duration::days(1);
+const KEEP_RATE_COUNTS: Duration = Duration::days(1);
 
 /// What one round deleted.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -24,7 +27,9 @@ pub struct Swept {
     pub sessions: u64,
     pub codes: u64,
     pub resets: u64,
-    pub rate_events: u64,
+    pub rate_counts: u64,
+    /// Mails sent longer ago than the retention period.
+    pub mails: u64,
 }
 
 pub async fn sweep(
@@ -63,8 +68,13 @@ pub async fn sweep(
         .exec(db)
         .await?
         .rows_affected;
-    let rate_events = rate_event::Entity::delete_many()
-        .filter(rate_event::Column::OccurredAt.lte(now - KEEP_RATE_EVENTS))
+    let rate_counts = rate_counter::Entity::delete_many()
+        .filter(rate_counter::Column::WindowStart.lte(now - KEEP_RATE_COUNTS))
+        .exec(db)
+        .await?
+        .rows_affected;
+    let mails = mail_outbox::Entity::delete_many()
+        .filter(mail_outbox::Column::SentAt.lte(now - Duration::days(SENT_MAIL_KEEP_DAYS)))
         .exec(db)
         .await?
         .rows_affected;
@@ -72,16 +82,24 @@ pub async fn sweep(
         sessions,
         codes,
         resets,
-        rate_events,
+        rate_counts,
+        mails,
     })
 }
 
-/// Runs [`sweep`] every [`EVERY`] until the process ends.
-pub fn spawn(db: DatabaseConnection, config: std::sync::Arc<Config>, clock: Clock) {
+/// Runs [`sweep`] every [`EVERY`] until the process ends, and lets the
+/// per-address throttle forget quiet addresses.
+pub fn spawn(
+    db: DatabaseConnection,
+    config: std::sync::Arc<Config>,
+    clock: Clock,
+    throttle: super::identity::throttle::Throttle,
+) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(EVERY);
         loop {
             tick.tick().await;
+            throttle.forget_quiet();
             match sweep(&db, &config, clock.now()).await {
                 Ok(swept) if swept != Swept::default() => tracing::info!(?swept, "housekeeping"),
                 Ok(_) => {}

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod dev;
 pub mod entities;
 pub mod housekeeping;
+pub mod identity;
 pub mod mail;
 pub mod rate_limit;
 pub mod request;

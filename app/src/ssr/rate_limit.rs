@@ -1,38 +1,66 @@
-//! Counting requests per key in a sliding window, in the database so that every
-//! server process sees the same counts.
+//! Limits per key and time window, in the database so that every server
+//! process sees the same counts. One statement counts and decides: an upsert
+//! that adds one only while the window's count is below the limit, so
+//! parallel requests can never together get past it.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter,
+    sea_query::{Expr, ExprTrait, OnConflict, Query},
+    ConnectionTrait,
 };
 
 use crate::error::AppError;
-use crate::ssr::entities::rate_event;
+use crate::ssr::entities::rate_counter::{Column, Entity};
 
-/// Records one request in `bucket` unless `max` were already made within
-/// `window` before `now`. Returns whether this one is allowed.
+/// The start of the fixed window of length `window` that holds `now`.
+pub fn window_start(now: DateTime<Utc>, window: Duration) -> DateTime<Utc> {
+    let length = std::cmp::max(window.num_seconds(), 1);
+    let start = now.timestamp().div_euclid(length) * length;
+    DateTime::from_timestamp(start, 0).unwrap_or(now)
+}
+
+/// Counts one request in `bucket` if fewer than `max` were counted in this
+/// window. Returns whether this one is allowed.
 pub async fn allow(
     db: &impl ConnectionTrait,
     bucket: &str,
-    max: u64,
+    max: i32,
     window: Duration,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let recent = rate_event::Entity::find()
-        .filter(rate_event::Column::Bucket.eq(bucket))
-        .filter(rate_event::Column::OccurredAt.gt(now - window))
-        .count(db)
-        .await?;
-    if recent >= max {
+    if max <= 0 {
         return Ok(false);
     }
-    rate_event::ActiveModel {
-        bucket: Set(bucket.to_owned()),
-        occurred_at: Set(now),
-        ..Default::default()
+    let start = window_start(now, window);
+    let statement = Query::insert()
+        .into_table(Entity)
+        .columns([Column::Bucket, Column::WindowStart, Column::Count])
+        .values_panic([bucket.into(), start.into(), 1.into()])
+        .on_conflict(
+            OnConflict::columns([Column::Bucket, Column::WindowStart])
+                .value(Column::Count, Expr::col((Entity, Column::Count)).add(1))
+                .action_and_where(Expr::col((Entity, Column::Count)).lt(max))
+                .to_owned(),
+        )
+        .to_owned();
+    Ok(db.execute(&statement).await?.rows_affected() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn windows_are_fixed_and_aligned() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 23, 10, 17, 42).unwrap();
+        assert_eq!(
+            window_start(t, Duration::hours(1)),
+            Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap()
+        );
+        assert_eq!(
+            window_start(t, Duration::minutes(15)),
+            Utc.with_ymd_and_hms(2026, 11, 23, 10, 15, 0).unwrap()
+        );
     }
-    .insert(db)
-    .await?;
-    Ok(true)
 }

@@ -72,6 +72,38 @@ fn client_ip(headers: &HeaderMap, peer: Option<IpAddr>, trusted: &[IpNet]) -> Op
     Some(client)
 }
 
+/// Set when a server function's answer became a redirect, so
+/// [`crate::error::with_status`] leaves its 302 be.
+#[derive(Debug, Clone, Copy)]
+pub struct Redirected;
+
+/// A plain form (sent without JavaScript) that found no session goes to the
+/// login page, which brings the member back to the page the form was on
+/// (M2). The hydrated page does the same itself (`FormError`).
+pub fn plain_form_to_login(parts: &Parts, timed_out: bool) {
+    let accepts_html = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if !parts.uri.path().starts_with("/api/") || !accepts_html {
+        return;
+    }
+    let here = referer_path(&parts.headers).unwrap_or_else(|| "/mypage".to_owned());
+    leptos_axum::redirect(&crate::domain::next_path::login_again_url(&here, timed_out));
+    leptos::prelude::provide_context(Redirected);
+}
+
+/// The path (and query) of the page a request was sent from, if it is one
+/// of this site's paths. Only the path is kept, so it can never lead away.
+fn referer_path(headers: &HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let (_, rest) = referer.split_once("://")?;
+    let path = &rest[rest.find('/')?..];
+    let path = path.split('#').next().unwrap_or(path);
+    (crate::domain::next_path::safe_next(Some(path)) == path).then(|| path.to_owned())
+}
+
 /// The value of cookie `name`, if the request carries it.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
@@ -178,5 +210,22 @@ mod tests {
     fn cuts_long_user_agents_on_a_char_boundary() {
         assert_eq!(truncate("あいう", 2), "あい");
         assert_eq!(truncate("ab", 5), "ab");
+    }
+
+    #[test]
+    fn only_the_referers_path_is_kept() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::REFERER,
+            HeaderValue::from_static("http://127.0.0.1:3000/mypage/account?x=1#top"),
+        );
+        assert_eq!(referer_path(&h).as_deref(), Some("/mypage/account?x=1"));
+        h.insert(
+            header::REFERER,
+            HeaderValue::from_static("https://evil.example//evil"),
+        );
+        assert_eq!(referer_path(&h), None);
+        h.insert(header::REFERER, HeaderValue::from_static("not a url"));
+        assert_eq!(referer_path(&h), None);
     }
 }

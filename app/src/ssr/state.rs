@@ -12,6 +12,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub clock: Clock,
+    /// Per-address throttling of logins, codes and reset requests.
+    pub throttle: super::identity::throttle::Throttle,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -225,3 +225,59 @@ async fn locking_mails_the_member_once(app: TestApp) {
     assert!(locked[0].body_text.contains("パスワードを忘れた方はこちら"));
 }
 on_both!(lockout_mail, locking_mails_the_member_once);
+
+/// 50 guesses at one code at once get no more than the five tries one at a
+/// time would: the right code typed afterwards is refused.
+async fn parallel_guesses_get_five_tries(app: TestApp) {
+    let db = app.db.clone();
+    let challenge = match auth::login(
+        &db,
+        &config(),
+        "seikyo.ichiro",
+        demo::DEMO_PASSWORD,
+        None,
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap()
+    {
+        auth::LoginOutcome::CodeSent { challenge } => challenge,
+        auth::LoginOutcome::Session(_) => panic!("expected a code"),
+    };
+    let code = latest_login_code(&db).await;
+    let guesses: Vec<_> = (0..50)
+        .map(|i| {
+            let (db, challenge) = (db.clone(), challenge.clone());
+            // Fifty different wrong codes.
+            let guess = format!("{:06}", (code.parse::<u32>().unwrap() + 1 + i) % 1_000_000);
+            tokio::spawn(async move {
+                auth::complete_login_code(&db, &config(), &challenge, &guess, None, &client(), t0())
+                    .await
+            })
+        })
+        .collect();
+    let mut told_wrong = 0;
+    for g in guesses {
+        match g.await.expect("task") {
+            Err(AppError::Field { .. }) => told_wrong += 1,
+            Err(AppError::CodeSpent) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    // Four are told "wrong, n left"; the fifth and the rest "spent".
+    assert_eq!(told_wrong, 4);
+    let row = app::ssr::entities::one_time_code::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.challenge_hash.is_some())
+        .unwrap();
+    assert_eq!(row.attempts, 5);
+    assert_eq!(
+        auth::complete_login_code(&db, &config(), &challenge, &code, None, &client(), t0()).await,
+        Err(AppError::CodeSpent)
+    );
+}
+on_both!(parallel_code_guesses, parallel_guesses_get_five_tries);

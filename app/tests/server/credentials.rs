@@ -210,7 +210,7 @@ async fn an_operator_unlocks_at_once(app: TestApp) {
     }
     assert_eq!(
         login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0()).await,
-        Err(AppError::Locked)
+        Err(AppError::LoginFailed)
     );
     temporary::unlock(&db, "012345678", t0()).await.unwrap();
     login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())

@@ -1,9 +1,9 @@
 //! What every scenario uses: a `TestApp` (its own database and frozen clock)
 //! and request helpers.
 
+pub use app::auth::ssr as auth;
 pub use app::auth::ssr::reset;
 pub use app::auth::ssr::temporary;
-pub use app::auth::ssr::{self as auth, session};
 pub use app::contract::ssr::contracts_of;
 pub use app::domain::procedure::Status;
 pub use app::error::AppError;
@@ -14,6 +14,7 @@ pub use app::procedure::{
 pub use app::ssr::entities::{audit_log, mail_outbox, password_reset};
 pub use app::ssr::entities::{contract, procedure as procedure_entity, rider, staff_account};
 pub use app::ssr::entities::{login_event, member_account, session as session_entity};
+pub use app::ssr::identity::{session, token};
 pub use app::ssr::mail::{self, worker};
 pub use app::ssr::{db, demo, request::ClientInfo, AppState, Clock, Config};
 pub use app::staff::ssr::auth as staff_auth;
@@ -66,6 +67,8 @@ impl TestApp {
     /// `TEST_DATABASE_URL`; without it the run fails, unless
     /// [`SKIP_POSTGRES`] is set, in which case this answers `None`.
     pub async fn new(backend: Backend) -> Option<Self> {
+        // Scenarios run side by side: a hash may wait its turn a while here.
+        app::ssr::identity::password::set_hash_wait(std::time::Duration::from_secs(120));
         let name = unique_name();
         let (url, dir) = match backend {
             Backend::Sqlite => {
@@ -124,6 +127,7 @@ impl TestApp {
             db: self.db.clone(),
             config: Arc::new(config()),
             clock: self.clock.clone(),
+            throttle: app::ssr::identity::throttle::Throttle::per_minute(10_000),
         }
     }
 

@@ -32,10 +32,11 @@ async fn housekeeping_deletes_only_what_is_spent(app: TestApp) {
     );
 
     // Two days on: both sessions, the link, the login code of the first
-    // login and the two rate-limit counts (reset per IP and per account) are gone.
+    // login and the three rate-limit counts (login codes, reset per IP and
+    // per account) are gone.
     let swept = sweep(&db, &cfg, t0() + Duration::days(2)).await.unwrap();
     assert_eq!(
-        (swept.sessions, swept.resets, swept.codes, swept.rate_events),
+        (swept.sessions, swept.resets, swept.codes, swept.rate_counts),
         (2, 1, 1, 3),
         "{swept:?}"
     );

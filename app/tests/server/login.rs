@@ -37,7 +37,7 @@ async fn logs_in_by_user_id_or_email(app: TestApp) {
         .into_iter()
         .map(|s| s.token_hash)
         .collect();
-    assert!(stored.contains(&session::token_hash(&token)));
+    assert!(stored.contains(&token::token_hash(&token)));
     assert!(!stored.iter().any(|h| h == &token || h.contains(&token)));
 }
 on_both!(login_by_id_or_email, logs_in_by_user_id_or_email);
@@ -102,7 +102,9 @@ async fn five_failures_lock_for_fifteen_minutes(app: TestApp) {
     let fifth = login(&db, "kyosai.hanako", "wrong", t0() + Duration::seconds(5))
         .await
         .unwrap_err();
-    assert_eq!(fifth, AppError::Locked);
+    // Locked, and answered exactly like a wrong password: the member hears of
+    // the lock by mail.
+    assert_eq!(fifth, AppError::LoginFailed);
     // Locked: even the right password is refused, with the same message.
     let right = login(
         &db,
@@ -112,11 +114,11 @@ async fn five_failures_lock_for_fifteen_minutes(app: TestApp) {
     )
     .await
     .unwrap_err();
-    assert_eq!(right, AppError::Locked);
+    assert_eq!(right, AppError::LoginFailed);
     let wrong = login(&db, "kyosai.hanako", "wrong", t0() + Duration::minutes(14))
         .await
         .unwrap_err();
-    assert_eq!(wrong, AppError::Locked);
+    assert_eq!(wrong, AppError::LoginFailed);
     // Fifteen minutes after the lock, the right password works and clears the count.
     login(
         &db,
@@ -138,10 +140,12 @@ async fn five_failures_lock_for_fifteen_minutes(app: TestApp) {
 }
 on_both!(lockout, five_failures_lock_for_fifteen_minutes);
 
-async fn parallel_failures_are_all_counted(app: TestApp) {
+/// 50 wrong passwords at once: exactly five tries are counted (and hashed),
+/// the account locks once with one mail, every answer is the wrong-password
+/// one, and no session is issued afterwards, not even for the right password.
+async fn parallel_failures_lock_after_exactly_five(app: TestApp) {
     let db = app.db.clone();
-    let db = Arc::new(db);
-    let tasks: Vec<_> = (0..5)
+    let tasks: Vec<_> = (0..50)
         .map(|_| {
             let db = db.clone();
             tokio::spawn(async move { login(&db, "seikyo.ichiro", "wrong", t0()).await })
@@ -149,13 +153,104 @@ async fn parallel_failures_are_all_counted(app: TestApp) {
         .collect();
     for t in tasks {
         let answer = t.await.expect("task");
-        assert!(
-            matches!(answer, Err(AppError::LoginFailed | AppError::Locked)),
-            "{answer:?}"
-        );
+        assert_eq!(answer, Err(AppError::LoginFailed));
     }
     let ichiro = account_of(&db, "seikyo.ichiro").await;
     assert_eq!(ichiro.failed_login_count, 5);
-    assert!(ichiro.locked_until.is_some());
+    assert_eq!(ichiro.locked_until, Some(t0() + Duration::minutes(15)));
+    let results: Vec<_> = login_event::Entity::find()
+        .filter(login_event::Column::AccountId.eq(ichiro.id))
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.result)
+        .collect();
+    use login_event::LoginResult::{Failure, Locked};
+    assert_eq!(results.iter().filter(|r| **r == Failure).count(), 4);
+    // The fifth try locked it; the other 45 met the lock and checked nothing.
+    assert_eq!(results.iter().filter(|r| **r == Locked).count(), 46);
+    assert_eq!(
+        outbox_subjects_to(&db, "ichiro@example.jp")
+            .await
+            .iter()
+            .filter(|s| s.contains("ロック"))
+            .count(),
+        1
+    );
+    // Right password, in parallel too: still nothing while locked.
+    let tries: Vec<_> = (0..10)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                login(
+                    &db,
+                    "seikyo.ichiro",
+                    demo::DEMO_PASSWORD,
+                    t0() + Duration::minutes(1),
+                )
+                .await
+            })
+        })
+        .collect();
+    for t in tries {
+        assert_eq!(t.await.expect("task"), Err(AppError::LoginFailed));
+    }
+    assert_eq!(
+        session_entity::Entity::find()
+            .filter(session_entity::Column::AccountId.eq(ichiro.id))
+            .all(&db)
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
 }
-on_both!(parallel_failures, parallel_failures_are_all_counted);
+on_both!(parallel_failures, parallel_failures_lock_after_exactly_five);
+
+/// A right password whose check overlaps the try that locks the account gets
+/// no session; the try that locked and was right itself does.
+async fn a_lock_during_the_check_refuses_the_session(app: TestApp) {
+    use app::ssr::identity::lockout::{self, Realm};
+    let db = app.db.clone();
+    let taro = account_of(&db, "kyosai.taro").await;
+    // Try 3 starts (right password, still being checked)…
+    for _ in 0..2 {
+        lockout::reserve(&db, Realm::Member, taro.id, t0())
+            .await
+            .unwrap();
+    }
+    let third = lockout::reserve(&db, Realm::Member, taro.id, t0())
+        .await
+        .unwrap()
+        .expect("a try");
+    // …while tries 4 and 5 come in and 5 locks.
+    lockout::reserve(&db, Realm::Member, taro.id, t0())
+        .await
+        .unwrap();
+    let fifth = lockout::reserve(&db, Realm::Member, taro.id, t0())
+        .await
+        .unwrap()
+        .expect("the fifth try");
+    assert!(fifth.locks());
+    assert_eq!(
+        lockout::reserve(&db, Realm::Member, taro.id, t0())
+            .await
+            .unwrap(),
+        None,
+        "a sixth is refused before any check"
+    );
+    assert!(!lockout::succeed(&db, Realm::Member, taro.id, third, t0())
+        .await
+        .unwrap());
+    // The fifth was right after all: it may go on, and the lock is lifted.
+    assert!(lockout::succeed(&db, Realm::Member, taro.id, fifth, t0())
+        .await
+        .unwrap());
+    let taro = account_of(&db, "kyosai.taro").await;
+    assert_eq!((taro.failed_login_count, taro.locked_until), (0, None));
+}
+on_both!(
+    lock_during_check,
+    a_lock_during_the_check_refuses_the_session
+);

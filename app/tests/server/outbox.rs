@@ -57,6 +57,7 @@ async fn no_mail_is_lost_while_the_smtp_server_is_down() {
         to: "taro@example.jp".into(),
         subject: format!("テスト{n}のお知らせ"),
         body: format!("共済太郎様\n本文{n}です。"),
+        sensitive: false,
     };
 
     // Up: queued mails go out.
@@ -111,5 +112,36 @@ async fn no_mail_is_lost_while_the_smtp_server_is_down() {
     // Japanese subjects and bodies arrive encoded for mail transport.
     assert!(got[1].contains("Subject: =?utf-8?"), "{}", got[1]);
     assert!(outbox(&db).await.iter().all(|m| m.sent_at.is_some()));
+
+    // A mail with a secret goes out whole, and only its redacted text stays.
+    let secret = mail::Mail {
+        // Plain ASCII, so the sink's copy shows it unencoded.
+        body: "code: 314159".into(),
+        ..mail(4)
+    }
+    .secret();
+    mail::enqueue(&db, secret, later).await.unwrap();
+    assert_eq!(
+        worker::deliver_due(&db, &transport, later).await.unwrap(),
+        1
+    );
+    assert!(received(&file).last().unwrap().contains("314159"));
+    let kept = outbox(&db).await.into_iter().last().unwrap();
+    assert_eq!(kept.body_text, mail::REDACTED);
+    assert_eq!(kept.delivered_via.as_deref(), Some("smtp"));
+    assert!(outbox(&db)
+        .await
+        .iter()
+        .all(|m| !m.body_text.contains("314159")));
     sink.stop();
+
+    // The development mailbox never lists what went out by SMTP.
+    let listed = app
+        .call(HeaderMap::new(), app::dev_mail::dev_mails)
+        .await
+        .unwrap();
+    assert!(
+        listed.iter().all(|m| !m.subject.contains("テスト")),
+        "{listed:?}"
+    );
 }

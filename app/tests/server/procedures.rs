@@ -495,3 +495,64 @@ on_both!(
     concurrent_writes,
     concurrent_writes_all_land_while_the_mail_worker_runs
 );
+
+/// The same application sent many times at once lands once; the others are
+/// told it is already there (a unique index on open applications decides on
+/// PostgreSQL, where the checks of parallel requests cannot see each other).
+async fn identical_parallel_filings_land_once(app: TestApp) {
+    use app::ssr::demo::fixtures;
+    use futures::future::join_all;
+    let db = app.db.clone();
+    let wanted = fixtures::Wanted {
+        contract: true,
+        known_browser: false,
+    };
+    let m = fixtures::member(&db, &wanted, app.now()).await.unwrap();
+    let headers = app.member_headers(&m.user_id).await;
+    let choice = rider_choice(&db, m.contract_number.as_deref().unwrap(), "gan").await;
+    let filed = join_all((0..20).map(|_| {
+        app.call(headers.clone(), || {
+            apply("rider_addition".into(), Some(choice.clone()), None)
+        })
+    }))
+    .await;
+    assert_eq!(filed.iter().filter(|r| r.is_ok()).count(), 1, "{filed:?}");
+    assert!(filed
+        .iter()
+        .all(|r| matches!(r, Ok(()) | Err(AppError::Conflict(_)))));
+    let open = procedure_entity::Entity::find()
+        .filter(procedure_entity::Column::MemberId.eq(m.member_id))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 1);
+
+    // However the checks interleave, the database itself refuses a second
+    // open application for the same rider, and a second open coverage.
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let again = procedure_entity::ActiveModel {
+        id: sea_orm::ActiveValue::NotSet,
+        ..open[0].clone().into()
+    };
+    let err = again
+        .insert(&db)
+        .await
+        .expect_err("a second open application");
+    assert!(app::ssr::db::is_unique_violation(&err), "{err}");
+    let contract_id = open[0].contract_id.unwrap();
+    let rider_id = open[0].rider_id.unwrap();
+    let cover = || app::ssr::entities::contract_rider::ActiveModel {
+        contract_id: Set(contract_id),
+        rider_id: Set(rider_id),
+        starts_on: Set(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()),
+        ends_on: Set(None),
+        ..Default::default()
+    };
+    cover().insert(&db).await.unwrap();
+    let err = cover()
+        .insert(&db)
+        .await
+        .expect_err("a second open coverage");
+    assert!(app::ssr::db::is_unique_violation(&err), "{err}");
+}
+on_both!(parallel_filings, identical_parallel_filings_land_once);

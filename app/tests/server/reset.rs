@@ -33,7 +33,7 @@ async fn reset_by_mailed_link_once(app: TestApp) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.token_hash, session::token_hash(&token));
+    assert_eq!(stored.token_hash, token::token_hash(&token));
 
     // Policy violations change nothing and keep the link usable.
     let e = reset::complete(
@@ -169,3 +169,59 @@ async fn reset_requests_are_rate_limited(app: TestApp) {
     .unwrap();
 }
 on_both!(password_reset_limits, reset_requests_are_rate_limited);
+
+/// Parallel reset requests for one member mail no more links than the
+/// hourly limit, and parallel ones from one address stop at its limit too.
+async fn parallel_reset_requests_stay_within_the_limits(app: TestApp) {
+    use app::domain::policy::{RESETS_PER_ACCOUNT_PER_HOUR, RESETS_PER_IP_PER_HOUR};
+    let db = app.db.clone();
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let db = db.clone();
+            // Different addresses, one member.
+            let from = ClientInfo {
+                ip: format!("198.51.100.{i}"),
+                user_agent: "test".into(),
+            };
+            tokio::spawn(
+                async move { reset::request(&db, &config(), "kyosai.taro", &from, t0()).await },
+            )
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.expect("task"), Ok(()), "the same answer every time");
+    }
+    let links = password_reset::Entity::find().all(&db).await.unwrap().len();
+    assert_eq!(links, RESETS_PER_ACCOUNT_PER_HOUR as usize);
+    assert_eq!(
+        outbox_subjects_to(&db, "taro@example.jp")
+            .await
+            .iter()
+            .filter(|s| s.contains("パスワード再設定のご案内"))
+            .count(),
+        RESETS_PER_ACCOUNT_PER_HOUR as usize
+    );
+
+    // One address, many identifiers: refused past its limit.
+    let tasks: Vec<_> = (0..30)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                reset::request(&db, &config(), &format!("nobody.{i}"), &client(), t0()).await
+            })
+        })
+        .collect();
+    let mut refused = 0;
+    for t in tasks {
+        match t.await.expect("task") {
+            Ok(()) => {}
+            Err(AppError::RateLimited) => refused += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(refused, 30 - RESETS_PER_IP_PER_HOUR as usize);
+}
+on_both!(
+    parallel_reset_requests,
+    parallel_reset_requests_stay_within_the_limits
+);

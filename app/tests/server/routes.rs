@@ -138,3 +138,32 @@ async fn refusals_carry_the_security_headers() {
             .contains("frame-ancestors 'none'"));
     }
 }
+
+/// A form sent without JavaScript after the idle time lands on the login page
+/// with the timed-out notice, set to come back to the page it was sent from.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_form_after_the_idle_time_goes_to_the_login() {
+    let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
+    let token = login(&app.db, "kyosai.taro", demo::DEMO_PASSWORD, app.now())
+        .await
+        .unwrap();
+    app.advance(Duration::minutes(21));
+    let request = http::Request::builder()
+        .method("POST")
+        .uri("/api/change_user_id")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::REFERER, "http://127.0.0.1:3000/mypage/account")
+        .header(header::COOKIE, format!("{}={token}", session::COOKIE))
+        .body(Body::from("user_id=new.taro&current_password=x"))
+        .unwrap();
+    let res = app::ssr::routes::router(app.state())
+        .oneshot(request)
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(
+        res.headers()["location"],
+        "/?next=%2Fmypage%2Faccount&reason=timeout"
+    );
+}

@@ -74,7 +74,7 @@ async fn no_cookie_or_a_forged_one_is_not_logged_in(app: TestApp) {
         .await
         .unwrap();
     // The stored hash used as a token gets nowhere.
-    let forged = cookie_headers(&session::token_hash(&token));
+    let forged = cookie_headers(&token::token_hash(&token));
     assert_eq!(
         auth::member_from_headers(&db, &cfg, &forged, t0()).await,
         Err(AppError::Unauthenticated { timed_out: false })

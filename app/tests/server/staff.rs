@@ -16,7 +16,7 @@ async fn staff_roles_lockout_and_accounts(app: TestApp) {
     }
     assert_eq!(
         staff_auth::login(&db, &cfg, "operator", "wrong-password-1", &client(), t0()).await,
-        Err(AppError::Locked)
+        Err(AppError::StaffLoginFailed)
     );
     assert_eq!(
         staff_auth::login(
@@ -28,7 +28,7 @@ async fn staff_roles_lockout_and_accounts(app: TestApp) {
             t0()
         )
         .await,
-        Err(AppError::Locked)
+        Err(AppError::StaffLoginFailed)
     );
 
     let admin = app.staff_headers("admin").await;

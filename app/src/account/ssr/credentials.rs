@@ -11,20 +11,19 @@ use sea_orm::{
 };
 
 use crate::auth::ssr::{
-    account_and_member, codes, current_member_even_if_forced, password, policy, request_context,
-    reset::set_password, CurrentMember,
+    account_and_member, current_member_even_if_forced, request_context, reset::set_password,
+    CurrentMember,
 };
-use crate::domain::{email::Email, jst, one_time_code, user_id::UserId};
+use crate::domain::policy;
+use crate::domain::{email::Email, jst, user_id::UserId};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
 use crate::ssr::entities::one_time_code::CodePurpose;
 use crate::ssr::entities::{member, member_account, session};
+use crate::ssr::identity::{codes, password, password_policy};
 use crate::ssr::mail::{self, templates, templates::Recipient};
 use crate::ssr::request::ClientInfo;
 use crate::ssr::{rate_limit, AppState};
-
-/// Current-password checks per account per quarter hour.
-const CURRENT_PASSWORD_TRIES: u64 = 10;
 
 struct Me {
     state: AppState,
@@ -102,7 +101,7 @@ async fn check_current_password(
     if !rate_limit::allow(
         db,
         &bucket,
-        CURRENT_PASSWORD_TRIES,
+        policy::CURRENT_PASSWORD_CHECKS,
         Duration::minutes(15),
         me.now,
     )
@@ -110,7 +109,7 @@ async fn check_current_password(
     {
         return Err(AppError::RateLimited);
     }
-    if typed.len() > crate::auth::ssr::MAX_PASSWORD_LEN
+    if typed.len() > policy::LOGIN_PASSWORD_MAX_BYTES
         || !password::verify_blocking(Some(me.account.password_hash.clone()), typed.to_owned())
             .await?
     {
@@ -127,7 +126,7 @@ pub async fn change_password(current: &str, new: &str, confirmation: &str) -> Re
     let me = load(current_member_even_if_forced().await?).await?;
     let db = &me.state.db;
     check_current_password(db, &me, current).await?;
-    policy::check_new_password(
+    password_policy::check_new_password(
         "password",
         new,
         confirmation,
@@ -240,6 +239,18 @@ pub async fn request_email_change(new_email: &str, current: &str) -> Result<Stri
             "このメールアドレスは登録できません。別のメールアドレスを入力してください。",
         ));
     }
+    let bucket = format!("email-code:{}", me.account.id);
+    if !rate_limit::allow(
+        db,
+        &bucket,
+        policy::EMAIL_CODES_PER_HOUR,
+        Duration::hours(1),
+        me.now,
+    )
+    .await?
+    {
+        return Err(AppError::RateLimited);
+    }
     let txn = crate::ssr::db::begin_write(db).await?;
     let binding = codes::Binding {
         new_email: Some(email.to_string()),
@@ -258,7 +269,7 @@ pub async fn request_email_change(new_email: &str, current: &str) -> Result<Stri
         name: &me.member.name,
     };
     let mail =
-        templates::email_change_code(&me.state.config, &to, &code, one_time_code::VALID_MINUTES);
+        templates::email_change_code(&me.state.config, &to, &code, policy::CODE_VALID_MINUTES);
     mail::enqueue(&txn, mail, me.now).await?;
     txn.commit().await?;
     Ok(email.to_string())
@@ -272,12 +283,9 @@ pub async fn confirm_email_change(typed: &str) -> Result<String, AppError> {
         .await?
         .ok_or(AppError::CodeSpent)?;
     let new_email = row.new_email.clone().ok_or(AppError::Internal)?;
+    // A try is counted (atomically) whether or not the change is then made.
+    codes::redeem(db, &row, typed, me.now).await?;
     let txn = crate::ssr::db::begin_write(db).await?;
-    // A wrong try is counted even though the change itself is not made.
-    if let Err(e) = codes::redeem(&txn, &row, typed, me.now).await {
-        txn.commit().await?;
-        return Err(e);
-    }
     let updated = member_account::Entity::update_many()
         .col_expr(
             member_account::Column::Email,
@@ -293,6 +301,12 @@ pub async fn confirm_email_change(typed: &str) -> Result<String, AppError> {
             "このメールアドレスは登録できません。はじめからお手続きください。",
         ));
     }
+    // The second factor moved: every other browser logs in again.
+    session::Entity::delete_many()
+        .filter(session::Column::AccountId.eq(me.account.id))
+        .filter(session::Column::Id.ne(me.me.session_id))
+        .exec(&txn)
+        .await?;
     audit::record(
         &txn,
         me.audit(

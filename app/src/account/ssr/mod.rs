@@ -6,13 +6,13 @@ pub mod credentials;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{ActiveSession, KnownBrowser, LoginRecord, SecurityOverview};
-use crate::auth::ssr::session::live;
 use crate::auth::ssr::{current_member, request_context};
 use crate::domain::{jst, user_agent};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
 use crate::ssr::entities::login_event::{self, LoginResult};
 use crate::ssr::entities::{known_device, session};
+use crate::ssr::identity::session::live;
 
 /// Logins shown in the history.
 const SHOWN_LOGINS: u64 = 30;

@@ -8,9 +8,9 @@ use sea_orm::{
     QueryFilter,
 };
 
-use super::session::token_hash;
 use crate::error::AppError;
 use crate::ssr::entities::known_device;
+use crate::ssr::identity::token::token_hash;
 
 pub const COOKIE: &str = "mypage_device";
 /// How long a browser stays known without being used.

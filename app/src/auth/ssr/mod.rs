@@ -1,11 +1,7 @@
 //! Logging in and out, and finding the member behind a request.
 
-pub mod codes;
 pub mod device;
-pub mod password;
-pub mod policy;
 pub mod reset;
-pub mod session;
 pub mod temporary;
 
 use axum::{
@@ -20,22 +16,17 @@ use sea_orm::{
 };
 
 use super::SessionInfo;
-use crate::domain::{
-    jst, lockout::LockoutState, member_number::MemberNumber, next_path::safe_next, one_time_code,
-    user_agent,
-};
+use crate::domain::{jst, member_number::MemberNumber, next_path::safe_next, policy, user_agent};
 use crate::error::AppError;
 use crate::ssr::entities::one_time_code::{self as one_time_code_entity, CodePurpose};
 use crate::ssr::entities::{login_event, member, member_account};
+use crate::ssr::identity::lockout::{self, Realm};
+use crate::ssr::identity::{codes, password, session, token};
 use crate::ssr::mail::{self, templates, templates::Recipient};
 use crate::ssr::rate_limit;
 use crate::ssr::request::{cookie, ClientInfo};
 use crate::ssr::{AppState, Config};
 use login_event::LoginResult;
-
-/// Longest identifier or password looked at; anything longer cannot be right.
-pub const MAX_IDENTIFIER_LEN: usize = 254;
-pub const MAX_PASSWORD_LEN: usize = 1024;
 
 /// What a right password leads to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,11 +38,10 @@ pub enum LoginOutcome {
     CodeSent { challenge: String },
 }
 
-/// Codes mailed per account per hour for logins from new browsers.
-pub const LOGIN_CODES_PER_HOUR: u64 = 5;
-
 /// Checks the credentials. A right password from a known browser starts a
 /// session; from any other browser it mails an authentication code (M15).
+/// Unknown accounts, wrong passwords and locked accounts get one answer, in
+/// the time a password check takes; the member learns of a lock by mail.
 pub async fn login(
     db: &DatabaseConnection,
     config: &Config,
@@ -74,60 +64,75 @@ pub async fn login(
             "パスワードを入力してください。",
         ));
     }
-    if identifier.chars().count() > MAX_IDENTIFIER_LEN || password.len() > MAX_PASSWORD_LEN {
+    if identifier.chars().count() > policy::IDENTIFIER_MAX_CHARS
+        || password.len() > policy::LOGIN_PASSWORD_MAX_BYTES
+    {
         return Err(AppError::LoginFailed);
     }
 
-    let account = find_account(db, identifier).await?;
-    let Some(account) = account else {
+    let Some(account) = find_account(db, identifier).await? else {
         // Same work and same answer as a wrong password.
         password::verify_blocking(None, password.to_owned()).await?;
         record(db, None, client, now, LoginResult::Failure).await?;
         return Err(AppError::LoginFailed);
     };
-
-    let state = LockoutState {
-        failed_count: account.failed_login_count,
-        locked_until: account.locked_until,
+    let Some(attempt) = lockout::reserve(db, Realm::Member, account.id, now).await? else {
+        // Locked: no password is checked, but the answer takes as long.
+        password::as_long_as_a_check().await;
+        record(db, Some(account.id), client, now, LoginResult::Locked).await?;
+        return Err(AppError::LoginFailed);
     };
     let correct =
         password::verify_blocking(Some(account.password_hash.clone()), password.to_owned()).await?;
-    if state.is_locked(now) {
-        record(db, Some(account.id), client, now, LoginResult::Locked).await?;
-        return Err(AppError::Locked);
-    }
     if !correct {
-        let after = register_failure(db, config, &account, client, now).await?;
-        return Err(if after.is_locked(now) {
-            AppError::Locked
-        } else {
-            AppError::LoginFailed
-        });
+        wrong_password(db, config, &account, attempt, client, now).await?;
+        return Err(AppError::LoginFailed);
+    }
+    if account.must_change_password && account.password_expires_at.is_some_and(|end| end <= now) {
+        // Only someone who knows the temporary password hears this.
+        lockout::succeed(db, Realm::Member, account.id, attempt, now).await?;
+        record(db, Some(account.id), client, now, LoginResult::Failure).await?;
+        return Err(AppError::TemporaryPasswordExpired);
     }
 
     if device::is_known(db, account.id, device, now).await? {
         let txn = crate::ssr::db::begin_write(db).await?;
+        if !lockout::succeed(&txn, Realm::Member, account.id, attempt, now).await? {
+            txn.rollback().await?;
+            return locked_meanwhile(db, &account, client, now).await;
+        }
         let token = start_session(&txn, config, &account, client, now).await?;
         txn.commit().await?;
         return Ok(LoginOutcome::Session(token));
     }
 
     let bucket = format!("login-code:{}", account.id);
-    if !rate_limit::allow(db, &bucket, LOGIN_CODES_PER_HOUR, Duration::hours(1), now).await? {
+    if !rate_limit::allow(
+        db,
+        &bucket,
+        policy::LOGIN_CODES_PER_HOUR,
+        Duration::hours(1),
+        now,
+    )
+    .await?
+    {
         return Err(AppError::RateLimited);
     }
     let member = member::Entity::find_by_id(account.member_id)
         .one(db)
         .await?
         .ok_or(AppError::Internal)?;
-    let challenge = session::new_token();
+    let challenge = token::new_token();
     let txn = crate::ssr::db::begin_write(db).await?;
-    reset_failures(&txn, account.id, now).await?;
+    if !lockout::succeed(&txn, Realm::Member, account.id, attempt, now).await? {
+        txn.rollback().await?;
+        return locked_meanwhile(db, &account, client, now).await;
+    }
     let binding = codes::Binding {
-        challenge_hash: Some(session::token_hash(&challenge)),
+        challenge_hash: Some(token::token_hash(&challenge)),
         ..Default::default()
     };
-    let code = codes::issue_alongside(&txn, account.id, CodePurpose::Login, binding, now).await?;
+    let code = codes::issue_login(&txn, account.id, binding, now).await?;
     let to = Recipient {
         email: &account.email,
         name: &member.name,
@@ -137,13 +142,59 @@ pub async fn login(
         config,
         &to,
         &code,
-        one_time_code::VALID_MINUTES,
+        policy::CODE_VALID_MINUTES,
         &browser,
         &device::matching_mark(&challenge),
     );
     mail::enqueue(&txn, mail, now).await?;
     txn.commit().await?;
     Ok(LoginOutcome::CodeSent { challenge })
+}
+
+/// A right password, but another try locked the account while it was
+/// checked: no session, the same answer as a wrong password.
+async fn locked_meanwhile<T>(
+    db: &DatabaseConnection,
+    account: &member_account::Model,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<T, AppError> {
+    record(db, Some(account.id), client, now, LoginResult::Locked).await?;
+    Err(AppError::LoginFailed)
+}
+
+/// Logs a wrong password; the try that locked the account also mails the
+/// member (M15), once per lock.
+async fn wrong_password(
+    db: &DatabaseConnection,
+    config: &Config,
+    account: &member_account::Model,
+    attempt: lockout::Attempt,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let txn = crate::ssr::db::begin_write(db).await?;
+    let result = if attempt.locks() {
+        LoginResult::Locked
+    } else {
+        LoginResult::Failure
+    };
+    record(&txn, Some(account.id), client, now, result).await?;
+    if attempt.locks() {
+        let member = member::Entity::find_by_id(account.member_id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::Internal)?;
+        let to = Recipient {
+            email: &account.email,
+            name: &member.name,
+        };
+        let when = jst::format_datetime(now);
+        let mail = templates::account_locked(config, &to, &when, policy::LOCKOUT_MINUTES);
+        mail::enqueue(&txn, mail, now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }
 
 /// A finished login: tokens for the session cookie and the known-browser cookie.
@@ -165,7 +216,7 @@ pub async fn complete_login_code(
     now: DateTime<Utc>,
 ) -> Result<CodeLogin, AppError> {
     let row = one_time_code_entity::Entity::find()
-        .filter(one_time_code_entity::Column::ChallengeHash.eq(session::token_hash(challenge)))
+        .filter(one_time_code_entity::Column::ChallengeHash.eq(token::token_hash(challenge)))
         .filter(one_time_code_entity::Column::Purpose.eq(CodePurpose::Login))
         .one(db)
         .await?
@@ -174,23 +225,22 @@ pub async fn complete_login_code(
         .one(db)
         .await?
         .ok_or(AppError::CodeSpent)?;
-    let txn = crate::ssr::db::begin_write(db).await?;
-    if let Err(e) = codes::redeem(&txn, &row, typed, now).await {
+    if let Err(e) = codes::redeem(db, &row, typed, now).await {
         if matches!(e, AppError::Field { .. } | AppError::CodeSpent) {
-            record(&txn, Some(account.id), client, now, LoginResult::Failure).await?;
+            record(db, Some(account.id), client, now, LoginResult::Failure).await?;
         }
-        txn.commit().await?;
         return Err(e);
     }
-    let device = device.map(str::to_owned).unwrap_or_else(session::new_token);
+    let txn = crate::ssr::db::begin_write(db).await?;
+    let device = device.map(str::to_owned).unwrap_or_else(token::new_token);
     device::remember(&txn, account.id, &device, &client.user_agent, now).await?;
     let session = start_session(&txn, config, &account, client, now).await?;
     txn.commit().await?;
     Ok(CodeLogin { session, device })
 }
 
-/// The success path of every login: counters cleared, login times moved on,
-/// a new session, and the login log.
+/// The success path of every login: login times moved on, a new session,
+/// and the login log. (The lockout count was cleared by the password check.)
 async fn start_session(
     txn: &impl ConnectionTrait,
     config: &Config,
@@ -198,11 +248,8 @@ async fn start_session(
     client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let reset = LockoutState::after_success();
     member_account::ActiveModel {
         id: Set(account.id),
-        failed_login_count: Set(reset.failed_count),
-        locked_until: Set(reset.locked_until),
         previous_login_at: Set(account.last_login_at),
         last_login_at: Set(Some(now)),
         updated_at: Set(now),
@@ -213,25 +260,6 @@ async fn start_session(
     let token = session::create(txn, account.id, client, now, config.absolute_timeout).await?;
     record(txn, Some(account.id), client, now, LoginResult::Success).await?;
     Ok(token)
-}
-
-/// A right password clears the count of wrong ones, code or no code.
-async fn reset_failures(
-    txn: &impl ConnectionTrait,
-    account_id: i32,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let reset = LockoutState::after_success();
-    member_account::ActiveModel {
-        id: Set(account_id),
-        failed_login_count: Set(reset.failed_count),
-        locked_until: Set(reset.locked_until),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(txn)
-    .await?;
-    Ok(())
 }
 
 pub(crate) async fn find_account(
@@ -248,83 +276,6 @@ pub(crate) async fn find_account(
         .filter(column.eq(key))
         .one(db)
         .await?)
-}
-
-/// Counts a wrong password and logs it. The write only lands if nobody counted
-/// one meanwhile, so parallel attempts cannot undercount and slip past the lock.
-/// The attempt that locks the account also mails the member (M15).
-async fn register_failure(
-    db: &DatabaseConnection,
-    config: &Config,
-    account: &member_account::Model,
-    client: &ClientInfo,
-    now: DateTime<Utc>,
-) -> Result<LockoutState, AppError> {
-    let mut current = account.clone();
-    for _ in 0..5 {
-        let before = LockoutState {
-            failed_count: current.failed_login_count,
-            locked_until: current.locked_until,
-        };
-        let after = before.after_failure(now);
-        let txn = crate::ssr::db::begin_write(db).await?;
-        let updated = member_account::Entity::update_many()
-            .col_expr(
-                member_account::Column::FailedLoginCount,
-                sea_orm::sea_query::Expr::value(after.failed_count),
-            )
-            .col_expr(
-                member_account::Column::LockedUntil,
-                sea_orm::sea_query::Expr::value(after.locked_until),
-            )
-            .col_expr(
-                member_account::Column::UpdatedAt,
-                sea_orm::sea_query::Expr::value(now),
-            )
-            .filter(member_account::Column::Id.eq(current.id))
-            .filter(member_account::Column::FailedLoginCount.eq(before.failed_count))
-            .exec(&txn)
-            .await?;
-        if updated.rows_affected == 1 {
-            let locked_now = after.is_locked(now) && !before.is_locked(now);
-            let result = if after.is_locked(now) {
-                LoginResult::Locked
-            } else {
-                LoginResult::Failure
-            };
-            record(&txn, Some(current.id), client, now, result).await?;
-            if locked_now {
-                let member = member::Entity::find_by_id(current.member_id)
-                    .one(&txn)
-                    .await?
-                    .ok_or(AppError::Internal)?;
-                let to = Recipient {
-                    email: &current.email,
-                    name: &member.name,
-                };
-                let when = jst::format_datetime(now);
-                let mail = templates::account_locked(
-                    config,
-                    &to,
-                    &when,
-                    crate::domain::lockout::LOCK_MINUTES,
-                );
-                mail::enqueue(&txn, mail, now).await?;
-            }
-            txn.commit().await?;
-            return Ok(after);
-        }
-        txn.rollback().await?;
-        match member_account::Entity::find_by_id(current.id)
-            .one(db)
-            .await?
-        {
-            Some(fresh) => current = fresh,
-            None => return Err(AppError::LoginFailed),
-        }
-    }
-    tracing::error!(account = current.id, "failed-login count kept changing");
-    Err(AppError::Internal)
 }
 
 async fn record(
@@ -355,6 +306,7 @@ pub async fn login_request(
     next: Option<&str>,
 ) -> Result<(), AppError> {
     let (state, client, now, parts) = request_context()?;
+    state.throttle.check(&client.ip)?;
     let config = &state.config;
     let device_token = cookie(&parts.headers, &cookie_name(config, device::COOKIE));
     let outcome = login(
@@ -376,7 +328,7 @@ pub async fn login_request(
             leptos_axum::redirect(safe_next(next));
         }
         LoginOutcome::CodeSent { challenge } => {
-            let max_age = cookie::time::Duration::minutes(one_time_code::VALID_MINUTES);
+            let max_age = cookie::time::Duration::minutes(policy::CODE_VALID_MINUTES);
             res.append_header(
                 header::SET_COOKIE,
                 build_cookie(config, device::CHALLENGE_COOKIE, challenge, Some(max_age)),
@@ -413,6 +365,7 @@ pub async fn code_mark() -> Result<String, AppError> {
 /// [`crate::auth::verify_login_code`].
 pub async fn code_request(typed: &str, next: Option<&str>) -> Result<(), AppError> {
     let (state, client, now, parts) = request_context()?;
+    state.throttle.check(&client.ip)?;
     let config = &state.config;
     let challenge = cookie(
         &parts.headers,
@@ -434,7 +387,7 @@ pub async fn code_request(typed: &str, next: Option<&str>) -> Result<(), AppErro
     let res =
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
     res.append_header(header::SET_COOKIE, session_cookie(config, &done.session));
-    let keep = cookie::time::Duration::days(device::KNOWN_DAYS);
+    let keep = cookie::time::Duration::days(policy::KNOWN_BROWSER_DAYS);
     res.append_header(
         header::SET_COOKIE,
         build_cookie(config, device::COOKIE, done.device, Some(keep)),
@@ -462,9 +415,16 @@ pub(crate) fn request_context() -> Result<(AppState, ClientInfo, DateTime<Utc>, 
 }
 
 /// [`crate::auth::request_password_reset`].
+/// Takes at least [`policy::RESET_ANSWER_MS`], known account or not, so the
+/// time of the answer tells nothing either.
 pub async fn reset_request(identifier: &str) -> Result<(), AppError> {
     let (state, client, now, _) = request_context()?;
-    reset::request(&state.db, &state.config, identifier, &client, now).await
+    state.throttle.check(&client.ip)?;
+    let answer_at =
+        tokio::time::Instant::now() + std::time::Duration::from_millis(policy::RESET_ANSWER_MS);
+    let result = reset::request(&state.db, &state.config, identifier, &client, now).await;
+    tokio::time::sleep_until(answer_at).await;
+    result
 }
 
 /// [`crate::auth::check_reset_link`].
@@ -586,7 +546,8 @@ pub async fn current_member_even_if_forced() -> Result<CurrentMember, AppError> 
     let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Internal)?;
     let result =
         member_from_headers(&state.db, &state.config, &parts.headers, state.clock.now()).await;
-    if let Err(AppError::Unauthenticated { .. }) = result {
+    if let Err(AppError::Unauthenticated { timed_out }) = result {
+        crate::ssr::request::plain_form_to_login(&parts, timed_out);
         // A dead cookie is dropped so the next page does not ask again.
         if cookie(&parts.headers, &cookie_name(&state.config, session::COOKIE)).is_some() {
             if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {

@@ -7,24 +7,21 @@ use sea_orm::{
     EntityTrait, QueryFilter,
 };
 
-use super::{find_account, password, policy, session};
+use super::find_account;
 use crate::domain::jst;
+use crate::domain::policy;
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
 use crate::ssr::entities::{member, member_account, password_reset, session as session_entity};
+use crate::ssr::identity::{password, password_policy, token};
 use crate::ssr::mail::{self, templates, templates::Recipient};
 use crate::ssr::rate_limit;
 use crate::ssr::request::ClientInfo;
 use crate::ssr::Config;
 
-/// How long a reset link works.
-pub const LINK_MINUTES: i64 = 30;
-/// Requests per address per hour, for any account or none.
-pub const PER_IP_PER_HOUR: u64 = 10;
-/// Links mailed per account per hour; more are silently not sent.
-pub const PER_ACCOUNT_PER_HOUR: u64 = 3;
-
-/// Mails a reset link if `identifier` names an account. Same answer either way.
+/// Mails a reset link if `identifier` names an account. The same answer and
+/// the same database work either way: the per-address count, then one count
+/// for the account (or, for nobody, for what was typed).
 pub async fn request(
     db: &DatabaseConnection,
     config: &Config,
@@ -39,26 +36,25 @@ pub async fn request(
             "ユーザーIDまたはメールアドレスを入力してください。",
         ));
     }
-    if identifier.chars().count() > super::MAX_IDENTIFIER_LEN {
+    if identifier.chars().count() > policy::IDENTIFIER_MAX_CHARS {
         return Ok(());
     }
     let hour = Duration::hours(1);
-    if !rate_limit::allow(
-        db,
-        &format!("reset-ip:{}", client.ip),
-        PER_IP_PER_HOUR,
-        hour,
-        now,
-    )
-    .await?
-    {
+    let per_ip = format!("reset-ip:{}", client.ip);
+    if !rate_limit::allow(db, &per_ip, policy::RESETS_PER_IP_PER_HOUR, hour, now).await? {
         return Err(AppError::RateLimited);
     }
-    let Some(account) = find_account(db, identifier).await? else {
+    let account = find_account(db, identifier).await?;
+    let bucket = match &account {
+        Some(account) => format!("reset-account:{}", account.id),
+        None => format!("reset-unknown:{}", identifier.to_lowercase()),
+    };
+    let allowed =
+        rate_limit::allow(db, &bucket, policy::RESETS_PER_ACCOUNT_PER_HOUR, hour, now).await?;
+    let Some(account) = account else {
         return Ok(());
     };
-    let bucket = format!("reset-account:{}", account.id);
-    if !rate_limit::allow(db, &bucket, PER_ACCOUNT_PER_HOUR, hour, now).await? {
+    if !allowed {
         tracing::info!(account = account.id, "reset link not sent: hourly limit");
         return Ok(());
     }
@@ -66,15 +62,15 @@ pub async fn request(
         .one(db)
         .await?
         .ok_or(AppError::Internal)?;
-    let token = session::new_token();
+    let token = token::new_token();
     let link = format!("{}/password/reset?token={token}", config.public_url);
 
     let txn = crate::ssr::db::begin_write(db).await?;
     password_reset::ActiveModel {
         account_id: Set(account.id),
-        token_hash: Set(session::token_hash(&token)),
+        token_hash: Set(token::token_hash(&token)),
         created_at: Set(now),
-        expires_at: Set(now + Duration::minutes(LINK_MINUTES)),
+        expires_at: Set(now + Duration::minutes(policy::RESET_LINK_MINUTES)),
         used_at: Set(None),
         ip: Set(client.ip.clone()),
         ..Default::default()
@@ -87,7 +83,7 @@ pub async fn request(
     };
     mail::enqueue(
         &txn,
-        templates::password_reset(config, &to, &link, LINK_MINUTES),
+        templates::password_reset(config, &to, &link, policy::RESET_LINK_MINUTES),
         now,
     )
     .await?;
@@ -102,7 +98,7 @@ pub async fn check_token(
     now: DateTime<Utc>,
 ) -> Result<password_reset::Model, AppError> {
     password_reset::Entity::find()
-        .filter(password_reset::Column::TokenHash.eq(session::token_hash(token)))
+        .filter(password_reset::Column::TokenHash.eq(token::token_hash(token)))
         .one(db)
         .await?
         .filter(|r| r.used_at.is_none() && now < r.expires_at)
@@ -127,7 +123,7 @@ pub async fn complete(
         .await?
         .ok_or(AppError::InvalidLink)?;
     let member = member.ok_or(AppError::Internal)?;
-    policy::check_new_password(
+    password_policy::check_new_password(
         "password",
         new_password,
         confirmation,
@@ -197,7 +193,8 @@ pub async fn complete(
 }
 
 /// Stores a new password hash and lifts any lock. `temporary` makes the next
-/// login able to do nothing but choose a new password.
+/// login able to do nothing but choose a new password, for
+/// [`policy::TEMPORARY_PASSWORD_HOURS`].
 pub async fn set_password(
     db: &impl sea_orm::ConnectionTrait,
     account_id: i32,
@@ -205,10 +202,12 @@ pub async fn set_password(
     temporary: bool,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let expires = temporary.then(|| now + Duration::hours(policy::TEMPORARY_PASSWORD_HOURS));
     member_account::ActiveModel {
         id: Set(account_id),
         password_hash: Set(hash),
         must_change_password: Set(temporary),
+        password_expires_at: Set(expires),
         failed_login_count: Set(0),
         locked_until: Set(None),
         updated_at: Set(now),

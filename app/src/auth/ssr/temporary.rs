@@ -9,11 +9,11 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
-use super::password;
 use crate::domain::member_number::MemberNumber;
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
 use crate::ssr::entities::{member, member_account, session};
+use crate::ssr::identity::password;
 use crate::ssr::mail::{self, templates, templates::Recipient};
 use crate::ssr::Config;
 

@@ -432,6 +432,9 @@ fn check_documents(member: &member::Model, codes: &[String]) -> Result<Checked, 
 
 /// Files a checked application for `member` in `txn`: the procedure, its first
 /// history entry, the mail and the audit entry. Returns the new procedure.
+/// What a second, identical application in flight is told.
+const DUPLICATE: &str = "同じお申し込みがすでに受け付けられています。手続き照会でご確認ください。";
+
 pub async fn file(
     txn: &impl ConnectionTrait,
     config: &crate::ssr::Config,
@@ -458,7 +461,15 @@ pub async fn file(
         ..Default::default()
     }
     .insert(txn)
-    .await?;
+    .await
+    .map_err(|e| {
+        if crate::ssr::db::is_unique_violation(&e) {
+            // The same application, filed a moment ago by a parallel request.
+            AppError::Conflict(DUPLICATE.to_owned())
+        } else {
+            e.into()
+        }
+    })?;
     workflow::record_event(txn, &saved, Status::Received, by, None, now).await?;
     workflow::mail_filed(txn, config, &saved, by, now).await?;
     workflow::audit(txn, &saved, by, "procedure_filed", None, ip, now).await?;

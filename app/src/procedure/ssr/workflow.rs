@@ -274,6 +274,8 @@ pub async fn move_to(
     Ok(moved)
 }
 
+const RIDER_HELD: &str = "この特約は、すでにこのご契約に付加されています。不承諾としてください。";
+
 /// The coverage an approved change brings, from `starts_on`.
 async fn write_coverage(
     txn: &impl ConnectionTrait,
@@ -295,10 +297,7 @@ async fn write_coverage(
                 .one(txn)
                 .await?;
             if held.is_some() {
-                return Err(AppError::Conflict(
-                    "この特約は、すでにこのご契約に付加されています。不承諾としてください。"
-                        .to_owned(),
-                ));
+                return Err(AppError::Conflict(RIDER_HELD.to_owned()));
             }
             contract_rider::ActiveModel {
                 contract_id: Set(contract_id),
@@ -308,7 +307,14 @@ async fn write_coverage(
                 ..Default::default()
             }
             .insert(txn)
-            .await?;
+            .await
+            .map_err(|e| {
+                if crate::ssr::db::is_unique_violation(&e) {
+                    AppError::Conflict(RIDER_HELD.to_owned())
+                } else {
+                    e.into()
+                }
+            })?;
         }
         Kind::CourseChange => {
             let course_id = p.course_id.ok_or(AppError::Internal)?;

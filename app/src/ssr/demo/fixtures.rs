@@ -9,10 +9,11 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
 use serde::{Deserialize, Serialize};
 
 use super::{catalogue, DEMO_PASSWORD};
-use crate::auth::ssr::{device, password, session::new_token};
+use crate::auth::ssr::device;
 use crate::domain::member_number::MemberNumber;
 use crate::error::AppError;
 use crate::ssr::entities::{contract, contract_course, contract_rider, member, member_account};
+use crate::ssr::identity::{password, token::new_token};
 
 /// What a new test member comes with.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -6,9 +6,9 @@ use sea_orm::{
 };
 
 use super::{catalogue, DEMO_PASSWORD};
-use crate::auth::ssr::password;
 use crate::error::AppError;
 use crate::ssr::entities::{member, member_account};
+use crate::ssr::identity::password;
 
 struct DemoMember {
     number: &'static str,

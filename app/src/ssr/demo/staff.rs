@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 use super::DEMO_STAFF_PASSWORD;
-use crate::auth::ssr::password;
 use crate::error::AppError;
+use crate::ssr::identity::password;
 
 /// Demo staff: `admin` (管理者) and `operator` (担当者), once.
 pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {

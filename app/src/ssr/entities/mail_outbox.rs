@@ -13,6 +13,11 @@ pub struct Model {
     pub next_attempt_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
     pub last_error: Option<String>,
+    /// Holds a secret (a link, a code, a temporary password): its text is
+    /// replaced once it went out by SMTP.
+    pub sensitive: bool,
+    /// `smtp` or `dev` once delivered.
+    pub delivered_via: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

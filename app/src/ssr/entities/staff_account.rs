@@ -14,6 +14,12 @@ pub struct Model {
     pub failed_login_count: i32,
     pub locked_until: Option<DateTimeUtc>,
     pub last_login_at: Option<DateTimeUtc>,
+    /// Where setup and reset links go.
+    pub email: Option<String>,
+    /// The TOTP secret (base32), once enrolment started.
+    pub totp_secret: Option<String>,
+    /// When the second factor was confirmed; until then login asks to enrol.
+    pub totp_enrolled_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -17,7 +17,22 @@ pub struct Mail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// Carries a secret (a link, a code, a temporary password): once it went
+    /// out by SMTP, its text is not kept.
+    pub sensitive: bool,
 }
+
+impl Mail {
+    pub fn secret(self) -> Self {
+        Self {
+            sensitive: true,
+            ..self
+        }
+    }
+}
+
+/// What is left of a secret mail's text once it was sent.
+pub const REDACTED: &str = "(このメールには認証コード・リンク・仮パスワードが含まれていたため、送信後に本文を削除しました。)";
 
 /// Queues `mail`; pass the transaction of the change the mail is about.
 pub async fn enqueue(
@@ -29,6 +44,8 @@ pub async fn enqueue(
         to_address: Set(mail.to),
         subject: Set(mail.subject),
         body_text: Set(mail.body),
+        sensitive: Set(mail.sensitive),
+        delivered_via: Set(None),
         created_at: Set(now),
         attempts: Set(0),
         next_attempt_at: Set(now),

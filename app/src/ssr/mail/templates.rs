@@ -12,6 +12,7 @@ pub struct Recipient<'a> {
 
 fn compose(config: &Config, to: &Recipient, subject: &str, body: &str, not_you: &str) -> Mail {
     Mail {
+        sensitive: false,
         to: to.email.to_owned(),
         subject: format!("【{}】{subject}", config.coop_name),
         body: format!(
@@ -49,6 +50,7 @@ pub fn password_reset(config: &Config, to: &Recipient, link: &str, minutes: i64)
         ),
         "お心当たりのない場合は、このメールを破棄してください。パスワードは変更されません。",
     )
+    .secret()
 }
 
 pub fn password_changed(config: &Config, to: &Recipient, when: &str) -> Mail {
@@ -76,6 +78,7 @@ pub fn temporary_password(config: &Config, to: &Recipient, password: &str) -> Ma
         ),
         &not_you(config),
     )
+    .secret()
 }
 
 pub fn account_locked(config: &Config, to: &Recipient, when: &str, minutes: i64) -> Mail {
@@ -114,6 +117,7 @@ pub fn email_change_code(config: &Config, to: &Recipient, code: &str, minutes: i
         ),
         "お心当たりのない場合は、このメールを破棄してください。メールアドレスは変更されません。",
     )
+    .secret()
 }
 
 pub fn email_changed(config: &Config, to: &Recipient, when: &str, new_email: &str) -> Mail {
@@ -149,6 +153,7 @@ pub fn login_code(
         ),
         &not_you(config),
     )
+    .secret()
 }
 
 /// What a procedure mail names: its number, kind and content.

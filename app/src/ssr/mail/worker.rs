@@ -56,6 +56,18 @@ impl Transport {
         }
     }
 
+    fn is_smtp(&self) -> bool {
+        matches!(self, Self::Smtp { .. })
+    }
+
+    /// As stored in `mail_outbox.delivered_via`.
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Smtp { .. } => "smtp",
+            Self::DevMailbox => "dev",
+        }
+    }
+
     async fn send(&self, mail: &mail_outbox::Model) -> Result<(), String> {
         match self {
             Self::DevMailbox => Ok(()),
@@ -120,7 +132,16 @@ pub async fn deliver_due(
             );
         match transport.send(&mail).await {
             Ok(()) => {
+                let update = if transport.is_smtp() && mail.sensitive {
+                    update.col_expr(mail_outbox::Column::BodyText, Expr::value(super::REDACTED))
+                } else {
+                    update
+                };
                 update
+                    .col_expr(
+                        mail_outbox::Column::DeliveredVia,
+                        Expr::value(Some(transport.name())),
+                    )
                     .col_expr(mail_outbox::Column::SentAt, Expr::value(Some(now)))
                     .col_expr(
                         mail_outbox::Column::LastError,

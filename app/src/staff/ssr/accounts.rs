@@ -9,13 +9,14 @@ use sea_orm::{
 
 use super::super::StaffRow;
 use super::auth::current_staff;
-use crate::auth::ssr::{password, policy::check_new_password, request_context};
+use crate::auth::ssr::request_context;
 use crate::domain::jst;
 use crate::domain::lockout::LockoutState;
 use crate::domain::staff::{parse_login_id, StaffRole, NAME_MAX};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
 use crate::ssr::entities::{staff_account, staff_session};
+use crate::ssr::identity::{password, password_policy::check_new_password};
 
 /// A new staff account, as typed.
 pub struct NewStaff<'a> {

@@ -13,12 +13,16 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter,
 };
 
-use crate::auth::ssr::session::{is_expired, new_token, token_hash, TOUCH_EVERY};
-use crate::auth::ssr::{build_cookie, cookie_name, password, MAX_PASSWORD_LEN};
-use crate::domain::lockout::LockoutState;
+use crate::auth::ssr::{build_cookie, cookie_name};
+use crate::domain::policy;
 use crate::domain::staff::{parse_login_id, StaffRole};
 use crate::error::AppError;
+use crate::ssr::entities::staff_login_event::{self, LoginResult};
 use crate::ssr::entities::{staff_account, staff_session};
+use crate::ssr::identity::lockout::{self, Realm};
+use crate::ssr::identity::password;
+use crate::ssr::identity::session::{is_expired, TOUCH_EVERY};
+use crate::ssr::identity::token::{new_token, token_hash};
 use crate::ssr::request::{cookie, ClientInfo};
 use crate::ssr::{AppState, Config};
 
@@ -42,7 +46,9 @@ impl CurrentStaff {
 }
 
 /// Checks a staff login and starts a session; returns the cookie token.
-/// Unknown IDs, wrong passwords and disabled accounts get one answer.
+/// Unknown IDs, wrong passwords, locked and disabled accounts get one answer;
+/// the lockout is the members' (`identity::lockout`), and every attempt is
+/// in the staff login log.
 pub async fn login(
     db: &DatabaseConnection,
     config: &Config,
@@ -63,8 +69,9 @@ pub async fn login(
             "パスワードを入力してください。",
         ));
     }
+    let typed: String = login_id.trim().chars().take(64).collect();
     let account = match parse_login_id(login_id) {
-        Ok(id) if password.len() <= MAX_PASSWORD_LEN => {
+        Ok(id) if password.len() <= policy::LOGIN_PASSWORD_MAX_BYTES => {
             staff_account::Entity::find()
                 .filter(staff_account::Column::LoginId.eq(id))
                 .one(db)
@@ -74,51 +81,53 @@ pub async fn login(
     };
     let Some(account) = account else {
         password::verify_blocking(None, password.to_owned()).await?;
+        record(db, None, &typed, client, now, LoginResult::Failure).await?;
         return Err(AppError::StaffLoginFailed);
     };
-    let state = LockoutState {
-        failed_count: account.failed_login_count,
-        locked_until: account.locked_until,
+    let Some(attempt) = lockout::reserve(db, Realm::Staff, account.id, now).await? else {
+        password::as_long_as_a_check().await;
+        record(
+            db,
+            Some(account.id),
+            &typed,
+            client,
+            now,
+            LoginResult::Locked,
+        )
+        .await?;
+        return Err(AppError::StaffLoginFailed);
     };
     let correct =
         password::verify_blocking(Some(account.password_hash.clone()), password.to_owned()).await?;
-    if state.is_locked(now) {
-        return Err(AppError::Locked);
-    }
     if !correct {
-        let after = state.after_failure(now);
-        // Counted only if nobody counted meanwhile, as for members.
-        staff_account::Entity::update_many()
-            .col_expr(
-                staff_account::Column::FailedLoginCount,
-                Expr::value(after.failed_count),
-            )
-            .col_expr(
-                staff_account::Column::LockedUntil,
-                Expr::value(after.locked_until),
-            )
-            .filter(staff_account::Column::Id.eq(account.id))
-            .filter(staff_account::Column::FailedLoginCount.eq(account.failed_login_count))
-            .exec(db)
-            .await?;
-        return Err(if after.is_locked(now) {
-            AppError::Locked
+        let result = if attempt.locks() {
+            LoginResult::Locked
         } else {
-            AppError::StaffLoginFailed
-        });
-    }
-    if !account.active {
+            LoginResult::Failure
+        };
+        record(db, Some(account.id), &typed, client, now, result).await?;
         return Err(AppError::StaffLoginFailed);
     }
-    let reset = LockoutState::after_success();
+    let txn = crate::ssr::db::begin_write(db).await?;
+    if !lockout::succeed(&txn, Realm::Staff, account.id, attempt, now).await? || !account.active {
+        txn.rollback().await?;
+        record(
+            db,
+            Some(account.id),
+            &typed,
+            client,
+            now,
+            LoginResult::Failure,
+        )
+        .await?;
+        return Err(AppError::StaffLoginFailed);
+    }
     staff_account::ActiveModel {
         id: Set(account.id),
-        failed_login_count: Set(reset.failed_count),
-        locked_until: Set(reset.locked_until),
         last_login_at: Set(Some(now)),
         ..Default::default()
     }
-    .update(db)
+    .update(&txn)
     .await?;
     let token = new_token();
     let max_age = Duration::from_std(config.absolute_timeout).map_err(|_| AppError::Internal)?;
@@ -132,9 +141,42 @@ pub async fn login(
         user_agent: Set(client.user_agent.clone()),
         ..Default::default()
     }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        Some(account.id),
+        &typed,
+        client,
+        now,
+        LoginResult::Success,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+/// One line of the staff login log (S1), which admins read.
+async fn record(
+    db: &impl ConnectionTrait,
+    staff_id: Option<i32>,
+    typed: &str,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+    result: LoginResult,
+) -> Result<(), AppError> {
+    staff_login_event::ActiveModel {
+        staff_id: Set(staff_id),
+        login_id: Set(typed.to_owned()),
+        occurred_at: Set(now),
+        ip: Set(client.ip.clone()),
+        user_agent: Set(client.user_agent.clone()),
+        result: Set(result),
+        ..Default::default()
+    }
     .insert(db)
     .await?;
-    Ok(token)
+    Ok(())
 }
 
 /// Resolves the staff cookie of `headers` at `now`: idle and absolute expiry,
@@ -185,7 +227,12 @@ pub async fn staff_from_headers(
 pub async fn current_staff() -> Result<CurrentStaff, AppError> {
     let state = AppState::current()?;
     let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Internal)?;
-    staff_from_headers(&state.db, &state.config, &parts.headers, state.clock.now()).await
+    let result =
+        staff_from_headers(&state.db, &state.config, &parts.headers, state.clock.now()).await;
+    if let Err(AppError::Unauthenticated { timed_out }) = result {
+        crate::ssr::request::plain_form_to_login(&parts, timed_out);
+    }
+    result
 }
 
 pub fn session_cookie(config: &Config, token: &str) -> HeaderValue {

@@ -32,6 +32,7 @@ pub async fn login_request(
     next: Option<&str>,
 ) -> Result<(), AppError> {
     let (state, client, now, _) = request_context()?;
+    state.throttle.check(&client.ip)?;
     let token = auth::login(&state.db, &state.config, login_id, password, &client, now).await?;
     let res =
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;

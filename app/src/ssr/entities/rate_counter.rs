@@ -1,12 +1,13 @@
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "rate_events")]
+#[sea_orm(table_name = "rate_counters")]
 pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i32,
+    #[sea_orm(primary_key, auto_increment = false)]
     pub bucket: String,
-    pub occurred_at: DateTimeUtc,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub window_start: DateTimeUtc,
+    pub count: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::domain::one_time_code as rule;
+use crate::domain::{one_time_code as rule, policy};
 use crate::error::AppError;
 use crate::ssr::entities::one_time_code::{self, CodePurpose};
 
@@ -49,9 +49,41 @@ pub async fn issue(
     issue_alongside(db, account_id, purpose, binding, now).await
 }
 
-/// Makes a new code and leaves earlier ones be: each login challenge is tied to
-/// its own browser, so two browsers may wait for codes at once.
-pub async fn issue_alongside(
+/// A login code: earlier ones stay usable (each login challenge is tied to
+/// its own browser, so two browsers may wait for codes at once), but at most
+/// [`policy::LIVE_LOGIN_CODES`] wait at once; older ones stop working.
+pub async fn issue_login(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    binding: Binding,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let keep: Vec<i32> = one_time_code::Entity::find()
+        .select_only()
+        .column(one_time_code::Column::Id)
+        .filter(one_time_code::Column::AccountId.eq(account_id))
+        .filter(one_time_code::Column::Purpose.eq(CodePurpose::Login))
+        .filter(one_time_code::Column::UsedAt.is_null())
+        .filter(one_time_code::Column::ExpiresAt.gt(now))
+        .order_by_desc(one_time_code::Column::Id)
+        .limit(policy::LIVE_LOGIN_CODES.saturating_sub(1))
+        .into_tuple()
+        .all(db)
+        .await?;
+    one_time_code::Entity::update_many()
+        .col_expr(one_time_code::Column::UsedAt, Expr::value(Some(now)))
+        .filter(one_time_code::Column::AccountId.eq(account_id))
+        .filter(one_time_code::Column::Purpose.eq(CodePurpose::Login))
+        .filter(one_time_code::Column::UsedAt.is_null())
+        .filter(one_time_code::Column::Id.is_not_in(keep))
+        .exec(db)
+        .await?;
+    issue_alongside(db, account_id, CodePurpose::Login, binding, now).await
+}
+
+/// Makes a new code and leaves earlier ones be.
+async fn issue_alongside(
     db: &impl ConnectionTrait,
     account_id: i32,
     purpose: CodePurpose,
@@ -99,8 +131,10 @@ pub async fn live(
         .await?)
 }
 
-/// Checks `typed` against `row` and uses the code up if it is right. A wrong code
-/// is told at the field `code` with the tries left.
+/// Checks `typed` against `row` and uses the code up if it is right. Each try
+/// is taken from the code's allowance by one conditional UPDATE before the
+/// comparison, so parallel guesses get no more tries than one at a time. A
+/// wrong code is told at the field `code` with the tries left.
 pub async fn redeem(
     db: &impl ConnectionTrait,
     row: &one_time_code::Model,
@@ -110,17 +144,22 @@ pub async fn redeem(
     rule::usable(row.attempts, row.expires_at, row.used_at.is_some(), now)
         .map_err(|_| AppError::CodeSpent)?;
     let typed = rule::parse(typed).map_err(|e| AppError::field("code", e.0))?;
+    let taken = one_time_code::Entity::update_many()
+        .col_expr(
+            one_time_code::Column::Attempts,
+            Expr::col(one_time_code::Column::Attempts).add(1),
+        )
+        .filter(one_time_code::Column::Id.eq(row.id))
+        .filter(one_time_code::Column::UsedAt.is_null())
+        .filter(one_time_code::Column::ExpiresAt.gt(now))
+        .filter(one_time_code::Column::Attempts.lt(policy::CODE_MAX_TRIES))
+        .exec_with_returning(db)
+        .await?;
+    let Some(this_try) = taken.first() else {
+        return Err(AppError::CodeSpent);
+    };
     if hash(&row.salt, &typed) != row.code_hash {
-        let attempts = row.attempts + 1;
-        one_time_code::Entity::update_many()
-            .col_expr(
-                one_time_code::Column::Attempts,
-                Expr::col(one_time_code::Column::Attempts).add(1),
-            )
-            .filter(one_time_code::Column::Id.eq(row.id))
-            .exec(db)
-            .await?;
-        let left = rule::MAX_TRIES - attempts;
+        let left = policy::CODE_MAX_TRIES - this_try.attempts;
         return Err(if left <= 0 {
             AppError::CodeSpent
         } else {

@@ -1,15 +1,14 @@
 //! Server-side sessions: the browser holds a random token, the database only
 //! its SHA-256. Idle and absolute expiry are checked on every use.
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     EntityTrait, QueryFilter,
 };
-use sha2::{Digest, Sha256};
 
+use super::token::{new_token, token_hash};
+use crate::domain::policy;
 use crate::error::AppError;
 use crate::ssr::entities::session;
 use crate::ssr::request::ClientInfo;
@@ -19,24 +18,12 @@ pub const COOKIE: &str = "mypage_session";
 
 /// `last_seen_at` is written at most this often (or a tenth of the idle time, if
 /// shorter), so reading pages is not a database write each time.
-pub const TOUCH_EVERY: Duration = Duration::seconds(15);
+pub const TOUCH_EVERY: Duration = Duration::seconds(policy::SESSION_TOUCH_SECONDS);
 
 /// An ended session's row is kept this long after it ran out, so the browser
 /// that comes back to it hears "timed out" (M2) however soon housekeeping
 /// runs; it is never shown or counted as logged in meanwhile.
-pub const KEEP_EXPIRED: Duration = Duration::days(1);
-
-/// 256 random bits, URL-safe.
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-pub fn token_hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub const KEEP_EXPIRED: Duration = Duration::days(policy::EXPIRED_SESSION_KEEP_DAYS);
 
 /// Starts a session for `account_id` and returns the token for the cookie.
 pub async fn create(
@@ -143,18 +130,6 @@ pub async fn delete(db: &impl ConnectionTrait, token: &str) -> Result<(), AppErr
 mod tests {
     use super::*;
     use chrono::TimeZone;
-
-    #[test]
-    fn tokens_are_random_and_only_their_hash_is_kept() {
-        let a = new_token();
-        let b = new_token();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 43); // 256 bits in unpadded base64
-        let h = token_hash(&a);
-        assert_eq!(h.len(), 64);
-        assert!(!h.contains(&a));
-        assert_eq!(h, token_hash(&a));
-    }
 
     #[test]
     fn expiry_by_idle_time_and_by_age() {

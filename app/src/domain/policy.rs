@@ -1,0 +1,94 @@
+//! Every security number of the product on one page: what counts, how much,
+//! for how long. Members and staff share them unless a name says otherwise.
+//! (Deployment-specific settings, such as the idle timeout, are in the
+//! server's configuration; these are the product's rules.)
+
+// --- passwords ----------------------------------------------------------------
+
+/// Shortest new password, in characters (NIST SP 800-63B: no composition rules).
+pub const PASSWORD_MIN_CHARS: usize = 12;
+/// Longest new password, in characters.
+pub const PASSWORD_MAX_CHARS: usize = 128;
+/// Longest password a login even looks at, in bytes: anything longer cannot
+/// be right and is not hashed.
+pub const LOGIN_PASSWORD_MAX_BYTES: usize = 1024;
+/// Longest user ID or email a login looks at, in characters.
+pub const IDENTIFIER_MAX_CHARS: usize = 254;
+/// Password hashes computed at once per process (argon2id at 19 MiB each);
+/// 0 means one per CPU core.
+pub const HASHES_AT_ONCE: usize = 0;
+/// How long a login waits for a free hashing slot before it is told that the
+/// service is busy, in milliseconds.
+pub const HASH_WAIT_MS: u64 = 3_000;
+
+// --- lockout (M15, S1) --------------------------------------------------------
+
+/// Wrong passwords in a row that lock an account.
+pub const LOCKOUT_FAILURES: i32 = 5;
+/// How long a lock lasts, in minutes.
+pub const LOCKOUT_MINUTES: i64 = 15;
+
+// --- sessions (M2) ------------------------------------------------------------
+
+/// `last_seen_at` is written at most this often (or a tenth of the idle time,
+/// if shorter), in seconds.
+pub const SESSION_TOUCH_SECONDS: i64 = 15;
+/// An ended session's row is kept this long (days), so a browser coming back
+/// hears "timed out" however soon housekeeping runs.
+pub const EXPIRED_SESSION_KEEP_DAYS: i64 = 1;
+
+// --- mailed codes and known browsers (M5, M15) -----------------------------------
+
+/// A mailed code's life, in minutes.
+pub const CODE_VALID_MINUTES: i64 = 10;
+/// Tries at one code.
+pub const CODE_MAX_TRIES: i32 = 5;
+/// Login codes mailed per account per hour.
+pub const LOGIN_CODES_PER_HOUR: i32 = 5;
+/// Login codes of one account waiting at once (each for its own browser).
+pub const LIVE_LOGIN_CODES: u64 = 3;
+/// Email-change codes mailed per account per hour.
+pub const EMAIL_CODES_PER_HOUR: i32 = 5;
+/// A browser confirmed with a code stays known this long without use, in days.
+pub const KNOWN_BROWSER_DAYS: i64 = 180;
+
+// --- password reset and temporary passwords (M3) --------------------------------
+
+/// A reset link's life, in minutes.
+pub const RESET_LINK_MINUTES: i64 = 30;
+/// Reset requests per client address per hour.
+pub const RESETS_PER_IP_PER_HOUR: i32 = 10;
+/// Reset mails per account (or typed identifier) per hour.
+pub const RESETS_PER_ACCOUNT_PER_HOUR: i32 = 3;
+/// Every reset request takes at least this long to answer, known account or
+/// not, in milliseconds.
+pub const RESET_ANSWER_MS: u64 = 400;
+/// A temporary password's life, in hours.
+pub const TEMPORARY_PASSWORD_HOURS: i64 = 72;
+
+// --- changes of one's own credentials --------------------------------------------
+
+/// Checks of the current password per account per 15 minutes.
+pub const CURRENT_PASSWORD_CHECKS: i32 = 10;
+
+// --- per-address throttling (per process) ---------------------------------------
+
+/// Logins, code entries and reset requests per client address per minute, in
+/// one server process (the database limits above hold across processes).
+pub const IP_TRIES_PER_MINUTE: u32 = 30;
+
+// --- staff (S1) -----------------------------------------------------------------
+
+/// A staff setup or reset link's life, in hours.
+pub const STAFF_LINK_HOURS: i64 = 24;
+/// One-time recovery codes a staff member gets with the second factor.
+pub const RECOVERY_CODES: usize = 10;
+/// TOTP (RFC 6238): 6 digits, 30-second steps, one step of clock skew.
+pub const TOTP_DIGITS: usize = 6;
+pub const TOTP_STEP_SECONDS: u64 = 30;
+pub const TOTP_SKEW_STEPS: u8 = 1;
+
+// --- mail -------------------------------------------------------------------------
+
+/// Sent mails are deleted this long after sending, in days.
+pub const SENT_MAIL_KEEP_DAYS: i64 = 90;

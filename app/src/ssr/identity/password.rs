@@ -1,0 +1,207 @@
+//! Password hashing: argon2id at OWASP's recommended cost, off the async
+//! workers, and never more at once than the machine has cores (each takes
+//! 19 MiB): a storm of logins waits its turn briefly and is then told the
+//! service is busy, instead of taking gigabytes.
+
+use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Algorithm, Argon2, Params, Version,
+};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+
+use crate::domain::policy::{HASHES_AT_ONCE, HASH_WAIT_MS};
+use crate::error::AppError;
+
+/// The hashing slots of this process.
+fn slots() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let slots = if HASHES_AT_ONCE == 0 {
+            cores
+        } else {
+            HASHES_AT_ONCE
+        };
+        Semaphore::new(slots)
+    })
+}
+
+static WAIT_MS: AtomicU64 = AtomicU64::new(HASH_WAIT_MS);
+
+/// Sets how long a login waits for a hashing slot in this process. The
+/// server keeps [`HASH_WAIT_MS`]; the test binary, which runs dozens of
+/// scenarios side by side on two cores, waits longer.
+pub fn set_hash_wait(wait: Duration) {
+    WAIT_MS.store(
+        u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+        Ordering::Relaxed,
+    );
+}
+
+/// Runs `work` (an argon2 computation) on a blocking thread once a slot is
+/// free; [`AppError::Busy`] if none frees up in time.
+async fn bounded<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let wait = Duration::from_millis(WAIT_MS.load(Ordering::Relaxed));
+    bounded_in(slots(), wait, work).await
+}
+
+async fn bounded_in<T: Send + 'static>(
+    slots: &Semaphore,
+    wait: Duration,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let permit = match tokio::time::timeout(wait, slots.acquire()).await {
+        Ok(Ok(permit)) => permit,
+        Ok(Err(_)) => return Err(AppError::Internal),
+        Err(_) => {
+            tracing::warn!("password hashing busy: a login was turned away");
+            return Err(AppError::Busy);
+        }
+    };
+    let result = tokio::task::spawn_blocking(work).await;
+    drop(permit);
+    result.map_err(|e| {
+        tracing::error!(error = %e, "password hashing task failed");
+        AppError::Internal
+    })
+}
+
+/// OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+pub fn hash(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            AppError::Internal
+        })
+}
+
+/// Checks `password` against a stored PHC string. A malformed hash never matches.
+pub fn verify(stored: &str, password: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|parsed| {
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash of nothing anyone knows, verified for unknown accounts so that they
+/// take as long to refuse as a wrong password.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        hash("dummy password that never matches").unwrap_or_else(|_| {
+            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3sN0XhPvFgKJf3RJh6D1iTbHCzYSq0n4Rn8q6o6QYF0".into()
+        })
+    })
+}
+
+/// [`verify`] on a blocking thread, against `stored` or the dummy hash, in
+/// one of the bounded slots.
+pub async fn verify_blocking(stored: Option<String>, password: String) -> Result<bool, AppError> {
+    bounded(move || match stored {
+        Some(h) => verify(&h, &password),
+        None => {
+            verify(dummy_hash(), &password);
+            false
+        }
+    })
+    .await
+}
+
+/// [`hash`] on a blocking thread, in one of the bounded slots.
+pub async fn hash_blocking(password: String) -> Result<String, AppError> {
+    bounded(move || hash(&password)).await?
+}
+
+/// How long one verification took when the process started: a refusal that
+/// checks no password (a locked account) waits this long, so it answers in
+/// the time a wrong password takes.
+fn verify_time() -> Duration {
+    static TIME: OnceLock<Duration> = OnceLock::new();
+    *TIME.get_or_init(|| {
+        let started = Instant::now();
+        verify(dummy_hash(), "a password that is never right");
+        started.elapsed()
+    })
+}
+
+/// Waits as long as checking a password takes, without computing anything.
+pub async fn as_long_as_a_check() {
+    tokio::time::sleep(verify_time()).await;
+}
+
+/// Warms the dummy hash and measures a check at start, so the first
+/// unknown-account or locked login is not faster.
+pub fn warm_up() {
+    let _ = verify_time();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_with_owasp_cost_and_verify() {
+        let h = hash("correct horse battery staple").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify(&h, "correct horse battery staple"));
+        assert!(!verify(&h, "correct horse battery stapl"));
+        // Same password, new salt.
+        assert_ne!(h, hash("correct horse battery staple").unwrap());
+    }
+
+    #[tokio::test]
+    async fn no_more_hashes_at_once_than_slots_and_a_clear_answer_when_full() {
+        let slots = Semaphore::new(1);
+        let held = slots.acquire().await.unwrap();
+        let wait = Duration::from_millis(20);
+        assert_eq!(
+            bounded_in(&slots, wait, || 1).await,
+            Err(AppError::Busy),
+            "every slot taken: turned away after the wait"
+        );
+        drop(held);
+        assert_eq!(bounded_in(&slots, wait, || 2).await, Ok(2));
+        // Parallel work never exceeds the slots.
+        let running = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let peak = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let slots = std::sync::Arc::new(Semaphore::new(2));
+        let jobs = (0..8).map(|_| {
+            let (running, peak, slots) = (running.clone(), peak.clone(), slots.clone());
+            async move {
+                bounded_in(&slots, Duration::from_secs(30), move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                })
+                .await
+            }
+        });
+        for done in futures::future::join_all(jobs).await {
+            done.unwrap();
+        }
+        assert!(peak.load(Ordering::SeqCst) <= 2);
+    }
+
+    #[test]
+    fn malformed_hashes_never_match() {
+        assert!(!verify("", "x"));
+        assert!(!verify("plain text", "plain text"));
+    }
+}
