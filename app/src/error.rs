@@ -42,6 +42,9 @@ pub enum AppError {
     /// already decided, a rider already applied for); the message says why.
     #[error("{0}")]
     Conflict(String),
+    /// A staff session whose second factor is still to be given.
+    #[error("確認コードを入力してください。")]
+    SecondFactorRequired,
     /// A staff member without the role for this.
     #[error("この操作を行う権限がありません。")]
     Forbidden,
@@ -91,7 +94,9 @@ impl AppError {
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidLink | Self::CodeSpent => StatusCode::GONE,
-            Self::PasswordChangeRequired | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::PasswordChangeRequired | Self::Forbidden | Self::SecondFactorRequired => {
+                StatusCode::FORBIDDEN
+            }
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Internal | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,

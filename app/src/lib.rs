@@ -86,6 +86,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("password") view=pages::ForcedPasswordPage />
                 </ParentRoute>
                 <Route path=path!("/staff/login") view=pages::StaffLoginPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/login/second") view=pages::StaffSecondFactorPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/setup") view=pages::StaffSetupPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/staff") view=components::StaffShell ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::StaffQueuePage />
                     <Route path=path!("procedures/:id") view=pages::StaffProcedurePage />
@@ -93,6 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("members/:id") view=pages::StaffMemberPage />
                     <Route path=path!("audit") view=pages::StaffAuditPage />
                     <Route path=path!("accounts") view=pages::StaffAccountsPage />
+                    <Route path=path!("password") view=pages::StaffPasswordPage />
                 </ParentRoute>
             </Routes>
         </Router>

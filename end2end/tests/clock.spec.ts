@@ -7,6 +7,7 @@ import {
   linkIn,
   login,
   seedMember,
+  seedStaff,
   snap,
   staffLogin,
   watchConsole,
@@ -105,7 +106,7 @@ test('staff approve a rider and a course change; ご契約内容 changes on the 
   const staffContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const staff = await staffContext.newPage();
   const staffErrors = watchConsole(staff);
-  await staffLogin(staff, server);
+  await staffLogin(staff, await seedStaff(request, { server }), server);
   const move = async (to: string) => {
     await staff.getByLabel(to, { exact: true }).check();
     const [res] = await Promise.all([

@@ -1,7 +1,7 @@
 import { APIRequestContext, expect, Page, TestInfo } from '@playwright/test';
+import { createHmac } from 'node:crypto';
 
 export const PASSWORD = 'kyosai-demo-2026';
-export const STAFF_PASSWORD = 'kyosai-staff-2026';
 
 /** Fails the test on any browser console error (CSP violations, hydration panics). */
 export function watchConsole(page: Page): string[] {
@@ -80,13 +80,70 @@ export async function apiLogin(page: Page, who: Member | string, opts: { server?
   if (opts.goto !== undefined) await page.goto(`${server}${opts.goto}`);
 }
 
-/** Logs a staff member in at `server`'s back office (a page of its own). */
-export async function staffLogin(page: Page, server = '', loginId = 'operator', password = STAFF_PASSWORD) {
+/** A staff account made for one test by the development seeding route. */
+export type Staff = {
+  staff_id: number;
+  login_id: string;
+  name: string;
+  email: string;
+  password: string;
+  /** Base32, when seeded with its second factor enrolled. */
+  totp_secret: string | null;
+};
+
+/** A fresh staff account of this test's own (second factor enrolled unless asked otherwise). */
+export async function seedStaff(
+  request: APIRequestContext,
+  opts: { role?: 'admin' | 'operator'; enrolled?: boolean; server?: string } = {},
+): Promise<Staff> {
+  const form: Record<string, string> = { role: opts.role ?? 'operator' };
+  if (opts.enrolled ?? true) form.enrolled = 'true';
+  const res = await request.post(`${opts.server ?? ''}/dev/seed/staff`, { form });
+  if (!res.ok()) throw new Error(`seeding staff: ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+
+function base32(s: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of s.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = bits.match(/.{8}/g) ?? [];
+  return Buffer.from(bytes.map((b) => parseInt(b, 2)));
+}
+
+/** What an authenticator app shows for `secret` at `atMs` (RFC 6238: SHA-1, 6 digits, 30 s). */
+export function totp(secret: string, atMs: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 1000 / 30)));
+  const h = createHmac('sha1', base32(secret)).update(counter).digest();
+  const o = h[h.length - 1] & 0xf;
+  const n = (((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]) % 1_000_000;
+  return String(n).padStart(6, '0');
+}
+
+/** The server's "now" (ms), which the clock tests move. */
+export async function serverNow(page: Page, server = ''): Promise<number> {
+  const res = await page.request.get(`${server}/dev/clock`);
+  if (!res.ok()) throw new Error(`server clock: ${res.status()}`);
+  return Number(await res.text());
+}
+
+/**
+ * Logs a staff member in at `server`'s back office as a person does: login
+ * ID and password, then the code of their authenticator app (computed from
+ * the seeded secret at the server's time).
+ */
+export async function staffLogin(page: Page, staff: Staff, server = '') {
   await page.goto(`${server}/staff/login`);
   await hydrated(page);
-  await page.getByLabel('ログインID').fill(loginId);
-  await page.getByLabel('パスワード').fill(password);
+  await page.getByLabel('ログインID').fill(staff.login_id);
+  await page.getByLabel('パスワード').fill(staff.password);
   await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.waitForURL((url) => url.pathname === '/staff/login/second');
+  if (!staff.totp_secret) throw new Error('seed the staff member enrolled to log in directly');
+  await hydrated(page);
+  await page.getByLabel('確認コード', { exact: true }).fill(totp(staff.totp_secret, await serverNow(page, server)));
+  await page.getByRole('button', { name: '確認する' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/staff/login'));
 }
 

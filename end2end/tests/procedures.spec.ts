@@ -1,11 +1,11 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { apiLogin, hydrated, latestMail, seedMember, snap, staffLogin, watchConsole } from './helpers';
+import { apiLogin, hydrated, latestMail, seedMember, seedStaff, snap, staffLogin, watchConsole } from './helpers';
 
 /** A second browser for the co-op's staff, beside the member's. */
-async function staffPage(browser: Browser, baseURL: string | undefined, loginId = 'operator'): Promise<Page> {
+async function staffPage(browser: Browser, baseURL: string | undefined): Promise<Page> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
   const page = await context.newPage();
-  await staffLogin(page, '', loginId);
+  await staffLogin(page, await seedStaff(page.request));
   await expect(page.getByRole('heading', { name: '手続き一覧' })).toBeVisible();
   return page;
 }

@@ -1,22 +1,67 @@
 import { expect, test } from '@playwright/test';
-import { apiLogin, hydrated, seedMember, snap, STAFF_PASSWORD, staffLogin, watchConsole } from './helpers';
+import {
+  apiLogin,
+  hydrated,
+  latestMail,
+  linkIn,
+  seedMember,
+  seedStaff,
+  serverNow,
+  snap,
+  staffLogin,
+  totp,
+  watchConsole,
+} from './helpers';
 
-test('the back office needs a staff login, and a wrong one gets one answer', async ({ page }) => {
+test('the back office needs a staff login and the second factor; a wrong one gets one answer', async ({ page, request }) => {
+  const staff = await seedStaff(request);
   await page.goto('/staff/audit');
   await expect(page).toHaveURL(/\/staff\/login\?next=%2Fstaff%2Faudit/);
   await hydrated(page);
-  await page.getByLabel('ログインID').fill('operator');
+  await page.getByLabel('ログインID').fill(staff.login_id);
   await page.getByLabel('パスワード').fill('wrong-password');
   await page.getByRole('button', { name: 'ログイン' }).click();
   await expect(page.getByRole('alert')).toHaveText('ログインIDまたはパスワードが正しくありません。');
-  await page.getByLabel('パスワード').fill(STAFF_PASSWORD);
+  await page.getByLabel('パスワード').fill(staff.password);
   await page.getByRole('button', { name: 'ログイン' }).click();
+  // The password alone opens nothing but the code step.
+  await expect(page).toHaveURL(/\/staff\/login\/second\?next=%2Fstaff%2Faudit$/);
+  await page.goto('/staff/audit');
+  await expect(page).toHaveURL(/\/staff\/login\/second/);
+  await hydrated(page);
+  await page.getByLabel('確認コード', { exact: true }).fill('000000' === totp(staff.totp_secret!, await serverNow(page)) ? '111111' : '000000');
+  await page.getByRole('button', { name: '確認する' }).click();
+  await expect(page.locator('#code-error')).toContainText('確認コードが正しくありません');
+  await page.getByLabel('確認コード', { exact: true }).fill(totp(staff.totp_secret!, await serverNow(page)));
+  await page.getByRole('button', { name: '確認する' }).click();
   await expect(page).toHaveURL(/\/staff\/audit$/);
   await expect(page.getByRole('heading', { name: '監査ログ' })).toBeVisible();
   // Operators do not manage staff.
   await expect(page.getByRole('link', { name: '職員アカウント' })).toHaveCount(0);
   await page.goto('/staff/accounts');
   await expect(page.getByRole('alert')).toHaveText('この操作を行う権限がありません。');
+});
+
+test('a new staff member enrols the authenticator app at the first login', async ({ page, request }, testInfo) => {
+  const staff = await seedStaff(request, { enrolled: false });
+  await page.goto('/staff/login');
+  await hydrated(page);
+  await page.getByLabel('ログインID').fill(staff.login_id);
+  await page.getByLabel('パスワード').fill(staff.password);
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page.getByRole('heading', { name: '認証アプリの登録(初回のみ)' })).toBeVisible();
+  await expect(page.getByRole('img', { name: '二段階認証の登録用QRコード' })).toBeVisible();
+  const secret = (await page.locator('code.secret').innerText()).trim();
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await snap(page, testInfo, 'staff-enrol');
+  await hydrated(page);
+  await page.getByLabel('確認コード(6桁)').fill(totp(secret, await serverNow(page)));
+  await page.getByRole('button', { name: '登録する' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '二段階認証を登録しました。' })).toBeVisible();
+  await expect(page.locator('.recovery-codes li')).toHaveCount(10);
+  await snap(page, testInfo, 'staff-recovery-codes');
+  await page.getByRole('link', { name: '管理画面へ進む' }).click();
+  await expect(page.getByRole('heading', { name: '手続き一覧' })).toBeVisible();
 });
 
 test('a member session does not open the back office', async ({ page, request }) => {
@@ -27,9 +72,9 @@ test('a member session does not open the back office', async ({ page, request })
   await expect(page).toHaveURL(/\/staff\/login/);
 });
 
-test('staff find a member by kana and see contracts and procedures', async ({ page }, testInfo) => {
+test('staff find a member by kana and see contracts and procedures', async ({ page, request }, testInfo) => {
   const errors = watchConsole(page);
-  await staffLogin(page);
+  await staffLogin(page, await seedStaff(request));
   await page.getByRole('link', { name: '組合員検索' }).click();
   await hydrated(page);
   await page.getByLabel('組合員番号・氏名・フリガナ').fill('キョウサイ');
@@ -57,7 +102,7 @@ test('the audit log filters by actor, action and member', async ({ page, browser
   expect(filed.status(), await filed.text()).toBeLessThan(400);
   await member.context().close();
 
-  await staffLogin(page, '', 'admin');
+  await staffLogin(page, await seedStaff(request, { role: 'admin' }));
   await page.getByRole('link', { name: '監査ログ' }).click();
   await hydrated(page);
   await page.getByLabel('操作者').selectOption('member');
@@ -94,25 +139,80 @@ test('the audit log filters by actor, action and member', async ({ page, browser
   expect(actors.has('組合員'), [...actors].join(',')).toBeTruthy();
 });
 
-test('an admin adds a staff account, who can then log in', async ({ page, browser, baseURL }, testInfo) => {
-  await staffLogin(page, '', 'admin');
+test('an admin adds a colleague, who sets a password by mail; a reset starts them over', async ({ page, browser, baseURL, request }, testInfo) => {
+  test.setTimeout(60_000);
+  const admin = await seedStaff(request, { role: 'admin' });
+  await staffLogin(page, admin);
   await page.getByRole('link', { name: '職員アカウント' }).click();
   await hydrated(page);
   const loginId = `staff-${Date.now().toString(36)}`;
+  const email = `${loginId}@staff.example.jp`;
   await page.getByLabel('ログインID').fill(loginId);
   await page.getByLabel('氏名').fill('田中花');
-  await page.getByLabel('初期パスワード', { exact: true }).fill('short');
+  await page.getByLabel('メールアドレス').fill('not-an-address');
   await page.getByRole('button', { name: '追加する' }).click();
-  await expect(page.locator('#password-error')).not.toBeEmpty();
-  await page.getByLabel('初期パスワード', { exact: true }).fill('harukaze-no-kuni-2026');
-  await page.getByLabel('初期パスワード(確認)').fill('harukaze-no-kuni-2026');
+  await expect(page.locator('#email-error')).not.toBeEmpty();
+  await page.getByLabel('メールアドレス').fill(email);
   await page.getByRole('button', { name: '追加する' }).click();
-  await expect(page.getByText('職員アカウントを追加しました。')).toBeVisible();
+  await expect(page.getByText('職員アカウントを追加し、パスワード設定用のURLをメールで送りました。')).toBeVisible();
   await expect(page.getByRole('cell', { name: loginId, exact: true })).toBeVisible();
   await snap(page, testInfo, 'staff-accounts');
 
-  const other = await (await browser.newContext({ baseURL })).newPage();
-  await staffLogin(other, '', loginId, 'harukaze-no-kuni-2026');
-  await expect(other.getByRole('heading', { name: '手続き一覧' })).toBeVisible();
-  await other.context().close();
+  // The colleague, in their own browser: the link, a password, the app.
+  const colleague = await (await browser.newContext({ baseURL })).newPage();
+  const enrol = async (subject: string, password: string) => {
+    const link = linkIn(await latestMail(colleague, email, subject, baseURL));
+    await colleague.goto(link);
+    await expect(colleague.getByText(`ログインID:${loginId}`)).toBeVisible();
+    await hydrated(colleague);
+    await colleague.getByLabel('新しいパスワード', { exact: true }).fill(password);
+    await colleague.getByLabel('新しいパスワード(確認)').fill(password);
+    await colleague.getByRole('button', { name: 'パスワードを設定する' }).click();
+    await expect(colleague).toHaveURL(/\/staff\/login\?setup=1$/);
+    await hydrated(colleague);
+    await colleague.getByLabel('ログインID').fill(loginId);
+    await colleague.getByLabel('パスワード').fill(password);
+    await colleague.getByRole('button', { name: 'ログイン' }).click();
+    const secret = (await colleague.locator('code.secret').innerText()).trim();
+    await hydrated(colleague);
+    await colleague.getByLabel('確認コード(6桁)').fill(totp(secret, await serverNow(colleague)));
+    await colleague.getByRole('button', { name: '登録する' }).click();
+    await colleague.getByRole('link', { name: '管理画面へ進む' }).click();
+    await expect(colleague.getByRole('heading', { name: '手続き一覧' })).toBeVisible();
+  };
+  await enrol('管理画面のアカウントのご案内', 'harukaze-no-kuni-2026');
+
+  // The admin resets them: logged out, and they start over from a new link.
+  await page.reload();
+  await hydrated(page);
+  await page
+    .getByRole('group', { name: `${loginId}の操作` })
+    .getByRole('button', { name: 'パスワードと二段階認証をリセット' })
+    .click();
+  await expect(page.getByText('変更しました。')).toBeVisible();
+  await colleague.reload();
+  await expect(colleague).toHaveURL(/\/staff\/login/);
+  await enrol('管理画面のログイン情報の再設定', 'akikaze-no-sato-2027');
+  await colleague.context().close();
+
+  // The staff login log shows it all.
+  await page.reload();
+  const log = page.getByRole('region', { name: '職員のログイン履歴' });
+  await expect(log.getByRole('row', { name: new RegExp(loginId) }).first()).toBeVisible();
+});
+
+test('staff change their own password', async ({ page, request }) => {
+  const staff = await seedStaff(request);
+  await staffLogin(page, staff);
+  await page.getByRole('link', { name: 'パスワード変更' }).click();
+  await hydrated(page);
+  await page.getByLabel('現在のパスワード').fill('wrong-password');
+  await page.getByLabel('新しいパスワード', { exact: true }).fill('akikaze-no-sato-2027');
+  await page.getByLabel('新しいパスワード(確認)').fill('akikaze-no-sato-2027');
+  await page.getByRole('button', { name: 'パスワードを変更する' }).click();
+  await expect(page.locator('#current_password-error')).toHaveText('現在のパスワードが正しくありません。');
+  await page.getByLabel('現在のパスワード').fill(staff.password);
+  await page.getByRole('button', { name: 'パスワードを変更する' }).click();
+  await expect(page.getByText('パスワードを変更しました。ほかの端末でのログインは終了しました。')).toBeVisible();
+  expect(await latestMail(page, staff.email, '管理画面のパスワード変更のお知らせ')).toContain(`${staff.name}様`);
 });

@@ -100,6 +100,8 @@ impl MigrationTrait for Migration {
             string_len_null(StaffAccounts::Email, 254),
             text_null(StaffAccounts::TotpSecret),
             timestamp_with_time_zone_null(StaffAccounts::TotpEnrolledAt),
+            // The last TOTP time step used: a code is good once.
+            big_integer_null(StaffAccounts::TotpLastStep),
         ] {
             let mut column = column;
             manager
@@ -111,6 +113,19 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        // A staff session is "password" until the second factor is given.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(StaffSessions::Table)
+                    .add_column(
+                        string_len(StaffSessions::Stage, 8)
+                            .default("full")
+                            .check(Expr::col(StaffSessions::Stage).is_in(["password", "full"])),
+                    )
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_index(
                 Index::create()
@@ -270,6 +285,13 @@ enum StaffAccounts {
     Email,
     TotpSecret,
     TotpEnrolledAt,
+    TotpLastStep,
+}
+
+#[derive(DeriveIden)]
+enum StaffSessions {
+    Table,
+    Stage,
 }
 
 #[derive(DeriveIden)]

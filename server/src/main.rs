@@ -36,6 +36,8 @@ enum Command {
         login_id: String,
         /// The staff member's name as shown in the back office and audit log.
         name: String,
+        /// Where a reset link can reach them later.
+        email: Option<String>,
     },
     /// Lift a member's login lockout now.
     Unlock {
@@ -97,20 +99,24 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::CreateAdmin { login_id, name } => {
+        Command::CreateAdmin {
+            login_id,
+            name,
+            email,
+        } => {
             let (password, confirmation) = read_new_password()?;
             let new = app::staff::ssr::accounts::NewStaff {
                 login_id: &login_id,
                 name: &name,
                 role: app::domain::staff::StaffRole::Admin,
-                password: &password,
-                password_confirm: &confirmation,
+                email: email.as_deref(),
+                password: Some((&password, &confirmation)),
             };
-            let created = app::staff::ssr::accounts::create(&db, new, None, "", clock.now())
+            let created = app::staff::ssr::accounts::create(&db, &config, new, None, "", clock.now())
                 .await
                 .map_err(|e| format!("create-admin: {e}"))?;
             println!(
-                "管理者「{}」({})を作成しました。/staff/login からログインできます。",
+                "管理者「{}」({})を作成しました。/staff/login からログインし、二段階認証を登録してください。",
                 created.name, created.login_id
             );
             Ok(())

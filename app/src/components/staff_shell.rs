@@ -54,6 +54,7 @@ fn StaffHeader(info: StaffInfo) -> impl IntoView {
                 <A href="/staff/members">"組合員検索"</A>
                 <A href="/staff/audit">"監査ログ"</A>
                 {admin.then(|| view! { <A href="/staff/accounts">"職員アカウント"</A> })}
+                <A href="/staff/password">"パスワード変更"</A>
             </nav>
         </header>
     }
@@ -64,7 +65,21 @@ fn StaffHeader(info: StaffInfo) -> impl IntoView {
 pub fn StaffError(error: AppError) -> impl IntoView {
     match error {
         AppError::Unauthenticated { timed_out } => {
-            Either::Left(view! { <super::member_shell::LoginAgain timed_out /> })
+            Either::Left(view! { <super::member_shell::LoginAgain timed_out /> }.into_any())
+        }
+        // Password given, second factor not yet: that step, then back here.
+        AppError::SecondFactorRequired => {
+            let location = leptos_router::hooks::use_location();
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            let path = format!(
+                "/staff/login/second?next={}",
+                crate::domain::next_path::encode(crate::domain::next_path::staff_next(Some(&here)))
+            );
+            Either::Left(view! { <leptos_router::components::Redirect path /> }.into_any())
         }
         other => {
             Either::Right(view! { <p class="form-error" role="alert">{other.to_string()}</p> })

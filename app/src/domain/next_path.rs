@@ -62,6 +62,19 @@ pub fn login_url(here: &str, timed_out: bool) -> String {
     url
 }
 
+/// Where staff land after logging in, unless `next` names a back-office page.
+pub const STAFF_HOME: &str = "/staff";
+
+/// `next` if it is a back-office path, else the queue.
+pub fn staff_next(next: Option<&str>) -> &str {
+    let safe = safe_next(next);
+    if safe == STAFF_HOME || safe.starts_with("/staff/") {
+        safe
+    } else {
+        STAFF_HOME
+    }
+}
+
 /// The login page for whoever was on `here` (the back office's for `/staff`
 /// pages, the members' for the rest), asked to come back afterwards.
 pub fn login_again_url(here: &str, timed_out: bool) -> String {

@@ -35,6 +35,6 @@ pub use procedures::{use_id_param, ProcedureDetailPage, ProceduresPage, StatusBa
 pub use security::SecurityPage;
 pub use staff::{
     StaffAccountsPage, StaffAuditPage, StaffLoginPage, StaffMemberPage, StaffMembersPage,
-    StaffProcedurePage, StaffQueuePage,
+    StaffPasswordPage, StaffProcedurePage, StaffQueuePage, StaffSecondFactorPage, StaffSetupPage,
 };
 pub use top::TopPage;

@@ -85,3 +85,36 @@ pub async fn seed_browser(State(state): State<AppState>, Form(form): Form<Browse
         }
     }
 }
+
+/// `POST /dev/seed/staff` (form: `role`=`admin`|`operator`, `enrolled`): a
+/// fresh staff account for one test, as JSON (see
+/// [`super::demo::fixtures::Staff`]), with its TOTP secret when enrolled.
+pub async fn seed_staff(
+    State(state): State<AppState>,
+    Form(wanted): Form<super::demo::fixtures::WantedStaff>,
+) -> Response {
+    if !state.config.dev {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match super::demo::fixtures::staff(&state.db, &wanted, state.clock.now()).await {
+        Ok(staff) => axum::Json(staff).into_response(),
+        Err(e) => {
+            tracing::error!(error = ?e, "seeding a test staff account failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `GET /dev/clock`: the server's "now", in milliseconds since the epoch, so
+/// a test can compute what an authenticator app would show at that time.
+pub async fn read_clock(State(state): State<AppState>) -> Response {
+    if !state.config.dev {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    state
+        .clock
+        .now()
+        .timestamp_millis()
+        .to_string()
+        .into_response()
+}

@@ -17,9 +17,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/logout", post(crate::auth::ssr::logout))
         .route("/staff/logout", post(crate::staff::ssr::auth::logout))
-        .route("/dev/clock", post(dev::advance_clock))
+        .route("/dev/clock", post(dev::advance_clock).get(dev::read_clock))
         .route("/dev/seed/member", post(dev::seed_member))
         .route("/dev/seed/browser", post(dev::seed_browser))
+        .route("/dev/seed/staff", post(dev::seed_staff))
         .leptos_routes_with_context(&state, routes, security::provide_request_nonce, move || {
             shell(options.clone())
         })

@@ -61,6 +61,9 @@ pub struct MemberRecord {
     pub email: Option<String>,
     pub user_id: Option<String>,
     pub locked: bool,
+    /// The staff member looking is an admin and the member has an account:
+    /// they may end the member's sessions.
+    pub can_end_sessions: bool,
     pub contracts: Vec<ContractView>,
     pub procedures: Vec<ProcedureSummary>,
 }
@@ -92,7 +95,7 @@ pub struct StaffRow {
 }
 
 /// Action codes and how staff read them.
-pub const AUDIT_ACTIONS: [(&str, &str); 15] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 21] = [
     ("procedure_filed", "お手続きの受付"),
     ("procedure_status", "お手続きの状況変更"),
     ("password_changed", "パスワード変更"),
@@ -108,7 +111,42 @@ pub const AUDIT_ACTIONS: [(&str, &str); 15] = [
     ("staff_disabled", "職員アカウント停止"),
     ("staff_enabled", "職員アカウント再開"),
     ("staff_unlocked", "ロック解除(職員)"),
+    ("staff_reset", "職員のログイン情報リセット"),
+    ("staff_password_changed", "職員のパスワード変更"),
+    ("staff_second_factor_enrolled", "職員の二段階認証の登録"),
+    ("member_sessions_ended", "組合員のログイン強制終了"),
+    ("member_viewed", "組合員情報の閲覧"),
+    ("procedure_viewed", "お手続きの閲覧"),
 ];
+
+/// The second step of a staff login: the code form, or the enrolment of the
+/// authenticator app (its secret and QR code, for this step only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactor {
+    pub name: String,
+    pub enrolled: bool,
+    /// Base32, to type into an app that cannot scan.
+    pub secret: Option<String>,
+    /// An SVG of the `otpauth://` URI.
+    pub qr_svg: Option<String>,
+}
+
+#[server(endpoint = "staff/second_factor")]
+pub async fn load_second_factor() -> Result<SecondFactor, AppError> {
+    crate::error::with_status(ssr::second_factor_state().await)
+}
+
+/// A TOTP code or a recovery code; goes on to `next` (within `/staff`).
+#[server(endpoint = "staff/second_factor/verify")]
+pub async fn verify_second_factor(code: String, next: Option<String>) -> Result<(), AppError> {
+    crate::error::with_status(ssr::second_factor_verify(&code, next.as_deref()).await)
+}
+
+/// Enrols the app with its first code; answers the recovery codes, shown once.
+#[server(endpoint = "staff/second_factor/enrol")]
+pub async fn enrol_second_factor(code: String) -> Result<Vec<String>, AppError> {
+    crate::error::with_status(ssr::second_factor_enrol(&code).await)
+}
 
 /// Logs a staff member in and goes to `next` (within `/staff`) or the queue.
 #[server(endpoint = "staff/login")]
@@ -192,18 +230,79 @@ pub async fn staff_accounts() -> Result<Vec<StaffRow>, AppError> {
     crate::error::with_status(ssr::accounts::list().await)
 }
 
-/// Creates a staff account (admins only).
+/// Creates a staff account (admins only); the colleague gets a setup link
+/// at `email` and chooses their own password.
 #[server(endpoint = "staff/accounts/create")]
 pub async fn create_staff_account(
     login_id: String,
     name: String,
     role: String,
+    email: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(ssr::accounts::create_request(&login_id, &name, &role, &email).await)
+}
+
+/// Whom a setup or reset link is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSetup {
+    pub login_id: String,
+    pub name: String,
+}
+
+#[server(endpoint = "staff/setup/check")]
+pub async fn check_staff_setup(token: String) -> Result<StaffSetup, AppError> {
+    crate::error::with_status(ssr::accounts::check_link_request(&token).await)
+}
+
+/// Chooses the password with a setup or reset link; goes to the login.
+#[server(endpoint = "staff/setup")]
+pub async fn complete_staff_setup(
+    token: String,
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
     crate::error::with_status(
-        ssr::accounts::create_request(&login_id, &name, &role, &password, &password_confirm).await,
+        ssr::accounts::complete_link_request(&token, &password, &password_confirm).await,
     )
+}
+
+/// A staff member changes their own password; their other sessions end.
+#[server(endpoint = "staff/password")]
+pub async fn change_staff_password(
+    current_password: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        ssr::accounts::change_password(&current_password, &password, &password_confirm).await,
+    )
+}
+
+/// One staff login attempt, for admins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffLoginRow {
+    pub at: String,
+    /// As typed.
+    pub login_id: String,
+    /// The account's name, when the ID named one.
+    pub name: Option<String>,
+    pub result: String,
+    pub ok: bool,
+    pub ip: String,
+    pub browser: String,
+}
+
+/// The newest staff logins, successes, failures and locks (admins only).
+#[server(endpoint = "staff/logins")]
+pub async fn staff_login_history() -> Result<Vec<StaffLoginRow>, AppError> {
+    crate::error::with_status(ssr::accounts::login_history().await)
+}
+
+/// Ends every session of a member, for instance after a lost phone (admins
+/// only). Answers how many ended.
+#[server(endpoint = "staff/member/end_sessions")]
+pub async fn staff_end_member_sessions(member_id: i32) -> Result<u64, AppError> {
+    crate::error::with_status(ssr::office::end_member_sessions(member_id).await)
 }
 
 /// Changes a staff account (admins only): `make_admin`, `make_operator`,

@@ -167,13 +167,20 @@ impl TestApp {
         cookie_headers(&token)
     }
 
-    /// The cookie of a staff member logged in now.
+    /// The cookie of a staff member logged in now, second factor given (and
+    /// enrolled, the first time).
     pub async fn staff_headers(&self, login_id: &str) -> HeaderMap {
+        self.staff_login(login_id, demo::DEMO_STAFF_PASSWORD).await
+    }
+
+    /// [`TestApp::staff_headers`] with another password.
+    pub async fn staff_login(&self, login_id: &str, password: &str) -> HeaderMap {
+        use app::staff::ssr::second_factor;
         let token = staff_auth::login(
             &self.db,
             &config(),
             login_id,
-            demo::DEMO_STAFF_PASSWORD,
+            password,
             &client(),
             self.now(),
         )
@@ -184,6 +191,37 @@ impl TestApp {
             header::COOKIE,
             HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).expect("cookie"),
         );
+        let me = staff_auth::staff_from_headers(&self.db, &config(), &h, self.now())
+            .await
+            .expect("a staff session at the password stage");
+        let state = second_factor::state(&self.db, &config(), &me)
+            .await
+            .unwrap();
+        if state.enrolled {
+            // Each code works once: the next step's.
+            self.advance(Duration::seconds(30));
+            let me = staff_auth::staff_from_headers(&self.db, &config(), &h, self.now())
+                .await
+                .unwrap();
+            let secret = me.account.totp_secret.clone().unwrap();
+            second_factor::verify(&self.db, &me, &totp_code(&secret, self.now()), self.now())
+                .await
+                .expect("second factor");
+        } else {
+            let secret = state.secret.unwrap();
+            let me = staff_auth::staff_from_headers(&self.db, &config(), &h, self.now())
+                .await
+                .unwrap();
+            second_factor::enrol(
+                &self.db,
+                &me,
+                &totp_code(&secret, self.now()),
+                "",
+                self.now(),
+            )
+            .await
+            .expect("enrolment");
+        }
         h
     }
 }
@@ -319,4 +357,14 @@ pub async fn outbox_subjects_to(db: &DatabaseConnection, to: &str) -> Vec<String
         .into_iter()
         .map(|m| m.subject)
         .collect()
+}
+
+/// The TOTP code of `secret` (base32) at `at`, as an authenticator app shows it.
+pub fn totp_code(secret: &str, at: DateTime<Utc>) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .unwrap();
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes)
+        .unwrap()
+        .generate(at.timestamp() as u64)
 }

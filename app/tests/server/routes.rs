@@ -39,7 +39,8 @@ async fn send(
         .expect("an answer")
 }
 
-const DEV_ROUTES: [(&str, &str, &str); 6] = [
+const DEV_ROUTES: [(&str, &str, &str); 7] = [
+    ("POST", "/dev/seed/staff", "role=admin"),
     ("GET", "/dev/mails", ""),
     ("POST", "/api/dev_mails", ""),
     ("POST", "/dev/clock", "advance=1d"),

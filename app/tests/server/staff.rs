@@ -61,51 +61,71 @@ async fn staff_roles_lockout_and_accounts(app: TestApp) {
             "mallory".into(),
             "不正".into(),
             "admin".into(),
-            "a-long-enough-password".into(),
-            "a-long-enough-password".into(),
+            "mallory@example.jp".into(),
         ))
         .await,
         Err(AppError::Forbidden)
     );
 
-    // Admins create accounts with a checked password, and cannot lock themselves out.
-    let create = |id: &str, password: &str| {
-        let (id, password, admin, app) = (id.to_owned(), password.to_owned(), admin.clone(), &app);
+    // Admins create accounts (the colleague gets a setup link and chooses
+    // the password), and cannot lock themselves out.
+    let create = |id: &str, email: &str| {
+        let (id, email, admin, app) = (id.to_owned(), email.to_owned(), admin.clone(), &app);
         async move {
             app.call(admin, || {
-                app::staff::create_staff_account(
-                    id,
-                    "鈴木一郎".into(),
-                    "operator".into(),
-                    password.clone(),
-                    password,
-                )
+                app::staff::create_staff_account(id, "鈴木一郎".into(), "operator".into(), email)
             })
             .await
         }
     };
     assert!(matches!(
-        create("suzuki", "password").await,
-        Err(AppError::Field { .. })
+        create("suzuki", "not-an-address").await,
+        Err(AppError::Field { ref field, .. }) if field == "email"
     ));
     assert_eq!(
-        create("operator", "a-long-enough-password").await,
+        create("operator", "suzuki@staff.example.jp").await,
         Err(AppError::field(
             "login_id",
             "このログインIDはすでに使われています。"
         ))
     );
-    create("Suzuki", "a-long-enough-password").await.unwrap();
-    assert!(staff_auth::login(
+    create("Suzuki", "suzuki@staff.example.jp").await.unwrap();
+    // No password until the link is used: nothing logs in.
+    assert_eq!(
+        staff_auth::login(&db, &cfg, "suzuki", "!", &client(), app.now()).await,
+        Err(AppError::StaffLoginFailed)
+    );
+    let link = outbox(&db)
+        .await
+        .into_iter()
+        .rfind(|m| m.to_address == "suzuki@staff.example.jp")
+        .expect("a setup mail");
+    assert!(link.subject.contains("管理画面のアカウントのご案内"));
+    let token = link_token(&link.body_text);
+    app::staff::ssr::accounts::complete_link(
         &db,
-        &cfg,
-        "suzuki",
+        &token,
         "a-long-enough-password",
-        &client(),
-        t0()
+        "a-long-enough-password",
+        "",
+        app.now(),
     )
     .await
-    .is_ok());
+    .unwrap();
+    assert_eq!(
+        app::staff::ssr::accounts::complete_link(
+            &db,
+            &token,
+            "another-long-password",
+            "another-long-password",
+            "",
+            app.now(),
+        )
+        .await,
+        Err(AppError::InvalidLink),
+        "a link works once"
+    );
+    app.staff_login("suzuki", "a-long-enough-password").await;
     let admin_id = staff_account::Entity::find()
         .filter(staff_account::Column::LoginId.eq("admin"))
         .one(&db)
@@ -180,3 +200,408 @@ async fn staff_find_members_by_number_name_or_kana(app: TestApp) {
     assert!(matches!(too_long, Err(AppError::Field { .. })));
 }
 on_both!(member_search, staff_find_members_by_number_name_or_kana);
+
+/// A password alone opens nothing but the second step; the code from the
+/// app, each used once, or a recovery code, each used once, makes the
+/// session full; five wrong codes lock the account like five wrong passwords.
+async fn staff_need_their_second_factor(app: TestApp) {
+    let db = app.db.clone();
+    let cfg = config();
+    let half = |token: &str| {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).unwrap(),
+        );
+        h
+    };
+    let first = half(
+        &staff_auth::login(
+            &db,
+            &cfg,
+            "admin",
+            demo::DEMO_STAFF_PASSWORD,
+            &client(),
+            app.now(),
+        )
+        .await
+        .unwrap(),
+    );
+    assert_eq!(
+        app.call(first.clone(), || app::staff::staff_queue(None, None))
+            .await
+            .map(|_| ()),
+        Err(AppError::SecondFactorRequired)
+    );
+    // Enrolment: the page shows a secret and a QR code; a wrong code is refused.
+    let state = app
+        .call(first.clone(), app::staff::load_second_factor)
+        .await
+        .unwrap();
+    assert!(!state.enrolled);
+    let secret = state.secret.unwrap();
+    assert!(state.qr_svg.unwrap().starts_with("<?xml"));
+    let code = totp_code(&secret, app.now());
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    assert!(matches!(
+        app.call(first.clone(), || app::staff::enrol_second_factor(
+            wrong.into()
+        ))
+        .await,
+        Err(AppError::Field { .. })
+    ));
+    let recovery = app
+        .call(first.clone(), || {
+            app::staff::enrol_second_factor(code.clone())
+        })
+        .await
+        .unwrap();
+    assert_eq!(recovery.len(), 10);
+    assert!(app
+        .call(first.clone(), || app::staff::staff_queue(None, None))
+        .await
+        .is_ok());
+
+    // The next login: the same code again (same 30 s) is refused…
+    let second = half(
+        &staff_auth::login(
+            &db,
+            &cfg,
+            "admin",
+            demo::DEMO_STAFF_PASSWORD,
+            &client(),
+            app.now(),
+        )
+        .await
+        .unwrap(),
+    );
+    assert!(matches!(
+        app.call(second.clone(), || app::staff::verify_second_factor(
+            code.clone(),
+            None
+        ))
+        .await,
+        Err(AppError::Field { .. })
+    ));
+    // …a recovery code works, once.
+    app.call(second.clone(), || {
+        app::staff::verify_second_factor(recovery[0].to_lowercase(), None)
+    })
+    .await
+    .unwrap();
+    let third = half(
+        &staff_auth::login(
+            &db,
+            &cfg,
+            "admin",
+            demo::DEMO_STAFF_PASSWORD,
+            &client(),
+            app.now(),
+        )
+        .await
+        .unwrap(),
+    );
+    assert!(matches!(
+        app.call(third.clone(), || app::staff::verify_second_factor(
+            recovery[0].clone(),
+            None
+        ))
+        .await,
+        Err(AppError::Field { .. })
+    ));
+    // The next step's code works.
+    app.advance(Duration::seconds(30));
+    app.call(third.clone(), || {
+        app::staff::verify_second_factor(totp_code(&secret, app.now()), None)
+    })
+    .await
+    .unwrap();
+
+    // Guessing: five wrong codes lock the account, and then not even the
+    // password opens it.
+    let fourth = half(
+        &staff_auth::login(
+            &db,
+            &cfg,
+            "admin",
+            demo::DEMO_STAFF_PASSWORD,
+            &client(),
+            app.now(),
+        )
+        .await
+        .unwrap(),
+    );
+    for _ in 0..5 {
+        let _ = app
+            .call(fourth.clone(), || {
+                app::staff::verify_second_factor("123456".into(), None)
+            })
+            .await;
+    }
+    assert_eq!(
+        staff_auth::login(
+            &db,
+            &cfg,
+            "admin",
+            demo::DEMO_STAFF_PASSWORD,
+            &client(),
+            app.now()
+        )
+        .await,
+        Err(AppError::StaffLoginFailed)
+    );
+}
+on_both!(staff_second_factor, staff_need_their_second_factor);
+
+/// An admin resets a colleague: password and second factor gone, sessions
+/// ended, a link mailed; the colleague sets a password and enrols again. The
+/// admin never sees either. Staff change their own password too.
+async fn admins_reset_colleagues_by_mail_and_staff_change_their_password(app: TestApp) {
+    let db = app.db.clone();
+    let admin = app.staff_headers("admin").await;
+    let operator = app.staff_headers("operator").await;
+    let operator_id = staff_account::Entity::find()
+        .filter(staff_account::Column::LoginId.eq("operator"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    // Not oneself, and not as an operator.
+    let admin_id = staff_account::Entity::find()
+        .filter(staff_account::Column::LoginId.eq("admin"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(matches!(
+        app.call(admin.clone(), || app::staff::update_staff_account(
+            admin_id,
+            "reset".into()
+        ))
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    assert_eq!(
+        app.call(operator.clone(), || app::staff::update_staff_account(
+            admin_id,
+            "reset".into()
+        ))
+        .await,
+        Err(AppError::Forbidden)
+    );
+    app.call(admin.clone(), || {
+        app::staff::update_staff_account(operator_id, "reset".into())
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        app.call(operator.clone(), app::staff::load_staff)
+            .await
+            .map(|_| ()),
+        Err(AppError::Unauthenticated { timed_out: false }),
+        "the colleague's sessions ended"
+    );
+    let reset = staff_account::Entity::find_by_id(operator_id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((reset.totp_secret, reset.totp_enrolled_at), (None, None));
+    assert_eq!(
+        staff_auth::login(
+            &db,
+            &config(),
+            "operator",
+            demo::DEMO_STAFF_PASSWORD,
+            &client(),
+            app.now()
+        )
+        .await,
+        Err(AppError::StaffLoginFailed)
+    );
+    let mail = outbox(&db)
+        .await
+        .into_iter()
+        .rfind(|m| m.to_address == "operator@staff.example.jp")
+        .unwrap();
+    assert!(mail.subject.contains("ログイン情報の再設定"));
+    app::staff::ssr::accounts::complete_link(
+        &db,
+        &link_token(&mail.body_text),
+        "harukaze-no-kuni-2026",
+        "harukaze-no-kuni-2026",
+        "",
+        app.now(),
+    )
+    .await
+    .unwrap();
+    // Logs in with the new password and enrols a new second factor.
+    let operator = app.staff_login("operator", "harukaze-no-kuni-2026").await;
+
+    // Changing one's own password: the current one first; other sessions end.
+    let elsewhere = app.staff_login("operator", "harukaze-no-kuni-2026").await;
+    assert!(matches!(
+        app.call(operator.clone(), || app::staff::change_staff_password(
+            "wrong".into(),
+            "akikaze-no-sato-2027".into(),
+            "akikaze-no-sato-2027".into()
+        ))
+        .await,
+        Err(AppError::Field { ref field, .. }) if field == "current_password"
+    ));
+    app.call(operator.clone(), || {
+        app::staff::change_staff_password(
+            "harukaze-no-kuni-2026".into(),
+            "akikaze-no-sato-2027".into(),
+            "akikaze-no-sato-2027".into(),
+        )
+    })
+    .await
+    .unwrap();
+    assert!(app
+        .call(operator.clone(), app::staff::load_staff)
+        .await
+        .is_ok());
+    assert_eq!(
+        app.call(elsewhere, app::staff::load_staff)
+            .await
+            .map(|_| ()),
+        Err(AppError::Unauthenticated { timed_out: false })
+    );
+    assert!(outbox_subjects_to(&db, "operator@staff.example.jp")
+        .await
+        .iter()
+        .any(|s| s.contains("パスワード変更のお知らせ")));
+    let actions: Vec<String> = audit_log::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    for action in [
+        "staff_reset",
+        "staff_password_changed",
+        "staff_second_factor_enrolled",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
+    }
+}
+on_both!(
+    staff_reset_and_password,
+    admins_reset_colleagues_by_mail_and_staff_change_their_password
+);
+
+/// Admins read the staff login log; a new login replaces the browser's staff
+/// session; admins end a member's sessions; opening a member's record or a
+/// procedure is in the audit log.
+async fn staff_logins_are_logged_and_reads_are_audited(app: TestApp) {
+    let db = app.db.clone();
+    let _ = staff_auth::login(
+        &db,
+        &config(),
+        "operator",
+        "wrong-password",
+        &client(),
+        app.now(),
+    )
+    .await;
+    let _ = staff_auth::login(
+        &db,
+        &config(),
+        "nobody",
+        "wrong-password",
+        &client(),
+        app.now(),
+    )
+    .await;
+    let admin = app.staff_headers("admin").await;
+    let operator = app.staff_headers("operator").await;
+    let log = app
+        .call(admin.clone(), app::staff::staff_login_history)
+        .await
+        .unwrap();
+    assert!(log
+        .iter()
+        .any(|r| r.login_id == "nobody" && r.name.is_none() && !r.ok));
+    assert!(log
+        .iter()
+        .any(|r| r.login_id == "operator" && r.result == "失敗"));
+    assert!(log.iter().any(|r| r.login_id == "admin" && r.ok));
+    assert_eq!(
+        app.call(operator.clone(), app::staff::staff_login_history)
+            .await
+            .map(|_| ()),
+        Err(AppError::Forbidden)
+    );
+
+    // A login from a browser that still has a staff session replaces it.
+    let again = app
+        .call(operator.clone(), || {
+            app::staff::staff_login("operator".into(), demo::DEMO_STAFF_PASSWORD.into(), None)
+        })
+        .await;
+    assert_eq!(again, Ok(()));
+    assert_eq!(
+        app.call(operator.clone(), app::staff::load_staff)
+            .await
+            .map(|_| ()),
+        Err(AppError::Unauthenticated { timed_out: false })
+    );
+
+    // Ending a member's sessions: admins only.
+    let taro = app.member_headers("kyosai.taro").await;
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    let operator = app.staff_headers("operator").await;
+    assert_eq!(
+        app.call(operator.clone(), || app::staff::staff_end_member_sessions(
+            taro_id
+        ))
+        .await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        app.call(admin.clone(), || app::staff::staff_end_member_sessions(
+            taro_id
+        ))
+        .await,
+        Ok(1)
+    );
+    assert_eq!(
+        app.call(taro, app::member::my_profile).await.map(|_| ()),
+        Err(AppError::Unauthenticated { timed_out: false })
+    );
+
+    // Reading is on record: who opened whose data.
+    let record = app
+        .call(operator.clone(), || app::staff::staff_member(taro_id))
+        .await
+        .unwrap();
+    assert!(!record.can_end_sessions, "operators cannot");
+    assert!(
+        app.call(admin.clone(), || app::staff::staff_member(taro_id))
+            .await
+            .unwrap()
+            .can_end_sessions
+    );
+    let views = app
+        .call(admin, || {
+            app::staff::staff_audit(
+                None,
+                Some("member_viewed".into()),
+                Some("0123-45678".into()),
+                None,
+                None,
+            )
+        })
+        .await
+        .unwrap();
+    assert_eq!(views.len(), 2);
+    assert!(views.iter().any(|v| v.actor.contains("佐藤健一")));
+}
+on_both!(
+    staff_logins_and_reads,
+    staff_logins_are_logged_and_reads_are_audited
+);

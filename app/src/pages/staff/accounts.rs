@@ -1,10 +1,14 @@
-//! `/staff/accounts` (S1, admins): staff accounts, a form for a new one, and
-//! role, disable/enable and unlock per account.
+//! `/staff/accounts` (S1, admins): staff accounts, a form for a new one (the
+//! colleague gets a setup link by mail), role, disable/enable, unlock and
+//! reset (a new link; the second factor is enrolled again) per account, and
+//! the staff login log.
 
 use crate::components::{action_error, invalid, FieldError, FormError, StaffError};
-use crate::domain::password_policy;
 use crate::domain::staff::StaffRole;
-use crate::staff::{staff_accounts, CreateStaffAccount, StaffRow, UpdateStaffAccount};
+use crate::staff::{
+    staff_accounts, staff_login_history, CreateStaffAccount, StaffLoginRow, StaffRow,
+    UpdateStaffAccount,
+};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,6 +22,7 @@ pub fn StaffAccountsPage() -> impl IntoView {
         |_| staff_accounts(),
     );
     let update_error = action_error(update);
+    let logins = Resource::new_blocking(|| (), |_| staff_login_history());
     view! {
         <Title text="職員アカウント" />
         <h1>"職員アカウント"</h1>
@@ -30,7 +35,58 @@ pub fn StaffAccountsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <p role="status" class="notice-inline">
+            {move || matches!(update.value().get(), Some(Ok(()))).then_some("変更しました。")}
+        </p>
         <NewAccountForm create />
+        <section aria-labelledby="logins-title">
+            <h2 id="logins-title">"職員のログイン履歴"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
+                {move || Suspend::new(async move {
+                    match logins.await {
+                        Ok(rows) => Some(Either::Left(view! { <LoginTable rows /> })),
+                        // Already told once, above.
+                        Err(crate::error::AppError::Forbidden) => None,
+                        Err(error) => Some(Either::Right(view! { <StaffError error /> })),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn LoginTable(rows: Vec<StaffLoginRow>) -> impl IntoView {
+    view! {
+        <p class="hint">"新しい順に最大100件。失敗・ロック中の試行も記録しています。"</p>
+        <div class="table-wrap">
+            <table class="table">
+                <thead><tr>
+                    <th scope="col">"日時"</th>
+                    <th scope="col">"ログインID"</th>
+                    <th scope="col">"氏名"</th>
+                    <th scope="col">"結果"</th>
+                    <th scope="col">"ブラウザ"</th>
+                    <th scope="col">"IPアドレス"</th>
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|r| view! {
+                        <tr>
+                            <td>{r.at}</td>
+                            <td>{r.login_id}</td>
+                            <td>{r.name.unwrap_or_else(|| "(該当なし)".to_owned())}</td>
+                            <td>
+                                <span class=if r.ok { "result result--ok" } else { "result result--ng" }>
+                                    {r.result}
+                                </span>
+                            </td>
+                            <td>{r.browser}</td>
+                            <td>{r.ip}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 
@@ -64,6 +120,9 @@ fn AccountTable(rows: Vec<StaffRow>, update: ServerAction<UpdateStaffAccount>) -
                         }
                         if r.locked {
                             changes.push(("unlock", "ロックを解除する"));
+                        }
+                        if !r.is_me && r.active {
+                            changes.push(("reset", "パスワードと二段階認証をリセット"));
                         }
                         let id = r.id;
                         let label = format!("{}の操作", r.login_id);
@@ -129,23 +188,17 @@ fn NewAccountForm(create: ServerAction<CreateStaffAccount>) -> impl IntoView {
                     <FieldError error field="role" />
                 </fieldset>
                 <div class="field">
-                    <label for="password">"初期パスワード"</label>
-                    <p class="hint" id="password-rules">
-                        {password_policy::MIN_LEN} "文字以上。本人に直接伝え、ほかの人に見られないようにしてください。"
+                    <label for="email">"メールアドレス"</label>
+                    <p class="hint" id="email-rules">
+                        "パスワードを設定するためのURLを、このアドレスにお送りします。管理者がパスワードを決めたり伝えたりすることはありません。"
                     </p>
-                    <input id="password" name="password" type="password" autocomplete="new-password" maxlength="128"
-                        aria-describedby="password-rules password-error" aria-invalid=invalid(error, "password") />
-                    <FieldError error field="password" />
-                </div>
-                <div class="field">
-                    <label for="password_confirm">"初期パスワード(確認)"</label>
-                    <input id="password_confirm" name="password_confirm" type="password" autocomplete="new-password" maxlength="128"
-                        aria-describedby="password_confirm-error" aria-invalid=invalid(error, "password_confirm") />
-                    <FieldError error field="password_confirm" />
+                    <input id="email" name="email" type="email" maxlength="254" required autocomplete="off"
+                        aria-describedby="email-rules email-error" aria-invalid=invalid(error, "email") />
+                    <FieldError error field="email" />
                 </div>
                 <FormError error />
                 <p role="status" class="notice-inline">
-                    {move || matches!(create.value().get(), Some(Ok(()))).then_some("職員アカウントを追加しました。")}
+                    {move || matches!(create.value().get(), Some(Ok(()))).then_some("職員アカウントを追加し、パスワード設定用のURLをメールで送りました。")}
                 </p>
                 <button type="submit" class="button button--primary" disabled=move || create.pending().get()>
                     "追加する"

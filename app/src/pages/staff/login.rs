@@ -16,6 +16,8 @@ pub fn StaffLoginPage() -> impl IntoView {
         let q = query.read();
         if q.get("reason").as_deref() == Some("timeout") {
             Some("一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。")
+        } else if q.get("setup").is_some() {
+            Some("パスワードを登録しました。ログインしてください。続けて二段階認証の登録をお願いします。")
         } else if q.get("logged_out").is_some() {
             Some("ログアウトしました。")
         } else {
@@ -24,14 +26,7 @@ pub fn StaffLoginPage() -> impl IntoView {
     };
     view! {
         <Title text="職員ログイン" />
-        <header class="site-header site-header--staff">
-            <div class="site-header__inner">
-                <span class="brand">
-                    <span class="brand__coop">"組合員マイページ"</span>
-                    <span class="brand__product">"管理画面"</span>
-                </span>
-            </div>
-        </header>
+        <StaffPublicHeader />
         <main class="page" id="main">
             <h1>"職員ログイン"</h1>
             {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
@@ -74,5 +69,20 @@ pub fn StaffLoginPage() -> impl IntoView {
                 <p class="hint">"パスワードを忘れた場合やロックされた場合は、管理者に連絡してください。"</p>
             </section>
         </main>
+    }
+}
+
+/// The back office's header on pages before a full login.
+#[component]
+pub fn StaffPublicHeader() -> impl IntoView {
+    view! {
+        <header class="site-header site-header--staff">
+            <div class="site-header__inner">
+                <span class="brand">
+                    <span class="brand__coop">"組合員マイページ"</span>
+                    <span class="brand__product">"管理画面"</span>
+                </span>
+            </div>
+        </header>
     }
 }

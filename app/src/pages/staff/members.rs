@@ -2,8 +2,9 @@
 //! `/staff/members/:id`: their details, contracts and procedures.
 
 use crate::components::StaffError;
+use crate::components::{action_error, FormError};
 use crate::pages::{use_id_param, ContractCard, StatusBadge};
-use crate::staff::{staff_member, staff_search_members, MemberRecord};
+use crate::staff::{staff_member, staff_search_members, MemberRecord, StaffEndMemberSessions};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -81,6 +82,8 @@ pub fn StaffMemberPage() -> impl IntoView {
 
 #[component]
 fn Record(r: MemberRecord) -> impl IntoView {
+    let member_id = r.brief.id;
+    let can_end = r.can_end_sessions;
     let rows = [
         ("組合員番号", r.brief.number.clone()),
         ("フリガナ", r.brief.kana.clone()),
@@ -112,6 +115,7 @@ fn Record(r: MemberRecord) -> impl IntoView {
                         .map(|(k, v)| view! { <div class="details__row"><dt>{k}</dt><dd>{v}</dd></div> })
                         .collect_view()}
                 </dl>
+                {can_end.then(|| view! { <EndSessions member_id /> })}
             </section>
             <div>
                 <h2>"ご契約(本日時点)"</h2>
@@ -153,5 +157,27 @@ fn Record(r: MemberRecord) -> impl IntoView {
                 </div>
             })
         }}
+    }
+}
+
+/// Admins end every session of the member at once (a lost phone, a shared PC).
+#[component]
+fn EndSessions(member_id: i32) -> impl IntoView {
+    let end = ServerAction::<StaffEndMemberSessions>::new();
+    let error = action_error(end);
+    view! {
+        <ActionForm action=end attr:class="end-sessions">
+            <input type="hidden" name="member_id" value=member_id />
+            <button type="submit" class="button" disabled=move || end.pending().get()>
+                "この組合員のログインをすべて終了する"
+            </button>
+            <FormError error />
+            <p role="status" class="notice-inline">
+                {move || match end.value().get() {
+                    Some(Ok(n)) => Some(format!("{n}件のログインを終了しました。")),
+                    _ => None,
+                }}
+            </p>
+        </ActionForm>
     }
 }

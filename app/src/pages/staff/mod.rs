@@ -4,12 +4,18 @@ mod accounts;
 mod audit;
 mod login;
 mod members;
+mod password;
 mod procedure;
 mod queue;
+mod second_factor;
+mod setup;
 
 pub use accounts::StaffAccountsPage;
 pub use audit::StaffAuditPage;
 pub use login::StaffLoginPage;
 pub use members::{StaffMemberPage, StaffMembersPage};
+pub use password::StaffPasswordPage;
 pub use procedure::StaffProcedurePage;
 pub use queue::StaffQueuePage;
+pub use second_factor::StaffSecondFactorPage;
+pub use setup::StaffSetupPage;

@@ -146,6 +146,80 @@ pub async fn member(
     })
 }
 
+/// What a new test staff account comes with.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WantedStaff {
+    /// `admin` or `operator` (the default).
+    #[serde(default)]
+    pub role: Option<String>,
+    /// Second factor already enrolled, with the secret in the answer, so the
+    /// test computes its codes; otherwise it enrols at its first login.
+    #[serde(default)]
+    pub enrolled: bool,
+}
+
+/// A staff account made for one test. The password is
+/// [`super::DEMO_STAFF_PASSWORD`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Staff {
+    pub staff_id: i32,
+    pub login_id: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    /// Base32, when enrolled.
+    pub totp_secret: Option<String>,
+}
+
+/// Makes a staff account for one test.
+pub async fn staff(
+    db: &DatabaseConnection,
+    wanted: &WantedStaff,
+    now: DateTime<Utc>,
+) -> Result<Staff, AppError> {
+    use crate::domain::staff::StaffRole;
+    use crate::ssr::entities::staff_account;
+    let role = match wanted.role.as_deref() {
+        Some("admin") => StaffRole::Admin,
+        _ => StaffRole::Operator,
+    };
+    let serial: u32 = rand::rng().random_range(0..100_000_000);
+    let login_id = format!("staff.{serial:08}");
+    let email = format!("staff{serial:08}@staff.example.jp");
+    let name = format!("職員{}", kanji_serial(serial));
+    let secret = wanted
+        .enrolled
+        .then(crate::staff::ssr::second_factor::new_secret);
+    let hash = password::hash_blocking(super::DEMO_STAFF_PASSWORD.to_owned()).await?;
+    let saved = staff_account::ActiveModel {
+        login_id: Set(login_id.clone()),
+        name: Set(name.clone()),
+        role: Set(role),
+        password_hash: Set(hash),
+        active: Set(true),
+        failed_login_count: Set(0),
+        locked_until: Set(None),
+        last_login_at: Set(None),
+        email: Set(Some(email.clone())),
+        totp_secret: Set(secret.clone()),
+        totp_enrolled_at: Set(secret.as_ref().map(|_| now)),
+        totp_last_step: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(Staff {
+        staff_id: saved.id,
+        login_id,
+        name,
+        email,
+        password: super::DEMO_STAFF_PASSWORD.to_owned(),
+        totp_secret: secret,
+    })
+}
+
 /// Confirms a browser for the member with `user_id` (a showcase member, say),
 /// as a code login would: the answer is the token for its `mypage_device`
 /// cookie. `None` when there is no such member.

@@ -7,7 +7,8 @@ use super::DEMO_STAFF_PASSWORD;
 use crate::error::AppError;
 use crate::ssr::identity::password;
 
-/// Demo staff: `admin` (管理者) and `operator` (担当者), once.
+/// Demo staff: `admin` (管理者) and `operator` (担当者), once. They enrol
+/// their second factor at their first login, like anyone.
 pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
     use crate::domain::staff::StaffRole;
     use crate::ssr::entities::staff_account;
@@ -17,9 +18,19 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), App
     }
     let hash = password::hash_blocking(DEMO_STAFF_PASSWORD.to_owned()).await?;
     let txn = crate::ssr::db::begin_write(db).await?;
-    for (login_id, name, role) in [
-        ("admin", "山本直子", StaffRole::Admin),
-        ("operator", "佐藤健一", StaffRole::Operator),
+    for (login_id, name, role, email) in [
+        (
+            "admin",
+            "山本直子",
+            StaffRole::Admin,
+            "admin@staff.example.jp",
+        ),
+        (
+            "operator",
+            "佐藤健一",
+            StaffRole::Operator,
+            "operator@staff.example.jp",
+        ),
     ] {
         staff_account::ActiveModel {
             login_id: Set(login_id.into()),
@@ -30,6 +41,8 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), App
             failed_login_count: Set(0),
             locked_until: Set(None),
             last_login_at: Set(None),
+            // The second factor is enrolled at the first login.
+            email: Set(Some(email.into())),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

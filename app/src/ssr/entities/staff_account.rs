@@ -20,6 +20,8 @@ pub struct Model {
     pub totp_secret: Option<String>,
     /// When the second factor was confirmed; until then login asks to enrol.
     pub totp_enrolled_at: Option<DateTimeUtc>,
+    /// The last TOTP time step accepted: each code works once.
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

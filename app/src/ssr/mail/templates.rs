@@ -156,6 +156,57 @@ pub fn login_code(
     .secret()
 }
 
+/// A staff member's one-time link to choose a password: for a new account
+/// (`setup`), or after an admin reset it (then the second factor is enrolled
+/// again at the next login).
+pub fn staff_link(
+    config: &Config,
+    to: &Recipient,
+    login_id: &str,
+    link: &str,
+    hours: i64,
+    reset: bool,
+) -> Mail {
+    let (subject, why) = if reset {
+        (
+            "管理画面のログイン情報の再設定",
+            "管理者が、あなたの管理画面のパスワードと二段階認証をリセットしました。",
+        )
+    } else {
+        (
+            "管理画面のアカウントのご案内",
+            "組合員マイページの管理画面に、あなたのアカウントが作成されました。",
+        )
+    };
+    compose(
+        config,
+        to,
+        subject,
+        &format!(
+            "{why}\n次のURLを開いて、パスワードを設定してください。\n\n{link}\n\n\
+             ログインID:{login_id}\n\
+             このURLの有効期限は{hours}時間です。一度だけ使えます。\n\
+             パスワードの設定後、はじめてのログインで、スマートフォンの認証アプリによる二段階認証を登録していただきます。"
+        ),
+        "お心当たりのない場合は、このメールを破棄し、管理者にご連絡ください。",
+    )
+    .secret()
+}
+
+/// A staff member's password was changed.
+pub fn staff_password_changed(config: &Config, to: &Recipient, when: &str) -> Mail {
+    compose(
+        config,
+        to,
+        "管理画面のパスワード変更のお知らせ",
+        &format!(
+            "{when}に管理画面のパスワードが変更されました。\n\
+             安全のため、ほかの端末での管理画面へのログインはすべて終了しています。"
+        ),
+        "お心当たりのない場合は、すぐに管理者にご連絡ください。",
+    )
+}
+
 /// What a procedure mail names: its number, kind and content.
 pub struct ProcedureFacts<'a> {
     pub receipt: &'a str,

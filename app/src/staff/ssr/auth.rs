@@ -18,6 +18,7 @@ use crate::domain::policy;
 use crate::domain::staff::{parse_login_id, StaffRole};
 use crate::error::AppError;
 use crate::ssr::entities::staff_login_event::{self, LoginResult};
+use crate::ssr::entities::staff_session::SessionStage;
 use crate::ssr::entities::{staff_account, staff_session};
 use crate::ssr::identity::lockout::{self, Realm};
 use crate::ssr::identity::password;
@@ -32,8 +33,11 @@ pub const COOKIE: &str = "mypage_staff";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CurrentStaff {
     pub staff_id: i32,
+    pub session_id: i32,
     pub role: StaffRole,
     pub account: staff_account::Model,
+    /// `Password` until the second factor was given.
+    pub stage: SessionStage,
 }
 
 impl CurrentStaff {
@@ -139,6 +143,8 @@ pub async fn login(
         expires_at: Set(now + max_age),
         ip: Set(client.ip.clone()),
         user_agent: Set(client.user_agent.clone()),
+        // The second factor comes next (or its enrolment).
+        stage: Set(SessionStage::Password),
         ..Default::default()
     }
     .insert(&txn)
@@ -217,14 +223,26 @@ pub async fn staff_from_headers(
     }
     Ok(CurrentStaff {
         staff_id: account.id,
+        session_id: found.id,
         role: account.role,
         account,
+        stage: found.stage,
     })
 }
 
-/// The staff member of the request being served. Every back-office server
-/// function starts here.
+/// The staff member of the request being served, second factor given.
+/// Every back-office server function starts here.
 pub async fn current_staff() -> Result<CurrentStaff, AppError> {
+    let me = current_staff_any_stage().await?;
+    if me.stage != SessionStage::Full {
+        return Err(AppError::SecondFactorRequired);
+    }
+    Ok(me)
+}
+
+/// The staff member of the request, whether or not the second factor was
+/// given yet: for that step only.
+pub async fn current_staff_any_stage() -> Result<CurrentStaff, AppError> {
     let state = AppState::current()?;
     let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Internal)?;
     let result =
@@ -233,6 +251,21 @@ pub async fn current_staff() -> Result<CurrentStaff, AppError> {
         crate::ssr::request::plain_form_to_login(&parts, timed_out);
     }
     result
+}
+
+/// Ends the staff session whose cookie `headers` carry, if any.
+pub async fn end_session_of(
+    db: &DatabaseConnection,
+    config: &Config,
+    headers: &HeaderMap,
+) -> Result<(), AppError> {
+    if let Some(token) = cookie(headers, &cookie_name(config, COOKIE)) {
+        staff_session::Entity::delete_many()
+            .filter(staff_session::Column::TokenHash.eq(token_hash(token)))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
 
 pub fn session_cookie(config: &Config, token: &str) -> HeaderValue {

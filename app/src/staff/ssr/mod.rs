@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit_view;
 pub mod auth;
 pub mod office;
+pub mod second_factor;
 
 use http::header;
 
@@ -12,18 +13,7 @@ use super::StaffInfo;
 use crate::auth::ssr::request_context;
 use crate::error::AppError;
 
-/// Where staff land after logging in, unless `next` names a back-office page.
-const STAFF_HOME: &str = "/staff";
-
-/// `next` if it is a back-office path, else the queue.
-pub fn staff_next(next: Option<&str>) -> &str {
-    let safe = crate::domain::next_path::safe_next(next);
-    if safe == STAFF_HOME || safe.starts_with("/staff/") {
-        safe
-    } else {
-        STAFF_HOME
-    }
-}
+use crate::domain::next_path::staff_next;
 
 /// [`super::staff_login`].
 pub async fn login_request(
@@ -31,17 +21,47 @@ pub async fn login_request(
     password: &str,
     next: Option<&str>,
 ) -> Result<(), AppError> {
-    let (state, client, now, _) = request_context()?;
+    let (state, client, now, parts) = request_context()?;
     state.throttle.check(&client.ip)?;
     let token = auth::login(&state.db, &state.config, login_id, password, &client, now).await?;
+    // A staff session this browser had before ends with the new login.
+    auth::end_session_of(&state.db, &state.config, &parts.headers).await?;
     let res =
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>().ok_or(AppError::Internal)?;
     res.append_header(
         header::SET_COOKIE,
         auth::session_cookie(&state.config, &token),
     );
+    leptos_axum::redirect(&format!(
+        "/staff/login/second?next={}",
+        crate::domain::next_path::encode(staff_next(next))
+    ));
+    Ok(())
+}
+
+/// [`super::load_second_factor`].
+pub async fn second_factor_state() -> Result<super::SecondFactor, AppError> {
+    let me = auth::current_staff_any_stage().await?;
+    let (state, ..) = request_context()?;
+    second_factor::state(&state.db, &state.config, &me).await
+}
+
+/// [`super::verify_second_factor`].
+pub async fn second_factor_verify(code: &str, next: Option<&str>) -> Result<(), AppError> {
+    let me = auth::current_staff_any_stage().await?;
+    let (state, client, now, _) = request_context()?;
+    state.throttle.check(&client.ip)?;
+    second_factor::verify(&state.db, &me, code, now).await?;
     leptos_axum::redirect(staff_next(next));
     Ok(())
+}
+
+/// [`super::enrol_second_factor`].
+pub async fn second_factor_enrol(code: &str) -> Result<Vec<String>, AppError> {
+    let me = auth::current_staff_any_stage().await?;
+    let (state, client, now, _) = request_context()?;
+    state.throttle.check(&client.ip)?;
+    second_factor::enrol(&state.db, &me, code, &client.ip, now).await
 }
 
 /// [`super::load_staff`].

@@ -88,10 +88,22 @@ pub async fn queue(kind: Option<&str>, status: Option<&str>) -> Result<Vec<Queue
 
 /// [`crate::staff::staff_procedure`].
 pub async fn procedure(id: i32) -> Result<ProcedureCase, AppError> {
-    current_staff().await?;
-    let (state, _, now, _) = request_context()?;
+    let me = current_staff().await?;
+    let (state, client, now, _) = request_context()?;
     let db = &state.db;
     let p = read::find(db, id, None).await?;
+    // Who looked at a member's data is on record (S6).
+    let receipt = crate::domain::procedure::receipt_number(jst::today(p.created_at), p.id);
+    viewed(
+        db,
+        me.staff_id,
+        p.member_id,
+        "procedure_viewed",
+        receipt,
+        &client.ip,
+        now,
+    )
+    .await?;
     let member = member::Entity::find_by_id(p.member_id)
         .one(db)
         .await?
@@ -215,14 +227,25 @@ fn like(column: member::Column, q: &str) -> sea_orm::sea_query::SimpleExpr {
 
 /// [`crate::staff::staff_member`].
 pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
-    current_staff().await?;
-    let (state, _, now, _) = request_context()?;
+    let me = current_staff().await?;
+    let (state, client, now, _) = request_context()?;
     let db = &state.db;
     let (m, account) = member::Entity::find_by_id(id)
         .find_also_related(member_account::Entity)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
+    let shown = format!("{} {}", display_member_number(&m.member_number), m.name);
+    viewed(
+        db,
+        me.staff_id,
+        m.id,
+        "member_viewed",
+        shown,
+        &client.ip,
+        now,
+    )
+    .await?;
     Ok(MemberRecord {
         brief: brief(&m),
         birth_date: jst::format_date(m.birth_date),
@@ -235,9 +258,70 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
             }
             .is_locked(now)
         }),
+        can_end_sessions: account.is_some() && me.require_admin().is_ok(),
         email: account.as_ref().map(|a| a.email.clone()),
         user_id: account.map(|a| a.user_id),
         contracts: contracts_of(db, m.id, jst::today(now)).await?,
         procedures: read::summaries_of(db, m.id).await?,
     })
+}
+
+/// Records that staff opened a member's data, so the co-op can answer "who
+/// looked at my data".
+async fn viewed(
+    db: &sea_orm::DatabaseConnection,
+    staff_id: i32,
+    member_id: i32,
+    action: &str,
+    what: String,
+    ip: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    crate::ssr::audit::record(
+        db,
+        crate::ssr::audit::Entry {
+            actor: crate::ssr::audit::Actor::Staff(staff_id),
+            member_id: Some(member_id),
+            action,
+            before: None,
+            after: Some(what),
+            ip,
+        },
+        now,
+    )
+    .await
+}
+
+/// [`crate::staff::staff_end_member_sessions`] (admins only).
+pub async fn end_member_sessions(member_id: i32) -> Result<u64, AppError> {
+    use crate::ssr::entities::session;
+    let me = current_staff().await?;
+    me.require_admin()?;
+    let (state, client, now, _) = request_context()?;
+    let account = member_account::Entity::find()
+        .filter(member_account::Column::MemberId.eq(member_id))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
+    let ended = session::Entity::delete_many()
+        .filter(session::Column::AccountId.eq(account.id))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    crate::ssr::audit::record(
+        &txn,
+        crate::ssr::audit::Entry {
+            actor: crate::ssr::audit::Actor::Staff(me.staff_id),
+            member_id: Some(member_id),
+            action: "member_sessions_ended",
+            before: None,
+            after: Some(format!("{ended}")),
+            ip: &client.ip,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ended)
 }
