@@ -88,7 +88,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 &db,
                 &config,
                 &member_number,
-                app::procedure::ssr::workflow::By::Operator,
+                app::procedure::ssr::workflow::By::System,
                 clock.now(),
             )
             .await

@@ -6,16 +6,17 @@ use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{ContractView, Coverage};
-use crate::auth::ssr::{current_member, request_context};
+use crate::auth::ssr::current_member;
 use crate::domain::coverage::{in_force, pending, Period};
 use crate::domain::{jst, money};
 use crate::error::AppError;
 use crate::ssr::entities::{contract, contract_course, contract_rider, course, rider};
+use crate::ssr::request::Request;
 
 /// [`super::my_contracts`].
 pub async fn contracts() -> Result<Vec<ContractView>, AppError> {
     let me = current_member().await?;
-    let (state, _, now, _) = request_context()?;
+    let Request { state, now, .. } = Request::current()?;
     contracts_of(&state.db, me.member_id, jst::today(now)).await
 }
 

@@ -7,15 +7,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 use crate::error::AppError;
 use crate::ssr::entities::audit_log::{self, ActorKind};
 
-/// Who acted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Actor {
-    /// A member, by account id.
-    Member(i32),
-    Staff(i32),
-    /// The system itself, or an operator command.
-    System,
-}
+pub use super::actor::Actor;
 
 pub struct Entry<'a> {
     pub actor: Actor,
@@ -32,8 +24,8 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let (kind, id) = match entry.actor {
-        Actor::Member(id) => (ActorKind::Member, Some(id)),
-        Actor::Staff(id) => (ActorKind::Staff, Some(id)),
+        Actor::Member { account_id } => (ActorKind::Member, Some(account_id)),
+        Actor::Staff { staff_id } => (ActorKind::Staff, Some(staff_id)),
         Actor::System => (ActorKind::System, None),
     };
     audit_log::ActiveModel {

@@ -1,6 +1,7 @@
 //! Server-only infrastructure shared by every feature: configuration, state,
 //! database, clock, request security and demo data.
 
+pub mod actor;
 pub mod audit;
 pub mod clock;
 pub mod config;

@@ -8,6 +8,31 @@ use std::net::{IpAddr, SocketAddr};
 /// Longest user agent kept; longer ones are cut (they only serve the login history).
 const MAX_USER_AGENT: usize = 512;
 
+/// The request a server function serves: the app's state, who is calling
+/// from where, and "now" (from the app's clock).
+pub struct Request {
+    pub state: crate::ssr::AppState,
+    pub client: ClientInfo,
+    pub now: chrono::DateTime<chrono::Utc>,
+    pub parts: Parts,
+}
+
+impl Request {
+    pub fn current() -> Result<Self, crate::error::AppError> {
+        let state = crate::ssr::AppState::current()?;
+        let parts =
+            leptos::prelude::use_context::<Parts>().ok_or(crate::error::AppError::Internal)?;
+        let client = ClientInfo::from_parts(&parts, &state.config.trusted_proxies);
+        let now = state.clock.now();
+        Ok(Self {
+            state,
+            client,
+            now,
+            parts,
+        })
+    }
+}
+
 /// Where a request came from, as recorded with sessions and login events.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClientInfo {

@@ -148,7 +148,7 @@ async fn a_temporary_password_opens_only_the_password_change(app: TestApp) {
     let before = login(&db, "kyosai.hanako", demo::DEMO_PASSWORD, t0())
         .await
         .unwrap();
-    let issued = temporary::issue(&db, &cfg, "0123-45679", By::Operator, t0())
+    let issued = temporary::issue(&db, &cfg, "0123-45679", By::System, t0())
         .await
         .unwrap();
     assert_eq!(issued.email, "hanako@example.jp");

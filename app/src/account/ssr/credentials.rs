@@ -4,6 +4,7 @@
 
 use crate::domain::procedure::Kind;
 use crate::procedure::ssr::{apply, workflow::By};
+use crate::ssr::request::Request;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection,
@@ -11,8 +12,7 @@ use sea_orm::{
 };
 
 use crate::auth::ssr::{
-    account_and_member, current_member_even_if_forced, request_context, reset::set_password,
-    CurrentMember,
+    account_and_member, current_member_even_if_forced, reset::set_password, CurrentMember,
 };
 use crate::domain::policy;
 use crate::domain::{email::Email, jst, user_id::UserId};
@@ -62,7 +62,9 @@ impl Me {
         after: Option<String>,
     ) -> audit::Entry<'a> {
         audit::Entry {
-            actor: Actor::Member(self.me.account_id),
+            actor: Actor::Member {
+                account_id: self.me.account_id,
+            },
             member_id: Some(self.me.member_id),
             action,
             before,
@@ -73,7 +75,9 @@ impl Me {
 }
 
 async fn load(me: CurrentMember) -> Result<Me, AppError> {
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let (account, member) = account_and_member(&state.db, me.account_id).await?;
     Ok(Me {
         state,

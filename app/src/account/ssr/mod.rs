@@ -6,20 +6,21 @@ pub mod credentials;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{ActiveSession, KnownBrowser, LoginRecord, SecurityOverview};
-use crate::auth::ssr::{current_member, request_context};
+use crate::auth::ssr::current_member;
 use crate::domain::{jst, user_agent};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
 use crate::ssr::entities::login_event::{self, LoginResult};
 use crate::ssr::entities::{known_device, session};
 use crate::ssr::identity::session::live;
+use crate::ssr::request::Request;
 
 /// Logins shown in the history.
 const SHOWN_LOGINS: u64 = 30;
 
 pub async fn overview() -> Result<SecurityOverview, AppError> {
     let me = current_member().await?;
-    let (state, _, now, _) = request_context()?;
+    let Request { state, now, .. } = Request::current()?;
     let logins = login_event::Entity::find()
         .filter(login_event::Column::AccountId.eq(me.account_id))
         .order_by_desc(login_event::Column::OccurredAt)
@@ -77,7 +78,9 @@ pub async fn overview() -> Result<SecurityOverview, AppError> {
 
 pub async fn forget_browsers() -> Result<u64, AppError> {
     let me = current_member().await?;
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let txn = crate::ssr::db::begin_write(&state.db).await?;
     let forgotten = known_device::Entity::delete_many()
         .filter(known_device::Column::AccountId.eq(me.account_id))
@@ -87,7 +90,9 @@ pub async fn forget_browsers() -> Result<u64, AppError> {
     audit::record(
         &txn,
         audit::Entry {
-            actor: Actor::Member(me.account_id),
+            actor: Actor::Member {
+                account_id: me.account_id,
+            },
             member_id: Some(me.member_id),
             action: "known_browsers_forgotten",
             before: Some(forgotten.to_string()),
@@ -103,7 +108,9 @@ pub async fn forget_browsers() -> Result<u64, AppError> {
 
 pub async fn end_others() -> Result<u64, AppError> {
     let me = current_member().await?;
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let txn = crate::ssr::db::begin_write(&state.db).await?;
     let ended = session::Entity::delete_many()
         .filter(session::Column::AccountId.eq(me.account_id))
@@ -116,7 +123,9 @@ pub async fn end_others() -> Result<u64, AppError> {
     audit::record(
         &txn,
         audit::Entry {
-            actor: Actor::Member(me.account_id),
+            actor: Actor::Member {
+                account_id: me.account_id,
+            },
             member_id: Some(me.member_id),
             action: "other_sessions_ended",
             before: None,

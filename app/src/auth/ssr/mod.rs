@@ -24,7 +24,7 @@ use crate::ssr::identity::lockout::{self, Realm};
 use crate::ssr::identity::{codes, password, session, token};
 use crate::ssr::mail::{self, templates, templates::Recipient};
 use crate::ssr::rate_limit;
-use crate::ssr::request::{cookie, ClientInfo};
+use crate::ssr::request::{cookie, ClientInfo, Request};
 use crate::ssr::{AppState, Config};
 use login_event::LoginResult;
 
@@ -305,7 +305,12 @@ pub async fn login_request(
     password: &str,
     next: Option<&str>,
 ) -> Result<(), AppError> {
-    let (state, client, now, parts) = request_context()?;
+    let Request {
+        state,
+        client,
+        now,
+        parts,
+    } = Request::current()?;
     state.throttle.check(&client.ip)?;
     let config = &state.config;
     let device_token = cookie(&parts.headers, &cookie_name(config, device::COOKIE));
@@ -353,7 +358,7 @@ async fn end_previous_session(state: &AppState, parts: &Parts) -> Result<(), App
 
 /// [`crate::auth::login_code_mark`]: the 照合記号 of this browser's pending code.
 pub async fn code_mark() -> Result<String, AppError> {
-    let (state, _, _, parts) = request_context()?;
+    let Request { state, parts, .. } = Request::current()?;
     cookie(
         &parts.headers,
         &cookie_name(&state.config, device::CHALLENGE_COOKIE),
@@ -364,7 +369,12 @@ pub async fn code_mark() -> Result<String, AppError> {
 
 /// [`crate::auth::verify_login_code`].
 pub async fn code_request(typed: &str, next: Option<&str>) -> Result<(), AppError> {
-    let (state, client, now, parts) = request_context()?;
+    let Request {
+        state,
+        client,
+        now,
+        parts,
+    } = Request::current()?;
     state.throttle.check(&client.ip)?;
     let config = &state.config;
     let challenge = cookie(
@@ -405,20 +415,13 @@ pub async fn code_request(typed: &str, next: Option<&str>) -> Result<(), AppErro
     Ok(())
 }
 
-/// The state, client and time of the request being served.
-pub(crate) fn request_context() -> Result<(AppState, ClientInfo, DateTime<Utc>, Parts), AppError> {
-    let state = AppState::current()?;
-    let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Internal)?;
-    let client = ClientInfo::from_parts(&parts, &state.config.trusted_proxies);
-    let now = state.clock.now();
-    Ok((state, client, now, parts))
-}
-
 /// [`crate::auth::request_password_reset`].
 /// Takes at least [`policy::RESET_ANSWER_MS`], known account or not, so the
 /// time of the answer tells nothing either.
 pub async fn reset_request(identifier: &str) -> Result<(), AppError> {
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     state.throttle.check(&client.ip)?;
     let answer_at =
         tokio::time::Instant::now() + std::time::Duration::from_millis(policy::RESET_ANSWER_MS);
@@ -429,7 +432,7 @@ pub async fn reset_request(identifier: &str) -> Result<(), AppError> {
 
 /// [`crate::auth::check_reset_link`].
 pub async fn reset_check(token: &str) -> Result<(), AppError> {
-    let (state, _, now, _) = request_context()?;
+    let Request { state, now, .. } = Request::current()?;
     reset::check_token(&state.db, token, now).await.map(|_| ())
 }
 
@@ -439,7 +442,9 @@ pub async fn reset_complete(
     password: &str,
     confirmation: &str,
 ) -> Result<(), AppError> {
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     reset::complete(
         &state.db,
         &state.config,

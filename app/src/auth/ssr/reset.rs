@@ -157,7 +157,9 @@ pub async fn complete(
     audit::record(
         &txn,
         audit::Entry {
-            actor: Actor::Member(account.id),
+            actor: Actor::Member {
+                account_id: account.id,
+            },
             member_id: Some(member.id),
             action: "password_reset",
             before: None,

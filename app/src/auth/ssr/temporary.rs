@@ -94,7 +94,7 @@ pub struct MemberContact {
 
 /// Gives the member a temporary password by mail. Their sessions end, a lock
 /// is lifted, and the next login can only choose a new password. `by` is the
-/// staff member, or [`By::Operator`] for the server command.
+/// staff member, or [`By::System`] for the server command.
 pub async fn issue(
     db: &DatabaseConnection,
     config: &Config,
@@ -124,10 +124,7 @@ pub async fn issue(
     audit::record(
         &txn,
         audit::Entry {
-            actor: match by {
-                By::Staff { staff_id } => Actor::Staff(staff_id),
-                _ => Actor::System,
-            },
+            actor: by,
             member_id: Some(member.id),
             action: "temporary_password_issued",
             before: None,

@@ -7,15 +7,16 @@ pub mod workflow;
 use sea_orm::EntityTrait;
 
 use super::{ApplyOptions, Preview, ProcedureDetail, ProcedureSummary};
-use crate::auth::ssr::{current_member, request_context};
+use crate::auth::ssr::current_member;
 use crate::domain::{jst, procedure::Status};
 use crate::error::AppError;
 use crate::ssr::entities::member;
+use crate::ssr::request::Request;
 use workflow::{By, Move};
 
 async fn me() -> Result<(crate::auth::ssr::CurrentMember, member::Model), AppError> {
     let me = current_member().await?;
-    let (state, ..) = request_context()?;
+    let Request { state, .. } = Request::current()?;
     let member = member::Entity::find_by_id(me.member_id)
         .one(&state.db)
         .await?
@@ -26,14 +27,14 @@ async fn me() -> Result<(crate::auth::ssr::CurrentMember, member::Model), AppErr
 /// [`super::my_procedures`].
 pub async fn list() -> Result<Vec<ProcedureSummary>, AppError> {
     let me = current_member().await?;
-    let (state, ..) = request_context()?;
+    let Request { state, .. } = Request::current()?;
     read::summaries_of(&state.db, me.member_id).await
 }
 
 /// [`super::my_procedure`].
 pub async fn detail(id: i32) -> Result<ProcedureDetail, AppError> {
     let me = current_member().await?;
-    let (state, ..) = request_context()?;
+    let Request { state, .. } = Request::current()?;
     let p = read::find(&state.db, id, Some(me.member_id)).await?;
     read::detail(&state.db, &state.config, &p).await
 }
@@ -41,7 +42,7 @@ pub async fn detail(id: i32) -> Result<ProcedureDetail, AppError> {
 /// [`super::load_apply_options`].
 pub async fn options() -> Result<ApplyOptions, AppError> {
     let (_, member) = me().await?;
-    let (state, _, now, _) = request_context()?;
+    let Request { state, now, .. } = Request::current()?;
     apply::options(&state.db, &member, jst::today(now)).await
 }
 
@@ -52,7 +53,7 @@ pub async fn preview(
     documents: Option<&str>,
 ) -> Result<Preview, AppError> {
     let (_, member) = me().await?;
-    let (state, _, now, _) = request_context()?;
+    let Request { state, now, .. } = Request::current()?;
     let app = apply::parse(kind, choice, documents)?;
     let checked = apply::check(&state.db, &member, &app, jst::today(now)).await?;
     Ok(checked.preview())
@@ -65,7 +66,9 @@ pub async fn file(
     documents: Option<&str>,
 ) -> Result<(), AppError> {
     let (me, member) = me().await?;
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let app = apply::parse(kind, choice, documents)?;
     let txn = crate::ssr::db::begin_write(&state.db).await?;
     let checked = apply::check(&txn, &member, &app, jst::today(now)).await?;
@@ -81,7 +84,9 @@ pub async fn file(
 /// [`super::cancel_procedure`].
 pub async fn cancel(id: i32) -> Result<(), AppError> {
     let me = current_member().await?;
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let p = read::find(&state.db, id, Some(me.member_id)).await?;
     if !read::can_cancel(&p) {
         return Err(AppError::Conflict(

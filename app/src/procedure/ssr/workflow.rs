@@ -25,43 +25,8 @@ use crate::ssr::entities::{
 use crate::ssr::mail::{self, templates};
 use crate::ssr::Config;
 
-/// Who is acting on a procedure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum By {
-    Member {
-        account_id: i32,
-    },
-    Staff {
-        staff_id: i32,
-    },
-    /// An operator command on the server (`server temp-password`): the co-op,
-    /// but no staff account.
-    Operator,
-}
-
-impl By {
-    pub fn actor(self) -> Actor {
-        match self {
-            Self::Member { .. } => Actor::Member,
-            Self::Staff { .. } | Self::Operator => Actor::Staff,
-        }
-    }
-
-    pub fn staff_id(self) -> Option<i32> {
-        match self {
-            Self::Staff { staff_id } => Some(staff_id),
-            _ => None,
-        }
-    }
-
-    fn audit_actor(self) -> audit::Actor {
-        match self {
-            Self::Member { account_id } => audit::Actor::Member(account_id),
-            Self::Staff { staff_id } => audit::Actor::Staff(staff_id),
-            Self::Operator => audit::Actor::System,
-        }
-    }
-}
+/// Who is acting on a procedure (the one actor type of the product).
+pub use crate::ssr::actor::Actor as By;
 
 /// A requested status change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +48,7 @@ pub async fn record_event(
     procedure_event::ActiveModel {
         procedure_id: Set(p.id),
         status: Set(status),
-        actor: Set(by.actor()),
+        actor: Set(by.side()),
         staff_id: Set(by.staff_id()),
         comment: Set(comment),
         occurred_at: Set(now),
@@ -117,7 +82,7 @@ pub async fn audit(
     audit::record(
         txn,
         audit::Entry {
-            actor: by.audit_actor(),
+            actor: by,
             member_id: Some(p.member_id),
             action,
             before,
@@ -172,7 +137,7 @@ pub async fn mail_filed(
     by: By,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let by_staff = by.actor() == Actor::Staff;
+    let by_staff = by.side() == Actor::Staff;
     mail_member(txn, p, now, |to, facts| {
         templates::procedure_filed(config, to, facts, by_staff)
     })
@@ -222,7 +187,7 @@ pub async fn move_to(
 ) -> Result<procedure::Model, AppError> {
     let txn = crate::ssr::db::begin_write(db).await?;
     let current = read::find(&txn, id, member_id).await?;
-    transition(current.kind, current.status, step.to, by.actor())
+    transition(current.kind, current.status, step.to, by.side())
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     let starts_on = if step.to == Status::Approved && current.kind.is_reviewed() {
         let day = step

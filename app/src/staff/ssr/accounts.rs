@@ -11,7 +11,6 @@ use sea_orm::{
 
 use super::super::StaffRow;
 use super::auth::current_staff;
-use crate::auth::ssr::request_context;
 use crate::domain::email::Email;
 use crate::domain::lockout::LockoutState;
 use crate::domain::staff::{parse_login_id, StaffRole, NAME_MAX};
@@ -23,6 +22,7 @@ use crate::ssr::entities::{staff_account, staff_recovery_code, staff_session};
 use crate::ssr::identity::token::{new_token, token_hash};
 use crate::ssr::identity::{password, password_policy::check_new_password};
 use crate::ssr::mail::{self, templates, templates::Recipient};
+use crate::ssr::request::Request;
 use crate::ssr::Config;
 
 /// A new staff account, as typed.
@@ -130,7 +130,7 @@ pub async fn create(
     audit::record(
         &txn,
         audit::Entry {
-            actor: by.map_or(Actor::System, Actor::Staff),
+            actor: by.map_or(Actor::System, |staff_id| Actor::Staff { staff_id }),
             member_id: None,
             action: "staff_created",
             before: None,
@@ -249,7 +249,9 @@ pub async fn complete_link(
     audit::record(
         &txn,
         audit::Entry {
-            actor: Actor::Staff(account.id),
+            actor: Actor::Staff {
+                staff_id: account.id,
+            },
             member_id: None,
             action: "staff_password_changed",
             before: None,
@@ -272,7 +274,9 @@ pub async fn create_request(
 ) -> Result<(), AppError> {
     let me = current_staff().await?;
     me.require_admin()?;
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let role = StaffRole::from_code(role)
         .ok_or_else(|| AppError::field("role", "権限を選んでください。"))?;
     let new = NewStaff {
@@ -298,7 +302,7 @@ pub async fn create_request(
 pub async fn list() -> Result<Vec<StaffRow>, AppError> {
     let me = current_staff().await?;
     me.require_admin()?;
-    let (state, _, now, _) = request_context()?;
+    let Request { state, now, .. } = Request::current()?;
     Ok(staff_account::Entity::find()
         .order_by_asc(staff_account::Column::LoginId)
         .all(&state.db)
@@ -326,7 +330,9 @@ pub async fn list() -> Result<Vec<StaffRow>, AppError> {
 pub async fn update(id: i32, change: &str) -> Result<(), AppError> {
     let me = current_staff().await?;
     me.require_admin()?;
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let target = staff_account::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -399,7 +405,9 @@ pub async fn update(id: i32, change: &str) -> Result<(), AppError> {
     audit::record(
         &txn,
         audit::Entry {
-            actor: Actor::Staff(me.staff_id),
+            actor: Actor::Staff {
+                staff_id: me.staff_id,
+            },
             member_id: None,
             action,
             before: Some(format!("{} {before}", target.login_id)),
@@ -424,7 +432,7 @@ async fn end_sessions(txn: &impl ConnectionTrait, staff_id: i32) -> Result<(), A
 
 /// [`crate::staff::check_staff_setup`].
 pub async fn check_link_request(token: &str) -> Result<crate::staff::StaffSetup, AppError> {
-    let (state, _, now, _) = request_context()?;
+    let Request { state, now, .. } = Request::current()?;
     let (_, account) = check_link(&state.db, token, now).await?;
     Ok(crate::staff::StaffSetup {
         login_id: account.login_id,
@@ -438,7 +446,9 @@ pub async fn complete_link_request(
     password: &str,
     confirm: &str,
 ) -> Result<(), AppError> {
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     state.throttle.check(&client.ip)?;
     complete_link(&state.db, token, password, confirm, &client.ip, now).await?;
     leptos_axum::redirect("/staff/login?setup=1");
@@ -450,7 +460,9 @@ pub async fn complete_link_request(
 /// the staff member is told by mail.
 pub async fn change_password(current: &str, new: &str, confirm: &str) -> Result<(), AppError> {
     let me = current_staff().await?;
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let db = &state.db;
     if current.is_empty() {
         return Err(AppError::field(
@@ -502,7 +514,9 @@ pub async fn change_password(current: &str, new: &str, confirm: &str) -> Result<
     audit::record(
         &txn,
         audit::Entry {
-            actor: Actor::Staff(me.staff_id),
+            actor: Actor::Staff {
+                staff_id: me.staff_id,
+            },
             member_id: None,
             action: "staff_password_changed",
             before: None,
@@ -534,7 +548,7 @@ pub async fn login_history() -> Result<Vec<crate::staff::StaffLoginRow>, AppErro
     use sea_orm::QuerySelect;
     let me = current_staff().await?;
     me.require_admin()?;
-    let (state, ..) = request_context()?;
+    let Request { state, .. } = Request::current()?;
     let names: std::collections::HashMap<i32, String> = staff_account::Entity::find()
         .all(&state.db)
         .await?

@@ -8,12 +8,13 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use super::super::{AuditRow, AUDIT_ACTIONS};
 use super::auth::current_staff;
 use super::office::MAX_ROWS;
-use crate::auth::ssr::{display_member_number, request_context};
+use crate::auth::ssr::display_member_number;
 use crate::domain::jst;
 use crate::domain::member_number::MemberNumber;
 use crate::error::AppError;
 use crate::ssr::entities::audit_log::{self, ActorKind};
 use crate::ssr::entities::{member, member_account, staff_account};
+use crate::ssr::request::Request;
 
 /// The filters of the audit view; empty ones are ignored.
 pub struct Filter<'a> {
@@ -57,7 +58,7 @@ fn start_of(day: NaiveDate) -> Result<chrono::DateTime<Utc>, AppError> {
 /// [`crate::staff::staff_audit`].
 pub async fn entries(filter: Filter<'_>) -> Result<Vec<AuditRow>, AppError> {
     current_staff().await?;
-    let (state, ..) = request_context()?;
+    let Request { state, .. } = Request::current()?;
     let db = &state.db;
     let mut query = audit_log::Entity::find();
     if let Some(actor) = filter.actor.filter(|a| !a.is_empty()) {

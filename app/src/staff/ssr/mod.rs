@@ -10,8 +10,8 @@ pub mod second_factor;
 use http::header;
 
 use super::StaffInfo;
-use crate::auth::ssr::request_context;
 use crate::error::AppError;
+use crate::ssr::request::Request;
 
 use crate::domain::next_path::staff_next;
 
@@ -21,7 +21,12 @@ pub async fn login_request(
     password: &str,
     next: Option<&str>,
 ) -> Result<(), AppError> {
-    let (state, client, now, parts) = request_context()?;
+    let Request {
+        state,
+        client,
+        now,
+        parts,
+    } = Request::current()?;
     state.throttle.check(&client.ip)?;
     let token = auth::login(&state.db, &state.config, login_id, password, &client, now).await?;
     // A staff session this browser had before ends with the new login.
@@ -42,14 +47,16 @@ pub async fn login_request(
 /// [`super::load_second_factor`].
 pub async fn second_factor_state() -> Result<super::SecondFactor, AppError> {
     let me = auth::current_staff_any_stage().await?;
-    let (state, ..) = request_context()?;
+    let Request { state, .. } = Request::current()?;
     second_factor::state(&state.db, &state.config, &me).await
 }
 
 /// [`super::verify_second_factor`].
 pub async fn second_factor_verify(code: &str, next: Option<&str>) -> Result<(), AppError> {
     let me = auth::current_staff_any_stage().await?;
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     state.throttle.check(&client.ip)?;
     second_factor::verify(&state.db, &me, code, now).await?;
     leptos_axum::redirect(staff_next(next));
@@ -59,7 +66,9 @@ pub async fn second_factor_verify(code: &str, next: Option<&str>) -> Result<(), 
 /// [`super::enrol_second_factor`].
 pub async fn second_factor_enrol(code: &str) -> Result<Vec<String>, AppError> {
     let me = auth::current_staff_any_stage().await?;
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     state.throttle.check(&client.ip)?;
     second_factor::enrol(&state.db, &me, code, &client.ip, now).await
 }

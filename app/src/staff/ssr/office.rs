@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::super::{MemberBrief, MemberRecord, ProcedureCase, QueueRow};
 use super::auth::current_staff;
-use crate::auth::ssr::{display_member_number, request_context};
+use crate::auth::ssr::display_member_number;
 use crate::contract::ssr::contracts_of;
 use crate::domain::coverage::first_of_next_month;
 use crate::domain::jst;
@@ -21,6 +21,7 @@ use crate::error::AppError;
 use crate::procedure::ssr::workflow::{self, By, Move};
 use crate::procedure::ssr::{apply::address_of, read};
 use crate::ssr::entities::{contract, member, member_account, procedure};
+use crate::ssr::request::Request;
 
 /// Most rows one list shows; filters narrow it down.
 pub const MAX_ROWS: u64 = 200;
@@ -40,7 +41,7 @@ pub fn brief(m: &member::Model) -> MemberBrief {
 /// [`crate::staff::staff_queue`].
 pub async fn queue(kind: Option<&str>, status: Option<&str>) -> Result<Vec<QueueRow>, AppError> {
     current_staff().await?;
-    let (state, ..) = request_context()?;
+    let Request { state, .. } = Request::current()?;
     let mut query = procedure::Entity::find();
     query = match kind.filter(|k| !k.is_empty()) {
         Some(code) => {
@@ -89,7 +90,9 @@ pub async fn queue(kind: Option<&str>, status: Option<&str>) -> Result<Vec<Queue
 /// [`crate::staff::staff_procedure`].
 pub async fn procedure(id: i32) -> Result<ProcedureCase, AppError> {
     let me = current_staff().await?;
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let db = &state.db;
     let p = read::find(db, id, None).await?;
     // Who looked at a member's data is on record (S6).
@@ -144,7 +147,9 @@ pub async fn move_procedure(
     starts_on: Option<&str>,
 ) -> Result<(), AppError> {
     let me = current_staff().await?;
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let to =
         Status::from_code(to).ok_or_else(|| AppError::field("to", "次の状況を選んでください。"))?;
     let starts_on = match starts_on.map(str::trim).filter(|s| !s.is_empty()) {
@@ -181,7 +186,7 @@ pub async fn move_procedure(
 /// the hyphen), or part of the name or of its kana.
 pub async fn search_members(q: &str) -> Result<Vec<MemberBrief>, AppError> {
     current_staff().await?;
-    let (state, ..) = request_context()?;
+    let Request { state, .. } = Request::current()?;
     let q = q.trim();
     if q.is_empty() {
         return Ok(Vec::new());
@@ -228,7 +233,9 @@ fn like(column: member::Column, q: &str) -> sea_orm::sea_query::SimpleExpr {
 /// [`crate::staff::staff_member`].
 pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
     let me = current_staff().await?;
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let db = &state.db;
     let (m, account) = member::Entity::find_by_id(id)
         .find_also_related(member_account::Entity)
@@ -280,7 +287,7 @@ async fn viewed(
     crate::ssr::audit::record(
         db,
         crate::ssr::audit::Entry {
-            actor: crate::ssr::audit::Actor::Staff(staff_id),
+            actor: crate::ssr::audit::Actor::Staff { staff_id },
             member_id: Some(member_id),
             action,
             before: None,
@@ -297,7 +304,9 @@ pub async fn end_member_sessions(member_id: i32) -> Result<u64, AppError> {
     use crate::ssr::entities::session;
     let me = current_staff().await?;
     me.require_admin()?;
-    let (state, client, now, _) = request_context()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let account = member_account::Entity::find()
         .filter(member_account::Column::MemberId.eq(member_id))
         .one(&state.db)
@@ -312,7 +321,9 @@ pub async fn end_member_sessions(member_id: i32) -> Result<u64, AppError> {
     crate::ssr::audit::record(
         &txn,
         crate::ssr::audit::Entry {
-            actor: crate::ssr::audit::Actor::Staff(me.staff_id),
+            actor: crate::ssr::audit::Actor::Staff {
+                staff_id: me.staff_id,
+            },
             member_id: Some(member_id),
             action: "member_sessions_ended",
             before: None,

@@ -255,7 +255,9 @@ pub async fn enrol(
     crate::ssr::audit::record(
         &txn,
         crate::ssr::audit::Entry {
-            actor: crate::ssr::audit::Actor::Staff(me.staff_id),
+            actor: crate::ssr::audit::Actor::Staff {
+                staff_id: me.staff_id,
+            },
             member_id: None,
             action: "staff_second_factor_enrolled",
             before: None,
