@@ -257,7 +257,15 @@ async fn start_session(
     }
     .update(txn)
     .await?;
-    let token = session::create(txn, account.id, client, now, config.absolute_timeout).await?;
+    let token = session::create(
+        txn,
+        Realm::Member,
+        account.id,
+        client,
+        now,
+        config.absolute_timeout,
+    )
+    .await?;
     record(txn, Some(account.id), client, now, LoginResult::Success).await?;
     Ok(token)
 }
@@ -351,7 +359,7 @@ pub async fn login_request(
 /// A session from before (another member on this browser) ends with a new login.
 async fn end_previous_session(state: &AppState, parts: &Parts) -> Result<(), AppError> {
     if let Some(old) = cookie(&parts.headers, &cookie_name(&state.config, session::COOKIE)) {
-        session::delete(&state.db, old).await?;
+        session::delete(&state.db, Realm::Member, old).await?;
     }
     Ok(())
 }
@@ -512,7 +520,7 @@ pub async fn member_from_headers(
     let Some(token) = cookie(headers, &cookie_name(config, session::COOKIE)) else {
         return Err(AppError::Unauthenticated { timed_out: false });
     };
-    match session::lookup(db, token, now, config.idle_timeout).await? {
+    match session::lookup(db, Realm::Member, token, now, config.idle_timeout).await? {
         session::Lookup::Valid {
             session_id,
             account_id,
@@ -610,7 +618,7 @@ pub(crate) fn build_cookie(
 /// the page has hydrated too.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = cookie(&headers, &cookie_name(&state.config, session::COOKIE)) {
-        if let Err(e) = session::delete(&state.db, token).await {
+        if let Err(e) = session::delete(&state.db, Realm::Member, token).await {
             tracing::error!(error = ?e, "could not end session at logout");
         }
     }

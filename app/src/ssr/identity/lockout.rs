@@ -24,21 +24,7 @@ use sea_orm::{
 use crate::domain::policy::{LOCKOUT_FAILURES, LOCKOUT_MINUTES};
 use crate::error::AppError;
 
-/// Whose accounts: the two tables share the lockout columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Realm {
-    Member,
-    Staff,
-}
-
-impl Realm {
-    fn table(self) -> Alias {
-        Alias::new(match self {
-            Self::Member => "member_accounts",
-            Self::Staff => "staff_accounts",
-        })
-    }
-}
+pub use super::Realm;
 
 fn col(name: &str) -> Expr {
     Expr::col(Alias::new(name))
@@ -82,7 +68,7 @@ pub async fn reserve(
         )
         .finally(none());
     let statement = Query::update()
-        .table(realm.table())
+        .table(realm.accounts())
         .value(Alias::new("failed_login_count"), next)
         .value(Alias::new("locked_until"), locked_until)
         .and_where(col("id").eq(id))
@@ -107,7 +93,7 @@ pub async fn succeed(
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let statement = Query::update()
-        .table(realm.table())
+        .table(realm.accounts())
         .value(Alias::new("failed_login_count"), 0)
         .value(
             Alias::new("locked_until"),
@@ -128,7 +114,7 @@ pub async fn succeed(
 /// Lifts a lock now (an operator or admin unlocking, a password reset).
 pub async fn clear(db: &impl ConnectionTrait, realm: Realm, id: i32) -> Result<(), AppError> {
     let statement = Query::update()
-        .table(realm.table())
+        .table(realm.accounts())
         .value(Alias::new("failed_login_count"), 0)
         .value(
             Alias::new("locked_until"),

@@ -11,3 +11,37 @@ pub mod password_policy;
 pub mod session;
 pub mod throttle;
 pub mod token;
+
+use sea_orm::sea_query::Alias;
+
+/// Whose identity: members and staff have tables of their own, with the
+/// same lockout and session columns, and the same rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Realm {
+    Member,
+    Staff,
+}
+
+impl Realm {
+    fn accounts(self) -> Alias {
+        Alias::new(match self {
+            Self::Member => "member_accounts",
+            Self::Staff => "staff_accounts",
+        })
+    }
+
+    fn sessions(self) -> Alias {
+        Alias::new(match self {
+            Self::Member => "sessions",
+            Self::Staff => "staff_sessions",
+        })
+    }
+
+    /// The sessions' column naming the account.
+    fn session_owner(self) -> &'static str {
+        match self {
+            Self::Member => "account_id",
+            Self::Staff => "staff_id",
+        }
+    }
+}

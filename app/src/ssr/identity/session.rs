@@ -1,13 +1,15 @@
-//! Server-side sessions: the browser holds a random token, the database only
+//! Server-side sessions of members and staff (each realm in its own table,
+//! with its own cookie): the browser holds a random token, the database only
 //! its SHA-256. Idle and absolute expiry are checked on every use.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    EntityTrait, QueryFilter,
+    sea_query::{Alias, Expr, ExprTrait, Query},
+    ColumnTrait, Condition, ConnectionTrait,
 };
 
 use super::token::{new_token, token_hash};
+use super::Realm;
 use crate::domain::policy;
 use crate::error::AppError;
 use crate::ssr::entities::session;
@@ -25,28 +27,55 @@ pub const TOUCH_EVERY: Duration = Duration::seconds(policy::SESSION_TOUCH_SECOND
 /// runs; it is never shown or counted as logged in meanwhile.
 pub const KEEP_EXPIRED: Duration = Duration::days(policy::EXPIRED_SESSION_KEEP_DAYS);
 
-/// Starts a session for `account_id` and returns the token for the cookie.
+fn col(name: &str) -> Expr {
+    Expr::col(Alias::new(name))
+}
+
+/// Starts a session of `realm` for account `owner_id` and returns the token
+/// for the cookie. A staff session starts at the password stage: it opens
+/// nothing but the second factor until that is given.
 pub async fn create(
     db: &impl ConnectionTrait,
-    account_id: i32,
+    realm: Realm,
+    owner_id: i32,
     client: &ClientInfo,
     now: DateTime<Utc>,
     max_age: std::time::Duration,
 ) -> Result<String, AppError> {
     let token = new_token();
     let max_age = Duration::from_std(max_age).map_err(|_| AppError::Internal)?;
-    session::ActiveModel {
-        token_hash: Set(token_hash(&token)),
-        account_id: Set(account_id),
-        created_at: Set(now),
-        last_seen_at: Set(now),
-        expires_at: Set(now + max_age),
-        ip: Set(client.ip.clone()),
-        user_agent: Set(client.user_agent.clone()),
-        ..Default::default()
+    let mut columns = vec![
+        Alias::new("token_hash"),
+        Alias::new(realm.session_owner()),
+        Alias::new("created_at"),
+        Alias::new("last_seen_at"),
+        Alias::new("expires_at"),
+        Alias::new("ip"),
+        Alias::new("user_agent"),
+    ];
+    let mut values: Vec<Expr> = vec![
+        Expr::val(token_hash(&token)),
+        Expr::val(owner_id),
+        Expr::val(now),
+        Expr::val(now),
+        Expr::val(now + max_age),
+        Expr::val(client.ip.clone()),
+        Expr::val(client.user_agent.clone()),
+    ];
+    if realm == Realm::Staff {
+        columns.push(Alias::new("stage"));
+        values.push(Expr::val("password"));
     }
-    .insert(db)
-    .await?;
+    let statement = Query::insert()
+        .into_table(realm.sessions())
+        .columns(columns)
+        .values(values)
+        .map_err(|e| {
+            tracing::error!(error = %e, "session insert");
+            AppError::Internal
+        })?
+        .to_owned();
+    db.execute(&statement).await?;
     Ok(token)
 }
 
@@ -55,6 +84,7 @@ pub async fn create(
 pub enum Lookup {
     Valid {
         session_id: i32,
+        /// The member account or staff account it belongs to.
         account_id: i32,
     },
     /// It existed but ran out (idle or absolute). The row stays until
@@ -83,46 +113,60 @@ pub fn is_expired(
     now >= expires_at || now - last_seen_at >= idle
 }
 
-/// Resolves a token, marking it as used when it is valid. An expired one is
-/// left for housekeeping (see [`KEEP_EXPIRED`]).
+/// Resolves a token of `realm`, marking it as used when it is valid. An
+/// expired one is left for housekeeping (see [`KEEP_EXPIRED`]).
 pub async fn lookup(
     db: &impl ConnectionTrait,
+    realm: Realm,
     token: &str,
     now: DateTime<Utc>,
     idle: std::time::Duration,
 ) -> Result<Lookup, AppError> {
     let idle = Duration::from_std(idle).map_err(|_| AppError::Internal)?;
-    let Some(found) = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .one(db)
-        .await?
-    else {
+    let owner = realm.session_owner();
+    let statement = Query::select()
+        .columns([
+            Alias::new("id"),
+            Alias::new(owner),
+            Alias::new("last_seen_at"),
+            Alias::new("expires_at"),
+        ])
+        .from(realm.sessions())
+        .and_where(col("token_hash").eq(token_hash(token)))
+        .to_owned();
+    let Some(row) = db.query_one(&statement).await? else {
         return Ok(Lookup::Unknown);
     };
-    if is_expired(found.last_seen_at, found.expires_at, now, idle) {
+    let session_id: i32 = row.try_get("", "id")?;
+    let owner_id: i32 = row.try_get("", owner)?;
+    let last_seen_at: DateTime<Utc> = row.try_get("", "last_seen_at")?;
+    let expires_at: DateTime<Utc> = row.try_get("", "expires_at")?;
+    if is_expired(last_seen_at, expires_at, now, idle) {
         return Ok(Lookup::Expired);
     }
-    if now - found.last_seen_at >= TOUCH_EVERY.min(idle / 10) {
-        session::Entity::update_many()
-            .col_expr(session::Column::LastSeenAt, Expr::value(now))
-            .filter(session::Column::Id.eq(found.id))
+    if now - last_seen_at >= TOUCH_EVERY.min(idle / 10) {
+        let touch = Query::update()
+            .table(realm.sessions())
+            .value(Alias::new("last_seen_at"), Expr::val(now))
+            .and_where(col("id").eq(session_id))
             // A slower parallel request never moves it back.
-            .filter(session::Column::LastSeenAt.lt(now))
-            .exec(db)
-            .await?;
+            .and_where(col("last_seen_at").lt(now))
+            .to_owned();
+        db.execute(&touch).await?;
     }
     Ok(Lookup::Valid {
-        session_id: found.id,
-        account_id: found.account_id,
+        session_id,
+        account_id: owner_id,
     })
 }
 
-/// Ends the session of `token`, if any.
-pub async fn delete(db: &impl ConnectionTrait, token: &str) -> Result<(), AppError> {
-    session::Entity::delete_many()
-        .filter(session::Column::TokenHash.eq(token_hash(token)))
-        .exec(db)
-        .await?;
+/// Ends the session of `token` in `realm`, if any.
+pub async fn delete(db: &impl ConnectionTrait, realm: Realm, token: &str) -> Result<(), AppError> {
+    let statement = Query::delete()
+        .from_table(realm.sessions())
+        .and_where(col("token_hash").eq(token_hash(token)))
+        .to_owned();
+    db.execute(&statement).await?;
     Ok(())
 }
 

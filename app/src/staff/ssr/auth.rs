@@ -6,11 +6,11 @@ use axum::{
     extract::State,
     response::{IntoResponse, Redirect, Response},
 };
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use http::{header, request::Parts, HeaderMap, HeaderValue};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter,
 };
 
 use crate::auth::ssr::{build_cookie, cookie_name};
@@ -22,8 +22,7 @@ use crate::ssr::entities::staff_session::SessionStage;
 use crate::ssr::entities::{staff_account, staff_session};
 use crate::ssr::identity::lockout::{self, Realm};
 use crate::ssr::identity::password;
-use crate::ssr::identity::session::{is_expired, TOUCH_EVERY};
-use crate::ssr::identity::token::{new_token, token_hash};
+use crate::ssr::identity::session;
 use crate::ssr::request::{cookie, ClientInfo};
 use crate::ssr::{AppState, Config};
 
@@ -133,21 +132,15 @@ pub async fn login(
     }
     .update(&txn)
     .await?;
-    let token = new_token();
-    let max_age = Duration::from_std(config.absolute_timeout).map_err(|_| AppError::Internal)?;
-    staff_session::ActiveModel {
-        token_hash: Set(token_hash(&token)),
-        staff_id: Set(account.id),
-        created_at: Set(now),
-        last_seen_at: Set(now),
-        expires_at: Set(now + max_age),
-        ip: Set(client.ip.clone()),
-        user_agent: Set(client.user_agent.clone()),
-        // The second factor comes next (or its enrolment).
-        stage: Set(SessionStage::Password),
-        ..Default::default()
-    }
-    .insert(&txn)
+    // The second factor comes next (or its enrolment).
+    let token = session::create(
+        &txn,
+        Realm::Staff,
+        account.id,
+        client,
+        now,
+        config.absolute_timeout,
+    )
     .await?;
     record(
         &txn,
@@ -196,37 +189,31 @@ pub async fn staff_from_headers(
     let Some(token) = cookie(headers, &cookie_name(config, COOKIE)) else {
         return Err(AppError::Unauthenticated { timed_out: false });
     };
-    let Some(found) = staff_session::Entity::find()
-        .filter(staff_session::Column::TokenHash.eq(token_hash(token)))
+    let (session_id, staff_id) =
+        match session::lookup(db, Realm::Staff, token, now, config.idle_timeout).await? {
+            session::Lookup::Valid {
+                session_id,
+                account_id,
+            } => (session_id, account_id),
+            session::Lookup::Expired => return Err(AppError::Unauthenticated { timed_out: true }),
+            session::Lookup::Unknown => return Err(AppError::Unauthenticated { timed_out: false }),
+        };
+    let stage = staff_session::Entity::find_by_id(session_id)
         .one(db)
         .await?
-    else {
-        return Err(AppError::Unauthenticated { timed_out: false });
-    };
-    let idle = Duration::from_std(config.idle_timeout).map_err(|_| AppError::Internal)?;
-    // Left for housekeeping, as for members: parallel requests agree.
-    if is_expired(found.last_seen_at, found.expires_at, now, idle) {
-        return Err(AppError::Unauthenticated { timed_out: true });
-    }
-    let account = staff_account::Entity::find_by_id(found.staff_id)
+        .map(|s| s.stage)
+        .ok_or(AppError::Unauthenticated { timed_out: false })?;
+    let account = staff_account::Entity::find_by_id(staff_id)
         .one(db)
         .await?
         .filter(|a| a.active)
         .ok_or(AppError::Unauthenticated { timed_out: false })?;
-    if now - found.last_seen_at >= TOUCH_EVERY.min(idle / 10) {
-        staff_session::Entity::update_many()
-            .col_expr(staff_session::Column::LastSeenAt, Expr::value(now))
-            .filter(staff_session::Column::Id.eq(found.id))
-            .filter(staff_session::Column::LastSeenAt.lt(now))
-            .exec(db)
-            .await?;
-    }
     Ok(CurrentStaff {
         staff_id: account.id,
-        session_id: found.id,
+        session_id,
         role: account.role,
         account,
-        stage: found.stage,
+        stage,
     })
 }
 
@@ -260,10 +247,7 @@ pub async fn end_session_of(
     headers: &HeaderMap,
 ) -> Result<(), AppError> {
     if let Some(token) = cookie(headers, &cookie_name(config, COOKIE)) {
-        staff_session::Entity::delete_many()
-            .filter(staff_session::Column::TokenHash.eq(token_hash(token)))
-            .exec(db)
-            .await?;
+        session::delete(db, Realm::Staff, token).await?;
     }
     Ok(())
 }
@@ -275,11 +259,7 @@ pub fn session_cookie(config: &Config, token: &str) -> HeaderValue {
 /// `POST /staff/logout`: ends the staff session and clears the browser's copy.
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = cookie(&headers, &cookie_name(&state.config, COOKIE)) {
-        let ended = staff_session::Entity::delete_many()
-            .filter(staff_session::Column::TokenHash.eq(token_hash(token)))
-            .exec(&state.db)
-            .await;
-        if let Err(e) = ended {
+        if let Err(e) = session::delete(&state.db, Realm::Staff, token).await {
             tracing::error!(error = ?e, "could not end staff session at logout");
         }
     }
