@@ -96,6 +96,56 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // What was sent before is marked as sent by SMTP (the development
+        // mailbox never lists it, and development refuses such a database),
+        // its secrets are not kept, and temporary passwords already out
+        // expire like new ones.
+        manager
+            .exec_stmt(
+                Query::update()
+                    .table(MailOutbox::Table)
+                    .value(MailOutbox::DeliveredVia, "smtp")
+                    .and_where(Expr::col(MailOutbox::SentAt).is_not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .exec_stmt(
+                Query::update()
+                    .table(MailOutbox::Table)
+                    .value(
+                        MailOutbox::BodyText,
+                        "(このメールには認証コード・リンク・仮パスワードが含まれていたため、送信後に本文を削除しました。)",
+                    )
+                    .and_where(Expr::col(MailOutbox::SentAt).is_not_null())
+                    .and_where(
+                        Expr::col(MailOutbox::Subject)
+                            .like("%認証コード%")
+                            .or(Expr::col(MailOutbox::Subject).like("%仮パスワード%"))
+                            .or(Expr::col(MailOutbox::Subject).like("%パスワード再設定%")),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .exec_stmt(
+                Query::update()
+                    .table(MemberAccounts::Table)
+                    .value(
+                        MemberAccounts::PasswordExpiresAt,
+                        Expr::cust(
+                            if manager.get_database_backend() == sea_orm::DatabaseBackend::Postgres
+                            {
+                                "now() + interval '72 hours'"
+                            } else {
+                                "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', '+72 hours')"
+                            },
+                        ),
+                    )
+                    .and_where(Expr::col(MemberAccounts::MustChangePassword).eq(true))
+                    .to_owned(),
+            )
+            .await?;
         for column in [
             string_len_null(StaffAccounts::Email, 254),
             text_null(StaffAccounts::TotpSecret),
@@ -120,11 +170,16 @@ impl MigrationTrait for Migration {
                     .table(StaffSessions::Table)
                     .add_column(
                         string_len(StaffSessions::Stage, 8)
-                            .default("full")
+                            .default("password")
                             .check(Expr::col(StaffSessions::Stage).is_in(["password", "full"])),
                     )
                     .to_owned(),
             )
+            .await?;
+        // Sessions from before the second factor existed must not count as
+        // having given it: every staff member logs in again.
+        manager
+            .exec_stmt(Query::delete().from_table(StaffSessions::Table).to_owned())
             .await?;
         manager
             .create_index(
@@ -270,12 +325,16 @@ enum MailOutbox {
     Table,
     Sensitive,
     DeliveredVia,
+    SentAt,
+    Subject,
+    BodyText,
 }
 
 #[derive(DeriveIden)]
 enum MemberAccounts {
     Table,
     PasswordExpiresAt,
+    MustChangePassword,
 }
 
 #[derive(DeriveIden)]

@@ -164,6 +164,15 @@ async fn serve(
     let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
     let leptos_options = conf.leptos_options;
     let addr = leptos_options.site_addr;
+    if config.dev {
+        // The address actually bound, whatever the configuration read.
+        if !addr.ip().is_loopback() {
+            return Err(format!(
+                "MYPAGE_DEV: development features are refused on {addr}: listen on a loopback address"
+            ));
+        }
+        app::ssr::dev::refuse_a_database_that_served_members(&db).await?;
+    }
     let transport = mail::worker::Transport::from_config(&config)?;
     if matches!(transport, mail::worker::Transport::DevMailbox) {
         tracing::info!("no MYPAGE_SMTP_URL: mails go to the development mailbox at /dev/mails");

@@ -186,6 +186,13 @@ impl Config {
                     "development features are refused when MYPAGE_PUBLIC_URL is https",
                 );
             }
+            if !trusted_proxies.is_empty() {
+                return refuse(
+                    "MYPAGE_DEV",
+                    trusted.clone(),
+                    "development features are refused behind a proxy (MYPAGE_TRUSTED_PROXIES is set)",
+                );
+            }
             if !listen_addr.ip().is_loopback() {
                 return refuse(
                     "MYPAGE_DEV",
@@ -342,6 +349,7 @@ mod tests {
             ("MYPAGE_PUBLIC_URL", "https://mypage.example.jp"),
             ("LEPTOS_SITE_ADDR", "0.0.0.0:3000"),
             ("LEPTOS_SITE_ADDR", "192.0.2.1:80"),
+            ("MYPAGE_TRUSTED_PROXIES", "10.0.0.0/8"),
         ] {
             let err = from(&[DEV, refused]).unwrap_err();
             assert!(

@@ -118,3 +118,24 @@ pub async fn read_clock(State(state): State<AppState>) -> Response {
         .to_string()
         .into_response()
 }
+
+/// Development must never open a database that real members used: one that
+/// ever sent mail by SMTP is refused (its mailbox holds real mail).
+pub async fn refuse_a_database_that_served_members(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<(), String> {
+    use super::entities::mail_outbox;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let sent_by_smtp = mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::DeliveredVia.eq("smtp"))
+        .one(db)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    match sent_by_smtp {
+        Some(_) => Err(
+            "MYPAGE_DEV: this database has sent mail by SMTP (it served members); development features are refused on it"
+                .into(),
+        ),
+        None => Ok(()),
+    }
+}

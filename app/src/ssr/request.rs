@@ -80,10 +80,10 @@ fn client_ip(headers: &HeaderMap, peer: Option<IpAddr>, trusted: &[IpNet]) -> Op
             return Some(peer);
         };
         for entry in value.split(',') {
-            match entry.trim().parse() {
-                Ok(ip) => hops.push(ip),
+            match parse_hop(entry.trim()) {
+                Some(ip) => hops.push(ip),
                 // A hop we cannot read: nothing left of it can be believed.
-                Err(_) => hops.clear(),
+                None => hops.clear(),
             }
         }
     }
@@ -127,6 +127,22 @@ fn referer_path(headers: &HeaderMap) -> Option<String> {
     let path = &rest[rest.find('/')?..];
     let path = path.split('#').next().unwrap_or(path);
     (crate::domain::next_path::safe_next(Some(path)) == path).then(|| path.to_owned())
+}
+
+/// One `X-Forwarded-For` entry: an address, possibly with a port
+/// (`192.0.2.1:443`, `[2001:db8::1]:443`), as some proxies write it.
+fn parse_hop(entry: &str) -> Option<IpAddr> {
+    if let Ok(ip) = entry.parse() {
+        return Some(ip);
+    }
+    if let Ok(addr) = entry.parse::<SocketAddr>() {
+        return Some(addr.ip());
+    }
+    entry
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()
 }
 
 /// The value of cookie `name`, if the request carries it.

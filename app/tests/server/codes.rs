@@ -172,6 +172,23 @@ async fn a_password_reset_does_not_skip_the_code(app: TestApp) {
     login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())
         .await
         .unwrap();
+    // A login from another browser waits for its code when the reset happens.
+    let waiting = match auth::login(
+        &db,
+        &cfg,
+        "kyosai.taro",
+        demo::DEMO_PASSWORD,
+        None,
+        &client(),
+        t0(),
+    )
+    .await
+    .unwrap()
+    {
+        auth::LoginOutcome::CodeSent { challenge } => challenge,
+        auth::LoginOutcome::Session(_) => panic!("expected a code"),
+    };
+    let waiting_code = latest_login_code(&db).await;
     reset::request(&db, &cfg, "kyosai.taro", &client(), t0())
         .await
         .unwrap();
@@ -204,6 +221,11 @@ async fn a_password_reset_does_not_skip_the_code(app: TestApp) {
     .await
     .unwrap();
     assert!(matches!(outcome, auth::LoginOutcome::CodeSent { .. }));
+    // And the login that was waiting cannot finish with the old password's code.
+    assert_eq!(
+        auth::complete_login_code(&db, &cfg, &waiting, &waiting_code, None, &client(), t0()).await,
+        Err(AppError::CodeSpent)
+    );
 }
 on_both!(
     reset_keeps_the_code,

@@ -204,9 +204,15 @@ impl TestApp {
                 .await
                 .unwrap();
             let secret = me.account.totp_secret.clone().unwrap();
-            second_factor::verify(&self.db, &me, &totp_code(&secret, self.now()), self.now())
-                .await
-                .expect("second factor");
+            second_factor::verify(
+                &self.db,
+                &me,
+                &totp_code(&secret, self.now()),
+                &client(),
+                self.now(),
+            )
+            .await
+            .expect("second factor");
         } else {
             let secret = state.secret.unwrap();
             let me = staff_auth::staff_from_headers(&self.db, &config(), &h, self.now())
@@ -216,7 +222,7 @@ impl TestApp {
                 &self.db,
                 &me,
                 &totp_code(&secret, self.now()),
-                "",
+                &client(),
                 self.now(),
             )
             .await

@@ -240,17 +240,61 @@ async fn a_lock_during_the_check_refuses_the_session(app: TestApp) {
         None,
         "a sixth is refused before any check"
     );
-    assert!(!lockout::succeed(&db, Realm::Member, taro.id, third, t0())
-        .await
-        .unwrap());
+    assert!(!lockout::succeed(
+        &db,
+        Realm::Member,
+        taro.id,
+        third,
+        &taro.password_hash,
+        t0()
+    )
+    .await
+    .unwrap());
     // The fifth was right after all: it may go on, and the lock is lifted.
-    assert!(lockout::succeed(&db, Realm::Member, taro.id, fifth, t0())
-        .await
-        .unwrap());
+    assert!(lockout::succeed(
+        &db,
+        Realm::Member,
+        taro.id,
+        fifth,
+        &taro.password_hash,
+        t0()
+    )
+    .await
+    .unwrap());
     let taro = account_of(&db, "kyosai.taro").await;
     assert_eq!((taro.failed_login_count, taro.locked_until), (0, None));
 }
 on_both!(
     lock_during_check,
     a_lock_during_the_check_refuses_the_session
+);
+
+/// A login whose password check overlapped a reset gets no session: the
+/// password it checked is no longer the account's.
+async fn a_reset_during_the_check_refuses_the_session(app: TestApp) {
+    use app::ssr::identity::lockout::{self, Realm};
+    let db = app.db.clone();
+    let taro = account_of(&db, "kyosai.taro").await;
+    let attempt = lockout::reserve(&db, Realm::Member, taro.id, t0())
+        .await
+        .unwrap()
+        .expect("a try");
+    // Meanwhile the member resets the password.
+    app::auth::ssr::reset::set_password(&db, taro.id, "$argon2id$new".into(), false, t0())
+        .await
+        .unwrap();
+    assert!(!lockout::succeed(
+        &db,
+        Realm::Member,
+        taro.id,
+        attempt,
+        &taro.password_hash,
+        t0()
+    )
+    .await
+    .unwrap());
+}
+on_both!(
+    reset_during_check,
+    a_reset_during_the_check_refuses_the_session
 );

@@ -605,3 +605,55 @@ on_both!(
     staff_logins_and_reads,
     staff_logins_are_logged_and_reads_are_audited
 );
+
+/// The password and the code share one allowance: a right password does not
+/// give the code guesser a fresh five.
+async fn a_password_login_does_not_reset_the_code_tries(app: TestApp) {
+    let db = app.db.clone();
+    let cfg = config();
+    app.staff_headers("operator").await; // enrolled now
+    let cookie = |token: &str| {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).unwrap(),
+        );
+        h
+    };
+    let half = cookie(
+        &staff_auth::login(
+            &db,
+            &cfg,
+            "operator",
+            demo::DEMO_STAFF_PASSWORD,
+            &client(),
+            app.now(),
+        )
+        .await
+        .unwrap(),
+    );
+    for _ in 0..4 {
+        let _ = app
+            .call(half.clone(), || {
+                app::staff::verify_second_factor("000000x".into(), None)
+            })
+            .await;
+    }
+    // One password try and four code tries: locked, right password or not.
+    assert_eq!(
+        staff_auth::login(
+            &db,
+            &cfg,
+            "operator",
+            demo::DEMO_STAFF_PASSWORD,
+            &client(),
+            app.now()
+        )
+        .await,
+        Err(AppError::StaffLoginFailed)
+    );
+}
+on_both!(
+    shared_allowance,
+    a_password_login_does_not_reset_the_code_tries
+);

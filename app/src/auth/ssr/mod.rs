@@ -70,34 +70,39 @@ pub async fn login(
         return Err(AppError::LoginFailed);
     }
 
+    // A hashing slot first: a busy answer must not cost the account a try,
+    // and every kind of refusal waits for a slot alike.
+    let slot = password::slot().await?;
     let Some(account) = find_account(db, identifier).await? else {
         // Same work and same answer as a wrong password.
-        password::verify_blocking(None, password.to_owned()).await?;
+        slot.verify(None, password.to_owned()).await?;
         record(db, None, client, now, LoginResult::Failure).await?;
         return Err(AppError::LoginFailed);
     };
     let Some(attempt) = lockout::reserve(db, Realm::Member, account.id, now).await? else {
         // Locked: no password is checked, but the answer takes as long.
-        password::as_long_as_a_check().await;
+        slot.pass_like_a_check().await;
         record(db, Some(account.id), client, now, LoginResult::Locked).await?;
         return Err(AppError::LoginFailed);
     };
-    let correct =
-        password::verify_blocking(Some(account.password_hash.clone()), password.to_owned()).await?;
+    let checked = account.password_hash.as_str();
+    let correct = slot
+        .verify(Some(account.password_hash.clone()), password.to_owned())
+        .await?;
     if !correct {
         wrong_password(db, config, &account, attempt, client, now).await?;
         return Err(AppError::LoginFailed);
     }
     if account.must_change_password && account.password_expires_at.is_some_and(|end| end <= now) {
         // Only someone who knows the temporary password hears this.
-        lockout::succeed(db, Realm::Member, account.id, attempt, now).await?;
+        lockout::succeed(db, Realm::Member, account.id, attempt, checked, now).await?;
         record(db, Some(account.id), client, now, LoginResult::Failure).await?;
         return Err(AppError::TemporaryPasswordExpired);
     }
 
     if device::is_known(db, account.id, device, now).await? {
         let txn = crate::ssr::db::begin_write(db).await?;
-        if !lockout::succeed(&txn, Realm::Member, account.id, attempt, now).await? {
+        if !lockout::succeed(&txn, Realm::Member, account.id, attempt, checked, now).await? {
             txn.rollback().await?;
             return locked_meanwhile(db, &account, client, now).await;
         }
@@ -116,6 +121,8 @@ pub async fn login(
     )
     .await?
     {
+        // The password was right: the try does not count against the account.
+        lockout::succeed(db, Realm::Member, account.id, attempt, checked, now).await?;
         return Err(AppError::RateLimited);
     }
     let member = member::Entity::find_by_id(account.member_id)
@@ -124,7 +131,7 @@ pub async fn login(
         .ok_or(AppError::Internal)?;
     let challenge = token::new_token();
     let txn = crate::ssr::db::begin_write(db).await?;
-    if !lockout::succeed(&txn, Realm::Member, account.id, attempt, now).await? {
+    if !lockout::succeed(&txn, Realm::Member, account.id, attempt, checked, now).await? {
         txn.rollback().await?;
         return locked_meanwhile(db, &account, client, now).await;
     }

@@ -150,6 +150,7 @@ pub async fn complete(
         .await?;
     set_password(&txn, account.id, hash, false, now).await?;
     super::device::forget_all(&txn, account.id).await?;
+    crate::ssr::identity::codes::expire_login(&txn, account.id, now).await?;
     session_entity::Entity::delete_many()
         .filter(session_entity::Column::AccountId.eq(account.id))
         .exec(&txn)

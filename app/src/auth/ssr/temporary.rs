@@ -121,6 +121,7 @@ pub async fn issue(
         .exec(&txn)
         .await?;
     super::device::forget_all(&txn, account.id).await?;
+    crate::ssr::identity::codes::expire_login(&txn, account.id, now).await?;
     audit::record(
         &txn,
         audit::Entry {

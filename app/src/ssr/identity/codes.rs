@@ -117,6 +117,24 @@ async fn issue_alongside(
     Ok(code)
 }
 
+/// Stops every pending login code of `account_id`: after a password reset,
+/// a temporary password or an admin ending the member's sessions, a login
+/// that was waiting for its code must start over.
+pub async fn expire_login(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    one_time_code::Entity::update_many()
+        .col_expr(one_time_code::Column::UsedAt, Expr::value(Some(now)))
+        .filter(one_time_code::Column::AccountId.eq(account_id))
+        .filter(one_time_code::Column::Purpose.eq(CodePurpose::Login))
+        .filter(one_time_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The live code of `account_id` for `purpose`, if any.
 pub async fn live(
     db: &impl ConnectionTrait,

@@ -6,8 +6,8 @@
 //!      │ a try is counted before the password is checked; the try that
 //!      │ reaches LOCKOUT_FAILURES locks the account at once
 //!      ▼
-//!   verify ──(right)──► succeed ──(nobody locked it meanwhile)──► logged in
-//!      │                   └──(another try locked it)──────────► refused
+//!   verify ──(right)──► succeed ──(nobody locked it, same password)──► logged in
+//!      │                   └──(another try locked it, or a reset)──────► refused
 //!      └──(wrong)──► the count stays; the locking try mails the member
 //! ```
 //!
@@ -82,14 +82,29 @@ pub async fn reserve(
     Ok(Some(Attempt { number }))
 }
 
-/// Clears the count after a right password, unless another try locked the
-/// account while this one's password was being checked. Returns whether the
-/// login may go on. Run it in the transaction that starts the session.
+/// The condition under which a try that proved right may go on: nobody
+/// locked the account meanwhile (or the lock is this try's own), and the
+/// password is still the one that was checked (no reset happened meanwhile).
+fn still_good(attempt: Attempt, verified_hash: &str, now: DateTime<Utc>) -> Expr {
+    col("password_hash").eq(verified_hash).and(
+        col("locked_until")
+            .is_null()
+            .or(col("locked_until").lte(now))
+            // The lock is this try's own: it proved right.
+            .or(col("failed_login_count").eq(attempt.number)),
+    )
+}
+
+/// Clears the count after a login proved right (password, and for staff the
+/// second factor too), unless another try locked the account or the password
+/// changed while this one was checked. Returns whether the login may go on.
+/// Run it in the transaction that makes the session.
 pub async fn succeed(
     db: &impl ConnectionTrait,
     realm: Realm,
     id: i32,
     attempt: Attempt,
+    verified_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let statement = Query::update()
@@ -100,13 +115,35 @@ pub async fn succeed(
             Expr::val(Option::<DateTime<Utc>>::None),
         )
         .and_where(col("id").eq(id))
-        .and_where(
-            col("locked_until")
-                .is_null()
-                .or(col("locked_until").lte(now))
-                // The lock is this try's own: it proved right.
-                .or(col("failed_login_count").eq(attempt.number)),
+        .and_where(still_good(attempt, verified_hash, now))
+        .to_owned();
+    Ok(db.execute(&statement).await?.rows_affected() == 1)
+}
+
+/// A first factor proved right, with a second still to come (staff): the
+/// same check as [`succeed`], but the count stays, so password and code
+/// tries together stay within [`LOCKOUT_FAILURES`] until the whole login
+/// succeeds. Only the try's own lock is lifted.
+pub async fn passed(
+    db: &impl ConnectionTrait,
+    realm: Realm,
+    id: i32,
+    attempt: Attempt,
+    verified_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let statement = Query::update()
+        .table(realm.accounts())
+        .value(
+            Alias::new("locked_until"),
+            Expr::case(
+                col("failed_login_count").eq(attempt.number),
+                Expr::val(Option::<DateTime<Utc>>::None),
+            )
+            .finally(col("locked_until")),
         )
+        .and_where(col("id").eq(id))
+        .and_where(still_good(attempt, verified_hash, now))
         .to_owned();
     Ok(db.execute(&statement).await?.rows_affected() == 1)
 }

@@ -8,25 +8,27 @@ use argon2::{
     Algorithm, Argon2, Block, Params, Version,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::domain::policy::{HASHES_AT_ONCE, HASH_WAIT_MS};
 use crate::error::AppError;
 
 /// The hashing slots of this process.
-fn slots() -> &'static Semaphore {
-    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
-    SLOTS.get_or_init(|| {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let slots = if HASHES_AT_ONCE == 0 {
-            cores
-        } else {
-            HASHES_AT_ONCE
-        };
-        Semaphore::new(slots)
-    })
+fn slots() -> Arc<Semaphore> {
+    static SLOTS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+    SLOTS
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let slots = if HASHES_AT_ONCE == 0 {
+                cores
+            } else {
+                HASHES_AT_ONCE
+            };
+            Arc::new(Semaphore::new(slots))
+        })
+        .clone()
 }
 
 static WAIT_MS: AtomicU64 = AtomicU64::new(HASH_WAIT_MS);
@@ -41,37 +43,75 @@ pub fn set_hash_wait(wait: Duration) {
     );
 }
 
-/// Runs `work` (an argon2 computation) on a blocking thread once a slot is
-/// free; [`AppError::Busy`] if none frees up in time.
-async fn bounded<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AppError> {
-    let wait = Duration::from_millis(WAIT_MS.load(Ordering::Relaxed));
-    bounded_in(slots(), wait, work).await
+/// A hashing slot, held until the work it runs is done, even if the request
+/// that asked for it is gone meanwhile (a client that disconnects cannot
+/// pile hashes up beyond the slots).
+pub struct HashSlot {
+    _held: OwnedSemaphorePermit,
 }
 
-async fn bounded_in<T: Send + 'static>(
-    slots: &Semaphore,
-    wait: Duration,
-    work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, AppError> {
-    let permit = match tokio::time::timeout(wait, slots.acquire()).await {
-        Ok(Ok(permit)) => permit,
-        Ok(Err(_)) => return Err(AppError::Internal),
+/// Waits for a free hashing slot; [`AppError::Busy`] if none frees up in time.
+/// A login takes its slot before it counts a try, so a busy answer costs the
+/// account nothing.
+pub async fn slot() -> Result<HashSlot, AppError> {
+    let wait = Duration::from_millis(WAIT_MS.load(Ordering::Relaxed));
+    slot_in(slots(), wait).await
+}
+
+async fn slot_in(slots: Arc<Semaphore>, wait: Duration) -> Result<HashSlot, AppError> {
+    match tokio::time::timeout(wait, slots.acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(HashSlot { _held: permit }),
+        Ok(Err(_)) => Err(AppError::Internal),
         Err(_) => {
             tracing::warn!("password hashing busy: a login was turned away");
-            return Err(AppError::Busy);
+            Err(AppError::Busy)
         }
-    };
-    let result = tokio::task::spawn_blocking(work).await;
-    drop(permit);
-    result.map_err(|e| {
-        tracing::error!(error = %e, "password hashing task failed");
-        AppError::Internal
-    })
+    }
 }
 
-/// OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
+impl HashSlot {
+    /// Runs `work` (an argon2 computation) on a blocking thread, the slot
+    /// held until it ends.
+    async fn run<T: Send + 'static>(
+        self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        tokio::task::spawn_blocking(move || {
+            let _held = self;
+            work()
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing task failed");
+            AppError::Internal
+        })
+    }
+
+    /// [`verify`] against `stored`, or against the dummy hash for an account
+    /// that does not exist (the same work, the same answer).
+    pub async fn verify(self, stored: Option<String>, password: String) -> Result<bool, AppError> {
+        self.run(move || match stored {
+            Some(h) => verify(&h, &password),
+            None => {
+                verify(dummy_hash(), &password);
+                false
+            }
+        })
+        .await
+    }
+
+    pub async fn hash(self, password: String) -> Result<String, AppError> {
+        self.run(move || hash(&password)).await?
+    }
+
+    /// A refusal that checks no password (a locked account): the slot is
+    /// let go at once, and the answer comes as late as a check's would.
+    pub async fn pass_like_a_check(self) {
+        drop(self);
+        tokio::time::sleep(verify_time()).await;
+    }
+}
+
 fn params() -> Params {
     Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid")
 }
@@ -154,7 +194,17 @@ pub fn verify(stored: &str, password: &str) -> bool {
         // Output's equality is constant-time.
         Some(Output::new(&out).ok()? == expected)
     };
-    check().unwrap_or(false)
+    match check() {
+        Some(right) => right,
+        // Not a hash (an account whose holder has not chosen a password
+        // yet): as much work as a real check, and no.
+        None => {
+            if stored != dummy_hash() {
+                verify(dummy_hash(), password);
+            }
+            false
+        }
+    }
 }
 
 /// A hash of nothing anyone knows, verified for unknown accounts so that they
@@ -168,39 +218,28 @@ fn dummy_hash() -> &'static str {
     })
 }
 
-/// [`verify`] on a blocking thread, against `stored` or the dummy hash, in
-/// one of the bounded slots.
+/// [`HashSlot::verify`] in the next free slot.
 pub async fn verify_blocking(stored: Option<String>, password: String) -> Result<bool, AppError> {
-    bounded(move || match stored {
-        Some(h) => verify(&h, &password),
-        None => {
-            verify(dummy_hash(), &password);
-            false
-        }
-    })
-    .await
+    slot().await?.verify(stored, password).await
 }
 
-/// [`hash`] on a blocking thread, in one of the bounded slots.
+/// [`hash`] in the next free slot.
 pub async fn hash_blocking(password: String) -> Result<String, AppError> {
-    bounded(move || hash(&password)).await?
+    slot().await?.hash(password).await
 }
 
-/// How long one verification took when the process started: a refusal that
-/// checks no password (a locked account) waits this long, so it answers in
-/// the time a wrong password takes.
+/// How long one verification takes (measured once, warm): a refusal that
+/// checks no password waits this long, so it answers in the time a wrong
+/// password takes.
 fn verify_time() -> Duration {
     static TIME: OnceLock<Duration> = OnceLock::new();
     *TIME.get_or_init(|| {
+        let dummy = dummy_hash();
+        verify(dummy, "warming the working memory");
         let started = Instant::now();
-        verify(dummy_hash(), "a password that is never right");
+        verify(dummy, "a password that is never right");
         started.elapsed()
     })
-}
-
-/// Waits as long as checking a password takes, without computing anything.
-pub async fn as_long_as_a_check() {
-    tokio::time::sleep(verify_time()).await;
 }
 
 /// Warms the dummy hash and measures a check at start, so the first
@@ -225,24 +264,27 @@ mod tests {
 
     #[tokio::test]
     async fn no_more_hashes_at_once_than_slots_and_a_clear_answer_when_full() {
-        let slots = Semaphore::new(1);
-        let held = slots.acquire().await.unwrap();
+        let slots = Arc::new(Semaphore::new(1));
+        let held = slot_in(slots.clone(), Duration::from_secs(1))
+            .await
+            .unwrap();
         let wait = Duration::from_millis(20);
-        assert_eq!(
-            bounded_in(&slots, wait, || 1).await,
-            Err(AppError::Busy),
+        assert!(
+            matches!(slot_in(slots.clone(), wait).await, Err(AppError::Busy)),
             "every slot taken: turned away after the wait"
         );
         drop(held);
-        assert_eq!(bounded_in(&slots, wait, || 2).await, Ok(2));
+        let slot = slot_in(slots.clone(), wait).await.unwrap();
+        assert_eq!(slot.run(|| 2).await, Ok(2));
         // Parallel work never exceeds the slots.
         let running = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let peak = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let slots = std::sync::Arc::new(Semaphore::new(2));
+        let slots = Arc::new(Semaphore::new(2));
         let jobs = (0..8).map(|_| {
             let (running, peak, slots) = (running.clone(), peak.clone(), slots.clone());
             async move {
-                bounded_in(&slots, Duration::from_secs(30), move || {
+                let slot = slot_in(slots, Duration::from_secs(30)).await?;
+                slot.run(move || {
                     let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                     peak.fetch_max(now, Ordering::SeqCst);
                     std::thread::sleep(Duration::from_millis(20));

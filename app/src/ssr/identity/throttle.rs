@@ -28,7 +28,7 @@ impl Throttle {
     /// allowance.
     pub fn check(&self, ip: &str) -> Result<(), AppError> {
         self.limiter
-            .check_key(&ip.to_owned())
+            .check_key(&key(ip))
             .map_err(|_| AppError::RateLimited)
     }
 
@@ -37,6 +37,18 @@ impl Throttle {
     pub fn forget_quiet(&self) {
         self.limiter.retain_recent();
         self.limiter.shrink_to_fit();
+    }
+}
+
+/// The key of an address: an IPv6 client holds a whole /64, so it counts
+/// as one.
+fn key(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => ip.to_owned(),
     }
 }
 
@@ -52,5 +64,14 @@ mod tests {
         }
         assert_eq!(t.check("192.0.2.1"), Err(AppError::RateLimited));
         t.check("192.0.2.2").unwrap();
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_64() {
+        let t = Throttle::per_minute(2);
+        t.check("2001:db8:1:2::1").unwrap();
+        t.check("2001:db8:1:2:ffff::9").unwrap();
+        assert_eq!(t.check("2001:db8:1:2::abcd"), Err(AppError::RateLimited));
+        t.check("2001:db8:1:3::1").unwrap();
     }
 }

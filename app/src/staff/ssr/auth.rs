@@ -82,13 +82,16 @@ pub async fn login(
         }
         _ => None,
     };
+    // As for members: a slot first, so every refusal waits alike and a busy
+    // answer costs no try.
+    let slot = password::slot().await?;
     let Some(account) = account else {
-        password::verify_blocking(None, password.to_owned()).await?;
+        slot.verify(None, password.to_owned()).await?;
         record(db, None, &typed, client, now, LoginResult::Failure).await?;
         return Err(AppError::StaffLoginFailed);
     };
     let Some(attempt) = lockout::reserve(db, Realm::Staff, account.id, now).await? else {
-        password::as_long_as_a_check().await;
+        slot.pass_like_a_check().await;
         record(
             db,
             Some(account.id),
@@ -100,8 +103,9 @@ pub async fn login(
         .await?;
         return Err(AppError::StaffLoginFailed);
     };
-    let correct =
-        password::verify_blocking(Some(account.password_hash.clone()), password.to_owned()).await?;
+    let correct = slot
+        .verify(Some(account.password_hash.clone()), password.to_owned())
+        .await?;
     if !correct {
         let result = if attempt.locks() {
             LoginResult::Locked
@@ -112,7 +116,18 @@ pub async fn login(
         return Err(AppError::StaffLoginFailed);
     }
     let txn = crate::ssr::db::begin_write(db).await?;
-    if !lockout::succeed(&txn, Realm::Staff, account.id, attempt, now).await? || !account.active {
+    // The count stays until the second factor is given too: password and
+    // code tries share one allowance.
+    let passed = lockout::passed(
+        &txn,
+        Realm::Staff,
+        account.id,
+        attempt,
+        &account.password_hash,
+        now,
+    )
+    .await?;
+    if !passed || !account.active {
         txn.rollback().await?;
         record(
             db,
@@ -125,14 +140,8 @@ pub async fn login(
         .await?;
         return Err(AppError::StaffLoginFailed);
     }
-    staff_account::ActiveModel {
-        id: Set(account.id),
-        last_login_at: Set(Some(now)),
-        ..Default::default()
-    }
-    .update(&txn)
-    .await?;
-    // The second factor comes next (or its enrolment).
+    // The second factor comes next (or its enrolment); the login is logged
+    // when that is given.
     let token = session::create(
         &txn,
         Realm::Staff,
@@ -142,21 +151,12 @@ pub async fn login(
         config.absolute_timeout,
     )
     .await?;
-    record(
-        &txn,
-        Some(account.id),
-        &typed,
-        client,
-        now,
-        LoginResult::Success,
-    )
-    .await?;
     txn.commit().await?;
     Ok(token)
 }
 
 /// One line of the staff login log (S1), which admins read.
-async fn record(
+pub(crate) async fn record(
     db: &impl ConnectionTrait,
     staff_id: Option<i32>,
     typed: &str,

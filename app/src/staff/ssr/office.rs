@@ -318,6 +318,10 @@ pub async fn end_member_sessions(member_id: i32) -> Result<u64, AppError> {
         .exec(&txn)
         .await?
         .rows_affected;
+    // A lost phone: no browser may skip the code, and no login waiting for
+    // one goes on.
+    crate::auth::ssr::device::forget_all(&txn, account.id).await?;
+    crate::ssr::identity::codes::expire_login(&txn, account.id, now).await?;
     crate::ssr::audit::record(
         &txn,
         crate::ssr::audit::Entry {

@@ -17,10 +17,12 @@ use totp_rs::{Algorithm, Secret, TOTP};
 use super::auth::CurrentStaff;
 use crate::domain::policy::{RECOVERY_CODES, TOTP_DIGITS, TOTP_SKEW_STEPS, TOTP_STEP_SECONDS};
 use crate::error::AppError;
+use crate::ssr::entities::staff_login_event::LoginResult;
 use crate::ssr::entities::staff_session::{self, SessionStage};
 use crate::ssr::entities::{staff_account, staff_recovery_code};
 use crate::ssr::identity::lockout::{self, Realm};
 use crate::ssr::identity::token::token_hash;
+use crate::ssr::request::ClientInfo;
 use crate::ssr::Config;
 use crate::staff::SecondFactor;
 
@@ -130,6 +132,7 @@ pub async fn verify(
     db: &DatabaseConnection,
     me: &CurrentStaff,
     typed: &str,
+    client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let typed = typed.trim();
@@ -147,6 +150,7 @@ pub async fn verify(
         ));
     };
     let Some(attempt) = lockout::reserve(db, Realm::Staff, me.staff_id, now).await? else {
+        log(db, me, client, LoginResult::Locked, now).await?;
         return Err(AppError::StaffLoginFailed);
     };
     let txn = crate::ssr::db::begin_write(db).await?;
@@ -177,16 +181,44 @@ pub async fn verify(
         }
         None => use_recovery_code(&txn, me.staff_id, typed, now).await?,
     };
-    if !accepted || !lockout::succeed(&txn, Realm::Staff, me.staff_id, attempt, now).await? {
+    let hash = &me.account.password_hash;
+    if !accepted || !lockout::succeed(&txn, Realm::Staff, me.staff_id, attempt, hash, now).await? {
         txn.rollback().await?;
+        let result = if attempt.locks() {
+            LoginResult::Locked
+        } else {
+            LoginResult::Failure
+        };
+        log(db, me, client, result, now).await?;
         return Err(AppError::field(
             "code",
             "確認コードが正しくありません。認証アプリの最新のコードを入力してください。",
         ));
     }
-    make_full(&txn, me.session_id).await?;
+    make_full(&txn, me, now).await?;
+    log(&txn, me, client, LoginResult::Success, now).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The staff login log records the whole login: a right password alone is
+/// not a success.
+async fn log(
+    db: &impl ConnectionTrait,
+    me: &CurrentStaff,
+    client: &ClientInfo,
+    result: LoginResult,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    super::auth::record(
+        db,
+        Some(me.staff_id),
+        &me.account.login_id,
+        client,
+        now,
+        result,
+    )
+    .await
 }
 
 /// Enrols the TOTP shown on the page, proven by a code from the app; answers
@@ -195,7 +227,7 @@ pub async fn enrol(
     db: &DatabaseConnection,
     me: &CurrentStaff,
     typed: &str,
-    ip: &str,
+    client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, AppError> {
     if me.account.totp_enrolled_at.is_some() {
@@ -207,9 +239,11 @@ pub async fn enrol(
         AppError::Conflict("画面を読み込み直してから、もう一度お試しください。".to_owned())
     })?;
     let Some(attempt) = lockout::reserve(db, Realm::Staff, me.staff_id, now).await? else {
+        log(db, me, client, LoginResult::Locked, now).await?;
         return Err(AppError::StaffLoginFailed);
     };
     let Some(step) = matching_step(&secret, typed, now, None)? else {
+        log(db, me, client, LoginResult::Failure, now).await?;
         return Err(AppError::field(
             "code",
             "確認コードが正しくありません。認証アプリに表示されている6桁のコードを入力してください。",
@@ -229,8 +263,9 @@ pub async fn enrol(
         .filter(staff_account::Column::TotpSecret.eq(secret))
         .exec(&txn)
         .await?;
+    let hash = &me.account.password_hash;
     if enrolled.rows_affected != 1
-        || !lockout::succeed(&txn, Realm::Staff, me.staff_id, attempt, now).await?
+        || !lockout::succeed(&txn, Realm::Staff, me.staff_id, attempt, hash, now).await?
     {
         txn.rollback().await?;
         return Err(AppError::Conflict(
@@ -251,7 +286,8 @@ pub async fn enrol(
         .insert(&txn)
         .await?;
     }
-    make_full(&txn, me.session_id).await?;
+    make_full(&txn, me, now).await?;
+    log(&txn, me, client, LoginResult::Success, now).await?;
     crate::ssr::audit::record(
         &txn,
         crate::ssr::audit::Entry {
@@ -262,7 +298,7 @@ pub async fn enrol(
             action: "staff_second_factor_enrolled",
             before: None,
             after: Some(me.account.login_id.clone()),
-            ip,
+            ip: &client.ip,
         },
         now,
     )
@@ -304,13 +340,23 @@ async fn use_recovery_code(
     Ok(used.rows_affected == 1)
 }
 
-async fn make_full(db: &impl ConnectionTrait, session_id: i32) -> Result<(), AppError> {
+/// The whole login is done: the session opens the back office.
+async fn make_full(
+    db: &impl ConnectionTrait,
+    me: &CurrentStaff,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     staff_session::Entity::update_many()
         .col_expr(
             staff_session::Column::Stage,
             Expr::value(SessionStage::Full),
         )
-        .filter(staff_session::Column::Id.eq(session_id))
+        .filter(staff_session::Column::Id.eq(me.session_id))
+        .exec(db)
+        .await?;
+    staff_account::Entity::update_many()
+        .col_expr(staff_account::Column::LastLoginAt, Expr::value(Some(now)))
+        .filter(staff_account::Column::Id.eq(me.staff_id))
         .exec(db)
         .await?;
     Ok(())
