@@ -120,6 +120,8 @@ async fn user_ids_and_emails_stay_unique_and_emails_need_the_code(app: TestApp) 
     assert_eq!(mail.to_address, "taro.new@example.jp");
     let start = mail.body_text.find("認証コード:").unwrap() + "認証コード:".len();
     let code = mail.body_text[start..start + 6].to_owned();
+    // Another browser of Taro's is logged in too.
+    let elsewhere = app.member_headers("taro.2026").await;
     app.call(taro.clone(), || {
         app::account::confirm_email_change(code.clone())
     })
@@ -129,6 +131,12 @@ async fn user_ids_and_emails_stay_unique_and_emails_need_the_code(app: TestApp) 
         account_of(&db, "taro.2026").await.email,
         "taro.new@example.jp"
     );
+    // The second factor's address moved: every other session ended.
+    assert_eq!(
+        app.call(elsewhere, app::member::my_profile).await.map(|_| ()),
+        Err(AppError::Unauthenticated { timed_out: false })
+    );
+    assert!(app.call(taro.clone(), app::member::my_profile).await.is_ok());
     let notices: Vec<String> = outbox(&db)
         .await
         .into_iter()
