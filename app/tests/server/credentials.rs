@@ -133,10 +133,15 @@ async fn user_ids_and_emails_stay_unique_and_emails_need_the_code(app: TestApp) 
     );
     // The second factor's address moved: every other session ended.
     assert_eq!(
-        app.call(elsewhere, app::member::my_profile).await.map(|_| ()),
+        app.call(elsewhere, app::member::my_profile)
+            .await
+            .map(|_| ()),
         Err(AppError::Unauthenticated { timed_out: false })
     );
-    assert!(app.call(taro.clone(), app::member::my_profile).await.is_ok());
+    assert!(app
+        .call(taro.clone(), app::member::my_profile)
+        .await
+        .is_ok());
     let notices: Vec<String> = outbox(&db)
         .await
         .into_iter()
