@@ -19,6 +19,10 @@ pub enum AppError {
     /// The same for the back office, which logs in by login ID only.
     #[error("ログインIDまたはパスワードが正しくありません。")]
     StaffLoginFailed,
+    /// The member's My Page is stopped or has ended (M13, M14); the message
+    /// says why and gives the co-op's phone. Only told after a right password.
+    #[error("{0}")]
+    AccessClosed(String),
     /// A right temporary password that ran out (only its holder hears this).
     #[error("仮パスワードの有効期限が切れています。お手数ですが、共済までお問い合わせください。")]
     TemporaryPasswordExpired,
@@ -94,9 +98,10 @@ impl AppError {
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidLink | Self::CodeSpent => StatusCode::GONE,
-            Self::PasswordChangeRequired | Self::Forbidden | Self::SecondFactorRequired => {
-                StatusCode::FORBIDDEN
-            }
+            Self::PasswordChangeRequired
+            | Self::Forbidden
+            | Self::SecondFactorRequired
+            | Self::AccessClosed(_) => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Internal | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,

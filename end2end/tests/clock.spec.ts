@@ -153,3 +153,33 @@ test('staff approve a rider and a course change; ご契約内容 changes on the 
   await expect(contract.locator('.contract__total')).toContainText('5,200円');
   await expect(contract.getByText('表示されます')).toHaveCount(0);
 });
+
+test('a withdrawn member sees the last day, and after it cannot log in', async ({ page, browser, request }) => {
+  const me = await seedMember(request, { server, knownBrowser: true });
+  const staffPage = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await staffLogin(staffPage, await seedStaff(staffPage.request, { server }), server);
+  await staffPage.goto(`${server}/staff/members/${me.member_id}`);
+  await hydrated(staffPage);
+  const standing = staffPage.getByRole('region', { name: 'マイページの利用状況' });
+  await standing.getByText('脱退を記録する').first().click();
+  const today = new Date(Number(await (await staffPage.request.get(`${server}/dev/clock`)).text()) + 9 * 3600_000);
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  const last = new Date(today.getTime() + 10 * 86400_000);
+  await standing.getByLabel('脱退日').fill(iso(today));
+  await standing.getByLabel('出資金の返金日(マイページの最終利用日)').fill(iso(last));
+  await standing.getByRole('button', { name: '脱退を記録する' }).click();
+  await expect(standing.getByText('脱退を記録しました。', { exact: false })).toBeVisible();
+  await staffPage.context().close();
+
+  await apiLogin(page, me, { server, goto: '/mypage' });
+  const shown = `${last.getUTCFullYear()}/${last.getUTCMonth() + 1}/${last.getUTCDate()}`;
+  await expect(page.getByRole('note')).toContainText(`マイページは${shown}までご利用いただけます`);
+
+  // Past the last day the door is closed, and the message gives the phone.
+  const moved = await page.request.post(`${server}/dev/clock`, { form: { advance: '11d' } });
+  expect(moved.ok()).toBeTruthy();
+  await page.goto(`${server}/`);
+  await login(page, me, { expectFailure: true });
+  await expect(page.getByRole('alert')).toContainText('ご利用期間は終了しました');
+  await expect(page.getByRole('alert')).toContainText('0120-123-456');
+});

@@ -8,6 +8,7 @@ mod m20261123_000003_codes_and_devices;
 mod m20261123_000004_contracts;
 mod m20261123_000005_procedures_and_staff;
 mod m20261124_000006_identity;
+mod m20261124_000007_membership;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_contracts::Migration),
             Box::new(m20261123_000005_procedures_and_staff::Migration),
             Box::new(m20261124_000006_identity::Migration),
+            Box::new(m20261124_000007_membership::Migration),
         ]
     }
 }

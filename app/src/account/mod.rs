@@ -74,6 +74,12 @@ pub async fn change_password(
 }
 
 /// Changes the user ID; returns the new one.
+/// Stops the My Page service (M13) with the current password; logs out.
+#[server(endpoint = "stop_service")]
+pub async fn stop_service(current_password: String) -> Result<(), AppError> {
+    crate::error::with_status(ssr::credentials::stop_service(&current_password).await)
+}
+
 #[server(endpoint = "change_user_id")]
 pub async fn change_user_id(user_id: String, current_password: String) -> Result<String, AppError> {
     crate::error::with_status(ssr::credentials::change_user_id(&user_id, &current_password).await)

@@ -17,6 +17,8 @@ pub struct SessionInfo {
     pub previous_login: Option<String>,
     /// Logged in with a temporary password: only the password page is open.
     pub must_change_password: bool,
+    /// After a withdrawal: the last day of My Page (`2027/7/31`), for the banner.
+    pub access_until: Option<String>,
 }
 
 /// Logs in with user ID or email plus password, then sends the browser to `next`

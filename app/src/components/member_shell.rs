@@ -76,6 +76,12 @@ fn MemberHeader(info: SessionInfo, coop: String) -> impl IntoView {
                 </p>
                 <p class="member-bar__last-login">"前回ログイン日時:" {previous}</p>
             </div>
+            {info.access_until.map(|last| view! {
+                <p class="banner banner--warning" role="note">
+                    "脱退のお手続きにより、マイページは" <strong>{last}</strong>
+                    "までご利用いただけます。請求明細など必要な情報は、それまでにご確認ください。"
+                </p>
+            })}
             <nav class="member-nav" aria-label="マイページ" hidden=forced>
                 <A href="/mypage" exact=true>"マイページトップ"</A>
                 <A href="/mypage/contracts">"ご契約内容"</A>

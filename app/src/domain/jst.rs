@@ -24,6 +24,11 @@ pub fn format_date(d: NaiveDate) -> String {
     d.format("%Y/%-m/%-d").to_string()
 }
 
+/// A date as a form's `<input type="date">` sends it (`2027-07-31`).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +53,16 @@ mod tests {
     fn formats_dates() {
         let d = NaiveDate::from_ymd_opt(1975, 4, 1).unwrap();
         assert_eq!(format_date(d), "1975/4/1");
+    }
+
+    #[test]
+    fn reads_form_dates_only() {
+        assert_eq!(
+            parse_date(" 2027-07-31 "),
+            NaiveDate::from_ymd_opt(2027, 7, 31)
+        );
+        assert_eq!(parse_date("2027/7/31"), None);
+        assert_eq!(parse_date("2027-02-30"), None);
+        assert_eq!(parse_date(""), None);
     }
 }

@@ -6,6 +6,7 @@ pub mod email;
 pub mod jst;
 pub mod lockout;
 pub mod member_number;
+pub mod membership;
 pub mod money;
 pub mod next_path;
 pub mod one_time_code;

@@ -2,9 +2,13 @@
 
 use super::Profile;
 use crate::auth::ssr::{account_and_member, current_member, display_member_number};
+use chrono::{DateTime, Utc};
+
 use crate::domain::jst;
+use crate::domain::membership::{self, Closed, Stage, Standing};
 use crate::error::AppError;
-use crate::ssr::AppState;
+use crate::ssr::entities::{member, member_account};
+use crate::ssr::{AppState, Config};
 
 /// [`super::my_profile`]: the details of the member of the session.
 pub async fn profile() -> Result<Profile, AppError> {
@@ -23,6 +27,41 @@ pub async fn profile() -> Result<Profile, AppError> {
         user_id: account.user_id,
         workplace: m.workplace,
     })
+}
+
+/// The facts of a member's standing (M12–M14).
+pub fn standing(member: &member::Model, account: Option<&member_account::Model>) -> Standing {
+    Standing {
+        has_account: account.is_some(),
+        service_stopped: account.is_some_and(|a| a.service_stopped_at.is_some()),
+        access_until: member.access_until,
+    }
+}
+
+/// Where the member stands today (JST).
+pub fn stage_of(
+    member: &member::Model,
+    account: Option<&member_account::Model>,
+    now: DateTime<Utc>,
+) -> Stage {
+    membership::stage(standing(member, account), jst::today(now))
+}
+
+/// Whether the member of `account` may use My Page now.
+pub fn access(
+    member: &member::Model,
+    account: &member_account::Model,
+    now: DateTime<Utc>,
+) -> Result<(), Closed> {
+    membership::access(stage_of(member, Some(account), now))
+}
+
+/// A closed door, told with the co-op's phone.
+pub fn closed_answer(closed: Closed, config: &Config) -> AppError {
+    AppError::AccessClosed(format!(
+        "{closed}(電話:{} {})",
+        config.coop_phone, config.coop_phone_hours
+    ))
 }
 
 /// `〒330-0064` from the stored seven digits.

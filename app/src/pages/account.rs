@@ -18,6 +18,48 @@ pub fn AccountPage() -> impl IntoView {
         <PasswordCard />
         <UserIdCard />
         <EmailCard />
+        <StopServiceCard />
+    }
+}
+
+/// M13: stopping My Page, in two steps, with the consequences told first.
+#[component]
+fn StopServiceCard() -> impl IntoView {
+    let stop = ServerAction::<crate::account::StopService>::new();
+    let error = action_error(stop);
+    let asked = RwSignal::new(false);
+    view! {
+        <section class="card" aria-labelledby="stop-title">
+            <h2 id="stop-title">"マイページの利用停止"</h2>
+            <p>
+                "マイページを使わなくなる場合は、ご利用を停止できます。停止すると、ログインと組合員証がご利用いただけなくなります。"
+                "共済のご契約やお手続きには影響ありません。再開をご希望の場合は、共済までお電話でご連絡ください。"
+            </p>
+            <Show
+                when=move || asked.get()
+                fallback=move || view! {
+                    <button type="button" class="button" on:click=move |_| asked.set(true)>
+                        "利用停止の手続きへ"
+                    </button>
+                }
+            >
+                <ActionForm action=stop attr:novalidate=true>
+                    <p class="notice">
+                        "本当にマイページのご利用を停止しますか。確認のため、現在のパスワードを入力してください。"
+                    </p>
+                    <CurrentPassword error id="stop_current_password" />
+                    <FormError error />
+                    <div class="actions">
+                        <button type="submit" class="button button--danger" disabled=move || stop.pending().get()>
+                            "利用を停止する"
+                        </button>
+                        <button type="button" class="button" on:click=move |_| asked.set(false)>
+                            "やめる"
+                        </button>
+                    </div>
+                </ActionForm>
+            </Show>
+        </section>
     }
 }
 

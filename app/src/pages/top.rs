@@ -20,6 +20,8 @@ pub fn TopPage() -> impl IntoView {
             Some("パスワードを再設定しました。新しいパスワードでログインしてください。")
         } else if q.get("password_changed").is_some() {
             Some("パスワードを変更しました。新しいパスワードでログインしてください。")
+        } else if q.get("stopped").is_some() {
+            Some("マイページのご利用を停止しました。確認のメールをお送りしています。再開をご希望の場合は、共済までお電話でご連絡ください。")
         } else if q.get("logged_out").is_some() {
             Some("ログアウトしました。ご利用ありがとうございました。")
         } else if q.get("next").is_some() {

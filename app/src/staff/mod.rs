@@ -64,6 +64,14 @@ pub struct MemberRecord {
     /// The staff member looking is an admin and the member has an account:
     /// they may end the member's sessions.
     pub can_end_sessions: bool,
+    /// Where the member stands with My Page (M12–M14).
+    pub stage: crate::domain::membership::Stage,
+    /// `2027/3/31`, once a withdrawal is recorded.
+    pub withdrawn_on: Option<String>,
+    /// The last day of My Page after a withdrawal (`2027/7/31`).
+    pub access_until: Option<String>,
+    /// Offered when recording a withdrawal today: `2027-07-31`.
+    pub suggested_refund: String,
     pub contracts: Vec<ContractView>,
     pub procedures: Vec<ProcedureSummary>,
 }
@@ -95,7 +103,7 @@ pub struct StaffRow {
 }
 
 /// Action codes and how staff read them.
-pub const AUDIT_ACTIONS: [(&str, &str); 21] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 24] = [
     ("procedure_filed", "お手続きの受付"),
     ("procedure_status", "お手続きの状況変更"),
     ("password_changed", "パスワード変更"),
@@ -117,6 +125,9 @@ pub const AUDIT_ACTIONS: [(&str, &str); 21] = [
     ("member_sessions_ended", "組合員のログイン強制終了"),
     ("member_viewed", "組合員情報の閲覧"),
     ("procedure_viewed", "お手続きの閲覧"),
+    ("service_stopped", "マイページの利用停止"),
+    ("service_reopened", "マイページの利用再開"),
+    ("withdrawal_recorded", "脱退の記録"),
 ];
 
 /// The second step of a staff login: the code form, or the enrolment of the
@@ -296,6 +307,25 @@ pub struct StaffLoginRow {
 #[server(endpoint = "staff/logins")]
 pub async fn staff_login_history() -> Result<Vec<StaffLoginRow>, AppError> {
     crate::error::with_status(ssr::accounts::login_history().await)
+}
+
+/// Re-opens the My Page service a member stopped (M13).
+#[server(endpoint = "staff/member/reopen")]
+pub async fn staff_reopen_service(member_id: i32) -> Result<(), AppError> {
+    crate::error::with_status(ssr::office::reopen_service(member_id).await)
+}
+
+/// Records a member's withdrawal (M14): the day (`2027-03-31`) and the last
+/// day of My Page, the 出資金 refund date (`2027-07-31`).
+#[server(endpoint = "staff/member/withdrawal")]
+pub async fn staff_record_withdrawal(
+    member_id: i32,
+    withdrawn_on: String,
+    access_until: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        ssr::office::record_withdrawal(member_id, &withdrawn_on, &access_until).await,
+    )
 }
 
 /// Ends every session of a member, for instance after a lost phone (admins

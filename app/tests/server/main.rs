@@ -29,6 +29,7 @@ mod contracts;
 mod credentials;
 mod housekeeping;
 mod login;
+mod membership;
 mod outbox;
 mod procedures;
 mod reset;

@@ -349,3 +349,62 @@ pub async fn confirm_email_change(typed: &str) -> Result<String, AppError> {
     txn.commit().await?;
     Ok(new_email)
 }
+
+/// [`crate::account::stop_service`] (M13): with the current password, the
+/// member stops My Page; every session ends, no browser stays known, and a
+/// mail confirms. Staff can re-open it.
+pub async fn stop_service(current: &str) -> Result<(), AppError> {
+    use crate::domain::membership::{self, Event};
+    let me = load(crate::auth::ssr::current_member().await?).await?;
+    let db = &me.state.db;
+    let stage = crate::member::ssr::stage_of(&me.member, Some(&me.account), me.now);
+    membership::transition(stage, Event::Stop).map_err(|e| AppError::Conflict(e.to_string()))?;
+    check_current_password(db, &me, current).await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
+    let stopped = member_account::Entity::update_many()
+        .col_expr(
+            member_account::Column::ServiceStoppedAt,
+            Expr::value(Some(me.now)),
+        )
+        .col_expr(member_account::Column::UpdatedAt, Expr::value(me.now))
+        .filter(member_account::Column::Id.eq(me.account.id))
+        .filter(member_account::Column::ServiceStoppedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if stopped.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "マイページのご利用はすでに停止しています。".to_owned(),
+        ));
+    }
+    session::Entity::delete_many()
+        .filter(session::Column::AccountId.eq(me.account.id))
+        .exec(&txn)
+        .await?;
+    crate::auth::ssr::device::forget_all(&txn, me.account.id).await?;
+    crate::ssr::identity::codes::expire_login(&txn, me.account.id, me.now).await?;
+    audit::record(
+        &txn,
+        me.audit(
+            "service_stopped",
+            Some("利用中".into()),
+            Some("停止".into()),
+        ),
+        me.now,
+    )
+    .await?;
+    let mail = templates::service_stopped(
+        &me.state.config,
+        &me.recipient(),
+        &jst::format_datetime(me.now),
+    );
+    mail::enqueue(&txn, mail, me.now).await?;
+    txn.commit().await?;
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        res.append_header(
+            http::header::SET_COOKIE,
+            crate::auth::ssr::clear_cookie(&me.state.config),
+        );
+    }
+    leptos_axum::redirect("/?stopped=1");
+    Ok(())
+}

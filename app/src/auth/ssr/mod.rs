@@ -93,6 +93,16 @@ pub async fn login(
         wrong_password(db, config, &account, attempt, client, now).await?;
         return Err(AppError::LoginFailed);
     }
+    let member = member::Entity::find_by_id(account.member_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    if let Err(closed) = crate::member::ssr::access(&member, &account, now) {
+        // Right password, closed door: told why (only its holder hears this).
+        lockout::succeed(db, Realm::Member, account.id, attempt, checked, now).await?;
+        record(db, Some(account.id), client, now, LoginResult::Failure).await?;
+        return Err(crate::member::ssr::closed_answer(closed, config));
+    }
     if account.must_change_password && account.password_expires_at.is_some_and(|end| end <= now) {
         // Only someone who knows the temporary password hears this.
         lockout::succeed(db, Realm::Member, account.id, attempt, checked, now).await?;
@@ -125,10 +135,6 @@ pub async fn login(
         lockout::succeed(db, Realm::Member, account.id, attempt, checked, now).await?;
         return Err(AppError::RateLimited);
     }
-    let member = member::Entity::find_by_id(account.member_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Internal)?;
     let challenge = token::new_token();
     let txn = crate::ssr::db::begin_write(db).await?;
     if !lockout::succeed(&txn, Realm::Member, account.id, attempt, checked, now).await? {
@@ -237,6 +243,11 @@ pub async fn complete_login_code(
             record(db, Some(account.id), client, now, LoginResult::Failure).await?;
         }
         return Err(e);
+    }
+    // Stopped or ended while the code was on its way: no session.
+    let (account, member) = account_and_member(db, account.id).await?;
+    if let Err(closed) = crate::member::ssr::access(&member, &account, now) {
+        return Err(crate::member::ssr::closed_answer(closed, config));
     }
     let txn = crate::ssr::db::begin_write(db).await?;
     let device = device.map(str::to_owned).unwrap_or_else(token::new_token);
@@ -497,6 +508,7 @@ pub async fn session_info() -> Result<SessionInfo, AppError> {
         member_number: display_member_number(&member.member_number),
         previous_login: account.previous_login_at.map(jst::format_datetime),
         must_change_password: account.must_change_password,
+        access_until: member.access_until.map(jst::format_date),
     })
 }
 
@@ -532,10 +544,12 @@ pub async fn member_from_headers(
             session_id,
             account_id,
         } => {
-            let account = member_account::Entity::find_by_id(account_id)
-                .one(db)
-                .await?
-                .ok_or(AppError::Unauthenticated { timed_out: false })?;
+            let (account, member) = account_and_member(db, account_id).await?;
+            // Stopped or ended since the login: the session is worth nothing.
+            if crate::member::ssr::access(&member, &account, now).is_err() {
+                session::delete(db, Realm::Member, token).await?;
+                return Err(AppError::Unauthenticated { timed_out: false });
+            }
             Ok(CurrentMember {
                 account_id,
                 member_id: account.member_id,

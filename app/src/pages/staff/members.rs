@@ -3,8 +3,13 @@
 
 use crate::components::StaffError;
 use crate::components::{action_error, FormError};
+use crate::components::{invalid, FieldError};
+use crate::domain::membership::Stage;
 use crate::pages::{use_id_param, ContractCard, StatusBadge};
-use crate::staff::{staff_member, staff_search_members, MemberRecord, StaffEndMemberSessions};
+use crate::staff::{
+    staff_member, staff_search_members, MemberRecord, StaffEndMemberSessions,
+    StaffRecordWithdrawal, StaffReopenService,
+};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -84,6 +89,14 @@ pub fn StaffMemberPage() -> impl IntoView {
 fn Record(r: MemberRecord) -> impl IntoView {
     let member_id = r.brief.id;
     let can_end = r.can_end_sessions;
+    let standing = view! {
+        <Standing
+            member_id
+            stage=r.stage
+            withdrawn_on=r.withdrawn_on.clone()
+            suggested_refund=r.suggested_refund.clone()
+        />
+    };
     let rows = [
         ("組合員番号", r.brief.number.clone()),
         ("フリガナ", r.brief.kana.clone()),
@@ -117,6 +130,7 @@ fn Record(r: MemberRecord) -> impl IntoView {
                 </dl>
                 {can_end.then(|| view! { <EndSessions member_id /> })}
             </section>
+            {standing}
             <div>
                 <h2>"ご契約(本日時点)"</h2>
                 {if r.contracts.is_empty() {
@@ -179,5 +193,71 @@ fn EndSessions(member_id: i32) -> impl IntoView {
                 }}
             </p>
         </ActionForm>
+    }
+}
+
+/// Where the member stands with My Page (M12–M14), and what staff can do
+/// about it: re-open a stopped service, record a withdrawal and the last day.
+#[component]
+fn Standing(
+    member_id: i32,
+    stage: Stage,
+    withdrawn_on: Option<String>,
+    suggested_refund: String,
+) -> impl IntoView {
+    let reopen = ServerAction::<StaffReopenService>::new();
+    let withdraw = ServerAction::<StaffRecordWithdrawal>::new();
+    let reopen_error = action_error(reopen);
+    let error = action_error(withdraw);
+    let stopped = stage == Stage::Stopped;
+    let can_withdraw = withdrawn_on.is_none() && stage != Stage::Ended;
+    view! {
+        <section class="card" aria-labelledby="standing-title">
+            <h2 id="standing-title">"マイページの利用状況"</h2>
+            <p class="standing">
+                <strong>{stage.label()}</strong>
+                {withdrawn_on.map(|d| format!("(脱退日 {d})"))}
+            </p>
+            {stopped.then(|| view! {
+                <ActionForm action=reopen>
+                    <input type="hidden" name="member_id" value=member_id />
+                    <button type="submit" class="button" disabled=move || reopen.pending().get()>
+                        "マイページの利用を再開する"
+                    </button>
+                    <FormError error=reopen_error />
+                    <p role="status" class="notice-inline">
+                        {move || matches!(reopen.value().get(), Some(Ok(()))).then_some("再開しました。ご本人にメールでお知らせしました。")}
+                    </p>
+                </ActionForm>
+            })}
+            {can_withdraw.then(|| view! {
+                <details class="withdrawal">
+                    <summary>"脱退を記録する"</summary>
+                    <ActionForm action=withdraw attr:novalidate=true>
+                        <input type="hidden" name="member_id" value=member_id />
+                        <div class="field">
+                            <label for="withdrawn_on">"脱退日"</label>
+                            <input id="withdrawn_on" name="withdrawn_on" type="date" required
+                                aria-describedby="withdrawn_on-error" aria-invalid=invalid(error, "withdrawn_on") />
+                            <FieldError error field="withdrawn_on" />
+                        </div>
+                        <div class="field">
+                            <label for="access_until">"出資金の返金日(マイページの最終利用日)"</label>
+                            <p class="hint" id="access_until-hint">"年度末退職の場合は7月末です。この日まで、ご本人はマイページで請求明細などを確認できます。"</p>
+                            <input id="access_until" name="access_until" type="date" required value=suggested_refund
+                                aria-describedby="access_until-hint access_until-error" aria-invalid=invalid(error, "access_until") />
+                            <FieldError error field="access_until" />
+                        </div>
+                        <FormError error />
+                        <p role="status" class="notice-inline">
+                            {move || matches!(withdraw.value().get(), Some(Ok(()))).then_some("脱退を記録しました。ご本人にメールでお知らせしました。")}
+                        </p>
+                        <button type="submit" class="button" disabled=move || withdraw.pending().get()>
+                            "脱退を記録する"
+                        </button>
+                    </ActionForm>
+                </details>
+            })}
+        </section>
     }
 }

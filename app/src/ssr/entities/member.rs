@@ -16,6 +16,10 @@ pub struct Model {
     pub phone: String,
     pub workplace: Option<String>,
     pub status: MemberStatus,
+    /// The day the member left the co-op.
+    pub withdrawn_on: Option<Date>,
+    /// After a withdrawal: the last day of My Page (the 出資金 refund date).
+    pub access_until: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -18,6 +18,8 @@ pub struct Model {
     pub previous_login_at: Option<DateTimeUtc>,
     /// Set by a temporary password: nothing but choosing a new one is allowed.
     pub must_change_password: bool,
+    /// Set while the member has stopped the My Page service (M13).
+    pub service_stopped_at: Option<DateTimeUtc>,
     /// When a temporary password stops working.
     pub password_expires_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

@@ -207,6 +207,58 @@ pub fn staff_password_changed(config: &Config, to: &Recipient, when: &str) -> Ma
     )
 }
 
+/// The member stopped the My Page service (M13).
+pub fn service_stopped(config: &Config, to: &Recipient, when: &str) -> Mail {
+    compose(
+        config,
+        to,
+        "マイページのご利用停止のお知らせ",
+        &format!(
+            "{when}にマイページのご利用を停止しました。ログインと組合員証はご利用いただけません。\n\
+             共済のお手続きやご契約には影響ありません。\n\
+             再開をご希望の場合は、{}({})までお電話でご連絡ください。",
+            config.coop_phone, config.coop_phone_hours
+        ),
+        &not_you(config),
+    )
+}
+
+/// Staff re-opened it.
+pub fn service_reopened(config: &Config, to: &Recipient, when: &str) -> Mail {
+    compose(
+        config,
+        to,
+        "マイページのご利用再開のお知らせ",
+        &format!(
+            "{when}にマイページのご利用を再開しました。これまでのユーザーIDとパスワードでログインできます。"
+        ),
+        &not_you(config),
+    )
+}
+
+/// Staff recorded the member's withdrawal (M14): until when My Page works.
+pub fn withdrawal_recorded(
+    config: &Config,
+    to: &Recipient,
+    withdrawn_on: &str,
+    last_day: &str,
+) -> Mail {
+    compose(
+        config,
+        to,
+        "脱退のお手続きについて(マイページのご利用期間)",
+        &format!(
+            "{withdrawn_on}付けの脱退のお手続きを承りました。これまでのご利用、誠にありがとうございました。\n\n\
+             マイページは、出資金の返金日の{last_day}までご利用いただけます。\
+             請求明細などの必要な情報は、それまでにご確認ください。{last_day}を過ぎるとログインできなくなります。"
+        ),
+        &format!(
+            "お心当たりのない場合は、{}({})までご連絡ください。",
+            config.coop_phone, config.coop_phone_hours
+        ),
+    )
+}
+
 /// What a procedure mail names: its number, kind and content.
 pub struct ProcedureFacts<'a> {
     pub receipt: &'a str,

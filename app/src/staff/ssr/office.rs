@@ -266,6 +266,12 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
             .is_locked(now)
         }),
         can_end_sessions: account.is_some() && me.require_admin().is_ok(),
+        stage: crate::member::ssr::stage_of(&m, account.as_ref(), now),
+        withdrawn_on: m.withdrawn_on.map(jst::format_date),
+        access_until: m.access_until.map(jst::format_date),
+        suggested_refund: crate::domain::membership::default_refund_date(jst::today(now))
+            .format("%Y-%m-%d")
+            .to_string(),
         email: account.as_ref().map(|a| a.email.clone()),
         user_id: account.map(|a| a.user_id),
         contracts: contracts_of(db, m.id, jst::today(now)).await?,
@@ -339,4 +345,152 @@ pub async fn end_member_sessions(member_id: i32) -> Result<u64, AppError> {
     .await?;
     txn.commit().await?;
     Ok(ended)
+}
+
+/// The member and their account, for a change of standing.
+async fn member_and_account(
+    db: &sea_orm::DatabaseConnection,
+    member_id: i32,
+) -> Result<(member::Model, Option<member_account::Model>), AppError> {
+    member::Entity::find_by_id(member_id)
+        .find_also_related(member_account::Entity)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// [`crate::staff::staff_reopen_service`].
+pub async fn reopen_service(member_id: i32) -> Result<(), AppError> {
+    use crate::domain::membership::{transition, Event};
+    let me = current_staff().await?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
+    let (m, account) = member_and_account(&state.db, member_id).await?;
+    let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
+    transition(stage, Event::Reopen).map_err(|e| AppError::Conflict(e.to_string()))?;
+    let account = account.ok_or(AppError::Internal)?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
+    member_account::Entity::update_many()
+        .col_expr(
+            member_account::Column::ServiceStoppedAt,
+            sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .filter(member_account::Column::Id.eq(account.id))
+        .exec(&txn)
+        .await?;
+    crate::ssr::audit::record(
+        &txn,
+        crate::ssr::audit::Entry {
+            actor: crate::ssr::audit::Actor::Staff {
+                staff_id: me.staff_id,
+            },
+            member_id: Some(m.id),
+            action: "service_reopened",
+            before: Some("停止".into()),
+            after: Some("利用中".into()),
+            ip: &client.ip,
+        },
+        now,
+    )
+    .await?;
+    let to = crate::ssr::mail::templates::Recipient {
+        email: &account.email,
+        name: &m.name,
+    };
+    let mail = crate::ssr::mail::templates::service_reopened(
+        &state.config,
+        &to,
+        &jst::format_datetime(now),
+    );
+    crate::ssr::mail::enqueue(&txn, mail, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// [`crate::staff::staff_record_withdrawal`].
+pub async fn record_withdrawal(
+    member_id: i32,
+    withdrawn_on: &str,
+    access_until: &str,
+) -> Result<(), AppError> {
+    use crate::domain::membership::{transition, Event};
+    let me = current_staff().await?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
+    let withdrawn_on = jst::parse_date(withdrawn_on)
+        .ok_or_else(|| AppError::field("withdrawn_on", "脱退日を入力してください。"))?;
+    let access_until = jst::parse_date(access_until).ok_or_else(|| {
+        AppError::field(
+            "access_until",
+            "出資金の返金日(ご利用の最終日)を入力してください。",
+        )
+    })?;
+    if access_until < withdrawn_on {
+        return Err(AppError::field(
+            "access_until",
+            "返金日は、脱退日以降の日付を指定してください。",
+        ));
+    }
+    let (m, account) = member_and_account(&state.db, member_id).await?;
+    let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
+    transition(stage, Event::Withdraw).map_err(|e| AppError::Conflict(e.to_string()))?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
+    let recorded = member::Entity::update_many()
+        .col_expr(
+            member::Column::Status,
+            sea_orm::sea_query::Expr::value(member::MemberStatus::Withdrawn),
+        )
+        .col_expr(
+            member::Column::WithdrawnOn,
+            sea_orm::sea_query::Expr::value(Some(withdrawn_on)),
+        )
+        .col_expr(
+            member::Column::AccessUntil,
+            sea_orm::sea_query::Expr::value(Some(access_until)),
+        )
+        .col_expr(
+            member::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(member::Column::Id.eq(m.id))
+        .filter(member::Column::WithdrawnOn.is_null())
+        .exec(&txn)
+        .await?;
+    if recorded.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "脱退の記録がすでにあります。".to_owned(),
+        ));
+    }
+    let (on, until) = (
+        jst::format_date(withdrawn_on),
+        jst::format_date(access_until),
+    );
+    crate::ssr::audit::record(
+        &txn,
+        crate::ssr::audit::Entry {
+            actor: crate::ssr::audit::Actor::Staff {
+                staff_id: me.staff_id,
+            },
+            member_id: Some(m.id),
+            action: "withdrawal_recorded",
+            before: Some("在籍".into()),
+            after: Some(format!("脱退 {on}(マイページは{until}まで)")),
+            ip: &client.ip,
+        },
+        now,
+    )
+    .await?;
+    if let Some(account) = &account {
+        let to = crate::ssr::mail::templates::Recipient {
+            email: &account.email,
+            name: &m.name,
+        };
+        let mail =
+            crate::ssr::mail::templates::withdrawal_recorded(&state.config, &to, &on, &until);
+        crate::ssr::mail::enqueue(&txn, mail, now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }

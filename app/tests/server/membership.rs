@@ -1,0 +1,143 @@
+//! Where a member stands (M13, M14): the service stopped and re-opened, a
+//! withdrawal until the refund date.
+
+use crate::helpers::*;
+
+fn closed(result: Result<String, AppError>) -> String {
+    match result {
+        Err(AppError::AccessClosed(message)) => message,
+        other => panic!("expected a closed door, got {other:?}"),
+    }
+}
+
+/// A member stops My Page: sessions end, the right password only hears why
+/// (with the phone), a wrong one hears nothing more; staff re-open it.
+async fn a_member_stops_the_service_and_staff_reopen_it(app: TestApp) {
+    let db = app.db.clone();
+    let taro = app.member_headers("kyosai.taro").await;
+    let elsewhere = app.member_headers("kyosai.taro").await;
+    assert!(matches!(
+        app.call(taro.clone(), || app::account::stop_service("wrong".into()))
+            .await,
+        Err(AppError::Field { ref field, .. }) if field == "current_password"
+    ));
+    app.call(taro.clone(), || {
+        app::account::stop_service(demo::DEMO_PASSWORD.into())
+    })
+    .await
+    .unwrap();
+    for headers in [taro, elsewhere] {
+        assert_eq!(
+            app.call(headers, app::member::my_profile).await.map(|_| ()),
+            Err(AppError::Unauthenticated { timed_out: false })
+        );
+    }
+    let message = closed(login(&db, "kyosai.taro", demo::DEMO_PASSWORD, app.now()).await);
+    assert!(
+        message.contains("停止") && message.contains("0120-123-456"),
+        "{message}"
+    );
+    assert_eq!(
+        login(&db, "kyosai.taro", "wrong-password", app.now()).await,
+        Err(AppError::LoginFailed),
+        "only the right password learns of the stop"
+    );
+    assert!(outbox_subjects_to(&db, "taro@example.jp")
+        .await
+        .iter()
+        .any(|s| s.contains("ご利用停止のお知らせ")));
+
+    // Staff re-open it; once, not twice.
+    let staff = app.staff_headers("operator").await;
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    let record = app
+        .call(staff.clone(), || app::staff::staff_member(taro_id))
+        .await
+        .unwrap();
+    assert_eq!(record.stage, app::domain::membership::Stage::Stopped);
+    app.call(staff.clone(), || app::staff::staff_reopen_service(taro_id))
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.call(staff, || app::staff::staff_reopen_service(taro_id))
+            .await,
+        Err(AppError::Conflict(_))
+    ));
+    // The browser was forgotten at the stop: the code again, then in.
+    login(&db, "kyosai.taro", demo::DEMO_PASSWORD, app.now())
+        .await
+        .expect("re-opened");
+    let actions: Vec<String> = audit_log::Entity::find()
+        .filter(audit_log::Column::MemberId.eq(taro_id))
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    assert!(actions.contains(&"service_stopped".to_owned()));
+    assert!(actions.contains(&"service_reopened".to_owned()));
+}
+on_both!(
+    stop_and_reopen,
+    a_member_stops_the_service_and_staff_reopen_it
+);
+
+/// A withdrawal: access until the refund date with a banner, then closed,
+/// even for a session still open.
+async fn a_withdrawn_member_has_access_until_the_refund_date(app: TestApp) {
+    let db = app.db.clone();
+    let staff = app.staff_headers("operator").await;
+    let hanako_id = member_id_of(&db, "kyosai.hanako").await;
+    // t0 is 2026/11/23: withdrawn at the end of the year, refund on 2027/1/31.
+    let record = |on: &str, until: &str| {
+        let (on, until, staff, app) = (on.to_owned(), until.to_owned(), staff.clone(), &app);
+        async move {
+            app.call(staff, || {
+                app::staff::staff_record_withdrawal(hanako_id, on, until)
+            })
+            .await
+        }
+    };
+    assert!(matches!(
+        record("2026-12-31", "2026-12-30").await,
+        Err(AppError::Field { ref field, .. }) if field == "access_until"
+    ));
+    assert!(matches!(
+        record("not a date", "2027-01-31").await,
+        Err(AppError::Field { ref field, .. }) if field == "withdrawn_on"
+    ));
+    record("2026-12-31", "2027-01-31").await.unwrap();
+    assert!(matches!(
+        record("2026-12-31", "2027-01-31").await,
+        Err(AppError::Conflict(_))
+    ));
+    assert!(outbox_subjects_to(&db, "hanako@example.jp")
+        .await
+        .iter()
+        .any(|s| s.contains("脱退のお手続きについて")));
+
+    // Until the last day: in, with the banner's date.
+    let hanako = app.member_headers("kyosai.hanako").await;
+    let info = app
+        .call(hanako.clone(), app::auth::load_session)
+        .await
+        .unwrap();
+    assert_eq!(info.access_until.as_deref(), Some("2027/1/31"));
+    // 2027/1/31 23:59 JST is still the last day; 2027/2/1 0:00 JST is not.
+    let last_minute = Utc.with_ymd_and_hms(2027, 1, 31, 14, 59, 0).unwrap();
+    app.advance(last_minute - app.now());
+    let hanako = app.member_headers("kyosai.hanako").await;
+    app.advance(Duration::minutes(1));
+    assert_eq!(
+        app.call(hanako, app::member::my_profile).await.map(|_| ()),
+        Err(AppError::Unauthenticated { timed_out: false }),
+        "a session open at midnight ends with the last day"
+    );
+    let message = closed(login(&db, "kyosai.hanako", demo::DEMO_PASSWORD, app.now()).await);
+    assert!(message.contains("終了しました"), "{message}");
+}
+on_both!(
+    withdrawal,
+    a_withdrawn_member_has_access_until_the_refund_date
+);
