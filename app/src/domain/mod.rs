@@ -3,6 +3,7 @@
 
 pub mod coverage;
 pub mod email;
+pub mod jis;
 pub mod jst;
 pub mod lockout;
 pub mod member_number;

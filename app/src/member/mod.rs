@@ -20,6 +20,9 @@ pub struct Profile {
     pub email: String,
     pub user_id: String,
     pub workplace: Option<String>,
+    /// A character of the registered name or address is shown as another
+    /// (a 旧字体 in its 新字体, or 〓 for one that cannot be shown).
+    pub spelling_substituted: bool,
 }
 
 /// The logged-in member's own details; there is no way to ask for anyone else's.

@@ -4,6 +4,7 @@ use super::Profile;
 use crate::auth::ssr::{account_and_member, current_member, display_member_number};
 use chrono::{DateTime, Utc};
 
+use crate::domain::jis::display_spelling;
 use crate::domain::jst;
 use crate::domain::membership::{self, Closed, Stage, Standing};
 use crate::error::AppError;
@@ -15,11 +16,17 @@ pub async fn profile() -> Result<Profile, AppError> {
     let me = current_member().await?;
     let state = AppState::current()?;
     let (account, m) = account_and_member(&state.db, me.account_id).await?;
+    // The registered spelling stays as the core system sent it; members see
+    // the display spelling (seed 000).
+    let (name, name_changed) = display_spelling(&m.name);
+    let (address, address_changed) =
+        display_spelling(&format!("{}{}{}", m.prefecture, m.address1, m.address2));
     Ok(Profile {
         member_number: display_member_number(&m.member_number),
         postal_code: display_postal_code(&m.postal_code),
-        address: format!("{}{}{}", m.prefecture, m.address1, m.address2),
-        name: m.name,
+        address,
+        spelling_substituted: name_changed || address_changed,
+        name,
         name_kana: m.name_kana,
         birth_date: jst::format_date(m.birth_date),
         phone: m.phone,

@@ -25,6 +25,7 @@ pub fn MyPageHome() -> impl IntoView {
 
 #[component]
 fn ProfileCard(p: Profile) -> impl IntoView {
+    let substituted = p.spelling_substituted;
     let rows = [
         ("氏名", p.name),
         ("フリガナ", p.name_kana),
@@ -49,6 +50,11 @@ fn ProfileCard(p: Profile) -> impl IntoView {
                     .map(|(k, v)| view! { <div class="details__row"><dt>{k}</dt><dd>{v}</dd></div> })
                     .collect_view()}
             </dl>
+            {substituted.then(|| view! {
+                <p class="hint">
+                    "システムで表示できない文字は、異なる漢字に置き換えて表示しています(ご登録の内容は変わりません)。"
+                </p>
+            })}
             <p class="hint">
                 "ご登録内容に覚えのない変更がある場合や、勤務先が変わった場合は、お電話でご連絡ください。"
             </p>

@@ -153,3 +153,38 @@ async fn errors_answer_with_their_own_status(app: TestApp) {
     assert!(inner.headers.get(header::LOCATION).is_none());
 }
 on_both!(error_status, errors_answer_with_their_own_status);
+
+/// A name the core system sent with a character outside JIS X 0208 stays as
+/// registered; the member sees the display spelling and is told why.
+async fn registered_spellings_are_shown_with_substitutes(app: TestApp) {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let db = app.db.clone();
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    app::ssr::entities::member::ActiveModel {
+        id: Set(taro_id),
+        name: Set("髙橋太郎".into()),
+        ..Default::default()
+    }
+    .update(&db)
+    .await
+    .unwrap();
+    let taro = app.member_headers("kyosai.taro").await;
+    let p = app
+        .call(taro.clone(), app::member::my_profile)
+        .await
+        .unwrap();
+    assert_eq!(p.name, "高橋太郎");
+    assert!(p.spelling_substituted);
+    let s = app.call(taro, app::auth::load_session).await.unwrap();
+    assert_eq!(s.name, "高橋太郎");
+    let stored = app::ssr::entities::member::Entity::find_by_id(taro_id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.name, "髙橋太郎", "the registered spelling is kept");
+}
+on_both!(
+    display_spelling,
+    registered_spellings_are_shown_with_substitutes
+);

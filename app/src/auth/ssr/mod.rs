@@ -504,7 +504,7 @@ pub async fn session_info() -> Result<SessionInfo, AppError> {
     let state = AppState::current()?;
     let (account, member) = account_and_member(&state.db, me.account_id).await?;
     Ok(SessionInfo {
-        name: member.name,
+        name: crate::domain::jis::display_spelling(&member.name).0,
         member_number: display_member_number(&member.member_number),
         previous_login: account.previous_login_at.map(jst::format_datetime),
         must_change_password: account.must_change_password,
