@@ -5,12 +5,14 @@ import { defineConfig, devices } from '@playwright/test';
 // (on a loopback address of its own, so the two never share cookies). Tests
 // that change a member's state make a member of their own
 // (`seedMember`), so tests running side by side never meet.
+// Every test comes from 127.0.0.1, so the per-address limits are raised;
+// the per-account and per-member limits stay as in production.
 // The phone project runs only the tests tagged @layout; the PC project runs all.
 // The test script builds the site first (`cargo leptos build`).
 const server = (host: string, port: number, name: string) => ({
   command:
     `rm -f ../target/e2e/${name}.db* && mkdir -p ../target/e2e && ` +
-    `DATABASE_URL='sqlite://../target/e2e/${name}.db?mode=rwc' MYPAGE_DEV=true MYPAGE_DEMO_DATA=true MYPAGE_IP_TRIES_PER_MINUTE=100000 ` +
+    `DATABASE_URL='sqlite://../target/e2e/${name}.db?mode=rwc' MYPAGE_DEV=true MYPAGE_DEMO_DATA=true MYPAGE_IP_TRIES_PER_MINUTE=100000 MYPAGE_REGISTRATION_IP_TRIES_PER_HOUR=100000 ` +
     `LEPTOS_SITE_ROOT=../target/site LEPTOS_SITE_ADDR=${host}:${port} ` +
     `MYPAGE_PUBLIC_URL=http://${host}:${port} RUST_LOG=warn ../target/debug/server`,
   url: `http://${host}:${port}/faq`,

@@ -23,6 +23,9 @@ pub enum AppError {
     /// says why and gives the co-op's phone. Only told after a right password.
     #[error("{0}")]
     AccessClosed(String),
+    /// マイページ登録 with a wrong or spent combination: one answer for all.
+    #[error("入力内容が正しくないか、登録コードの有効期限が切れています。お届けした「マイページ登録のご案内」をご確認ください。")]
+    RegistrationFailed,
     /// A right temporary password that ran out (only its holder hears this).
     #[error("仮パスワードの有効期限が切れています。お手数ですが、共済までお問い合わせください。")]
     TemporaryPasswordExpired,
@@ -91,6 +94,7 @@ impl AppError {
         use http::StatusCode;
         match self {
             Self::Unauthenticated { .. }
+            | Self::RegistrationFailed
             | Self::LoginFailed
             | Self::StaffLoginFailed
             | Self::TemporaryPasswordExpired => StatusCode::UNAUTHORIZED,

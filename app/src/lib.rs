@@ -12,6 +12,7 @@ pub mod faq;
 pub mod member;
 pub mod pages;
 pub mod procedure;
+pub mod registration;
 pub mod site;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login/code") view=pages::LoginCodePage ssr=SsrMode::Async />
                 <Route path=path!("/password/forgot") view=pages::PasswordForgotPage ssr=SsrMode::Async />
                 <Route path=path!("/password/reset") view=pages::PasswordResetPage ssr=SsrMode::Async />
+                <Route path=path!("/register") view=pages::RegisterPage ssr=SsrMode::Async />
                 <Route path=path!("/dev/mails") view=pages::DevMailsPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/mypage") view=components::MemberShell ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::MyPageHome />

@@ -29,6 +29,10 @@ export type Member = {
   contract_number: string | null;
   /** The `mypage_device` cookie of a browser the member already confirmed. */
   device: string | null;
+  /** `1985-04-01`. */
+  birth_date: string;
+  /** The letter's code, for a member seeded without an account. */
+  registration_code: string | null;
 };
 
 /**
@@ -38,11 +42,12 @@ export type Member = {
  */
 export async function seedMember(
   request: APIRequestContext,
-  opts: { contract?: boolean; knownBrowser?: boolean; server?: string } = {},
+  opts: { contract?: boolean; knownBrowser?: boolean; registrationCode?: boolean; server?: string } = {},
 ): Promise<Member> {
   const form: Record<string, string> = {};
   if (opts.contract) form.contract = 'true';
   if (opts.knownBrowser) form.known_browser = 'true';
+  if (opts.registrationCode) form.registration_code = 'true';
   const res = await request.post(`${opts.server ?? ''}/dev/seed/member`, { form });
   if (!res.ok()) throw new Error(`seeding a member: ${res.status()} ${await res.text()}`);
   return res.json();

@@ -34,3 +34,37 @@ test('a member stops the service and then cannot log in; staff re-open it', { ta
   await login(page, me);
   await expect(page.getByText(`ようこそ${me.name}様`)).toBeVisible();
 });
+
+test('a new member registers with the code from the letter and logs in', { tag: '@layout' }, async ({ page, request }, testInfo) => {
+  const m = await seedMember(request, { registrationCode: true });
+  await page.goto('/');
+  await page.getByRole('link', { name: 'はじめての方(マイページ登録)' }).click();
+  await expect(page).toHaveURL(/\/register$/);
+  await hydrated(page);
+  await page.getByLabel('組合員番号').fill(m.member_number);
+  await page.getByLabel('登録コード').fill(m.registration_code!);
+  await page.getByLabel('生年月日').fill('1985-04-02');
+  await page.getByRole('button', { name: '次へ' }).click();
+  await expect(page.getByRole('alert')).toContainText('入力内容が正しくないか');
+  await page.getByLabel('生年月日').fill(m.birth_date);
+  await page.getByRole('button', { name: '次へ' }).click();
+  await expect(page.getByText(`${m.name}様(組合員番号 ${m.member_number})`, { exact: false })).toBeVisible();
+  await snap(page, testInfo, 'register-account');
+  await hydrated(page);
+  await page.getByLabel('ユーザーID').fill(m.user_id);
+  await page.getByLabel('メールアドレス').fill(m.email);
+  await page.getByLabel('新しいパスワード', { exact: true }).fill(m.password);
+  await page.getByLabel('新しいパスワード(確認)').fill(m.password);
+  await page.getByRole('button', { name: '認証コードを送る' }).click();
+  await expect(page.getByText(`「${m.email}」に認証コードをお送りしました。`, { exact: false })).toBeVisible();
+  const code = (await latestMail(page, m.email, 'マイページ登録の認証コード')).match(/認証コード:(\d{6})/)![1];
+  await hydrated(page);
+  await page.getByLabel('認証コード(6桁)').fill(code);
+  await page.getByRole('button', { name: '登録する' }).click();
+  await expect(page).toHaveURL(/\/\?registered=1$/);
+  await expect(page.getByText('マイページの登録が完了しました。', { exact: false })).toBeVisible();
+  expect(await latestMail(page, m.email, 'マイページ登録完了のお知らせ')).toContain(m.user_id);
+
+  await login(page, m);
+  await expect(page.getByText(`ようこそ${m.name}様`)).toBeVisible();
+});

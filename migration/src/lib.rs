@@ -9,6 +9,7 @@ mod m20261123_000004_contracts;
 mod m20261123_000005_procedures_and_staff;
 mod m20261124_000006_identity;
 mod m20261124_000007_membership;
+mod m20261124_000008_registration;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_procedures_and_staff::Migration),
             Box::new(m20261124_000006_identity::Migration),
             Box::new(m20261124_000007_membership::Migration),
+            Box::new(m20261124_000008_registration::Migration),
         ]
     }
 }

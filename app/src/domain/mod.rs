@@ -14,6 +14,7 @@ pub mod one_time_code;
 pub mod password_policy;
 pub mod policy;
 pub mod procedure;
+pub mod registration;
 pub mod staff;
 pub mod user_agent;
 pub mod user_id;

@@ -77,6 +77,17 @@ pub const CURRENT_PASSWORD_CHECKS: i32 = 10;
 /// one server process (the database limits above hold across processes).
 pub const IP_TRIES_PER_MINUTE: u32 = 30;
 
+// --- registration (M12) -------------------------------------------------------
+
+/// A registration code's life, in days (it travels by post).
+pub const REGISTRATION_CODE_DAYS: i64 = 90;
+/// Registration tries per member number per hour.
+pub const REGISTRATION_TRIES_PER_MEMBER_PER_HOUR: i32 = 5;
+/// Registration tries per client address per hour.
+pub const REGISTRATION_TRIES_PER_IP_PER_HOUR: i32 = 20;
+/// How long a registration under way stays open, in minutes.
+pub const REGISTRATION_MINUTES: i64 = 30;
+
 // --- staff (S1) -----------------------------------------------------------------
 
 /// A staff setup or reset link's life, in hours.

@@ -13,6 +13,7 @@ mod not_found;
 mod password_forgot;
 mod password_reset;
 mod procedures;
+mod register;
 mod security;
 mod staff;
 mod top;
@@ -32,6 +33,7 @@ pub use not_found::NotFound;
 pub use password_forgot::PasswordForgotPage;
 pub use password_reset::PasswordResetPage;
 pub use procedures::{use_id_param, ProcedureDetailPage, ProceduresPage, StatusBadge, Timeline};
+pub use register::RegisterPage;
 pub use security::SecurityPage;
 pub use staff::{
     StaffAccountsPage, StaffAuditPage, StaffLoginPage, StaffMemberPage, StaffMembersPage,

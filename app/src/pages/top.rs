@@ -20,6 +20,8 @@ pub fn TopPage() -> impl IntoView {
             Some("パスワードを再設定しました。新しいパスワードでログインしてください。")
         } else if q.get("password_changed").is_some() {
             Some("パスワードを変更しました。新しいパスワードでログインしてください。")
+        } else if q.get("registered").is_some() {
+            Some("マイページの登録が完了しました。登録したユーザーID(またはメールアドレス)とパスワードでログインしてください。")
         } else if q.get("stopped").is_some() {
             Some("マイページのご利用を停止しました。確認のメールをお送りしています。再開をご希望の場合は、共済までお電話でご連絡ください。")
         } else if q.get("logged_out").is_some() {
@@ -93,6 +95,7 @@ fn LoginForm() -> impl IntoView {
             <ul class="help-links">
                 <li><a href="/password/forgot">"パスワードを忘れた方はこちら"</a></li>
                 <li><a href="/forgot-id">"メールアドレス・ユーザーIDをお忘れの方"</a></li>
+                <li><a href="/register">"はじめての方(マイページ登録)"</a></li>
             </ul>
         </section>
     }

@@ -40,6 +40,10 @@ pub struct Config {
     /// Logins, code entries and reset requests per client address per minute
     /// in one process (`MYPAGE_IP_TRIES_PER_MINUTE`).
     pub ip_tries_per_minute: u32,
+    /// マイページ登録 first steps per client address per hour, counted in the
+    /// database across processes (`MYPAGE_REGISTRATION_IP_TRIES_PER_HOUR`):
+    /// raise it when members register at a counter behind one address.
+    pub registration_ip_tries_per_hour: i32,
     /// Under `cargo leptos watch`: the port of its reload websocket, for the CSP.
     pub dev_reload_port: Option<u32>,
 }
@@ -222,6 +226,20 @@ impl Config {
                     value: tries.clone(),
                     reason: "expected a whole number above 0",
                 })?;
+        let tries = var(
+            "MYPAGE_REGISTRATION_IP_TRIES_PER_HOUR",
+            &crate::domain::policy::REGISTRATION_TRIES_PER_IP_PER_HOUR.to_string(),
+        );
+        let registration_ip_tries_per_hour =
+            tries
+                .parse::<i32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(ConfigError::Invalid {
+                    name: "MYPAGE_REGISTRATION_IP_TRIES_PER_HOUR",
+                    value: tries.clone(),
+                    reason: "expected a whole number above 0",
+                })?;
         let demo_data = flag("MYPAGE_DEMO_DATA")?;
         if demo_data && !dev {
             return Err(ConfigError::Invalid {
@@ -254,6 +272,7 @@ impl Config {
             mail_from,
             dev,
             ip_tries_per_minute,
+            registration_ip_tries_per_hour,
             dev_reload_port: get("LEPTOS_WATCH")
                 .map(|_| var("LEPTOS_RELOAD_PORT", "3001").parse().unwrap_or(3001)),
         })

@@ -103,7 +103,7 @@ pub struct StaffRow {
 }
 
 /// Action codes and how staff read them.
-pub const AUDIT_ACTIONS: [(&str, &str); 24] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 26] = [
     ("procedure_filed", "お手続きの受付"),
     ("procedure_status", "お手続きの状況変更"),
     ("password_changed", "パスワード変更"),
@@ -128,6 +128,8 @@ pub const AUDIT_ACTIONS: [(&str, &str); 24] = [
     ("service_stopped", "マイページの利用停止"),
     ("service_reopened", "マイページの利用再開"),
     ("withdrawal_recorded", "脱退の記録"),
+    ("registration_code_issued", "登録コードの発行"),
+    ("registered", "マイページ登録"),
 ];
 
 /// The second step of a staff login: the code form, or the enrolment of the
@@ -307,6 +309,21 @@ pub struct StaffLoginRow {
 #[server(endpoint = "staff/logins")]
 pub async fn staff_login_history() -> Result<Vec<StaffLoginRow>, AppError> {
     crate::error::with_status(ssr::accounts::login_history().await)
+}
+
+/// A registration code for a member without a My Page account (M12); any
+/// earlier one stops working. The letter is printed from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedCode {
+    /// `ABCD-EFGH-JKMN`.
+    pub code: String,
+    /// `2027/2/21`.
+    pub expires_on: String,
+}
+
+#[server(endpoint = "staff/member/registration_code")]
+pub async fn staff_issue_registration_code(member_id: i32) -> Result<IssuedCode, AppError> {
+    crate::error::with_status(ssr::office::issue_registration_code(member_id).await)
 }
 
 /// Re-opens the My Page service a member stopped (M13).

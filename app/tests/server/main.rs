@@ -32,6 +32,7 @@ mod login;
 mod membership;
 mod outbox;
 mod procedures;
+mod registration;
 mod reset;
 mod routes;
 mod server_fns;

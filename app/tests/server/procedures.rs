@@ -420,7 +420,7 @@ async fn concurrent_writes_all_land_while_the_mail_worker_runs(app: TestApp) {
     let db = app.db.clone();
     let wanted = fixtures::Wanted {
         contract: true,
-        known_browser: false,
+        ..Default::default()
     };
     let mut members = Vec::new();
     for _ in 0..N {
@@ -505,7 +505,7 @@ async fn identical_parallel_filings_land_once(app: TestApp) {
     let db = app.db.clone();
     let wanted = fixtures::Wanted {
         contract: true,
-        known_browser: false,
+        ..Default::default()
     };
     let m = fixtures::member(&db, &wanted, app.now()).await.unwrap();
     let headers = app.member_headers(&m.user_id).await;

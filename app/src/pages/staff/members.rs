@@ -8,7 +8,7 @@ use crate::domain::membership::Stage;
 use crate::pages::{use_id_param, ContractCard, StatusBadge};
 use crate::staff::{
     staff_member, staff_search_members, MemberRecord, StaffEndMemberSessions,
-    StaffRecordWithdrawal, StaffReopenService,
+    StaffIssueRegistrationCode, StaffRecordWithdrawal, StaffReopenService,
 };
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -206,6 +206,9 @@ fn Standing(
     suggested_refund: String,
 ) -> impl IntoView {
     let reopen = ServerAction::<StaffReopenService>::new();
+    let issue = ServerAction::<StaffIssueRegistrationCode>::new();
+    let issue_error = action_error(issue);
+    let unregistered = stage == Stage::NoAccount;
     let withdraw = ServerAction::<StaffRecordWithdrawal>::new();
     let reopen_error = action_error(reopen);
     let error = action_error(withdraw);
@@ -218,6 +221,24 @@ fn Standing(
                 <strong>{stage.label()}</strong>
                 {withdrawn_on.map(|d| format!("(脱退日 {d})"))}
             </p>
+            {unregistered.then(|| view! {
+                <ActionForm action=issue>
+                    <input type="hidden" name="member_id" value=member_id />
+                    <p class="hint">
+                        "マイページ登録のご案内に記載する登録コードを発行します。発行すると、以前のコードは使えなくなります。"
+                    </p>
+                    <button type="submit" class="button" disabled=move || issue.pending().get()>
+                        "登録コードを発行する"
+                    </button>
+                    <FormError error=issue_error />
+                    {move || issue.value().get().and_then(Result::ok).map(|c| view! {
+                        <div class="notice" role="status">
+                            <p>"登録コード:" <strong class="registration-code">{c.code}</strong></p>
+                            <p>"有効期限:" {c.expires_on} "まで。このコードは、この画面でだけ表示します。"</p>
+                        </div>
+                    })}
+                </ActionForm>
+            })}
             {stopped.then(|| view! {
                 <ActionForm action=reopen>
                     <input type="hidden" name="member_id" value=member_id />

@@ -25,6 +25,14 @@ pub struct Wanted {
     /// token for the `mypage_device` cookie, so a login needs no code.
     #[serde(default)]
     pub known_browser: bool,
+    /// No My Page account yet (the user ID and email in the answer are the
+    /// ones a test may register with).
+    #[serde(default)]
+    pub without_account: bool,
+    /// Without an account, with a registration code issued: the answer
+    /// carries it, as the letter would.
+    #[serde(default)]
+    pub registration_code: bool,
 }
 
 /// A member made for one test. The password is [`DEMO_PASSWORD`].
@@ -40,6 +48,10 @@ pub struct Member {
     pub contract_number: Option<String>,
     /// The `mypage_device` cookie of a browser the member confirmed.
     pub device: Option<String>,
+    /// `1985-04-01`, as the registration form takes it.
+    pub birth_date: String,
+    /// The letter's code, when one was asked for.
+    pub registration_code: Option<String>,
 }
 
 /// Makes a member with a My Page account, and what `wanted` asks for, in one
@@ -78,6 +90,7 @@ pub async fn member(
     }
     .insert(&txn)
     .await?;
+    let registered = !(wanted.without_account || wanted.registration_code);
     let account = member_account::ActiveModel {
         member_id: Set(saved.id),
         user_id: Set(user_id.clone()),
@@ -91,9 +104,18 @@ pub async fn member(
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    };
+    let account = if registered {
+        Some(account.insert(&txn).await?)
+    } else {
+        None
+    };
+    let registration_code = if wanted.registration_code {
+        let code = crate::registration::ssr::issue_code(&txn, saved.id, None, now).await?;
+        Some(crate::domain::registration::grouped(&code))
+    } else {
+        None
+    };
     let contract_number = if wanted.contract {
         let number = format!("T-{serial:08}");
         let c = contract::ActiveModel {
@@ -126,12 +148,13 @@ pub async fn member(
     } else {
         None
     };
-    let device = if wanted.known_browser {
-        let token = new_token();
-        device::remember(&txn, account.id, &token, "test fixture", now).await?;
-        Some(token)
-    } else {
-        None
+    let device = match (&account, wanted.known_browser) {
+        (Some(account), true) => {
+            let token = new_token();
+            device::remember(&txn, account.id, &token, "test fixture", now).await?;
+            Some(token)
+        }
+        _ => None,
     };
     txn.commit().await?;
     Ok(Member {
@@ -143,6 +166,8 @@ pub async fn member(
         password: DEMO_PASSWORD.to_owned(),
         contract_number,
         device,
+        birth_date: "1985-04-01".into(),
+        registration_code,
     })
 }
 

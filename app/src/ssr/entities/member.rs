@@ -20,6 +20,10 @@ pub struct Model {
     pub withdrawn_on: Option<Date>,
     /// After a withdrawal: the last day of My Page (the 出資金 refund date).
     pub access_until: Option<Date>,
+    /// The day staff confirmed the 出資金 payment (M12).
+    pub capital_paid_on: Option<Date>,
+    /// The 出資金 paid, in yen.
+    pub capital_amount: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

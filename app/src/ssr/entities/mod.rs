@@ -15,6 +15,8 @@ pub mod password_reset;
 pub mod procedure;
 pub mod procedure_event;
 pub mod rate_counter;
+pub mod registration;
+pub mod registration_code;
 pub mod rider;
 pub mod session;
 pub mod staff_account;

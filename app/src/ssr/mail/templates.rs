@@ -259,6 +259,37 @@ pub fn withdrawal_recorded(
     )
 }
 
+/// The code that confirms the address given at マイページ登録.
+pub fn registration_code(config: &Config, to: &Recipient, code: &str, minutes: i64) -> Mail {
+    compose(
+        config,
+        to,
+        "マイページ登録の認証コード",
+        &format!(
+            "マイページ登録のお手続き中です。登録の画面で、次の認証コードを入力してください。\n\n\
+             認証コード:{code}\n\n認証コードの有効期限は{minutes}分間です。"
+        ),
+        "お心当たりのない場合は、このメールを破棄してください。",
+    )
+    .secret()
+}
+
+/// マイページ登録 is done (手続き完了).
+pub fn registered(config: &Config, to: &Recipient, user_id: &str, when: &str) -> Mail {
+    compose(
+        config,
+        to,
+        "マイページ登録完了のお知らせ",
+        &format!(
+            "{when}にマイページの登録が完了しました。\n\
+             ユーザーID:{user_id}\n\n\
+             ログイン画面で、ユーザーIDまたはこのメールアドレスと、登録したパスワードでログインしてください。\n{url}",
+            url = config.public_url
+        ),
+        &not_you(config),
+    )
+}
+
 /// What a procedure mail names: its number, kind and content.
 pub struct ProcedureFacts<'a> {
     pub receipt: &'a str,

@@ -1,0 +1,292 @@
+//! マイページ登録 (M12): the letter's code, the birth date, an account, a
+//! confirmed address.
+
+use crate::helpers::*;
+use app::registration::ssr as reg;
+use app::ssr::demo::fixtures;
+
+const IP_LIMIT: i32 = app::domain::policy::REGISTRATION_TRIES_PER_IP_PER_HOUR;
+
+async fn newcomer(app: &TestApp) -> fixtures::Member {
+    let wanted = fixtures::Wanted {
+        registration_code: true,
+        ..Default::default()
+    };
+    fixtures::member(&app.db, &wanted, app.now()).await.unwrap()
+}
+
+fn mailed_code(mail: &mail_outbox::Model) -> String {
+    let start = mail.body_text.find("認証コード:").unwrap() + "認証コード:".len();
+    mail.body_text[start..start + 6].to_owned()
+}
+
+/// The whole way: code + birth date, then user ID, address and password,
+/// then the mailed code; the account logs in and the letter's code is spent.
+async fn a_new_member_registers_with_the_letter(app: TestApp) {
+    let db = app.db.clone();
+    let cfg = config();
+    let m = newcomer(&app).await;
+    let code = m.registration_code.clone().unwrap();
+    // Before registering there is no account to log in to.
+    assert_eq!(
+        login(&db, &m.user_id, demo::DEMO_PASSWORD, app.now()).await,
+        Err(AppError::LoginFailed)
+    );
+    let token = reg::begin(
+        &db,
+        &m.member_number,
+        &code.to_lowercase(),
+        &m.birth_date,
+        &client(),
+        IP_LIMIT,
+        app.now(),
+    )
+    .await
+    .unwrap();
+    // Taken details and weak passwords are told at their fields.
+    assert!(matches!(
+        reg::choose(&db, &cfg, &token, "kyosai.taro", &m.email, demo::DEMO_PASSWORD, demo::DEMO_PASSWORD, app.now()).await,
+        Err(AppError::Field { ref field, .. }) if field == "user_id"
+    ));
+    assert!(matches!(
+        reg::choose(&db, &cfg, &token, &m.user_id, "taro@example.jp", demo::DEMO_PASSWORD, demo::DEMO_PASSWORD, app.now()).await,
+        Err(AppError::Field { ref field, .. }) if field == "email"
+    ));
+    assert!(matches!(
+        reg::choose(&db, &cfg, &token, &m.user_id, &m.email, "short", "short", app.now()).await,
+        Err(AppError::Field { ref field, .. }) if field == "password"
+    ));
+    reg::choose(
+        &db,
+        &cfg,
+        &token,
+        &m.user_id,
+        &m.email,
+        demo::DEMO_PASSWORD,
+        demo::DEMO_PASSWORD,
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let mail = outbox(&db)
+        .await
+        .into_iter()
+        .rfind(|x| x.to_address == m.email)
+        .unwrap();
+    assert!(mail.subject.contains("マイページ登録の認証コード"));
+    let sent = mailed_code(&mail);
+    let wrong = if sent == "000000" { "111111" } else { "000000" };
+    assert!(matches!(
+        reg::finish(&db, &cfg, &token, wrong, &client(), app.now()).await,
+        Err(AppError::Field { ref field, .. }) if field == "code"
+    ));
+    reg::finish(&db, &cfg, &token, &sent, &client(), app.now())
+        .await
+        .unwrap();
+    assert!(outbox_subjects_to(&db, &m.email)
+        .await
+        .iter()
+        .any(|s| s.contains("マイページ登録完了のお知らせ")));
+    // Logs in like anyone (a new browser: the mailed code).
+    login(&db, &m.user_id, demo::DEMO_PASSWORD, app.now())
+        .await
+        .expect("registered");
+    // The letter's code and the registration are spent.
+    assert_eq!(
+        reg::begin(
+            &db,
+            &m.member_number,
+            &code,
+            &m.birth_date,
+            &client(),
+            IP_LIMIT,
+            app.now()
+        )
+        .await,
+        Err(AppError::RegistrationFailed)
+    );
+    assert_eq!(
+        reg::finish(&db, &cfg, &token, &sent, &client(), app.now()).await,
+        Err(AppError::RegistrationFailed)
+    );
+}
+on_both!(registration_flow, a_new_member_registers_with_the_letter);
+
+/// Every wrong combination gets the one answer; tries are limited per
+/// member number (even with the right code afterwards) and per address.
+async fn wrong_combinations_reveal_nothing_and_are_limited(app: TestApp) {
+    let db = app.db.clone();
+    let m = newcomer(&app).await;
+    let code = m.registration_code.clone().unwrap();
+    let other = newcomer(&app).await;
+    let from = |i: u8| ClientInfo {
+        ip: format!("198.51.100.{i}"),
+        user_agent: "test".into(),
+    };
+    for (number, typed, birth) in [
+        (
+            m.member_number.as_str(),
+            "AAAA-BBBB-CCCC",
+            m.birth_date.as_str(),
+        ),
+        (m.member_number.as_str(), code.as_str(), "1985-04-02"),
+        (
+            other.member_number.as_str(),
+            code.as_str(),
+            m.birth_date.as_str(),
+        ),
+        ("0000-00000", code.as_str(), m.birth_date.as_str()),
+    ] {
+        assert_eq!(
+            reg::begin(&db, number, typed, birth, &from(1), IP_LIMIT, app.now()).await,
+            Err(AppError::RegistrationFailed),
+            "{number} {typed} {birth}"
+        );
+    }
+    // Two wrong tries for m's number so far; three more make the hour's
+    // five, and then even the right code is refused.
+    for _ in 0..3 {
+        let _ = reg::begin(
+            &db,
+            &m.member_number,
+            "AAAA-BBBB-CCCC",
+            &m.birth_date,
+            &from(2),
+            IP_LIMIT,
+            app.now(),
+        )
+        .await;
+    }
+    assert_eq!(
+        reg::begin(
+            &db,
+            &m.member_number,
+            &code,
+            &m.birth_date,
+            &from(3),
+            IP_LIMIT,
+            app.now()
+        )
+        .await,
+        Err(AppError::RateLimited)
+    );
+    // An hour later it works: the code was not used up by the failures.
+    app.advance(Duration::hours(1));
+    reg::begin(
+        &db,
+        &m.member_number,
+        &code,
+        &m.birth_date,
+        &from(4),
+        IP_LIMIT,
+        app.now(),
+    )
+    .await
+    .expect("the code still works");
+    // A registered member cannot register again, whatever the code.
+    let registered = fixtures::member(&db, &fixtures::Wanted::default(), app.now())
+        .await
+        .unwrap();
+    assert_eq!(
+        reg::begin(
+            &db,
+            &registered.member_number,
+            &code,
+            &registered.birth_date,
+            &from(5),
+            IP_LIMIT,
+            app.now()
+        )
+        .await,
+        Err(AppError::RegistrationFailed)
+    );
+    // One address gets the configured number of first steps an hour,
+    // whichever members they name.
+    let third = newcomer(&app).await;
+    for who in [&other, &third] {
+        assert_eq!(
+            reg::begin(
+                &db,
+                &who.member_number,
+                "AAAA-BBBB-CCCC",
+                &who.birth_date,
+                &from(9),
+                2,
+                app.now()
+            )
+            .await,
+            Err(AppError::RegistrationFailed)
+        );
+    }
+    assert_eq!(
+        reg::begin(
+            &db,
+            &third.member_number,
+            third.registration_code.as_deref().unwrap(),
+            &third.birth_date,
+            &from(9),
+            2,
+            app.now()
+        )
+        .await,
+        Err(AppError::RateLimited)
+    );
+}
+on_both!(
+    registration_limits,
+    wrong_combinations_reveal_nothing_and_are_limited
+);
+
+/// Staff issue the code (only for a member without an account); issuing
+/// again voids the first.
+async fn staff_issue_and_reissue_codes(app: TestApp) {
+    let db = app.db.clone();
+    let staff = app.staff_headers("operator").await;
+    let m = newcomer(&app).await;
+    let first = app
+        .call(staff.clone(), || {
+            app::staff::staff_issue_registration_code(m.member_id)
+        })
+        .await
+        .unwrap();
+    assert_eq!(first.code.len(), 14);
+    assert_eq!(first.expires_on, "2027/2/21");
+    let second = app
+        .call(staff.clone(), || {
+            app::staff::staff_issue_registration_code(m.member_id)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        reg::begin(
+            &db,
+            &m.member_number,
+            &first.code,
+            &m.birth_date,
+            &client(),
+            IP_LIMIT,
+            app.now()
+        )
+        .await,
+        Err(AppError::RegistrationFailed),
+        "the first code stopped working"
+    );
+    reg::begin(
+        &db,
+        &m.member_number,
+        &second.code,
+        &m.birth_date,
+        &client(),
+        IP_LIMIT,
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    assert!(matches!(
+        app.call(staff, || app::staff::staff_issue_registration_code(taro_id))
+            .await,
+        Err(AppError::Conflict(_))
+    ));
+}
+on_both!(registration_codes, staff_issue_and_reissue_codes);
