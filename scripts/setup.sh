@@ -18,7 +18,10 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_packages=()
+# The Japanese font embedded in PDFs (MYPAGE_PDF_FONT's default).
+[ -e /usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf ] || apt_packages+=(fonts-morisawa-bizud-gothic)
 if $want_test; then
+  command -v pdftotext > /dev/null || apt_packages+=(poppler-utils)
   [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
   ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || apt_packages+=(postgresql)
   [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || apt_packages+=(fonts-noto-cjk)

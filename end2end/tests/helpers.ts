@@ -1,4 +1,5 @@
 import { APIRequestContext, expect, Page, TestInfo } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 
 export const PASSWORD = 'kyosai-demo-2026';
@@ -42,9 +43,10 @@ export type Member = {
  */
 export async function seedMember(
   request: APIRequestContext,
-  opts: { contract?: boolean; knownBrowser?: boolean; registrationCode?: boolean; server?: string } = {},
+  opts: { contract?: boolean; knownBrowser?: boolean; withoutAccount?: boolean; registrationCode?: boolean; server?: string } = {},
 ): Promise<Member> {
   const form: Record<string, string> = {};
+  if (opts.withoutAccount) form.without_account = 'true';
   if (opts.contract) form.contract = 'true';
   if (opts.knownBrowser) form.known_browser = 'true';
   if (opts.registrationCode) form.registration_code = 'true';
@@ -198,6 +200,11 @@ export async function snap(page: Page, testInfo: TestInfo, name: string) {
     path: `screenshots/${testInfo.project.name}-${name}.png`,
     fullPage: true,
   });
+}
+
+/** The text of a PDF as `pdftotext` reads it (poppler-utils). */
+export function pdfText(pdf: Buffer): string {
+  return execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf-8');
 }
 
 /** The server every project's tests use (playwright.config.ts). */

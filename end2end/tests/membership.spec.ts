@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { apiLogin, hydrated, latestMail, login, seedMember, seedStaff, snap, staffLogin } from './helpers';
+import { writeFileSync } from 'node:fs';
+import { apiLogin, hydrated, latestMail, login, pdfText, seedMember, seedStaff, snap, staffLogin } from './helpers';
 
 test('a member stops the service and then cannot log in; staff re-open it', { tag: '@layout' }, async ({ page, browser, baseURL, request }, testInfo) => {
   const me = await seedMember(request, { knownBrowser: true });
@@ -35,14 +36,41 @@ test('a member stops the service and then cannot log in; staff re-open it', { ta
   await expect(page.getByText(`ようこそ${me.name}様`)).toBeVisible();
 });
 
-test('a new member registers with the code from the letter and logs in', { tag: '@layout' }, async ({ page, request }, testInfo) => {
-  const m = await seedMember(request, { registrationCode: true });
+test('staff print the letter; the new member registers with its code and logs in', { tag: '@layout' }, async ({ page, browser, baseURL, request }, testInfo) => {
+  const m = await seedMember(request, { withoutAccount: true });
+
+  // Staff print the registration letter from the member's page: a PDF whose
+  // text carries the code.
+  const staffPage = await (await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } })).newPage();
+  await staffLogin(staffPage, await seedStaff(staffPage.request));
+  await staffPage.goto(`/staff/members/${m.member_id}`);
+  const standing = staffPage.getByRole('region', { name: 'マイページの利用状況' });
+  // The browser's PDF viewer replaces the body it shows: keep the bytes
+  // the server sent on their way to the new tab.
+  let letter: Buffer | undefined;
+  await staffPage.context().route(`**/staff/members/${m.member_id}/letter`, async (route) => {
+    const res = await route.fetch();
+    expect(res.headers()['content-type']).toBe('application/pdf');
+    letter = await res.body();
+    await route.fulfill({ response: res });
+  });
+  const tab = staffPage.context().waitForEvent('page');
+  await standing.getByRole('button', { name: '登録案内書を印刷する(PDF)' }).click();
+  await tab;
+  await expect.poll(() => letter !== undefined).toBe(true);
+  const text = pdfText(letter!);
+  if (process.env.SNAPSHOTS) writeFileSync(`screenshots/${testInfo.project.name}-registration-letter.pdf`, letter!);
+  expect(text).toContain('マイページ登録のご案内');
+  expect(text).toContain(`${m.name} 様`);
+  const registrationCode = text.match(/登録コード\s+([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})/)![1];
+  await staffPage.context().close();
+
   await page.goto('/');
   await page.getByRole('link', { name: 'はじめての方(マイページ登録)' }).click();
   await expect(page).toHaveURL(/\/register$/);
   await hydrated(page);
   await page.getByLabel('組合員番号').fill(m.member_number);
-  await page.getByLabel('登録コード').fill(m.registration_code!);
+  await page.getByLabel('登録コード').fill(registrationCode);
   await page.getByLabel('生年月日').fill('1985-04-02');
   await page.getByRole('button', { name: '次へ' }).click();
   await expect(page.getByRole('alert')).toContainText('入力内容が正しくないか');

@@ -10,6 +10,7 @@ mod m20261123_000005_procedures_and_staff;
 mod m20261124_000006_identity;
 mod m20261124_000007_membership;
 mod m20261124_000008_registration;
+mod m20261124_000009_live_code;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_identity::Migration),
             Box::new(m20261124_000007_membership::Migration),
             Box::new(m20261124_000008_registration::Migration),
+            Box::new(m20261124_000009_live_code::Migration),
         ]
     }
 }

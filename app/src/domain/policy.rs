@@ -87,6 +87,9 @@ pub const REGISTRATION_TRIES_PER_MEMBER_PER_HOUR: i32 = 5;
 pub const REGISTRATION_TRIES_PER_IP_PER_HOUR: i32 = 20;
 /// How long a registration under way stays open, in minutes.
 pub const REGISTRATION_MINUTES: i64 = 30;
+/// Registration letters in one batch PDF (one page each); staff print the
+/// next batch for the members still waiting.
+pub const LETTER_BATCH_MAX: u64 = 500;
 
 // --- staff (S1) -----------------------------------------------------------------
 

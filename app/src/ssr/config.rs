@@ -26,6 +26,11 @@ pub struct Config {
     pub coop_phone_hours: String,
     /// For 加入申込書 / 脱退届 sent by FAX (M14).
     pub coop_fax: String,
+    /// Where 加入申込書 / 脱退届 are posted, printed on letters as the sender
+    /// (`MYPAGE_COOP_ADDRESS`, 〒 first).
+    pub coop_address: String,
+    /// The Japanese font embedded in PDFs (`MYPAGE_PDF_FONT`, a TrueType file).
+    pub pdf_font: std::path::PathBuf,
     /// Load the demo members at start (development only).
     pub demo_data: bool,
     /// `smtp://user:pass@host:587?tls=required`, `smtps://…`; required unless
@@ -47,6 +52,9 @@ pub struct Config {
     /// Under `cargo leptos watch`: the port of its reload websocket, for the CSP.
     pub dev_reload_port: Option<u32>,
 }
+
+/// Debian's BIZ UD Gothic (fonts-morisawa-bizud-gothic), the fixed-pitch cut.
+pub const DEFAULT_PDF_FONT: &str = "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf";
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
@@ -267,6 +275,11 @@ impl Config {
                 "平日 9:00〜17:00(土日祝・年末年始を除く)",
             ),
             coop_fax: var("MYPAGE_COOP_FAX", "0120-123-457"),
+            coop_address: var(
+                "MYPAGE_COOP_ADDRESS",
+                "〒100-0005 東京都千代田区丸の内1-1-1 みらいビル3階",
+            ),
+            pdf_font: var("MYPAGE_PDF_FONT", DEFAULT_PDF_FONT).into(),
             demo_data,
             smtp_url,
             mail_from,

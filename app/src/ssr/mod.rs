@@ -12,6 +12,7 @@ pub mod entities;
 pub mod housekeeping;
 pub mod identity;
 pub mod mail;
+pub mod pdf;
 pub mod rate_limit;
 pub mod request;
 pub mod routes;

@@ -17,6 +17,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/logout", post(crate::auth::ssr::logout))
         .route("/staff/logout", post(crate::staff::ssr::auth::logout))
+        .route("/staff/letters", post(crate::staff::ssr::letters::batch))
+        .route(
+            "/staff/members/{id}/letter",
+            post(crate::staff::ssr::letters::one),
+        )
         .route("/dev/clock", post(dev::advance_clock).get(dev::read_clock))
         .route("/dev/seed/member", post(dev::seed_member))
         .route("/dev/seed/browser", post(dev::seed_browser))

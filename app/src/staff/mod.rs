@@ -311,19 +311,11 @@ pub async fn staff_login_history() -> Result<Vec<StaffLoginRow>, AppError> {
     crate::error::with_status(ssr::accounts::login_history().await)
 }
 
-/// A registration code for a member without a My Page account (M12); any
-/// earlier one stops working. The letter is printed from it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IssuedCode {
-    /// `ABCD-EFGH-JKMN`.
-    pub code: String,
-    /// `2027/2/21`.
-    pub expires_on: String,
-}
-
-#[server(endpoint = "staff/member/registration_code")]
-pub async fn staff_issue_registration_code(member_id: i32) -> Result<IssuedCode, AppError> {
-    crate::error::with_status(ssr::office::issue_registration_code(member_id).await)
+/// How many members have no My Page account and no usable registration
+/// code: the next batch of letters (M12).
+#[server(endpoint = "staff/letters/waiting")]
+pub async fn staff_letters_waiting() -> Result<u64, AppError> {
+    crate::error::with_status(ssr::office::letters_waiting().await)
 }
 
 /// Re-opens the My Page service a member stopped (M13).

@@ -7,8 +7,8 @@ use crate::components::{invalid, FieldError};
 use crate::domain::membership::Stage;
 use crate::pages::{use_id_param, ContractCard, StatusBadge};
 use crate::staff::{
-    staff_member, staff_search_members, MemberRecord, StaffEndMemberSessions,
-    StaffIssueRegistrationCode, StaffRecordWithdrawal, StaffReopenService,
+    staff_letters_waiting, staff_member, staff_search_members, MemberRecord,
+    StaffEndMemberSessions, StaffRecordWithdrawal, StaffReopenService,
 };
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -64,6 +64,41 @@ pub fn StaffMembersPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <LetterBatch />
+    }
+}
+
+/// The next batch of registration letters (M12): everyone without an
+/// account and without a usable code, one PDF.
+#[component]
+fn LetterBatch() -> impl IntoView {
+    let waiting = Resource::new_blocking(|| (), |()| staff_letters_waiting());
+    view! {
+        <section class="card" aria-labelledby="letters-title">
+            <h2 id="letters-title">"登録案内書の一括印刷"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
+                {move || Suspend::new(async move {
+                    match waiting.await {
+                        Ok(0) => Either::Left(view! {
+                            <p>"登録案内書を待っている組合員はいません。"</p>
+                        }.into_any()),
+                        Ok(n) => Either::Left(view! {
+                            <form method="post" action="/staff/letters" target="_blank">
+                                <p>
+                                    "マイページ未登録で、使える登録コードがない組合員: "
+                                    <strong class="letters-waiting">{n} "名"</strong>
+                                </p>
+                                <p class="hint">
+                                    {format!("組合員番号の順に最大{}名分の登録コードを発行し、1つのPDFにまとめて開きます。残りは続けて印刷できます。", crate::domain::policy::LETTER_BATCH_MAX)}
+                                </p>
+                                <button type="submit" class="button">"登録案内書をまとめて印刷する(PDF)"</button>
+                            </form>
+                        }.into_any()),
+                        Err(error) => Either::Right(view! { <StaffError error /> }),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 
@@ -206,8 +241,6 @@ fn Standing(
     suggested_refund: String,
 ) -> impl IntoView {
     let reopen = ServerAction::<StaffReopenService>::new();
-    let issue = ServerAction::<StaffIssueRegistrationCode>::new();
-    let issue_error = action_error(issue);
     let unregistered = stage == Stage::NoAccount;
     let withdraw = ServerAction::<StaffRecordWithdrawal>::new();
     let reopen_error = action_error(reopen);
@@ -222,22 +255,13 @@ fn Standing(
                 {withdrawn_on.map(|d| format!("(脱退日 {d})"))}
             </p>
             {unregistered.then(|| view! {
-                <ActionForm action=issue>
-                    <input type="hidden" name="member_id" value=member_id />
+                // A plain form: the answer is the PDF, opened in a new tab.
+                <form method="post" action=format!("/staff/members/{member_id}/letter") target="_blank">
                     <p class="hint">
-                        "マイページ登録のご案内に記載する登録コードを発行します。発行すると、以前のコードは使えなくなります。"
+                        "登録コードを発行し、窓あき封筒(長形3号)用の「マイページ登録のご案内」をPDFで開きます。印刷して郵送してください。発行すると、以前の登録コードは使えなくなります。"
                     </p>
-                    <button type="submit" class="button" disabled=move || issue.pending().get()>
-                        "登録コードを発行する"
-                    </button>
-                    <FormError error=issue_error />
-                    {move || issue.value().get().and_then(Result::ok).map(|c| view! {
-                        <div class="notice" role="status">
-                            <p>"登録コード:" <strong class="registration-code">{c.code}</strong></p>
-                            <p>"有効期限:" {c.expires_on} "まで。このコードは、この画面でだけ表示します。"</p>
-                        </div>
-                    })}
-                </ActionForm>
+                    <button type="submit" class="button">"登録案内書を印刷する(PDF)"</button>
+                </form>
             })}
             {stopped.then(|| view! {
                 <ActionForm action=reopen>

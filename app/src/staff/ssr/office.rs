@@ -495,37 +495,9 @@ pub async fn record_withdrawal(
     Ok(())
 }
 
-/// [`crate::staff::staff_issue_registration_code`].
-pub async fn issue_registration_code(member_id: i32) -> Result<crate::staff::IssuedCode, AppError> {
-    use crate::domain::membership::{transition, Event};
-    let me = current_staff().await?;
-    let Request {
-        state, client, now, ..
-    } = Request::current()?;
-    let (m, account) = member_and_account(&state.db, member_id).await?;
-    let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
-    transition(stage, Event::Register).map_err(|e| AppError::Conflict(e.to_string()))?;
-    let txn = crate::ssr::db::begin_write(&state.db).await?;
-    let code = crate::registration::ssr::issue_code(&txn, m.id, Some(me.staff_id), now).await?;
-    crate::ssr::audit::record(
-        &txn,
-        crate::ssr::audit::Entry {
-            actor: crate::ssr::audit::Actor::Staff {
-                staff_id: me.staff_id,
-            },
-            member_id: Some(m.id),
-            action: "registration_code_issued",
-            before: None,
-            // Never the code itself.
-            after: Some("登録コードを発行".into()),
-            ip: &client.ip,
-        },
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(crate::staff::IssuedCode {
-        code: crate::domain::registration::grouped(&code),
-        expires_on: jst::format_date(jst::today(crate::domain::registration::expires_at(now))),
-    })
+/// [`crate::staff::staff_letters_waiting`].
+pub async fn letters_waiting() -> Result<u64, AppError> {
+    current_staff().await?;
+    let Request { state, now, .. } = Request::current()?;
+    super::letters::waiting_count(&state.db, now).await
 }

@@ -3,6 +3,8 @@
 //! looked up; the letter's code is used up only when the account is made,
 //! in the transaction that makes it.
 
+pub mod letter;
+
 use chrono::{DateTime, Duration, Utc};
 use http::header;
 use rand::Rng;
@@ -64,7 +66,18 @@ pub async fn issue_code(
         ..Default::default()
     }
     .insert(db)
-    .await?;
+    .await
+    .map_err(|e| {
+        if crate::ssr::db::is_unique_violation(&e) {
+            // idx_registration_codes_live: someone issued one this moment.
+            AppError::Conflict(
+                "ほかの職員が同時に登録コードを発行しました。画面を開き直してご確認ください。"
+                    .into(),
+            )
+        } else {
+            e.into()
+        }
+    })?;
     Ok(code)
 }
 

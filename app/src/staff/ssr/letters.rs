@@ -1,0 +1,247 @@
+//! Registration letters (M12, S2): staff print one for a member without a My
+//! Page account, or a batch for everyone still waiting for one. Printing
+//! issues the code (any earlier one stops working), so the PDF is made in
+//! the request that issues it and is the only place the code ever appears.
+//!
+//! Plain POST routes (a form with `target="_blank"`), not server functions:
+//! the answer is the PDF itself, and the page needs no script for it.
+
+use axum::{
+    extract::{Path, State},
+    http::{header, request::Parts, HeaderValue, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    sea_query::Query, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use super::auth::{staff_from_headers, CurrentStaff};
+use crate::auth::ssr::display_member_number;
+use crate::domain::membership::{transition, Event, Stage};
+use crate::domain::{jst, policy, registration as code_rule};
+use crate::error::AppError;
+use crate::registration::ssr::{issue_code, letter::Letter};
+use crate::ssr::entities::staff_session::SessionStage;
+use crate::ssr::entities::{member, member_account, registration_code};
+use crate::ssr::request::ClientInfo;
+use crate::ssr::AppState;
+
+/// Members a batch letter goes to: registered with the co-op, no My Page
+/// account, and no code still usable (never sent one, or it expired or was
+/// used up by a void).
+fn waiting(now: DateTime<Utc>) -> sea_orm::Select<member::Entity> {
+    member::Entity::find()
+        .filter(member::Column::Status.eq(member::MemberStatus::Active))
+        .filter(
+            member::Column::Id.not_in_subquery(
+                Query::select()
+                    .column(member_account::Column::MemberId)
+                    .from(member_account::Entity)
+                    .to_owned(),
+            ),
+        )
+        .filter(
+            member::Column::Id.not_in_subquery(
+                Query::select()
+                    .column(registration_code::Column::MemberId)
+                    .from(registration_code::Entity)
+                    .and_where(registration_code::Column::UsedAt.is_null())
+                    .and_where(registration_code::Column::ExpiresAt.gt(now))
+                    .to_owned(),
+            ),
+        )
+}
+
+/// How many members are waiting for a letter.
+pub async fn waiting_count(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, AppError> {
+    Ok(waiting(now).count(db).await?)
+}
+
+/// Issues codes for `members`, audited one by one, in a transaction the
+/// caller commits once the letters are printed (a failed PDF leaves the
+/// earlier codes working); answers what each letter says.
+async fn issue(
+    state: &AppState,
+    me: &CurrentStaff,
+    client: &ClientInfo,
+    members: Vec<member::Model>,
+    now: DateTime<Utc>,
+) -> Result<(DatabaseTransaction, Vec<Letter>), AppError> {
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
+    let mut letters = Vec::with_capacity(members.len());
+    for m in members {
+        let code = issue_code(&txn, m.id, Some(me.staff_id), now).await?;
+        crate::ssr::audit::record(
+            &txn,
+            crate::ssr::audit::Entry {
+                actor: crate::ssr::audit::Actor::Staff {
+                    staff_id: me.staff_id,
+                },
+                member_id: Some(m.id),
+                action: "registration_code_issued",
+                before: None,
+                // Never the code itself.
+                after: Some("登録案内書(登録コード)を発行".into()),
+                ip: &client.ip,
+            },
+            now,
+        )
+        .await?;
+        letters.push(Letter {
+            postal_code: m.postal_code.clone(),
+            address: [
+                format!("{}{}", m.prefecture, m.address1),
+                m.address2.clone(),
+            ]
+            .into_iter()
+            .filter(|l| !l.trim().is_empty())
+            .collect(),
+            name: m.name.clone(),
+            member_number: display_member_number(&m.member_number),
+            code: code_rule::grouped(&code),
+            expires_on: jst::today(code_rule::expires_at(now)),
+            issued_on: jst::today(now),
+        });
+    }
+    Ok((txn, letters))
+}
+
+/// The letter for one member; refused once the member has an account.
+pub async fn issue_one(
+    state: &AppState,
+    me: &CurrentStaff,
+    client: &ClientInfo,
+    member_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(DatabaseTransaction, Vec<Letter>), AppError> {
+    let (m, account) = member::Entity::find_by_id(member_id)
+        .find_also_related(member_account::Entity)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
+    transition(stage, Event::Register).map_err(|e| AppError::Conflict(e.to_string()))?;
+    issue(state, me, client, vec![m], now).await
+}
+
+/// Letters for the members waiting longest for one (by member number), at
+/// most [`policy::LETTER_BATCH_MAX`] a PDF.
+pub async fn issue_batch(
+    state: &AppState,
+    me: &CurrentStaff,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<(DatabaseTransaction, Vec<Letter>), AppError> {
+    let members: Vec<member::Model> = waiting(now)
+        .order_by_asc(member::Column::MemberNumber)
+        .limit(policy::LETTER_BATCH_MAX)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .filter(|m| crate::member::ssr::stage_of(m, None, now) == Stage::NoAccount)
+        .collect();
+    if members.is_empty() {
+        return Err(AppError::Conflict(
+            "登録案内書を待っている組合員はいません。".into(),
+        ));
+    }
+    issue(state, me, client, members, now).await
+}
+
+/// `POST /staff/members/{id}/letter`.
+pub async fn one(
+    State(state): State<AppState>,
+    Path(member_id): Path<i32>,
+    parts: Parts,
+) -> Response {
+    respond(&state, &parts, Some(member_id)).await
+}
+
+/// `POST /staff/letters`.
+pub async fn batch(State(state): State<AppState>, parts: Parts) -> Response {
+    respond(&state, &parts, None).await
+}
+
+/// The PDF of the letters for `member` (or the batch), codes issued.
+pub async fn print(
+    state: &AppState,
+    me: &CurrentStaff,
+    client: &ClientInfo,
+    member: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Letter>, Vec<u8>), AppError> {
+    let (txn, letters) = match member {
+        Some(id) => issue_one(state, me, client, id, now).await?,
+        None => issue_batch(state, me, client, now).await?,
+    };
+    let config = state.config.clone();
+    let for_pdf = letters.clone();
+    let pdf = tokio::task::spawn_blocking(move || {
+        crate::registration::ssr::letter::render(&config, &for_pdf)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "letter rendering panicked");
+        AppError::Internal
+    })??;
+    txn.commit().await?;
+    Ok((letters, pdf))
+}
+
+async fn respond(state: &AppState, parts: &Parts, member: Option<i32>) -> Response {
+    let now = state.clock.now();
+    let me = match staff_from_headers(&state.db, &state.config, &parts.headers, now).await {
+        Ok(me) if me.stage == SessionStage::Full => me,
+        Ok(_) | Err(AppError::Unauthenticated { .. }) => {
+            return Redirect::to("/staff/login").into_response()
+        }
+        Err(e) => return refused(&e),
+    };
+    let client = ClientInfo::from_parts(parts, &state.config.trusted_proxies);
+    match print(state, &me, &client, member, now).await {
+        Ok((letters, pdf)) => {
+            let file = match letters.as_slice() {
+                [one] => format!("registration-letter-{}.pdf", one.member_number),
+                _ => format!(
+                    "registration-letters-{}.pdf",
+                    jst::today(now).format("%Y%m%d")
+                ),
+            };
+            (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/pdf"),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        HeaderValue::from_str(&format!("inline; filename=\"{file}\""))
+                            .unwrap_or(HeaderValue::from_static("inline")),
+                    ),
+                    // The codes are in it.
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+                pdf,
+            )
+                .into_response()
+        }
+        Err(e) => refused(&e),
+    }
+}
+
+/// A plain Japanese page for a refusal (the tab the form opened shows it).
+fn refused(e: &AppError) -> Response {
+    let status = e.status();
+    (
+        if status.is_success() {
+            StatusCode::INTERNAL_SERVER_ERROR
+        } else {
+            status
+        },
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        e.to_string(),
+    )
+        .into_response()
+}

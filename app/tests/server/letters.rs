@@ -1,0 +1,205 @@
+//! Registration letters (M12, S2): printing issues the code, the PDF carries
+//! it as real text, a reprint voids the old one, the batch reaches everyone
+//! waiting, and only a staff session prints.
+
+use crate::helpers::*;
+use app::registration::ssr as reg;
+use app::ssr::demo::fixtures;
+use app::staff::ssr::{auth::staff_from_headers, letters};
+use axum::body::Body;
+use sea_orm::PaginatorTrait;
+use tower::ServiceExt;
+
+const IP_LIMIT: i32 = app::domain::policy::REGISTRATION_TRIES_PER_IP_PER_HOUR;
+
+/// The text of a PDF, as `pdftotext` reads it (poppler-utils, installed by
+/// `scripts/setup.sh --test`).
+pub fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-layout", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils; scripts/setup.sh --test installs it)");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(pdf)
+        .expect("pdf to pdftotext");
+    let out = child.wait_with_output().expect("pdftotext output");
+    assert!(out.status.success(), "pdftotext refused the PDF");
+    String::from_utf8(out.stdout).expect("UTF-8 text")
+}
+
+async fn without_account(app: &TestApp) -> fixtures::Member {
+    let wanted = fixtures::Wanted {
+        without_account: true,
+        ..Default::default()
+    };
+    fixtures::member(&app.db, &wanted, app.now()).await.unwrap()
+}
+
+async fn print(
+    app: &TestApp,
+    staff: &http::HeaderMap,
+    member: Option<i32>,
+) -> Result<(Vec<reg::letter::Letter>, Vec<u8>), AppError> {
+    let me = staff_from_headers(&app.db, &config(), staff, app.now())
+        .await
+        .unwrap();
+    letters::print(&app.state(), &me, &client(), member, app.now()).await
+}
+
+/// One letter: the code on paper works, a reprint voids it, and a member
+/// with an account gets none.
+async fn a_letter_carries_a_working_code(app: TestApp) {
+    let staff = app.staff_headers("operator").await;
+    let m = without_account(&app).await;
+    let (issued, pdf) = print(&app, &staff, Some(m.member_id)).await.unwrap();
+    let [letter] = issued.as_slice() else {
+        panic!("one letter")
+    };
+    let text = pdf_text(&pdf);
+    for expected in [
+        "マイページ登録のご案内",
+        &format!("{} 様", m.name),
+        &m.member_number,
+        &letter.code,
+        "http://127.0.0.1:3000/register",
+        "2027年2月21日まで",
+        "〒330-0064",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    assert!(
+        pdf.windows(9).any(|w| w == b"/FontFile"),
+        "the font is embedded"
+    );
+
+    // A reprint voids the first code; the second one registers.
+    let (again, _) = print(&app, &staff, Some(m.member_id)).await.unwrap();
+    let begin = |code: String| {
+        let db = app.db.clone();
+        let (number, birth) = (m.member_number.clone(), m.birth_date.clone());
+        let now = app.now();
+        async move { reg::begin(&db, &number, &code, &birth, &client(), IP_LIMIT, now).await }
+    };
+    assert_eq!(
+        begin(letter.code.clone()).await,
+        Err(AppError::RegistrationFailed)
+    );
+    begin(again[0].code.clone()).await.unwrap();
+
+    let taro = member_id_of(&app.db, "kyosai.taro").await;
+    assert!(matches!(
+        print(&app, &staff, Some(taro)).await,
+        Err(AppError::Conflict(_))
+    ));
+    assert!(matches!(
+        print(&app, &staff, Some(999_999)).await,
+        Err(AppError::NotFound)
+    ));
+}
+on_both!(letter_single, a_letter_carries_a_working_code);
+
+/// The batch: everyone without an account and without a usable code, one
+/// page each, then nobody is waiting.
+async fn the_batch_reaches_everyone_waiting(app: TestApp) {
+    let staff = app.staff_headers("operator").await;
+    let a = without_account(&app).await;
+    let b = without_account(&app).await;
+    let waiting = letters::waiting_count(&app.db, app.now()).await.unwrap();
+    assert!(waiting >= 2);
+    let (issued, pdf) = print(&app, &staff, None).await.unwrap();
+    assert_eq!(issued.len() as u64, waiting);
+    let text = pdf_text(&pdf);
+    assert_eq!(
+        text.matches('\u{c}').count(),
+        issued.len(),
+        "one page per letter"
+    );
+    for m in [&a, &b] {
+        assert!(issued.iter().any(|l| l.member_number == m.member_number));
+        assert!(text.contains(&m.member_number));
+    }
+    assert_eq!(letters::waiting_count(&app.db, app.now()).await.unwrap(), 0);
+    assert!(matches!(
+        print(&app, &staff, None).await,
+        Err(AppError::Conflict(_))
+    ));
+    // When the codes expire unused, the members wait again.
+    app.advance(chrono::Duration::days(
+        app::domain::policy::REGISTRATION_CODE_DAYS + 1,
+    ));
+    assert_eq!(
+        letters::waiting_count(&app.db, app.now()).await.unwrap(),
+        waiting
+    );
+}
+on_both!(letter_batch, the_batch_reaches_everyone_waiting);
+
+/// Staff printing the same member's letter at the same moment: one code
+/// stays usable (a partial unique index), the other print is refused.
+async fn parallel_prints_leave_one_code(app: TestApp) {
+    let staff = app.staff_headers("operator").await;
+    let m = without_account(&app).await;
+    let id = m.member_id;
+    let runs = (0..6).map(|_| {
+        let (app, staff) = (&app, staff.clone());
+        async move { print(app, &staff, Some(id)).await }
+    });
+    let results = futures::future::join_all(runs).await;
+    assert!(results.iter().any(Result::is_ok));
+    for r in &results {
+        assert!(
+            matches!(r, Ok(_) | Err(AppError::Conflict(_))),
+            "{:?}",
+            r.as_ref().err()
+        );
+    }
+    let live = app::ssr::entities::registration_code::Entity::find()
+        .filter(app::ssr::entities::registration_code::Column::MemberId.eq(m.member_id))
+        .filter(app::ssr::entities::registration_code::Column::UsedAt.is_null())
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(live, 1);
+}
+on_both!(letter_parallel, parallel_prints_leave_one_code);
+
+/// The routes: a PDF for a staff session, the login page for anyone else,
+/// and nothing for another site.
+async fn only_staff_print(app: TestApp) {
+    let staff = app.staff_headers("operator").await;
+    let member = app.member_headers("kyosai.taro").await;
+    let m = without_account(&app).await;
+    let router = app::ssr::routes::router(app.state());
+    let post = |headers: http::HeaderMap, origin: &str| {
+        let mut req = http::Request::post(format!("/staff/members/{}/letter", m.member_id))
+            .header("origin", origin)
+            .body(Body::empty())
+            .unwrap();
+        req.headers_mut().extend(headers);
+        router.clone().oneshot(req)
+    };
+    let ok = post(staff.clone(), "http://127.0.0.1:3000").await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.headers()["content-type"], "application/pdf");
+    assert!(ok.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("no-store"));
+    for headers in [member, http::HeaderMap::new()] {
+        let res = post(headers, "http://127.0.0.1:3000").await.unwrap();
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], "/staff/login");
+    }
+    let res = post(staff, "https://evil.example").await.unwrap();
+    assert_eq!(res.status(), 403);
+}
+on_both!(letter_routes, only_staff_print);
