@@ -11,6 +11,7 @@ mod m20261124_000006_identity;
 mod m20261124_000007_membership;
 mod m20261124_000008_registration;
 mod m20261124_000009_live_code;
+mod m20261124_000010_member_imports;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_membership::Migration),
             Box::new(m20261124_000008_registration::Migration),
             Box::new(m20261124_000009_live_code::Migration),
+            Box::new(m20261124_000010_member_imports::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod email;
 pub mod jis;
 pub mod jst;
 pub mod lockout;
+pub mod member_fields;
 pub mod member_number;
 pub mod membership;
 pub mod money;

@@ -5,6 +5,7 @@ pub mod actor;
 pub mod audit;
 pub mod clock;
 pub mod config;
+pub mod csv_import;
 pub mod db;
 pub mod demo;
 pub mod dev;

@@ -103,7 +103,7 @@ pub struct StaffRow {
 }
 
 /// Action codes and how staff read them.
-pub const AUDIT_ACTIONS: [(&str, &str); 26] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 30] = [
     ("procedure_filed", "お手続きの受付"),
     ("procedure_status", "お手続きの状況変更"),
     ("password_changed", "パスワード変更"),
@@ -130,6 +130,10 @@ pub const AUDIT_ACTIONS: [(&str, &str); 26] = [
     ("withdrawal_recorded", "脱退の記録"),
     ("registration_code_issued", "登録コードの発行"),
     ("registered", "マイページ登録"),
+    ("member_created", "組合員の登録(出資金確認済み)"),
+    ("members_imported", "組合員データの取込"),
+    ("member_imported", "取込による登録内容の更新"),
+    ("name_changed", "氏名の変更(確認済み)"),
 ];
 
 /// The second step of a staff login: the code form, or the enrolment of the

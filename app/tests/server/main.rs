@@ -28,6 +28,7 @@ mod codes;
 mod contracts;
 mod credentials;
 mod housekeeping;
+mod imports;
 mod letters;
 mod login;
 mod membership;

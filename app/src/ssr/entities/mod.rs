@@ -10,6 +10,7 @@ pub mod login_event;
 pub mod mail_outbox;
 pub mod member;
 pub mod member_account;
+pub mod member_import;
 pub mod one_time_code;
 pub mod password_reset;
 pub mod procedure;

@@ -1,5 +1,7 @@
 //! Reading the member's record.
 
+pub mod import;
+
 use super::Profile;
 use crate::auth::ssr::{account_and_member, current_member, display_member_number};
 use chrono::{DateTime, Utc};
