@@ -96,6 +96,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("members") view=pages::StaffMembersPage />
                     <Route path=path!("members/:id") view=pages::StaffMemberPage />
                     <Route path=path!("audit") view=pages::StaffAuditPage />
+                    <Route path=path!("imports") view=pages::StaffImportsPage />
+                    <Route path=path!("imports/:id") view=pages::StaffImportPage />
                     <Route path=path!("accounts") view=pages::StaffAccountsPage />
                     <Route path=path!("password") view=pages::StaffPasswordPage />
                 </ParentRoute>

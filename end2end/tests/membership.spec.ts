@@ -96,3 +96,30 @@ test('staff print the letter; the new member registers with its code and logs in
   await login(page, m);
   await expect(page.getByText(`ようこそ${m.name}様`)).toBeVisible();
 });
+
+test('an admin imports a members CSV: the preview lists the rejected rows, then the members are in', { tag: '@layout' }, async ({ page }, testInfo) => {
+  const admin = await seedStaff(page.request, { role: 'admin' });
+  await staffLogin(page, admin);
+  // Member numbers of this run and project only.
+  const prefix = `6${testInfo.project.name === 'phone' ? 1 : 2}${String(Date.now()).slice(-6)}`;
+  const csv = [
+    '組合員番号,氏名,フリガナ,生年月日,郵便番号,都道府県,住所1,住所2,電話番号,勤務先,出資金払込日,出資金額',
+    `${prefix}0,取込 一郎,とりこみ いちろう,1980/4/1,330-0064,埼玉県,さいたま市浦和区岸町1-1,,048-123-4567,,2026/11/1,1000`,
+    `${prefix}1,取込 二郎,トリコミ ジロウ,1980/2/30,330-0064,埼玉県,さいたま市浦和区岸町1-2,,,,,`,
+    `${prefix}2,髙橋 三郎,タカハシ サブロウ,1975/5/5,330-0064,埼玉玉県,さいたま市浦和区岸町1-3,,,,,`,
+  ].join('\r\n');
+  await page.goto('/staff/imports');
+  await page.getByLabel('CSVファイル(UTF-8 または Shift_JIS)').setInputFiles({ name: 'members.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: '内容を確認する' }).click();
+  await expect(page.getByText('確認済み(未取込)')).toBeVisible();
+  const issues = page.getByRole('region', { name: '取り込めない行と警告' });
+  await expect(issues.getByRole('row').filter({ hasText: '生年月日' })).toContainText('存在しない日付です');
+  await expect(issues.getByRole('row').filter({ hasText: '都道府県' })).toContainText('都道府県名を');
+  await snap(page, testInfo, 'import-preview');
+
+  await hydrated(page);
+  await page.getByRole('button', { name: '取り込む' }).click();
+  await expect(page.getByText('取込が完了しました。')).toBeVisible();
+  await page.goto(`/staff/members?q=${prefix}0`);
+  await expect(page.getByRole('link', { name: '取込 一郎' })).toBeVisible();
+});

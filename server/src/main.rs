@@ -39,11 +39,75 @@ enum Command {
         /// Where a reset link can reach them later.
         email: Option<String>,
     },
+    /// Import the core system's members CSV (UTF-8 or CP932; the layout is in
+    /// the README): new members are added, changed ones updated, by member
+    /// number. Problems are written to FILE.issues.csv.
+    ImportMembers {
+        file: std::path::PathBuf,
+        /// Check and count only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Lift a member's login lockout now.
     Unlock {
         /// 組合員番号, e.g. 0123-45678.
         member_number: String,
     },
+}
+
+async fn import_members(
+    db: &sea_orm::DatabaseConnection,
+    file: &std::path::Path,
+    dry_run: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), String> {
+    use app::member::ssr::import::{self, Mode, Options};
+    use std::io::Write;
+    let input = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let options = Options {
+        mode: if dry_run { Mode::Preview } else { Mode::Commit },
+        actor: app::ssr::audit::Actor::System,
+        ip: "",
+        file_name: &name,
+        import_id: None,
+    };
+    let started = std::time::Instant::now();
+    let outcome = import::run(db, std::io::BufReader::new(input), &options, now, |o| {
+        let mut err = std::io::stderr();
+        let _ = write!(err, "\r{} 行を処理しました", o.rows);
+        let _ = err.flush();
+    })
+    .await
+    .map_err(|e| format!("import-members: {e}"))?;
+    eprintln!();
+    println!(
+        "{}{} 行({:.1} 秒、{}): 追加 {}、更新 {}、変更なし {}、取込不可 {}、警告 {}",
+        if dry_run {
+            "確認のみ(書き込みなし): "
+        } else {
+            ""
+        },
+        outcome.rows,
+        started.elapsed().as_secs_f64(),
+        outcome.encoding.label(),
+        outcome.inserted,
+        outcome.updated,
+        outcome.unchanged,
+        outcome.rejected,
+        outcome.warnings
+    );
+    if !outcome.issues.is_empty() {
+        let mut path = file.as_os_str().to_owned();
+        path.push(".issues.csv");
+        std::fs::write(&path, outcome.issues_csv())
+            .map_err(|e| format!("{}: {e}", path.to_string_lossy()))?;
+        println!("取込不可の行と警告: {}", path.to_string_lossy());
+    }
+    Ok(())
 }
 
 #[tokio::main]
@@ -121,6 +185,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::ImportMembers { file, dry_run } => import_members(&db, &file, dry_run, clock.now()).await,
         Command::Unlock { member_number } => {
             let done = app::auth::ssr::temporary::unlock(&db, &member_number, clock.now())
                 .await

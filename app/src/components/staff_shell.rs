@@ -53,6 +53,7 @@ fn StaffHeader(info: StaffInfo) -> impl IntoView {
                 <A href="/staff" exact=true>"手続き一覧"</A>
                 <A href="/staff/members">"組合員検索"</A>
                 <A href="/staff/audit">"監査ログ"</A>
+                {admin.then(|| view! { <A href="/staff/imports">"データ取込"</A> })}
                 {admin.then(|| view! { <A href="/staff/accounts">"職員アカウント"</A> })}
                 <A href="/staff/password">"パスワード変更"</A>
             </nav>

@@ -247,6 +247,19 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     }
 }
 
+/// Whether `text` is written like a date (and so, unparsed, names a day
+/// that does not exist, like 2月30日).
+fn date_shaped(text: &str) -> bool {
+    let t = ascii_digits(text.trim());
+    let parts: Vec<&str> = t.split(['-', '/']).collect();
+    (t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()))
+        || (parts.len() == 3
+            && parts[0].len() == 4
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
+}
+
 /// Katakana for a reading: hiragana becomes katakana, spaces a full-width
 /// space; half-width kana and anything else are refused.
 pub fn kana(text: &str) -> Result<String, String> {
@@ -348,6 +361,10 @@ pub fn check(raw: &Raw, today: NaiveDate) -> Result<(MemberFields, Vec<Problem>)
     let birth_date = match parse_date(&raw.birth_date) {
         None if raw.birth_date.trim().is_empty() => {
             problems.push(problem(Field::BirthDate, "入力してください。"));
+            None
+        }
+        None if date_shaped(&raw.birth_date) => {
+            problems.push(problem(Field::BirthDate, "存在しない日付です。"));
             None
         }
         None => {
@@ -591,7 +608,9 @@ mod tests {
         }
         for s in ["85/4/2", "1985-4", "", "令和1年"] {
             assert_eq!(parse_date(s), None, "{s}");
+            assert!(!date_shaped(s), "{s}");
         }
+        assert!(date_shaped("1985/2/30") && parse_date("1985/2/30").is_none());
     }
 
     #[test]

@@ -90,6 +90,9 @@ pub const REGISTRATION_MINUTES: i64 = 30;
 /// Registration letters in one batch PDF (one page each); staff print the
 /// next batch for the members still waiting.
 pub const LETTER_BATCH_MAX: u64 = 500;
+/// The largest members CSV the back office takes (about 200,000 rows); the
+/// `server import-members` command has no limit.
+pub const IMPORT_MAX_BYTES: usize = 32 * 1024 * 1024;
 
 // --- staff (S1) -----------------------------------------------------------------
 

@@ -36,7 +36,8 @@ pub use procedures::{use_id_param, ProcedureDetailPage, ProceduresPage, StatusBa
 pub use register::RegisterPage;
 pub use security::SecurityPage;
 pub use staff::{
-    StaffAccountsPage, StaffAuditPage, StaffLoginPage, StaffMemberPage, StaffMembersPage,
-    StaffPasswordPage, StaffProcedurePage, StaffQueuePage, StaffSecondFactorPage, StaffSetupPage,
+    StaffAccountsPage, StaffAuditPage, StaffImportPage, StaffImportsPage, StaffLoginPage,
+    StaffMemberPage, StaffMembersPage, StaffPasswordPage, StaffProcedurePage, StaffQueuePage,
+    StaffSecondFactorPage, StaffSetupPage,
 };
 pub use top::TopPage;

@@ -4,7 +4,12 @@
 //! process-level layers (compression, tracing); tests drive this router
 //! directly.
 
-use axum::{extract::DefaultBodyLimit, middleware, routing::post, Router};
+use axum::{
+    extract::DefaultBodyLimit,
+    middleware,
+    routing::{get, post},
+    Router,
+};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
 use super::{dev, security, AppState};
@@ -18,6 +23,16 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(crate::auth::ssr::logout))
         .route("/staff/logout", post(crate::staff::ssr::auth::logout))
         .route("/staff/letters", post(crate::staff::ssr::letters::batch))
+        .route(
+            "/staff/imports/upload",
+            post(crate::staff::ssr::imports::upload).layer(DefaultBodyLimit::max(
+                crate::domain::policy::IMPORT_MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
+            "/staff/imports/{id}/issues.csv",
+            get(crate::staff::ssr::imports::issues),
+        )
         .route(
             "/staff/members/{id}/letter",
             post(crate::staff::ssr::letters::one),

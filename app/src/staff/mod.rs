@@ -322,6 +322,67 @@ pub async fn staff_letters_waiting() -> Result<u64, AppError> {
     crate::error::with_status(ssr::office::letters_waiting().await)
 }
 
+/// A members CSV upload in the list (S7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub id: i32,
+    pub file_name: String,
+    pub status: String,
+    pub rows: u32,
+    pub at: String,
+}
+
+/// One problem of an upload, as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportIssue {
+    pub row: String,
+    pub column: String,
+    /// 取込不可 / 警告(取込済).
+    pub kind: String,
+    pub message: String,
+}
+
+/// An upload: its preview, then its progress and results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportView {
+    pub id: i32,
+    pub file_name: String,
+    pub encoding: String,
+    /// `previewed`, `running`, `done` or `failed`.
+    pub status: String,
+    pub status_label: String,
+    pub rows_total: u32,
+    pub rows_done: u32,
+    pub inserted: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub rejected: u32,
+    pub warnings: u32,
+    pub issues: Vec<ImportIssue>,
+    /// More problems than listed: the download has them all.
+    pub more_issues: bool,
+    /// Why the file could not be read at all.
+    pub error: Option<String>,
+    pub at: String,
+}
+
+/// The latest members CSV uploads (admins).
+#[server(endpoint = "staff/imports")]
+pub async fn staff_imports() -> Result<Vec<ImportSummary>, AppError> {
+    crate::error::with_status(ssr::imports::list().await)
+}
+
+#[server(endpoint = "staff/import")]
+pub async fn staff_import(id: i32) -> Result<ImportView, AppError> {
+    crate::error::with_status(ssr::imports::view(id).await)
+}
+
+/// Takes a previewed upload in (once), in the background.
+#[server(endpoint = "staff/import/run")]
+pub async fn staff_run_import(id: i32) -> Result<(), AppError> {
+    crate::error::with_status(ssr::imports::run(id).await)
+}
+
 /// Re-opens the My Page service a member stopped (M13).
 #[server(endpoint = "staff/member/reopen")]
 pub async fn staff_reopen_service(member_id: i32) -> Result<(), AppError> {

@@ -160,3 +160,95 @@ async fn a_hundred_thousand_rows(app: TestApp) {
     assert!(batches >= 100, "written in batches of {}", import::BATCH);
 }
 on_both!(import_100k, a_hundred_thousand_rows);
+
+/// The back office: upload → preview → 取り込む once (parallel clicks start
+/// it once) → done, the problems downloadable; admins only.
+async fn the_back_office_flow(app: TestApp) {
+    use app::staff::ssr::imports;
+    use axum::body::Body;
+    use tower::ServiceExt;
+    let admin = app.staff_headers("admin").await;
+    let operator = app.staff_headers("operator").await;
+    let me = staff_auth::staff_from_headers(&app.db, &config(), &admin, app.now())
+        .await
+        .unwrap();
+    let before = members(&app.db).await;
+    let mut csv = rows(300, 2_500);
+    csv.push_str("7000-99999,,,,,,,,,,,\n");
+    let id = imports::preview(&app.db, &me, "members.csv", csv.into_bytes(), app.now())
+        .await
+        .unwrap();
+    assert_eq!(members(&app.db).await, before, "the preview writes nothing");
+    let view = app
+        .call(admin.clone(), || app::staff::staff_import(id))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            view.status.as_str(),
+            view.rows_total,
+            view.inserted,
+            view.rejected
+        ),
+        ("previewed", 2_501, 2_500, 1)
+    );
+    assert!(view.issues.iter().all(|i| i.row == "2502"));
+    assert_eq!(
+        app.call(operator.clone(), || app::staff::staff_run_import(id))
+            .await,
+        Err(AppError::Forbidden)
+    );
+
+    let clicks = (0..4).map(|_| app.call(admin.clone(), || app::staff::staff_run_import(id)));
+    let results = futures::future::join_all(clicks).await;
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    assert!(results
+        .iter()
+        .all(|r| matches!(r, Ok(()) | Err(AppError::Conflict(_)))));
+    let mut view = app
+        .call(admin.clone(), || app::staff::staff_import(id))
+        .await
+        .unwrap();
+    for _ in 0..600 {
+        if view.status != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        view = app
+            .call(admin.clone(), || app::staff::staff_import(id))
+            .await
+            .unwrap();
+    }
+    assert_eq!(view.status, "done");
+    assert_eq!(
+        (view.rows_done, view.inserted, view.rejected),
+        (2_501, 2_500, 1)
+    );
+    assert_eq!(members(&app.db).await, before + 2_500);
+
+    let router = app::ssr::routes::router(app.state());
+    let get = |headers: HeaderMap| {
+        let mut req = http::Request::get(format!("/staff/imports/{id}/issues.csv"))
+            .body(Body::empty())
+            .unwrap();
+        req.headers_mut().extend(headers);
+        router.clone().oneshot(req)
+    };
+    let res = get(admin).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    assert!(text.starts_with('\u{FEFF}'));
+    assert!(
+        text.contains("2502,氏名,取込不可,入力してください。"),
+        "{text}"
+    );
+    assert_eq!(get(operator).await.unwrap().status(), 403);
+}
+on_both!(import_back_office, the_back_office_flow);

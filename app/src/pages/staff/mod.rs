@@ -2,6 +2,7 @@
 
 mod accounts;
 mod audit;
+mod imports;
 mod login;
 mod members;
 mod password;
@@ -12,6 +13,7 @@ mod setup;
 
 pub use accounts::StaffAccountsPage;
 pub use audit::StaffAuditPage;
+pub use imports::{StaffImportPage, StaffImportsPage};
 pub use login::StaffLoginPage;
 pub use members::{StaffMemberPage, StaffMembersPage};
 pub use password::StaffPasswordPage;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit_view;
 pub mod auth;
+pub mod imports;
 pub mod letters;
 pub mod office;
 pub mod second_factor;

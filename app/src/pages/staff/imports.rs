@@ -1,0 +1,193 @@
+//! `/staff/imports` (S7, admins): upload the core system's members CSV and
+//! see the latest uploads; `/staff/imports/:id`: its preview (nothing
+//! written yet), 取り込む, the progress, the results and the rejected rows.
+
+use crate::components::{action_error, FormError, StaffError};
+use crate::domain::member_fields::Field;
+use crate::domain::policy::IMPORT_MAX_BYTES;
+use crate::pages::use_id_param;
+use crate::staff::{staff_import, staff_imports, ImportView, StaffRunImport};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn StaffImportsPage() -> impl IntoView {
+    let list = Resource::new_blocking(|| (), |()| staff_imports());
+    let empty = move || use_query_map().read().get("empty").is_some();
+    view! {
+        <Title text="組合員データの取込" />
+        <h1>"組合員データの取込"</h1>
+        <section class="card" aria-labelledby="upload-title">
+            <h2 id="upload-title">"CSVファイルを選ぶ"</h2>
+            <p>
+                "基幹システムから書き出した組合員データ(CSV)を取り込みます。まず内容を確認し、"
+                "問題のある行を一覧にします。この段階では何も登録しません。"
+            </p>
+            // A plain form: the file goes as multipart, the answer is the preview page.
+            <form method="post" action="/staff/imports/upload" enctype="multipart/form-data">
+                <div class="field">
+                    <label for="file">"CSVファイル(UTF-8 または Shift_JIS)"</label>
+                    <input id="file" name="file" type="file" accept=".csv,text/csv" required
+                        aria-describedby="file-hint" />
+                    <p class="hint" id="file-hint">
+                        {format!("{} MB まで。それより大きいファイルは、サーバーの import-members コマンドで取り込めます。", IMPORT_MAX_BYTES / 1024 / 1024)}
+                    </p>
+                    {move || empty().then(|| view! {
+                        <p class="field-error" role="alert">"ファイルを選んでください。"</p>
+                    })}
+                </div>
+                <button type="submit" class="button">"内容を確認する"</button>
+            </form>
+            <details>
+                <summary>"CSVの列(1行目は見出し)"</summary>
+                <table class="table">
+                    <thead><tr><th scope="col">"列名"</th><th scope="col">"必須"</th></tr></thead>
+                    <tbody>
+                        {Field::ALL.iter().map(|f| view! {
+                            <tr><td>{f.column()}</td><td>{if f.required_column() { "必須" } else { "" }}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <p class="hint">
+                    "列の順番は問いません。組合員番号が同じ組合員は更新し、新しい番号は追加します。同じファイルをもう一度取り込んでも重複しません。"
+                    "JIS X 0208 にない文字(髙・﨑など)は登録どおりに保存し、マイページでは新字体で表示します。"
+                </p>
+            </details>
+        </section>
+        <section class="card" aria-labelledby="history-title">
+            <h2 id="history-title">"最近の取込"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(rows) if rows.is_empty() => Either::Left(view! { <p>"まだありません。"</p> }.into_any()),
+                        Ok(rows) => Either::Left(view! {
+                            <div class="table-wrap">
+                                <table class="table">
+                                    <thead><tr>
+                                        <th scope="col">"日時"</th>
+                                        <th scope="col">"ファイル"</th>
+                                        <th scope="col">"行数"</th>
+                                        <th scope="col">"状態"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {rows.into_iter().map(|r| view! {
+                                            <tr>
+                                                <td>{r.at}</td>
+                                                <td><A href=format!("/staff/imports/{}", r.id)>{r.file_name}</A></td>
+                                                <td>{r.rows}</td>
+                                                <td>{r.status}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any()),
+                        Err(error) => Either::Right(view! { <StaffError error /> }),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn StaffImportPage() -> impl IntoView {
+    let id = use_id_param();
+    let run = ServerAction::<StaffRunImport>::new();
+    let found = Resource::new_blocking(
+        move || (id(), run.version().get()),
+        |(id, _)| staff_import(id),
+    );
+    view! {
+        <Title text="組合員データの取込" />
+        <p><A href="/staff/imports">"← 取込の一覧"</A></p>
+        <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
+            {move || Suspend::new(async move {
+                match found.await {
+                    Ok(v) => Either::Left(view! { <Import v run /> }.into_any()),
+                    Err(error) => Either::Right(view! { <StaffError error /> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Import(v: ImportView, run: ServerAction<StaffRunImport>) -> impl IntoView {
+    let error = action_error(run);
+    let id = v.id;
+    let previewed = v.status == "previewed";
+    let running = v.status == "running";
+    let done = v.status == "done";
+    let (add, update) = if previewed {
+        ("追加する組合員", "更新する組合員")
+    } else {
+        ("追加した組合員", "更新した組合員")
+    };
+    view! {
+        // While it runs, the page reads the progress again every two seconds.
+        {running.then(|| view! { <Meta http_equiv="refresh" content="2" /> })}
+        <h1>"組合員データの取込"</h1>
+        <section class="card" aria-labelledby="import-title">
+            <h2 id="import-title">{v.file_name.clone()}</h2>
+            <p class="standing"><strong>{v.status_label.clone()}</strong></p>
+            <p class="hint">{format!("{} アップロード", v.at)}{(!v.encoding.is_empty()).then(|| format!("・文字コード {}", v.encoding))}</p>
+            {v.error.clone().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            {running.then(|| {
+                let (done_rows, total) = (v.rows_done, v.rows_total.max(1));
+                view! {
+                    <label for="progress">{format!("取込中: {} / {} 行", v.rows_done, v.rows_total)}</label>
+                    <progress id="progress" max=total value=done_rows>{format!("{}%", done_rows * 100 / total)}</progress>
+                }
+            })}
+            {(v.error.is_none()).then(|| view! {
+                <dl class="import-counts">
+                    <dt>"行数"</dt><dd>{v.rows_total}</dd>
+                    <dt>{add}</dt><dd>{v.inserted}</dd>
+                    <dt>{update}</dt><dd>{v.updated}</dd>
+                    <dt>"変更なし"</dt><dd>{v.unchanged}</dd>
+                    <dt>"取り込めない行"</dt><dd>{v.rejected}</dd>
+                    <dt>"警告のある行(取込対象)"</dt><dd>{v.warnings}</dd>
+                </dl>
+            })}
+            {previewed.then(|| view! {
+                <ActionForm action=run>
+                    <input type="hidden" name="id" value=id />
+                    <p class="hint">"取り込めない行は飛ばします。直したファイルを、あとでもう一度取り込めます。"</p>
+                    <button type="submit" class="button" disabled=move || run.pending().get()>
+                        "取り込む"
+                    </button>
+                    <FormError error />
+                </ActionForm>
+            })}
+            {done.then(|| view! { <p role="status">"取込が完了しました。"</p> })}
+        </section>
+        {(!v.issues.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="issues-title">
+                <h2 id="issues-title">"取り込めない行と警告"</h2>
+                <p>
+                    <a href=format!("/staff/imports/{id}/issues.csv") download="">"一覧をCSVでダウンロード"</a>
+                    {v.more_issues.then_some("(この画面には最初の100件を表示しています)")}
+                </p>
+                <div class="table-wrap">
+                    <table class="table import-issues">
+                        <thead><tr>
+                            <th scope="col">"行"</th>
+                            <th scope="col">"列"</th>
+                            <th scope="col">"種別"</th>
+                            <th scope="col">"内容"</th>
+                        </tr></thead>
+                        <tbody>
+                            {v.issues.into_iter().map(|i| view! {
+                                <tr><td>{i.row}</td><td>{i.column}</td><td>{i.kind}</td><td>{i.message}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        })}
+    }
+}
