@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::StaffQueuePage />
                     <Route path=path!("procedures/:id") view=pages::StaffProcedurePage />
                     <Route path=path!("members") view=pages::StaffMembersPage />
+                    <Route path=path!("members/new") view=pages::StaffNewMemberPage />
                     <Route path=path!("members/:id") view=pages::StaffMemberPage />
                     <Route path=path!("audit") view=pages::StaffAuditPage />
                     <Route path=path!("imports") view=pages::StaffImportsPage />

@@ -123,3 +123,41 @@ test('an admin imports a members CSV: the preview lists the rejected rows, then 
   await page.goto(`/staff/members?q=${prefix}0`);
   await expect(page.getByRole('link', { name: '取込 一郎' })).toBeVisible();
 });
+
+test('staff register a member after the 出資金 payment and later record a name change', async ({ page }, testInfo) => {
+  await staffLogin(page, await seedStaff(page.request));
+  await page.goto('/staff/members');
+  await page.getByRole('link', { name: '組合員を登録する(出資金の払込確認後)' }).click();
+  await expect(page.getByRole('heading', { name: '組合員の登録' })).toBeVisible();
+  await hydrated(page);
+  const number = `63${String(Date.now()).slice(-7)}`;
+  await page.getByLabel('組合員番号').fill(number);
+  await page.getByLabel('氏名').fill('窓口 花子');
+  await page.getByLabel('フリガナ').fill('マドグチ ハナコ');
+  await page.getByLabel('生年月日').fill('1992-03-04');
+  await page.getByLabel('郵便番号').fill('330-0064');
+  await page.getByLabel('都道府県').selectOption('埼玉県');
+  await page.getByLabel('住所1').fill('さいたま市浦和区岸町1-2-3');
+  await page.getByLabel('出資金払込日').fill('2026-11-20');
+  await page.getByLabel('出資金額').fill('一千');
+  await page.getByRole('button', { name: '登録する' }).click();
+  await expect(page.getByText('出資金額は円単位の数字で入力してください')).toBeVisible();
+  await page.getByLabel('出資金額').fill('1000');
+  await snap(page, testInfo, 'staff-new-member');
+  await page.getByRole('button', { name: '登録する' }).click();
+  await expect(page.getByRole('status')).toContainText('窓口 花子様を登録しました。');
+  await page.getByRole('link', { name: '組合員の画面へ(登録案内書の印刷)' }).click();
+  await expect(page.getByRole('heading', { name: '窓口 花子様' })).toBeVisible();
+  await expect(page.getByRole('button', { name: '登録案内書を印刷する(PDF)' })).toBeVisible();
+
+  // The 改姓届 arrives: staff record it; the page and its history show it.
+  await hydrated(page);
+  const care = page.getByRole('region', { name: 'ログインと登録内容の管理' });
+  await care.getByText('氏名の変更を記録する(改姓届の確認後)').click();
+  await care.getByLabel('新しい氏名').fill('改姓 花子');
+  await care.getByLabel('新しいフリガナ').fill('カイセイ ハナコ');
+  await care.getByRole('button', { name: '変更を記録する' }).click();
+  await expect(page.getByRole('heading', { name: '改姓 花子様' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'ログインと登録内容の管理' }).getByText('窓口 花子(マドグチ　ハナコ) → 改姓 花子(カイセイ　ハナコ)', { exact: false })).toBeVisible();
+  await snap(page, testInfo, 'staff-member-care');
+});

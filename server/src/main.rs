@@ -187,7 +187,12 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::ImportMembers { file, dry_run } => import_members(&db, &file, dry_run, clock.now()).await,
         Command::Unlock { member_number } => {
-            let done = app::auth::ssr::temporary::unlock(&db, &member_number, clock.now())
+            let done = app::auth::ssr::temporary::unlock(
+                &db,
+                &member_number,
+                app::ssr::audit::Actor::System,
+                clock.now(),
+            )
                 .await
                 .map_err(|e| format!("unlock: {e}"))?;
             println!("{}様 ({}) のロックを解除しました。", done.name, done.email);

@@ -107,11 +107,15 @@ fn problem(field: Field, message: impl Into<String>) -> Problem {
     }
 }
 
-/// The text of each field, as typed or read from a row.
-#[derive(Debug, Clone, Default)]
+/// The text of each field, as typed or read from a row. Serialised with
+/// the form's field names ([`Field::key`]); a missing field is empty.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Raw {
+    #[serde(rename = "member_number")]
     pub number: String,
     pub name: String,
+    #[serde(rename = "name_kana")]
     pub kana: String,
     pub birth_date: String,
     pub postal_code: String,

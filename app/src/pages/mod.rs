@@ -37,7 +37,7 @@ pub use register::RegisterPage;
 pub use security::SecurityPage;
 pub use staff::{
     StaffAccountsPage, StaffAuditPage, StaffImportPage, StaffImportsPage, StaffLoginPage,
-    StaffMemberPage, StaffMembersPage, StaffPasswordPage, StaffProcedurePage, StaffQueuePage,
-    StaffSecondFactorPage, StaffSetupPage,
+    StaffMemberPage, StaffMembersPage, StaffNewMemberPage, StaffPasswordPage, StaffProcedurePage,
+    StaffQueuePage, StaffSecondFactorPage, StaffSetupPage,
 };
 pub use top::TopPage;

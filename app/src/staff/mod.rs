@@ -383,6 +383,48 @@ pub async fn staff_run_import(id: i32) -> Result<(), AppError> {
     crate::error::with_status(ssr::imports::run(id).await)
 }
 
+/// A member staff just added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedMember {
+    pub id: i32,
+    pub number: String,
+    pub name: String,
+    /// Characters outside JIS X 0208, kept as typed.
+    pub warnings: Vec<String>,
+}
+
+/// Adds a member whose 加入申込書 and 出資金 payment staff confirmed (S2);
+/// the fields follow the members CSV (`domain::member_fields`), sent as
+/// `member[member_number]`, `member[name]`, ….
+#[server(endpoint = "staff/member/create")]
+pub async fn staff_create_member(
+    member: crate::domain::member_fields::Raw,
+) -> Result<CreatedMember, AppError> {
+    crate::error::with_status(ssr::office::create_member(member).await)
+}
+
+/// Records a name change staff confirmed (改姓届): 氏名 and フリガナ.
+#[server(endpoint = "staff/member/name")]
+pub async fn staff_change_name(
+    member_id: i32,
+    name: String,
+    name_kana: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(ssr::office::change_name(member_id, &name, &name_kana).await)
+}
+
+/// Lifts a member's login lockout now (M15).
+#[server(endpoint = "staff/member/unlock")]
+pub async fn staff_unlock_member(member_id: i32) -> Result<(), AppError> {
+    crate::error::with_status(ssr::office::unlock_member(member_id).await)
+}
+
+/// Mails the member a temporary password; it is never shown (M3).
+#[server(endpoint = "staff/member/temporary_password")]
+pub async fn staff_issue_temporary_password(member_id: i32) -> Result<(), AppError> {
+    crate::error::with_status(ssr::office::issue_temporary_password(member_id).await)
+}
+
 /// Re-opens the My Page service a member stopped (M13).
 #[server(endpoint = "staff/member/reopen")]
 pub async fn staff_reopen_service(member_id: i32) -> Result<(), AppError> {

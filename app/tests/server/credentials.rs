@@ -225,7 +225,9 @@ async fn an_operator_unlocks_at_once(app: TestApp) {
         login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0()).await,
         Err(AppError::LoginFailed)
     );
-    temporary::unlock(&db, "012345678", t0()).await.unwrap();
+    temporary::unlock(&db, "012345678", By::System, t0())
+        .await
+        .unwrap();
     login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())
         .await
         .expect("unlocked");
@@ -236,7 +238,9 @@ async fn an_operator_unlocks_at_once(app: TestApp) {
         .iter()
         .any(|a| a.action == "account_unlocked"));
     assert_eq!(
-        temporary::unlock(&db, "9999-99999", t0()).await.err(),
+        temporary::unlock(&db, "9999-99999", By::System, t0())
+            .await
+            .err(),
         Some(AppError::NotFound)
     );
 }

@@ -374,3 +374,15 @@ pub fn totp_code(secret: &str, at: DateTime<Utc>) -> String {
         .unwrap()
         .generate(at.timestamp() as u64)
 }
+
+/// The newest mail queued for `address`.
+pub async fn latest_mail_to(db: &DatabaseConnection, address: &str) -> mail_outbox::Model {
+    use sea_orm::QueryOrder;
+    mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::ToAddress.eq(address))
+        .order_by_desc(mail_outbox::Column::Id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("a mail to {address}"))
+}

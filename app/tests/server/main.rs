@@ -31,6 +31,7 @@ mod housekeeping;
 mod imports;
 mod letters;
 mod login;
+mod member_admin;
 mod membership;
 mod outbox;
 mod procedures;

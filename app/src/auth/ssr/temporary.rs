@@ -53,6 +53,7 @@ pub async fn account_by_number(
 pub async fn unlock(
     db: &DatabaseConnection,
     member_number: &str,
+    by: Actor,
     now: DateTime<Utc>,
 ) -> Result<MemberContact, AppError> {
     let (member, account) = account_by_number(db, member_number).await?;
@@ -69,7 +70,7 @@ pub async fn unlock(
     audit::record(
         &txn,
         audit::Entry {
-            actor: Actor::System,
+            actor: by,
             member_id: Some(member.id),
             action: "account_unlocked",
             before: account.locked_until.map(|t| t.to_rfc3339()),

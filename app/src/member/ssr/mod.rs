@@ -1,5 +1,6 @@
 //! Reading the member's record.
 
+pub mod admin;
 pub mod import;
 
 use super::Profile;

@@ -7,8 +7,9 @@ use crate::components::{invalid, FieldError};
 use crate::domain::membership::Stage;
 use crate::pages::{use_id_param, ContractCard, StatusBadge};
 use crate::staff::{
-    staff_letters_waiting, staff_member, staff_search_members, MemberRecord,
-    StaffEndMemberSessions, StaffRecordWithdrawal, StaffReopenService,
+    staff_audit, staff_letters_waiting, staff_member, staff_search_members, MemberRecord,
+    StaffChangeName, StaffEndMemberSessions, StaffIssueTemporaryPassword, StaffRecordWithdrawal,
+    StaffReopenService, StaffUnlockMember,
 };
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -24,6 +25,7 @@ pub fn StaffMembersPage() -> impl IntoView {
     view! {
         <Title text="組合員検索" />
         <h1>"組合員検索"</h1>
+        <p><A href="/staff/members/new">"組合員を登録する(出資金の払込確認後)"</A></p>
         <Form method="get" action="/staff/members" attr:class="filters">
             <div class="field">
                 <label for="q">"組合員番号・氏名・フリガナ"</label>
@@ -105,7 +107,10 @@ fn LetterBatch() -> impl IntoView {
 #[component]
 pub fn StaffMemberPage() -> impl IntoView {
     let id = use_id_param();
-    let record = Resource::new_blocking(id, staff_member);
+    // Bumped by a change made on the page, so the record is read again.
+    let changed = RwSignal::new(0u32);
+    provide_context(Changed(changed));
+    let record = Resource::new_blocking(move || (id(), changed.get()), |(id, _)| staff_member(id));
     view! {
         <Title text="組合員の詳細" />
         <p><A href="/staff/members">"← 組合員検索"</A></p>
@@ -120,10 +125,24 @@ pub fn StaffMemberPage() -> impl IntoView {
     }
 }
 
+/// Tells the member page to read the record again after a change.
+#[derive(Clone, Copy)]
+struct Changed(RwSignal<u32>);
+
 #[component]
 fn Record(r: MemberRecord) -> impl IntoView {
     let member_id = r.brief.id;
     let can_end = r.can_end_sessions;
+    let care = view! {
+        <Care
+            member_id
+            number=r.brief.number.clone()
+            has_account=r.email.is_some()
+            locked=r.locked
+            name=r.brief.name.clone()
+            kana=r.brief.kana.clone()
+        />
+    };
     let standing = view! {
         <Standing
             member_id
@@ -166,6 +185,7 @@ fn Record(r: MemberRecord) -> impl IntoView {
                 {can_end.then(|| view! { <EndSessions member_id /> })}
             </section>
             {standing}
+            {care}
             <div>
                 <h2>"ご契約(本日時点)"</h2>
                 {if r.contracts.is_empty() {
@@ -228,6 +248,128 @@ fn EndSessions(member_id: i32) -> impl IntoView {
                 }}
             </p>
         </ActionForm>
+    }
+}
+
+/// Login help and confirmed changes (S2): unlock, a temporary password by
+/// mail, a name change from the 改姓届; and the history of the member's
+/// record (the audit log without the views).
+#[component]
+fn Care(
+    member_id: i32,
+    number: String,
+    has_account: bool,
+    locked: bool,
+    name: String,
+    kana: String,
+) -> impl IntoView {
+    let unlock = ServerAction::<StaffUnlockMember>::new();
+    let temporary = ServerAction::<StaffIssueTemporaryPassword>::new();
+    let rename = ServerAction::<StaffChangeName>::new();
+    let unlock_error = action_error(unlock);
+    let temporary_error = action_error(temporary);
+    let error = action_error(rename);
+    let changed = use_context::<Changed>();
+    Effect::new(move || {
+        if matches!(rename.value().get(), Some(Ok(())))
+            || matches!(unlock.value().get(), Some(Ok(())))
+        {
+            if let Some(Changed(c)) = changed {
+                c.update(|n| *n += 1);
+            }
+        }
+    });
+    let audit_link = format!("/staff/audit?member={number}");
+    let history = Resource::new(
+        move || temporary.version().get(),
+        move |_| staff_audit(None, None, Some(number.clone()), None, None),
+    );
+    view! {
+        <section class="card" aria-labelledby="care-title">
+            <h2 id="care-title">"ログインと登録内容の管理"</h2>
+            {(has_account && locked).then(|| view! {
+                <ActionForm action=unlock>
+                    <input type="hidden" name="member_id" value=member_id />
+                    <p>"ログインがロックされています。ご本人確認のうえ解除してください。"</p>
+                    <button type="submit" class="button" disabled=move || unlock.pending().get()>"ロックを解除する"</button>
+                    <FormError error=unlock_error />
+                </ActionForm>
+            })}
+            {has_account.then(|| view! {
+                <details>
+                    <summary>"仮パスワードを発行する"</summary>
+                    <ActionForm action=temporary>
+                        <input type="hidden" name="member_id" value=member_id />
+                        <p class="hint">
+                            "仮パスワードを、ご本人の登録メールアドレスに送ります(この画面には表示しません)。"
+                            "ログイン中の端末はすべてログアウトされ、次のログインで新しいパスワードを決めていただきます。"
+                        </p>
+                        <button type="submit" class="button" disabled=move || temporary.pending().get()>
+                            "仮パスワードをメールで送る"
+                        </button>
+                        <FormError error=temporary_error />
+                        <p role="status" class="notice-inline">
+                            {move || matches!(temporary.value().get(), Some(Ok(()))).then_some("仮パスワードをメールで送りました。")}
+                        </p>
+                    </ActionForm>
+                </details>
+            })}
+            <details>
+                <summary>"氏名の変更を記録する(改姓届の確認後)"</summary>
+                <ActionForm action=rename attr:novalidate=true>
+                    <input type="hidden" name="member_id" value=member_id />
+                    <div class="field">
+                        <label for="new-name">"新しい氏名"</label>
+                        <input id="new-name" name="name" required value=name
+                            aria-describedby="name-error" aria-invalid=invalid(error, "name") />
+                        <FieldError error field="name" />
+                    </div>
+                    <div class="field">
+                        <label for="new-kana">"新しいフリガナ"</label>
+                        <input id="new-kana" name="name_kana" required value=kana
+                            aria-describedby="name_kana-error" aria-invalid=invalid(error, "name_kana") />
+                        <FieldError error field="name_kana" />
+                    </div>
+                    <FormError error />
+                    <button type="submit" class="button" disabled=move || rename.pending().get()>"変更を記録する"</button>
+                </ActionForm>
+            </details>
+            <h3>"変更の履歴"</h3>
+            <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Ok(rows) => {
+                            let rows: Vec<_> = rows
+                                .into_iter()
+                                .filter(|r| !r.action.ends_with("の閲覧"))
+                                .take(10)
+                                .collect();
+                            Either::Left(if rows.is_empty() {
+                                view! { <p>"まだありません。"</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="history">
+                                        {rows.into_iter().map(|r| view! {
+                                            <li>
+                                                <span class="history__when">{r.at}</span>" "
+                                                <strong>{r.action}</strong>" "{r.actor}
+                                                {match (r.before, r.after) {
+                                                    (Some(b), Some(a)) => Some(format!("({b} → {a})")),
+                                                    (None, Some(a)) => Some(format!("({a})")),
+                                                    _ => None,
+                                                }}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            })
+                        }
+                        Err(error) => Either::Right(view! { <StaffError error /> }),
+                    }
+                })}
+            </Suspense>
+            <p><a href=audit_link>"監査ログですべて見る"</a></p>
+        </section>
     }
 }
 

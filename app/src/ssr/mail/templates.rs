@@ -223,6 +223,23 @@ pub fn service_stopped(config: &Config, to: &Recipient, when: &str) -> Mail {
     )
 }
 
+/// Staff recorded the member's confirmed name change (改姓, S2).
+pub fn name_changed(config: &Config, to: &Recipient, when: &str) -> Mail {
+    compose(
+        config,
+        to,
+        "登録内容変更(氏名)完了のお知らせ",
+        &format!(
+            "{when}に、お届けいただいた氏名・フリガナの変更を登録しました。\n\
+             マイページと組合員証には、新しい氏名を表示します。"
+        ),
+        &format!(
+            "お心当たりのない場合は、{}({})までご連絡ください。",
+            config.coop_name, config.coop_phone
+        ),
+    )
+}
+
 /// Staff re-opened it.
 pub fn service_reopened(config: &Config, to: &Recipient, when: &str) -> Mail {
     compose(

@@ -495,6 +495,81 @@ pub async fn record_withdrawal(
     Ok(())
 }
 
+/// [`crate::staff::staff_create_member`].
+pub async fn create_member(
+    raw: crate::domain::member_fields::Raw,
+) -> Result<crate::staff::CreatedMember, AppError> {
+    let me = current_staff().await?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
+    let actor = crate::ssr::audit::Actor::Staff {
+        staff_id: me.staff_id,
+    };
+    let created =
+        crate::member::ssr::admin::create(&state.db, &raw, actor, &client.ip, now).await?;
+    Ok(crate::staff::CreatedMember {
+        id: created.member.id,
+        number: display_member_number(&created.member.member_number),
+        name: created.member.name,
+        warnings: created.warnings,
+    })
+}
+
+/// [`crate::staff::staff_change_name`].
+pub async fn change_name(member_id: i32, name: &str, kana: &str) -> Result<(), AppError> {
+    let me = current_staff().await?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
+    let actor = crate::ssr::audit::Actor::Staff {
+        staff_id: me.staff_id,
+    };
+    crate::member::ssr::admin::change_name(
+        &state.db,
+        &state.config,
+        member_id,
+        (name, kana),
+        actor,
+        &client.ip,
+        now,
+    )
+    .await
+}
+
+/// The member number of `member_id`, for the account commands.
+async fn number_of(db: &sea_orm::DatabaseConnection, member_id: i32) -> Result<String, AppError> {
+    member::Entity::find_by_id(member_id)
+        .one(db)
+        .await?
+        .map(|m| m.member_number)
+        .ok_or(AppError::NotFound)
+}
+
+/// [`crate::staff::staff_unlock_member`].
+pub async fn unlock_member(member_id: i32) -> Result<(), AppError> {
+    let me = current_staff().await?;
+    let Request { state, now, .. } = Request::current()?;
+    let number = number_of(&state.db, member_id).await?;
+    let by = crate::ssr::audit::Actor::Staff {
+        staff_id: me.staff_id,
+    };
+    crate::auth::ssr::temporary::unlock(&state.db, &number, by, now).await?;
+    Ok(())
+}
+
+/// [`crate::staff::staff_issue_temporary_password`].
+pub async fn issue_temporary_password(member_id: i32) -> Result<(), AppError> {
+    let me = current_staff().await?;
+    let Request { state, now, .. } = Request::current()?;
+    let number = number_of(&state.db, member_id).await?;
+    let by = crate::ssr::audit::Actor::Staff {
+        staff_id: me.staff_id,
+    };
+    crate::auth::ssr::temporary::issue(&state.db, &state.config, &number, by, now).await?;
+    Ok(())
+}
+
 /// [`crate::staff::staff_letters_waiting`].
 pub async fn letters_waiting() -> Result<u64, AppError> {
     current_staff().await?;

@@ -1,0 +1,178 @@
+//! Staff changes to a member's record (S2): a new member after the 出資金
+//! payment is confirmed, and a confirmed name change (改姓, 氏名・フリガナ).
+//! Each is one transaction with its audit entry, before and after.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+
+use crate::domain::jst;
+use crate::domain::member_fields::{self, Field, MemberFields, Problem};
+use crate::error::AppError;
+use crate::ssr::audit::{self, Actor};
+use crate::ssr::entities::{member, member_account};
+use crate::ssr::mail::{self, templates, templates::Recipient};
+use crate::ssr::Config;
+
+fn first_problem(problems: Vec<Problem>) -> AppError {
+    match problems.into_iter().next() {
+        Some(p) => AppError::field(p.field.key(), p.message),
+        None => AppError::Internal,
+    }
+}
+
+/// A member created by staff, with what staff should know about it.
+pub struct Created {
+    pub member: member::Model,
+    /// Characters outside JIS X 0208, kept as typed (the display differs).
+    pub warnings: Vec<String>,
+}
+
+/// Checks `raw` and adds the member; the 出資金 payment must be given.
+pub async fn create(
+    db: &DatabaseConnection,
+    raw: &member_fields::Raw,
+    actor: Actor,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<Created, AppError> {
+    let (fields, warnings): (MemberFields, _) =
+        member_fields::check(raw, jst::today(now)).map_err(first_problem)?;
+    if fields.capital_paid_on.is_none() {
+        return Err(AppError::field(
+            Field::CapitalPaidOn.key(),
+            "出資金の払込を確認した日を入力してください。",
+        ));
+    }
+    if fields.capital_amount.is_none() {
+        return Err(AppError::field(
+            Field::CapitalAmount.key(),
+            "払い込まれた出資金額を入力してください。",
+        ));
+    }
+    let txn = crate::ssr::db::begin_write(db).await?;
+    let created = super::import::new_member(&fields, now)
+        .insert(&txn)
+        .await
+        .map_err(|e| {
+            if crate::ssr::db::is_unique_violation(&e) {
+                AppError::field(
+                    Field::Number.key(),
+                    "この組合員番号はすでに登録されています。組合員検索で確認してください。",
+                )
+            } else {
+                e.into()
+            }
+        })?;
+    audit::record(
+        &txn,
+        audit::Entry {
+            actor,
+            member_id: Some(created.id),
+            action: "member_created",
+            before: None,
+            after: Some(format!(
+                "{} {}(出資金 {}円、{}払込)",
+                fields.number,
+                fields.name,
+                fields.capital_amount.unwrap_or_default(),
+                fields
+                    .capital_paid_on
+                    .map(jst::format_date)
+                    .unwrap_or_default()
+            )),
+            ip,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Created {
+        member: created,
+        warnings: warnings.into_iter().map(|w| w.message).collect(),
+    })
+}
+
+/// Records a name change staff confirmed (改姓届): the new 氏名 and フリガナ,
+/// audited with before and after; a member with an account is told by mail.
+pub async fn change_name(
+    db: &DatabaseConnection,
+    config: &Config,
+    member_id: i32,
+    (name, kana): (&str, &str),
+    actor: Actor,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (m, account) = member::Entity::find_by_id(member_id)
+        .find_also_related(member_account::Entity)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // The same rules as the member's other details, on a copy of them.
+    let raw = member_fields::Raw {
+        number: m.member_number.clone(),
+        name: name.to_owned(),
+        kana: kana.to_owned(),
+        birth_date: m.birth_date.to_string(),
+        postal_code: m.postal_code.clone(),
+        prefecture: m.prefecture.clone(),
+        address1: m.address1.clone(),
+        address2: m.address2.clone(),
+        ..Default::default()
+    };
+    let problems = |ps: Vec<Problem>| {
+        first_problem(
+            ps.into_iter()
+                .filter(|p| matches!(p.field, Field::Name | Field::Kana))
+                .collect(),
+        )
+    };
+    let (fields, _) = member_fields::check(&raw, jst::today(now)).map_err(problems)?;
+    if fields.name == m.name && fields.kana == m.name_kana {
+        return Err(AppError::field(
+            Field::Name.key(),
+            "いまの登録と同じです。変更後の氏名とフリガナを入力してください。",
+        ));
+    }
+    let txn = crate::ssr::db::begin_write(db).await?;
+    member::ActiveModel {
+        id: Set(m.id),
+        name: Set(fields.name.clone()),
+        name_kana: Set(fields.kana.clone()),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        audit::Entry {
+            actor,
+            member_id: Some(m.id),
+            action: "name_changed",
+            before: Some(format!("{}({})", m.name, m.name_kana)),
+            after: Some(format!("{}({})", fields.name, fields.kana)),
+            ip,
+        },
+        now,
+    )
+    .await?;
+    if let Some(account) = account {
+        let (shown, _) = crate::domain::jis::display_spelling(&fields.name);
+        mail::enqueue(
+            &txn,
+            templates::name_changed(
+                config,
+                &Recipient {
+                    email: &account.email,
+                    name: &shown,
+                },
+                &jst::format_datetime(now),
+            ),
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,274 @@
+//! Staff on a member's record (S2): a new member after the 出資金 payment,
+//! a confirmed name change, unlock and a temporary password from the
+//! member's page, each audited.
+
+use crate::helpers::*;
+use app::ssr::demo::fixtures;
+use app::ssr::entities::member;
+
+fn create(
+    number: &str,
+    name: &str,
+    kana: &str,
+    birth: &str,
+    paid_on: &str,
+    amount: &str,
+) -> impl std::future::Future<Output = Result<app::staff::CreatedMember, AppError>> {
+    app::staff::staff_create_member(app::domain::member_fields::Raw {
+        number: number.into(),
+        name: name.into(),
+        kana: kana.into(),
+        birth_date: birth.into(),
+        postal_code: "330-0064".into(),
+        prefecture: "埼玉県".into(),
+        address1: "さいたま市浦和区岸町7-5-14".into(),
+        phone: "048-123-4567".into(),
+        capital_paid_on: paid_on.into(),
+        capital_amount: amount.into(),
+        ..Default::default()
+    })
+}
+
+/// A new member needs the payment; bad fields are named; a number is
+/// registered once; the record is audited.
+async fn staff_add_a_member(app: TestApp) {
+    let staff = app.staff_headers("operator").await;
+    let field = |r: Result<app::staff::CreatedMember, AppError>| match r {
+        Err(AppError::Field { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    let call = |args: (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    )| {
+        let staff = staff.clone();
+        let app = &app;
+        async move {
+            app.call(staff, || {
+                create(args.0, args.1, args.2, args.3, args.4, args.5)
+            })
+            .await
+        }
+    };
+    assert_eq!(
+        field(
+            call((
+                "7100-00001",
+                "新規 花子",
+                "シンキ ハナコ",
+                "1990-01-02",
+                "",
+                "1000"
+            ))
+            .await
+        ),
+        "capital_paid_on"
+    );
+    assert_eq!(
+        field(
+            call((
+                "7100-00001",
+                "新規 花子",
+                "ｼﾝｷ",
+                "1990-01-02",
+                "2026-11-20",
+                "1000"
+            ))
+            .await
+        ),
+        "name_kana"
+    );
+    assert_eq!(
+        field(
+            call((
+                "71000",
+                "新規 花子",
+                "シンキ ハナコ",
+                "1990-01-02",
+                "2026-11-20",
+                "1000"
+            ))
+            .await
+        ),
+        "member_number"
+    );
+    let made = call((
+        "7100-00001",
+        "髙橋 花子",
+        "たかはし はなこ",
+        "1990-01-02",
+        "2026-11-20",
+        "1,000",
+    ))
+    .await
+    .unwrap();
+    assert_eq!(made.number, "7100-00001");
+    assert_eq!(made.warnings.len(), 1, "髙 is kept, with a warning");
+    let m = member::Entity::find_by_id(made.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (m.name.as_str(), m.name_kana.as_str(), m.capital_amount),
+        ("髙橋 花子", "タカハシ　ハナコ", Some(1000))
+    );
+    assert_eq!(
+        field(
+            call((
+                "7100-00001",
+                "別人 一郎",
+                "ベツジン",
+                "1990-01-02",
+                "2026-11-20",
+                "1000"
+            ))
+            .await
+        ),
+        "member_number",
+        "the same number twice"
+    );
+    let entry = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("member_created"))
+        .filter(audit_log::Column::MemberId.eq(made.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("audited");
+    assert!(entry.after.unwrap().contains("出資金 1000円"));
+    // Without a staff session, nothing.
+    assert!(matches!(
+        app.call(HeaderMap::new(), || create(
+            "7100-00002",
+            "a",
+            "ア",
+            "1990-01-01",
+            "2026-11-20",
+            "1000"
+        ))
+        .await,
+        Err(AppError::Unauthenticated { .. })
+    ));
+}
+on_both!(member_create, staff_add_a_member);
+
+/// A confirmed name change: before and after in the audit log, a mail to
+/// the member; the same name again is refused.
+async fn staff_record_a_name_change(app: TestApp) {
+    let staff = app.staff_headers("operator").await;
+    let m = fixtures::member(&app.db, &fixtures::Wanted::default(), app.now())
+        .await
+        .unwrap();
+    let before = member::Entity::find_by_id(m.member_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    app.call(staff.clone(), || {
+        app::staff::staff_change_name(m.member_id, "改姓 花子".into(), "カイセイ ハナコ".into())
+    })
+    .await
+    .unwrap();
+    let after = member::Entity::find_by_id(m.member_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (after.name.as_str(), after.name_kana.as_str()),
+        ("改姓 花子", "カイセイ　ハナコ")
+    );
+    let entry = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("name_changed"))
+        .filter(audit_log::Column::MemberId.eq(m.member_id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("audited");
+    assert_eq!(
+        entry.before,
+        Some(format!("{}({})", before.name, before.name_kana))
+    );
+    assert_eq!(entry.after.as_deref(), Some("改姓 花子(カイセイ　ハナコ)"));
+    let mail = latest_mail_to(&app.db, &m.email).await;
+    assert!(mail.subject.contains("登録内容変更(氏名)完了"));
+    assert!(mail.body_text.starts_with("改姓 花子様"));
+    assert!(matches!(
+        app.call(staff.clone(), || {
+            app::staff::staff_change_name(m.member_id, "改姓 花子".into(), "カイセイ ハナコ".into())
+        })
+        .await,
+        Err(AppError::Field { .. })
+    ));
+    assert!(matches!(
+        app.call(staff, || app::staff::staff_change_name(m.member_id, "".into(), "カイセイ".into()))
+            .await,
+        Err(AppError::Field { field, .. }) if field == "name"
+    ));
+}
+on_both!(member_rename, staff_record_a_name_change);
+
+/// Unlock and the temporary password from the member's page, by staff.
+async fn staff_help_a_member_log_in(app: TestApp) {
+    let staff = app.staff_headers("operator").await;
+    let m = fixtures::member(&app.db, &fixtures::Wanted::default(), app.now())
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        let _ = login(&app.db, &m.user_id, "wrong", app.now()).await;
+    }
+    assert_eq!(
+        login(&app.db, &m.user_id, &m.password, app.now()).await,
+        Err(AppError::LoginFailed)
+    );
+    app.call(staff.clone(), || {
+        app::staff::staff_unlock_member(m.member_id)
+    })
+    .await
+    .unwrap();
+    login(&app.db, &m.user_id, &m.password, app.now())
+        .await
+        .expect("unlocked");
+    app.call(staff.clone(), || {
+        app::staff::staff_issue_temporary_password(m.member_id)
+    })
+    .await
+    .unwrap();
+    assert!(latest_mail_to(&app.db, &m.email)
+        .await
+        .body_text
+        .contains("仮パスワード"));
+    let staff_id = staff_account::Entity::find()
+        .filter(staff_account::Column::LoginId.eq("operator"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    for action in ["account_unlocked", "temporary_password_issued"] {
+        let entry = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq(action))
+            .filter(audit_log::Column::MemberId.eq(m.member_id))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect(action);
+        assert_eq!(
+            entry.actor_id,
+            Some(staff_id),
+            "{action} by the staff member"
+        );
+    }
+    // A member session is not a staff session.
+    let member = app.member_headers("kyosai.taro").await;
+    assert!(matches!(
+        app.call(member, || app::staff::staff_unlock_member(m.member_id))
+            .await,
+        Err(AppError::Unauthenticated { .. })
+    ));
+}
+on_both!(member_login_help, staff_help_a_member_log_in);
