@@ -9,6 +9,7 @@ pub mod dev_mail;
 pub mod domain;
 pub mod error;
 pub mod faq;
+pub mod forms;
 pub mod member;
 pub mod pages;
 pub mod procedure;
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
                 // searches) without JavaScript, and redirects happen before any HTML.
                 <Route path=path!("/") view=pages::TopPage ssr=SsrMode::Async />
                 <Route path=path!("/faq") view=pages::FaqPage ssr=SsrMode::Async />
+                <Route path=path!("/forms") view=pages::FormsPage ssr=SsrMode::Async />
                 <Route path=path!("/forgot-id") view=pages::ForgotIdPage ssr=SsrMode::Async />
                 <Route path=path!("/login/code") view=pages::LoginCodePage ssr=SsrMode::Async />
                 <Route path=path!("/password/forgot") view=pages::PasswordForgotPage ssr=SsrMode::Async />

@@ -10,6 +10,8 @@ pub struct SiteInfo {
     pub coop_phone: String,
     pub coop_phone_hours: String,
     pub coop_fax: String,
+    /// 〒 first: where forms are posted.
+    pub coop_address: String,
 }
 
 #[server(endpoint = "site")]
@@ -21,6 +23,7 @@ pub async fn load_site() -> Result<SiteInfo, AppError> {
         coop_phone: c.coop_phone.clone(),
         coop_phone_hours: c.coop_phone_hours.clone(),
         coop_fax: c.coop_fax.clone(),
+        coop_address: c.coop_address.clone(),
     })
 }
 

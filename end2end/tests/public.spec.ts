@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { apiLogin, seedMember, snap } from './helpers';
+import { writeFileSync } from 'node:fs';
+import { apiLogin, pdfText, seedMember, snap } from './helpers';
 
 test('the top page offers login, the FAQ and help for a forgotten ID', { tag: '@layout' }, async ({ page }, testInfo) => {
   await page.goto('/');
@@ -15,13 +16,36 @@ test('the top page offers login, the FAQ and help for a forgotten ID', { tag: '@
   await expect(page).toHaveURL(/\/faq$/);
 });
 
+test('the 加入申込書 and 脱退届 are printable PDFs with the FAX number and address', { tag: '@layout' }, async ({ page }, testInfo) => {
+  await page.goto('/');
+  await page.getByRole('link', { name: '加入申込書・脱退届(用紙のダウンロード)' }).click();
+  await expect(page).toHaveURL(/\/forms$/);
+  const send = page.getByRole('region', { name: '提出先' });
+  await expect(send).toContainText('0120-123-457');
+  await expect(send).toContainText('東京都千代田区丸の内1-1-1');
+  await snap(page, testInfo, 'forms');
+  for (const [name, title] of [['加入申込書(PDF)', '加入申込書'], ['脱退届(PDF)', '脱退届']]) {
+    const href = await page.getByRole('link', { name }).getAttribute('href');
+    const res = await page.request.get(href!);
+    expect(res.headers()['content-type']).toBe('application/pdf');
+    const pdf = await res.body();
+    if (process.env.SNAPSHOTS) writeFileSync(`screenshots/${testInfo.project.name}-${title}.pdf`, pdf);
+    const text = pdfText(pdf);
+    expect(text).toContain(title);
+    expect(text).toContain('FAX 0120-123-457');
+    expect(text).toContain('氏名(自署)');
+  }
+  await page.goto('/faq');
+  await expect(page.getByRole('link', { name: '加入申込書・脱退届' })).toHaveAttribute('href', '/forms');
+});
+
 test('no page scrolls sideways', { tag: '@layout' }, async ({ page, request }) => {
   const sideways = async (path: string) => {
     await page.goto(path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, path).toBeLessThanOrEqual(0);
   };
-  for (const path of ['/', '/faq', '/forgot-id', '/password/forgot']) await sideways(path);
+  for (const path of ['/', '/faq', '/forgot-id', '/password/forgot', '/forms', '/register']) await sideways(path);
   const me = await seedMember(request, { contract: true, knownBrowser: true });
   await apiLogin(page, me);
   for (const path of [

@@ -52,6 +52,9 @@ pub fn FaqPage() -> impl IntoView {
                     view! { <FaqList site=s query /> }
                 })}
             </Suspense>
+            <p class="card">
+                "加入・脱退の用紙は「"<a href="/forms">"加入申込書・脱退届"</a>"」からダウンロードできます。"
+            </p>
         </PublicLayout>
     }
 }

@@ -56,6 +56,7 @@ pub fn TopPage() -> impl IntoView {
                     </li>
                 </ul>
                 <p><a href="/faq">"よくある質問を見る"</a></p>
+                <p><a href="/forms">"加入申込書・脱退届(用紙のダウンロード)"</a></p>
             </section>
         </PublicLayout>
     }

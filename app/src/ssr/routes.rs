@@ -22,6 +22,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/logout", post(crate::auth::ssr::logout))
         .route("/staff/logout", post(crate::staff::ssr::auth::logout))
+        .route(
+            "/forms/kanyu-moushikomisho.pdf",
+            get(crate::forms::ssr::join_pdf),
+        )
+        .route(
+            "/forms/dattai-todoke.pdf",
+            get(crate::forms::ssr::leave_pdf),
+        )
         .route("/staff/letters", post(crate::staff::ssr::letters::batch))
         .route(
             "/staff/imports/upload",

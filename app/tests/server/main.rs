@@ -27,6 +27,7 @@ mod helpers;
 mod codes;
 mod contracts;
 mod credentials;
+mod forms;
 mod housekeeping;
 mod imports;
 mod letters;
