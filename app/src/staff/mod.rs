@@ -425,6 +425,13 @@ pub async fn staff_issue_temporary_password(member_id: i32) -> Result<(), AppErr
     crate::error::with_status(ssr::office::issue_temporary_password(member_id).await)
 }
 
+/// Stops a member's My Page service (M13) at their request by phone or at
+/// the counter: sessions end, a mail confirms; re-opened the same way.
+#[server(endpoint = "staff/member/stop")]
+pub async fn staff_stop_service(member_id: i32) -> Result<(), AppError> {
+    crate::error::with_status(ssr::office::stop_service(member_id).await)
+}
+
 /// Re-opens the My Page service a member stopped (M13).
 #[server(endpoint = "staff/member/reopen")]
 pub async fn staff_reopen_service(member_id: i32) -> Result<(), AppError> {

@@ -272,3 +272,44 @@ async fn staff_help_a_member_log_in(app: TestApp) {
     ));
 }
 on_both!(member_login_help, staff_help_a_member_log_in);
+
+/// Staff stop the service at the member's request: the sessions end, the
+/// login is refused, a mail confirms; staff re-open it.
+async fn staff_stop_and_reopen(app: TestApp) {
+    let staff = app.staff_headers("operator").await;
+    let m = fixtures::member(&app.db, &fixtures::Wanted::default(), app.now())
+        .await
+        .unwrap();
+    let session = app.member_headers(&m.user_id).await;
+    app.call(staff.clone(), || {
+        app::staff::staff_stop_service(m.member_id)
+    })
+    .await
+    .unwrap();
+    assert!(matches!(
+        app.call(session, app::member::my_profile).await,
+        Err(AppError::Unauthenticated { .. })
+    ));
+    assert!(matches!(
+        login(&app.db, &m.user_id, &m.password, app.now()).await,
+        Err(AppError::AccessClosed(_))
+    ));
+    assert!(latest_mail_to(&app.db, &m.email)
+        .await
+        .subject
+        .contains("ご利用停止"));
+    assert!(matches!(
+        app.call(staff.clone(), || app::staff::staff_stop_service(
+            m.member_id
+        ))
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    app.call(staff, || app::staff::staff_reopen_service(m.member_id))
+        .await
+        .unwrap();
+    login(&app.db, &m.user_id, &m.password, app.now())
+        .await
+        .expect("open again");
+}
+on_both!(member_stop, staff_stop_and_reopen);

@@ -350,6 +350,60 @@ pub async fn confirm_email_change(typed: &str) -> Result<String, AppError> {
     Ok(new_email)
 }
 
+/// Stops My Page for an account (M13), as the member or staff ask: every
+/// session ends, no browser stays known, pending login codes expire, and a
+/// mail confirms; audited. Refused when it is already stopped.
+pub async fn stop_account(
+    txn: &sea_orm::DatabaseTransaction,
+    config: &crate::ssr::Config,
+    (member, account): (&member::Model, &member_account::Model),
+    actor: Actor,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let stopped = member_account::Entity::update_many()
+        .col_expr(
+            member_account::Column::ServiceStoppedAt,
+            Expr::value(Some(now)),
+        )
+        .col_expr(member_account::Column::UpdatedAt, Expr::value(now))
+        .filter(member_account::Column::Id.eq(account.id))
+        .filter(member_account::Column::ServiceStoppedAt.is_null())
+        .exec(txn)
+        .await?;
+    if stopped.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "マイページのご利用はすでに停止しています。".to_owned(),
+        ));
+    }
+    session::Entity::delete_many()
+        .filter(session::Column::AccountId.eq(account.id))
+        .exec(txn)
+        .await?;
+    crate::auth::ssr::device::forget_all(txn, account.id).await?;
+    crate::ssr::identity::codes::expire_login(txn, account.id, now).await?;
+    audit::record(
+        txn,
+        audit::Entry {
+            actor,
+            member_id: Some(member.id),
+            action: "service_stopped",
+            before: Some("利用中".into()),
+            after: Some("停止".into()),
+            ip,
+        },
+        now,
+    )
+    .await?;
+    let to = Recipient {
+        email: &account.email,
+        name: &member.name,
+    };
+    let mail = templates::service_stopped(config, &to, &jst::format_datetime(now));
+    mail::enqueue(txn, mail, now).await?;
+    Ok(())
+}
+
 /// [`crate::account::stop_service`] (M13): with the current password, the
 /// member stops My Page; every session ends, no browser stays known, and a
 /// mail confirms. Staff can re-open it.
@@ -361,43 +415,11 @@ pub async fn stop_service(current: &str) -> Result<(), AppError> {
     membership::transition(stage, Event::Stop).map_err(|e| AppError::Conflict(e.to_string()))?;
     check_current_password(db, &me, current).await?;
     let txn = crate::ssr::db::begin_write(db).await?;
-    let stopped = member_account::Entity::update_many()
-        .col_expr(
-            member_account::Column::ServiceStoppedAt,
-            Expr::value(Some(me.now)),
-        )
-        .col_expr(member_account::Column::UpdatedAt, Expr::value(me.now))
-        .filter(member_account::Column::Id.eq(me.account.id))
-        .filter(member_account::Column::ServiceStoppedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if stopped.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "マイページのご利用はすでに停止しています。".to_owned(),
-        ));
-    }
-    session::Entity::delete_many()
-        .filter(session::Column::AccountId.eq(me.account.id))
-        .exec(&txn)
-        .await?;
-    crate::auth::ssr::device::forget_all(&txn, me.account.id).await?;
-    crate::ssr::identity::codes::expire_login(&txn, me.account.id, me.now).await?;
-    audit::record(
-        &txn,
-        me.audit(
-            "service_stopped",
-            Some("利用中".into()),
-            Some("停止".into()),
-        ),
-        me.now,
-    )
-    .await?;
-    let mail = templates::service_stopped(
-        &me.state.config,
-        &me.recipient(),
-        &jst::format_datetime(me.now),
-    );
-    mail::enqueue(&txn, mail, me.now).await?;
+    let actor = Actor::Member {
+        account_id: me.account.id,
+    };
+    let who = (&me.member, &me.account);
+    stop_account(&txn, &me.state.config, who, actor, &me.client.ip, me.now).await?;
     txn.commit().await?;
     if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         res.append_header(

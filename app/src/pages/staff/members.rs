@@ -9,7 +9,7 @@ use crate::pages::{use_id_param, ContractCard, StatusBadge};
 use crate::staff::{
     staff_audit, staff_letters_waiting, staff_member, staff_search_members, MemberRecord,
     StaffChangeName, StaffEndMemberSessions, StaffIssueTemporaryPassword, StaffRecordWithdrawal,
-    StaffReopenService, StaffUnlockMember,
+    StaffReopenService, StaffStopService, StaffUnlockMember,
 };
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -383,6 +383,19 @@ fn Standing(
     suggested_refund: String,
 ) -> impl IntoView {
     let reopen = ServerAction::<StaffReopenService>::new();
+    let stop = ServerAction::<StaffStopService>::new();
+    let stop_error = action_error(stop);
+    let active = stage == Stage::Registered;
+    let changed = use_context::<Changed>();
+    Effect::new(move || {
+        if matches!(stop.value().get(), Some(Ok(())))
+            || matches!(reopen.value().get(), Some(Ok(())))
+        {
+            if let Some(Changed(c)) = changed {
+                c.update(|n| *n += 1);
+            }
+        }
+    });
     let unregistered = stage == Stage::NoAccount;
     let withdraw = ServerAction::<StaffRecordWithdrawal>::new();
     let reopen_error = action_error(reopen);
@@ -404,6 +417,22 @@ fn Standing(
                     </p>
                     <button type="submit" class="button">"登録案内書を印刷する(PDF)"</button>
                 </form>
+            })}
+            {active.then(|| view! {
+                <details>
+                    <summary>"マイページの利用を停止する"</summary>
+                    <ActionForm action=stop>
+                        <input type="hidden" name="member_id" value=member_id />
+                        <p class="hint">
+                            "ご本人からのお申し出(お電話・窓口)や不正利用の疑いがあるときに停止します。"
+                            "ログイン中の端末はすべてログアウトされ、ログインと組合員証が使えなくなります。ご本人にメールでお知らせします。共済のお手続きやご契約には影響ありません。"
+                        </p>
+                        <button type="submit" class="button" disabled=move || stop.pending().get()>
+                            "停止する"
+                        </button>
+                        <FormError error=stop_error />
+                    </ActionForm>
+                </details>
             })}
             {stopped.then(|| view! {
                 <ActionForm action=reopen>

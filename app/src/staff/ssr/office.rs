@@ -408,6 +408,35 @@ pub async fn reopen_service(member_id: i32) -> Result<(), AppError> {
     Ok(())
 }
 
+/// [`crate::staff::staff_stop_service`]: the member asked by phone or at
+/// the counter, or the account is misused.
+pub async fn stop_service(member_id: i32) -> Result<(), AppError> {
+    use crate::domain::membership::{transition, Event};
+    let me = current_staff().await?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
+    let (m, account) = member_and_account(&state.db, member_id).await?;
+    let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
+    transition(stage, Event::Stop).map_err(|e| AppError::Conflict(e.to_string()))?;
+    let account = account.ok_or(AppError::Internal)?;
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
+    let actor = crate::ssr::audit::Actor::Staff {
+        staff_id: me.staff_id,
+    };
+    crate::account::ssr::credentials::stop_account(
+        &txn,
+        &state.config,
+        (&m, &account),
+        actor,
+        &client.ip,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// [`crate::staff::staff_record_withdrawal`].
 pub async fn record_withdrawal(
     member_id: i32,
