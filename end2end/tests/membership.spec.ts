@@ -28,7 +28,8 @@ test('a member stops the service and then cannot log in; staff re-open it', { ta
   await expect(standing.getByText('利用停止中')).toBeVisible();
   await hydrated(staffPage);
   await standing.getByRole('button', { name: 'マイページの利用を再開する' }).click();
-  await expect(standing.getByText('再開しました。', { exact: false })).toBeVisible();
+  await expect(staffPage.getByRole('status').filter({ hasText: 'マイページの利用を再開しました。' })).toBeVisible();
+  await expect(standing.getByText('利用中', { exact: true })).toBeVisible();
   await staffPage.context().close();
 
   // The browser was forgotten at the stop: the mailed code, then in.

@@ -152,7 +152,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 &db,
                 &config,
                 &member_number,
-                app::procedure::ssr::workflow::By::System,
+                (app::procedure::ssr::workflow::By::System, ""),
                 clock.now(),
             )
             .await
@@ -190,7 +190,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let done = app::auth::ssr::temporary::unlock(
                 &db,
                 &member_number,
-                app::ssr::audit::Actor::System,
+                (app::ssr::audit::Actor::System, ""),
                 clock.now(),
             )
                 .await

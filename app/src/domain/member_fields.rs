@@ -221,6 +221,8 @@ pub const NAME_MAX: usize = 40;
 pub const KANA_MAX: usize = 60;
 pub const ADDRESS_MAX: usize = 80;
 pub const WORKPLACE_MAX: usize = 60;
+/// A phone number with its hyphens, as stored (`090-1234-5678`).
+pub const PHONE_MAX: usize = 13;
 /// The largest 出資金 a row may carry, in yen.
 pub const CAPITAL_MAX: i32 = 10_000_000;
 
@@ -323,28 +325,23 @@ fn text(
     value.to_owned()
 }
 
-/// Checks every field of `raw` against `today`: the details, or every
-/// problem found; warnings come with the details.
-pub fn check(raw: &Raw, today: NaiveDate) -> Result<(MemberFields, Vec<Problem>), Vec<Problem>> {
+/// Checks a new 氏名 and フリガナ alone (a confirmed name change): the name as
+/// typed (with a warning outside JIS X 0208) and the reading in katakana.
+pub fn check_name(
+    name: &str,
+    kana_text: &str,
+) -> Result<(String, String, Vec<Problem>), Vec<Problem>> {
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
-
-    let number = match MemberNumber::parse(&raw.number) {
-        Ok(n) => Some(n),
-        Err(e) => {
-            problems.push(problem(Field::Number, e.0));
-            None
-        }
-    };
     let name = text(
         Field::Name,
-        &raw.name,
+        name,
         NAME_MAX,
         true,
         &mut problems,
         &mut warnings,
     );
-    let kana_text = match kana(&raw.kana) {
+    let reading = match kana(kana_text) {
         Ok(k) if k.trim_matches('　').is_empty() => {
             problems.push(problem(Field::Kana, "入力してください。"));
             String::new()
@@ -360,6 +357,36 @@ pub fn check(raw: &Raw, today: NaiveDate) -> Result<(MemberFields, Vec<Problem>)
         Err(message) => {
             problems.push(problem(Field::Kana, message));
             String::new()
+        }
+    };
+    if problems.is_empty() {
+        Ok((name, reading, warnings))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Checks every field of `raw` against `today`: the details, or every
+/// problem found; warnings come with the details.
+pub fn check(raw: &Raw, today: NaiveDate) -> Result<(MemberFields, Vec<Problem>), Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+
+    let number = match MemberNumber::parse(&raw.number) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            problems.push(problem(Field::Number, e.0));
+            None
+        }
+    };
+    let (name, kana_text) = match check_name(&raw.name, &raw.kana) {
+        Ok((name, reading, w)) => {
+            warnings.extend(w);
+            (name, reading)
+        }
+        Err(ps) => {
+            problems.extend(ps);
+            (String::new(), String::new())
         }
     };
     let birth_date = match parse_date(&raw.birth_date) {
@@ -426,6 +453,9 @@ pub fn check(raw: &Raw, today: NaiveDate) -> Result<(MemberFields, Vec<Problem>)
         let digits = phone.chars().filter(char::is_ascii_digit).count();
         if !phone.chars().all(|c| c.is_ascii_digit() || c == '-')
             || !phone.starts_with('0')
+            || phone.ends_with('-')
+            || phone.contains("--")
+            || phone.len() > PHONE_MAX
             || !(10..=11).contains(&digits)
         {
             problems.push(problem(
@@ -558,7 +588,7 @@ mod tests {
     #[test]
     fn every_bad_field_is_named() {
         type Spoil = fn(&mut Raw);
-        let cases: [(Field, Spoil); 14] = [
+        let cases: [(Field, Spoil); 15] = [
             (Field::Number, |r| r.number = "12345".into()),
             (Field::Name, |r| r.name = "".into()),
             (Field::Name, |r| r.name = "あ".repeat(NAME_MAX + 1)),
@@ -571,6 +601,7 @@ mod tests {
             (Field::Prefecture, |r| r.prefecture = "埼玉".into()),
             (Field::Address1, |r| r.address1 = "岸町\n7".into()),
             (Field::Phone, |r| r.phone = "123-4567".into()),
+            (Field::Phone, |r| r.phone = "0-4-8-1-2-3-4-5-6-7".into()),
             (Field::CapitalPaidOn, |r| {
                 r.capital_paid_on = "2026-12-01".into()
             }),

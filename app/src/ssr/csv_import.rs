@@ -134,38 +134,57 @@ impl<R: Read> Records<R> {
     /// The next record and the line it starts on; `Err` for a record the
     /// reader cannot make sense of (a wrong number of fields), as an issue.
     pub fn next_record(&mut self) -> Option<Result<(u64, &csv::StringRecord), Issue>> {
-        match self.csv.read_record(&mut self.record) {
-            Ok(false) => None,
-            Ok(true) => {
-                let row = self.record.position().map_or(0, |p| p.line());
-                if self.record.len() != self.headings.len() {
-                    // A blank line at the end is not a record.
+        loop {
+            match self.csv.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) => {
+                    let row = self.record.position().map_or(0, |p| p.line());
+                    // A blank line (an empty one, or only spaces) is not a record.
                     if self.record.len() == 1 && self.record[0].trim().is_empty() {
-                        return self.next_record();
+                        continue;
                     }
+                    if self.record.len() != self.headings.len() {
+                        return Some(Err(Issue {
+                            row,
+                            column: String::new(),
+                            message: format!(
+                                "列の数が見出し行と違います(見出し {} 列、この行 {} 列)。",
+                                self.headings.len(),
+                                self.record.len()
+                            ),
+                            warning: false,
+                        }));
+                    }
+                    if self.record.iter().any(|f| f.contains('\u{FFFD}')) {
+                        return Some(Err(Issue {
+                            row,
+                            column: String::new(),
+                            message: "読み取れない文字があります。ファイルの文字コード(UTF-8 または Shift_JIS)が途中で混在していないか確認してください。".into(),
+                            warning: false,
+                        }));
+                    }
+                    return Some(Ok((row, &self.record)));
+                }
+                Err(e) => {
+                    let row = e.position().map_or(0, |p| p.line());
                     return Some(Err(Issue {
                         row,
                         column: String::new(),
-                        message: format!(
-                            "列の数が見出し行と違います(見出し {} 列、この行 {} 列)。",
-                            self.headings.len(),
-                            self.record.len()
-                        ),
+                        message: format!("読み込めない行です({e})。"),
                         warning: false,
                     }));
                 }
-                Some(Ok((row, &self.record)))
-            }
-            Err(e) => {
-                let row = e.position().map_or(0, |p| p.line());
-                Some(Err(Issue {
-                    row,
-                    column: String::new(),
-                    message: format!("読み込めない行です({e})。"),
-                    warning: false,
-                }))
             }
         }
+    }
+}
+
+/// A cell Excel would read as a formula (`=`, `+`, `-`, `@`) made text.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
     }
 }
 
@@ -176,14 +195,14 @@ pub fn issues_csv(issues: &[Issue]) -> String {
     rows.extend(issues.iter().map(|i| {
         [
             i.row.to_string(),
-            i.column.clone(),
+            cell(&i.column),
             if i.warning {
                 "警告(取込済)"
             } else {
                 "取込不可"
             }
             .to_owned(),
-            i.message.clone(),
+            cell(&i.message),
         ]
     }));
     for r in rows {
@@ -255,6 +274,42 @@ mod tests {
             vec![Some(0), None]
         );
         assert!(Records::open(&b""[..]).is_err());
+    }
+
+    #[test]
+    fn thousands_of_blank_lines_and_broken_bytes() {
+        let mut text = String::from("a,b\n");
+        text.push_str(&" \r\n".repeat(200_000));
+        text.push_str("1,2\n");
+        let (_, _, rows) = read_all(text.as_bytes());
+        assert_eq!(rows, [["1", "2"]]);
+        // UTF-8 judged from the first 64 KiB, a CP932 name after them: that
+        // row is refused, not stored garbled.
+        let mut bytes = b"a,b\n".to_vec();
+        bytes.extend_from_slice(&b"1,2\n".repeat(20_000));
+        bytes.extend_from_slice(b"3,\x82\xa0\n");
+        let mut r = Records::open(bytes.as_slice()).unwrap();
+        assert_eq!(r.encoding, TextEncoding::Utf8);
+        for _ in 0..20_000 {
+            assert!(r.next_record().unwrap().is_ok());
+        }
+        assert!(r
+            .next_record()
+            .unwrap()
+            .unwrap_err()
+            .message
+            .contains("読み取れない文字"));
+    }
+
+    #[test]
+    fn formulas_stay_text() {
+        let csv = issues_csv(&[Issue {
+            row: 2,
+            column: "=A1".into(),
+            message: "@SUM(1)".into(),
+            warning: true,
+        }]);
+        assert!(csv.contains("2,'=A1,警告(取込済),'@SUM(1)"), "{csv}");
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct Swept {
     pub rate_counts: u64,
     /// Mails sent longer ago than the retention period.
     pub mails: u64,
+    /// Members CSV imports cut off midway, now marked failed.
+    pub imports: u64,
 }
 
 pub async fn sweep(
@@ -78,12 +80,14 @@ pub async fn sweep(
         .exec(db)
         .await?
         .rows_affected;
+    let imports = crate::member::ssr::import::end_stale(db, now).await?;
     Ok(Swept {
         sessions,
         codes,
         resets,
         rate_counts,
         mails,
+        imports,
     })
 }
 

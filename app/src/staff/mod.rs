@@ -236,6 +236,24 @@ pub async fn staff_audit(
             member: member.as_deref(),
             from: from.as_deref(),
             until: until.as_deref(),
+            hide_views: false,
+        })
+        .await,
+    )
+}
+
+/// The changes to one member's record, newest first, without the views:
+/// the history on the member's page (S2).
+#[server(endpoint = "staff/member/history")]
+pub async fn staff_member_history(member: String) -> Result<Vec<AuditRow>, AppError> {
+    crate::error::with_status(
+        ssr::audit_view::entries(ssr::audit_view::Filter {
+            actor: None,
+            action: None,
+            member: Some(&member),
+            from: None,
+            until: None,
+            hide_views: true,
         })
         .await,
     )

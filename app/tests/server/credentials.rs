@@ -161,7 +161,7 @@ async fn a_temporary_password_opens_only_the_password_change(app: TestApp) {
     let before = login(&db, "kyosai.hanako", demo::DEMO_PASSWORD, t0())
         .await
         .unwrap();
-    let issued = temporary::issue(&db, &cfg, "0123-45679", By::System, t0())
+    let issued = temporary::issue(&db, &cfg, "0123-45679", (By::System, ""), t0())
         .await
         .unwrap();
     assert_eq!(issued.email, "hanako@example.jp");
@@ -225,7 +225,7 @@ async fn an_operator_unlocks_at_once(app: TestApp) {
         login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0()).await,
         Err(AppError::LoginFailed)
     );
-    temporary::unlock(&db, "012345678", By::System, t0())
+    temporary::unlock(&db, "012345678", (By::System, ""), t0())
         .await
         .unwrap();
     login(&db, "kyosai.taro", demo::DEMO_PASSWORD, t0())
@@ -238,7 +238,7 @@ async fn an_operator_unlocks_at_once(app: TestApp) {
         .iter()
         .any(|a| a.action == "account_unlocked"));
     assert_eq!(
-        temporary::unlock(&db, "9999-99999", By::System, t0())
+        temporary::unlock(&db, "9999-99999", (By::System, ""), t0())
             .await
             .err(),
         Some(AppError::NotFound)

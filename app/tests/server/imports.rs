@@ -252,3 +252,132 @@ async fn the_back_office_flow(app: TestApp) {
     assert_eq!(get(operator).await.unwrap().status(), 403);
 }
 on_both!(import_back_office, the_back_office_flow);
+
+fn multipart(csv: &str) -> (String, Vec<u8>) {
+    let boundary = "mypage-test-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"members.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(csv.as_bytes());
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The upload route: admins get the preview page; an operator, a member,
+/// another site and an oversized file get nothing stored.
+async fn the_upload_route(app: TestApp) {
+    use axum::body::Body;
+    use tower::ServiceExt;
+    let admin = app.staff_headers("admin").await;
+    let operator = app.staff_headers("operator").await;
+    let member = app.member_headers("kyosai.taro").await;
+    let router = app::ssr::routes::router(app.state());
+    let post = |headers: HeaderMap, origin: &str, csv: &str| {
+        let (content_type, body) = multipart(csv);
+        let mut req = http::Request::post("/staff/imports/upload")
+            .header("origin", origin)
+            .header("content-type", content_type)
+            .body(Body::from(body))
+            .unwrap();
+        req.headers_mut().extend(headers);
+        router.clone().oneshot(req)
+    };
+    let count = || async {
+        use sea_orm::PaginatorTrait;
+        app::ssr::entities::member_import::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap()
+    };
+    let csv = rows(900, 3);
+    let res = post(admin.clone(), "http://127.0.0.1:3000", &csv)
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/staff/imports/"), "{location}");
+    assert_eq!(count().await, 1);
+    assert_eq!(
+        post(operator, "http://127.0.0.1:3000", &csv)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let res = post(member, "http://127.0.0.1:3000", &csv).await.unwrap();
+    assert_eq!(res.headers()["location"], "/staff/login");
+    assert_eq!(
+        post(admin.clone(), "https://evil.example", &csv)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let huge = "x".repeat(app::domain::policy::IMPORT_MAX_BYTES + 100_000);
+    assert_eq!(
+        post(admin, "http://127.0.0.1:3000", &huge)
+            .await
+            .unwrap()
+            .status(),
+        413
+    );
+    assert_eq!(count().await, 1, "nothing else stored");
+}
+on_both!(import_upload, the_upload_route);
+
+/// An import cut off midway (a restart) does not stay "running": the sweep
+/// marks it failed and drops the file.
+async fn a_cut_off_import_is_marked_failed(app: TestApp) {
+    use app::ssr::entities::member_import;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let admin = app.staff_headers("admin").await;
+    let me = staff_auth::staff_from_headers(&app.db, &config(), &admin, app.now())
+        .await
+        .unwrap();
+    let id = app::staff::ssr::imports::preview(
+        &app.db,
+        &me,
+        "m.csv",
+        rows(950, 2).into_bytes(),
+        app.now(),
+    )
+    .await
+    .unwrap();
+    member_import::ActiveModel {
+        id: Set(id),
+        status: Set("running".into()),
+        started_at: Set(Some(app.now())),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .unwrap();
+    app.advance(Duration::minutes(10));
+    app::ssr::housekeeping::sweep(&app.db, &config(), app.now())
+        .await
+        .unwrap();
+    let still = member_import::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(still.status, "running", "ten minutes is not stale");
+    app.advance(Duration::minutes(25));
+    let swept = app::ssr::housekeeping::sweep(&app.db, &config(), app.now())
+        .await
+        .unwrap();
+    assert_eq!(swept.imports, 1);
+    let failed = member_import::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(failed.status, "failed");
+    assert!(failed.content.is_empty());
+    assert!(failed.error.unwrap().contains("もう一度アップロード"));
+}
+on_both!(import_stale, a_cut_off_import_is_marked_failed);

@@ -203,3 +203,48 @@ async fn only_staff_print(app: TestApp) {
     assert_eq!(res.status(), 403);
 }
 on_both!(letter_routes, only_staff_print);
+
+/// Two batch prints at the same moment (a double click): one prints, the
+/// other is refused; no code of the first batch is voided.
+async fn parallel_batches_print_once(app: TestApp) {
+    let staff = app.staff_headers("operator").await;
+    without_account(&app).await;
+    without_account(&app).await;
+    let runs = (0..3).map(|_| {
+        let (app, staff) = (&app, staff.clone());
+        async move { print(app, &staff, None).await }
+    });
+    let results = futures::future::join_all(runs).await;
+    let printed: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(
+        printed.len(),
+        1,
+        "{:?}",
+        results.iter().map(|r| r.as_ref().err()).collect::<Vec<_>>()
+    );
+    for r in &results {
+        assert!(matches!(r, Ok(_) | Err(AppError::Conflict(_))));
+    }
+    // Every printed code still registers.
+    for letter in &printed[0].0 {
+        let number = letter.member_number.clone();
+        let m = app::ssr::entities::member::Entity::find()
+            .filter(app::ssr::entities::member::Column::MemberNumber.eq(number.replace('-', "")))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        reg::begin(
+            &app.db,
+            &number,
+            &letter.code,
+            &m.birth_date.to_string(),
+            &client(),
+            IP_LIMIT,
+            app.now(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{number}: {e:?}"));
+    }
+}
+on_both!(letter_parallel_batches, parallel_batches_print_once);

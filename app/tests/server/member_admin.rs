@@ -196,6 +196,27 @@ async fn staff_record_a_name_change(app: TestApp) {
     assert_eq!(entry.after.as_deref(), Some("改姓 花子(カイセイ　ハナコ)"));
     let mail = latest_mail_to(&app.db, &m.email).await;
     assert!(mail.subject.contains("登録内容変更(氏名)完了"));
+    // A record that predates today's rules (a very long address from the
+    // core system) does not stand in the way of a name change.
+    member::Entity::update_many()
+        .col_expr(
+            member::Column::Address1,
+            sea_orm::sea_query::Expr::value("長".repeat(90)),
+        )
+        .filter(member::Column::Id.eq(m.member_id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    app.call(staff.clone(), || {
+        app::staff::staff_change_name(m.member_id, "再婚 花子".into(), "サイコン ハナコ".into())
+    })
+    .await
+    .expect("other fields are not checked again");
+    app.call(staff.clone(), || {
+        app::staff::staff_change_name(m.member_id, "改姓 花子".into(), "カイセイ ハナコ".into())
+    })
+    .await
+    .expect("and back");
     assert!(mail.body_text.starts_with("改姓 花子様"));
     assert!(matches!(
         app.call(staff.clone(), || {
@@ -242,6 +263,11 @@ async fn staff_help_a_member_log_in(app: TestApp) {
         .await
         .body_text
         .contains("仮パスワード"));
+    assert_eq!(
+        login(&app.db, &m.user_id, &m.password, app.now()).await,
+        Err(AppError::LoginFailed),
+        "the old password no longer opens"
+    );
     let staff_id = staff_account::Entity::find()
         .filter(staff_account::Column::LoginId.eq("operator"))
         .one(&app.db)

@@ -391,7 +391,7 @@ on_both!(
 async fn login_detail_changes_show_in_the_procedure_list(app: TestApp) {
     let db = app.db.clone();
     let cfg = config();
-    temporary::issue(&db, &cfg, "0123-45678", By::System, t0())
+    temporary::issue(&db, &cfg, "0123-45678", (By::System, ""), t0())
         .await
         .unwrap();
     let taro_id = member_id_of(&db, "kyosai.taro").await;

@@ -53,7 +53,7 @@ pub async fn account_by_number(
 pub async fn unlock(
     db: &DatabaseConnection,
     member_number: &str,
-    by: Actor,
+    (by, ip): (Actor, &str),
     now: DateTime<Utc>,
 ) -> Result<MemberContact, AppError> {
     let (member, account) = account_by_number(db, member_number).await?;
@@ -75,7 +75,7 @@ pub async fn unlock(
             action: "account_unlocked",
             before: account.locked_until.map(|t| t.to_rfc3339()),
             after: None,
-            ip: "",
+            ip,
         },
         now,
     )
@@ -100,7 +100,7 @@ pub async fn issue(
     db: &DatabaseConnection,
     config: &Config,
     member_number: &str,
-    by: By,
+    (by, ip): (By, &str),
     now: DateTime<Utc>,
 ) -> Result<MemberContact, AppError> {
     let number =
@@ -131,7 +131,7 @@ pub async fn issue(
             action: "temporary_password_issued",
             before: None,
             after: None,
-            ip: "",
+            ip,
         },
         now,
     )

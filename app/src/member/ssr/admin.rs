@@ -108,27 +108,8 @@ pub async fn change_name(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    // The same rules as the member's other details, on a copy of them.
-    let raw = member_fields::Raw {
-        number: m.member_number.clone(),
-        name: name.to_owned(),
-        kana: kana.to_owned(),
-        birth_date: m.birth_date.to_string(),
-        postal_code: m.postal_code.clone(),
-        prefecture: m.prefecture.clone(),
-        address1: m.address1.clone(),
-        address2: m.address2.clone(),
-        ..Default::default()
-    };
-    let problems = |ps: Vec<Problem>| {
-        first_problem(
-            ps.into_iter()
-                .filter(|p| matches!(p.field, Field::Name | Field::Kana))
-                .collect(),
-        )
-    };
-    let (fields, _) = member_fields::check(&raw, jst::today(now)).map_err(problems)?;
-    if fields.name == m.name && fields.kana == m.name_kana {
+    let (name, kana, _) = member_fields::check_name(name, kana).map_err(first_problem)?;
+    if name == m.name && kana == m.name_kana {
         return Err(AppError::field(
             Field::Name.key(),
             "いまの登録と同じです。変更後の氏名とフリガナを入力してください。",
@@ -137,8 +118,8 @@ pub async fn change_name(
     let txn = crate::ssr::db::begin_write(db).await?;
     member::ActiveModel {
         id: Set(m.id),
-        name: Set(fields.name.clone()),
-        name_kana: Set(fields.kana.clone()),
+        name: Set(name.clone()),
+        name_kana: Set(kana.clone()),
         updated_at: Set(now),
         ..Default::default()
     }
@@ -151,14 +132,14 @@ pub async fn change_name(
             member_id: Some(m.id),
             action: "name_changed",
             before: Some(format!("{}({})", m.name, m.name_kana)),
-            after: Some(format!("{}({})", fields.name, fields.kana)),
+            after: Some(format!("{name}({kana})")),
             ip,
         },
         now,
     )
     .await?;
     if let Some(account) = account {
-        let (shown, _) = crate::domain::jis::display_spelling(&fields.name);
+        let (shown, _) = crate::domain::jis::display_spelling(&name);
         mail::enqueue(
             &txn,
             templates::name_changed(

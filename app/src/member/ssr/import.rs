@@ -421,6 +421,35 @@ async fn existing(
         .collect())
 }
 
+/// An import still `running` after this long was cut off (a restart, a
+/// crash): 32 MB take well under a minute.
+pub const STALE_AFTER_MINUTES: i64 = 30;
+
+/// Marks imports cut off midway as failed, so staff see it and upload the
+/// file again (rows already taken are not doubled). Answers how many.
+pub async fn end_stale(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
+    use sea_orm::sea_query::Expr;
+    let ended = member_import::Entity::update_many()
+        .col_expr(member_import::Column::Status, Expr::value("failed"))
+        .col_expr(member_import::Column::Error, Expr::value(Some(INTERRUPTED)))
+        .col_expr(member_import::Column::FinishedAt, Expr::value(Some(now)))
+        .col_expr(
+            member_import::Column::Content,
+            Expr::value(Vec::<u8>::new()),
+        )
+        .filter(member_import::Column::Status.eq("running"))
+        .filter(
+            member_import::Column::StartedAt
+                .lte(now - chrono::Duration::minutes(STALE_AFTER_MINUTES)),
+        )
+        .exec(db)
+        .await?;
+    Ok(ended.rows_affected)
+}
+
+/// What staff read about an import that did not finish.
+pub const INTERRUPTED: &str = "取込が途中で止まりました。同じファイルをもう一度アップロードしてください(取り込み済みの行は重複しません)。";
+
 /// Keeps the upload's counters where the back office reads them, in the
 /// batch's own transaction.
 async fn progress(db: &impl ConnectionTrait, id: i32, out: &Outcome) -> Result<(), ImportError> {

@@ -9,7 +9,7 @@ use crate::pages::use_id_param;
 use crate::staff::{staff_import, staff_imports, ImportView, StaffRunImport};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -53,7 +53,7 @@ pub fn StaffImportsPage() -> impl IntoView {
                 </table>
                 <p class="hint">
                     "列の順番は問いません。組合員番号が同じ組合員は更新し、新しい番号は追加します。同じファイルをもう一度取り込んでも重複しません。"
-                    "JIS X 0208 にない文字(髙・﨑など)は登録どおりに保存し、マイページでは新字体で表示します。"
+                    "JIS X 0208 にない文字(髙・﨑などの異体字や外字)は登録どおりに保存し、マイページでは通常の字体(高・崎など)で表示します。"
                 </p>
             </details>
         </section>
@@ -97,26 +97,29 @@ pub fn StaffImportsPage() -> impl IntoView {
 pub fn StaffImportPage() -> impl IntoView {
     let id = use_id_param();
     let run = ServerAction::<StaffRunImport>::new();
+    // Moved every two seconds while the import runs, to read its progress.
+    let tick = RwSignal::new(0u32);
     let found = Resource::new_blocking(
-        move || (id(), run.version().get()),
-        |(id, _)| staff_import(id),
+        move || (id(), run.version().get(), tick.get()),
+        |(id, _, _)| staff_import(id),
     );
     view! {
         <Title text="組合員データの取込" />
         <p><A href="/staff/imports">"← 取込の一覧"</A></p>
-        <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
+        // The page keeps showing the last reading while the next one loads.
+        <Transition fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
             {move || Suspend::new(async move {
                 match found.await {
-                    Ok(v) => Either::Left(view! { <Import v run /> }.into_any()),
+                    Ok(v) => Either::Left(view! { <Import v run tick /> }.into_any()),
                     Err(error) => Either::Right(view! { <StaffError error /> }),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
 #[component]
-fn Import(v: ImportView, run: ServerAction<StaffRunImport>) -> impl IntoView {
+fn Import(v: ImportView, run: ServerAction<StaffRunImport>, tick: RwSignal<u32>) -> impl IntoView {
     let error = action_error(run);
     let id = v.id;
     let previewed = v.status == "previewed";
@@ -127,9 +130,16 @@ fn Import(v: ImportView, run: ServerAction<StaffRunImport>) -> impl IntoView {
     } else {
         ("追加した組合員", "更新した組合員")
     };
+    if running {
+        // In the browser only (effects do not run on the server).
+        Effect::new(move || {
+            set_timeout(
+                move || tick.update(|n| *n += 1),
+                std::time::Duration::from_secs(2),
+            );
+        });
+    }
     view! {
-        // While it runs, the page reads the progress again every two seconds.
-        {running.then(|| view! { <Meta http_equiv="refresh" content="2" /> })}
         <h1>"組合員データの取込"</h1>
         <section class="card" aria-labelledby="import-title">
             <h2 id="import-title">{v.file_name.clone()}</h2>
@@ -139,7 +149,7 @@ fn Import(v: ImportView, run: ServerAction<StaffRunImport>) -> impl IntoView {
             {running.then(|| {
                 let (done_rows, total) = (v.rows_done, v.rows_total.max(1));
                 view! {
-                    <label for="progress">{format!("取込中: {} / {} 行", v.rows_done, v.rows_total)}</label>
+                    <label for="progress" role="status">{format!("取込中: {} / {} 行", v.rows_done, v.rows_total)}</label>
                     <progress id="progress" max=total value=done_rows>{format!("{}%", done_rows * 100 / total)}</progress>
                 }
             })}

@@ -7,7 +7,7 @@ use crate::components::{invalid, FieldError};
 use crate::domain::membership::Stage;
 use crate::pages::{use_id_param, ContractCard, StatusBadge};
 use crate::staff::{
-    staff_audit, staff_letters_waiting, staff_member, staff_search_members, MemberRecord,
+    staff_letters_waiting, staff_member, staff_member_history, staff_search_members, MemberRecord,
     StaffChangeName, StaffEndMemberSessions, StaffIssueTemporaryPassword, StaffRecordWithdrawal,
     StaffReopenService, StaffStopService, StaffUnlockMember,
 };
@@ -107,13 +107,20 @@ fn LetterBatch() -> impl IntoView {
 #[component]
 pub fn StaffMemberPage() -> impl IntoView {
     let id = use_id_param();
-    // Bumped by a change made on the page, so the record is read again.
-    let changed = RwSignal::new(0u32);
-    provide_context(Changed(changed));
-    let record = Resource::new_blocking(move || (id(), changed.get()), |(id, _)| staff_member(id));
+    let changed = Changed {
+        version: RwSignal::new(0),
+        notice: RwSignal::new(None),
+    };
+    provide_context(changed);
+    let record = Resource::new_blocking(
+        move || (id(), changed.version.get()),
+        |(id, _)| staff_member(id),
+    );
     view! {
         <Title text="組合員の詳細" />
         <p><A href="/staff/members">"← 組合員検索"</A></p>
+        // Outside the record, so it stays while the record is read again.
+        {move || changed.notice.get().map(|n| view! { <p class="notice" role="status">{n}</p> })}
         <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
@@ -125,9 +132,32 @@ pub fn StaffMemberPage() -> impl IntoView {
     }
 }
 
-/// Tells the member page to read the record again after a change.
+/// A change made on the member page: the record is read again and the
+/// notice saying what was done stays above it.
 #[derive(Clone, Copy)]
-struct Changed(RwSignal<u32>);
+struct Changed {
+    version: RwSignal<u32>,
+    notice: RwSignal<Option<&'static str>>,
+}
+
+impl Changed {
+    /// After `action` succeeds: tell `notice` and read the record again.
+    fn after<A>(action: ServerAction<A>, notice: &'static str)
+    where
+        A: leptos::server_fn::ServerFn<Output = ()> + Clone + Send + Sync + 'static,
+        A::Error: Clone + Send + Sync + 'static,
+    {
+        let changed = use_context::<Changed>();
+        Effect::new(move || {
+            if matches!(action.value().get(), Some(Ok(()))) {
+                if let Some(c) = changed {
+                    c.notice.set(Some(notice));
+                    c.version.update(|n| *n += 1);
+                }
+            }
+        });
+    }
+}
 
 #[component]
 fn Record(r: MemberRecord) -> impl IntoView {
@@ -269,20 +299,15 @@ fn Care(
     let unlock_error = action_error(unlock);
     let temporary_error = action_error(temporary);
     let error = action_error(rename);
-    let changed = use_context::<Changed>();
-    Effect::new(move || {
-        if matches!(rename.value().get(), Some(Ok(())))
-            || matches!(unlock.value().get(), Some(Ok(())))
-        {
-            if let Some(Changed(c)) = changed {
-                c.update(|n| *n += 1);
-            }
-        }
-    });
+    Changed::after(
+        rename,
+        "氏名の変更を記録しました。ご本人にメールでお知らせしました。",
+    );
+    Changed::after(unlock, "ロックを解除しました。");
     let audit_link = format!("/staff/audit?member={number}");
     let history = Resource::new(
         move || temporary.version().get(),
-        move |_| staff_audit(None, None, Some(number.clone()), None, None),
+        move |_| staff_member_history(number.clone()),
     );
     view! {
         <section class="card" aria-labelledby="care-title">
@@ -341,7 +366,6 @@ fn Care(
                         Ok(rows) => {
                             let rows: Vec<_> = rows
                                 .into_iter()
-                                .filter(|r| !r.action.ends_with("の閲覧"))
                                 .take(10)
                                 .collect();
                             Either::Left(if rows.is_empty() {
@@ -386,16 +410,14 @@ fn Standing(
     let stop = ServerAction::<StaffStopService>::new();
     let stop_error = action_error(stop);
     let active = stage == Stage::Registered;
-    let changed = use_context::<Changed>();
-    Effect::new(move || {
-        if matches!(stop.value().get(), Some(Ok(())))
-            || matches!(reopen.value().get(), Some(Ok(())))
-        {
-            if let Some(Changed(c)) = changed {
-                c.update(|n| *n += 1);
-            }
-        }
-    });
+    Changed::after(
+        stop,
+        "マイページの利用を停止しました。ご本人にメールでお知らせしました。",
+    );
+    Changed::after(
+        reopen,
+        "マイページの利用を再開しました。ご本人にメールでお知らせしました。",
+    );
     let unregistered = stage == Stage::NoAccount;
     let withdraw = ServerAction::<StaffRecordWithdrawal>::new();
     let reopen_error = action_error(reopen);
@@ -441,9 +463,6 @@ fn Standing(
                         "マイページの利用を再開する"
                     </button>
                     <FormError error=reopen_error />
-                    <p role="status" class="notice-inline">
-                        {move || matches!(reopen.value().get(), Some(Ok(()))).then_some("再開しました。ご本人にメールでお知らせしました。")}
-                    </p>
                 </ActionForm>
             })}
             {can_withdraw.then(|| view! {

@@ -27,6 +27,8 @@ pub struct Filter<'a> {
     /// JST dates, inclusive.
     pub from: Option<&'a str>,
     pub until: Option<&'a str>,
+    /// Leave out staff opening a record (the history of changes only).
+    pub hide_views: bool,
 }
 
 pub fn action_label(code: &str) -> String {
@@ -72,6 +74,10 @@ pub async fn entries(filter: Filter<'_>) -> Result<Vec<AuditRow>, AppError> {
     }
     if let Some(action) = filter.action.filter(|a| !a.is_empty()) {
         query = query.filter(audit_log::Column::Action.eq(action));
+    }
+    if filter.hide_views {
+        query = query
+            .filter(audit_log::Column::Action.is_not_in(["member_viewed", "procedure_viewed"]));
     }
     if let Some(number) = filter.member.map(str::trim).filter(|m| !m.is_empty()) {
         let number = MemberNumber::parse(number).map_err(|e| AppError::field("member", e.0))?;

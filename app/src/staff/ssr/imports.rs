@@ -226,17 +226,59 @@ pub async fn list() -> Result<Vec<ImportSummary>, AppError> {
         .collect())
 }
 
+/// An upload as the page shows it: everything but the file itself.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct Shown {
+    id: i32,
+    file_name: String,
+    encoding: String,
+    status: String,
+    rows_total: i32,
+    rows_done: i32,
+    inserted: i32,
+    updated: i32,
+    unchanged: i32,
+    rejected: i32,
+    warnings: i32,
+    issues: String,
+    error: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
 /// [`crate::staff::staff_import`].
 pub async fn view(id: i32) -> Result<ImportView, AppError> {
     current_staff().await?.require_admin()?;
     let Request { state, .. } = Request::current()?;
     let m = member_import::Entity::find_by_id(id)
+        .select_only()
+        .columns([
+            member_import::Column::Id,
+            member_import::Column::FileName,
+            member_import::Column::Encoding,
+            member_import::Column::Status,
+            member_import::Column::RowsTotal,
+            member_import::Column::RowsDone,
+            member_import::Column::Inserted,
+            member_import::Column::Updated,
+            member_import::Column::Unchanged,
+            member_import::Column::Rejected,
+            member_import::Column::Warnings,
+            member_import::Column::Issues,
+            member_import::Column::Error,
+            member_import::Column::CreatedAt,
+        ])
+        .into_model::<Shown>()
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut issues = Vec::new();
     let mut reader = csv::Reader::from_reader(m.issues.trim_start_matches('\u{FEFF}').as_bytes());
-    for record in reader.records().take(ISSUES_SHOWN).flatten() {
+    let mut more_issues = false;
+    for record in reader.records().flatten() {
+        if issues.len() == ISSUES_SHOWN {
+            more_issues = true;
+            break;
+        }
         issues.push(ImportIssue {
             row: record.get(0).unwrap_or("").to_owned(),
             column: record.get(1).unwrap_or("").to_owned(),
@@ -258,7 +300,7 @@ pub async fn view(id: i32) -> Result<ImportView, AppError> {
         rejected: m.rejected as u32,
         warnings: m.warnings as u32,
         issues,
-        more_issues: (m.rejected + m.warnings) as usize > ISSUES_SHOWN,
+        more_issues,
         error: m.error,
         at: jst::format_datetime(m.created_at),
     })
@@ -296,6 +338,24 @@ pub async fn run(id: i32) -> Result<(), AppError> {
     tokio::spawn(async move {
         if let Err(e) = finish(&task_state, id, staff_id, &client.ip, now).await {
             tracing::error!(error = %e, import = id, "members import failed");
+            // Whatever went wrong, the upload must not stay `running`.
+            let failed = member_import::Entity::update_many()
+                .col_expr(member_import::Column::Status, Expr::value("failed"))
+                .col_expr(
+                    member_import::Column::Error,
+                    Expr::value(Some(import::INTERRUPTED)),
+                )
+                .col_expr(
+                    member_import::Column::FinishedAt,
+                    Expr::value(Some(task_state.clock.now())),
+                )
+                .filter(member_import::Column::Id.eq(id))
+                .filter(member_import::Column::Status.eq("running"))
+                .exec(&task_state.db)
+                .await;
+            if let Err(e) = failed {
+                tracing::error!(error = %e, import = id, "could not mark the import failed");
+            }
         }
     });
     Ok(())
@@ -323,10 +383,12 @@ pub async fn finish(
     let result = import::run(&state.db, m.content.as_slice(), &options, now, |_| {}).await;
     let finished = state.clock.now();
     let update = match &result {
+        // The members file is not kept once it is in.
         Ok(o) => member_import::ActiveModel {
             id: Set(id),
             status: Set("done".into()),
             issues: Set(o.issues_csv()),
+            content: Set(Vec::new()),
             finished_at: Set(Some(finished)),
             ..Default::default()
         },
@@ -337,6 +399,7 @@ pub async fn finish(
                 ImportError::File(f) => f.0.clone(),
                 ImportError::App(_) => "取込の途中でエラーが発生しました。もう一度アップロードしてください(取り込み済みの行は、同じファイルで重複しません)。".into(),
             })),
+            content: Set(Vec::new()),
             finished_at: Set(Some(finished)),
             ..Default::default()
         },

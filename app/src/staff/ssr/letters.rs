@@ -1,7 +1,8 @@
 //! Registration letters (M12, S2): staff print one for a member without a My
 //! Page account, or a batch for everyone still waiting for one. Printing
 //! issues the code (any earlier one stops working), so the PDF is made in
-//! the request that issues it and is the only place the code ever appears.
+//! the request that issues it and is the only place the code ever appears
+//! (if it could not be made after all, staff print again: a new code).
 //!
 //! Plain POST routes (a form with `target="_blank"`), not server functions:
 //! the answer is the PDF itself, and the page needs no script for it.
@@ -59,22 +60,20 @@ pub async fn waiting_count(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Res
     Ok(waiting(now).count(db).await?)
 }
 
-/// Issues codes for `members`, audited one by one, in a transaction the
-/// caller commits once the letters are printed (a failed PDF leaves the
-/// earlier codes working); answers what each letter says.
+/// Issues codes for `members` in `txn`, audited one by one; answers what
+/// each letter says.
 async fn issue(
-    state: &AppState,
+    txn: &DatabaseTransaction,
     me: &CurrentStaff,
     client: &ClientInfo,
     members: Vec<member::Model>,
     now: DateTime<Utc>,
-) -> Result<(DatabaseTransaction, Vec<Letter>), AppError> {
-    let txn = crate::ssr::db::begin_write(&state.db).await?;
+) -> Result<Vec<Letter>, AppError> {
     let mut letters = Vec::with_capacity(members.len());
     for m in members {
-        let code = issue_code(&txn, m.id, Some(me.staff_id), now).await?;
+        let code = issue_code(txn, m.id, Some(me.staff_id), now).await?;
         crate::ssr::audit::record(
-            &txn,
+            txn,
             crate::ssr::audit::Entry {
                 actor: crate::ssr::audit::Actor::Staff {
                     staff_id: me.staff_id,
@@ -105,39 +104,39 @@ async fn issue(
             issued_on: jst::today(now),
         });
     }
-    Ok((txn, letters))
+    Ok(letters)
 }
 
-/// The letter for one member; refused once the member has an account.
-pub async fn issue_one(
-    state: &AppState,
-    me: &CurrentStaff,
-    client: &ClientInfo,
+/// The member a single letter goes to, read in the printing transaction;
+/// refused once the member has an account.
+async fn one_member(
+    txn: &DatabaseTransaction,
     member_id: i32,
     now: DateTime<Utc>,
-) -> Result<(DatabaseTransaction, Vec<Letter>), AppError> {
+) -> Result<Vec<member::Model>, AppError> {
     let (m, account) = member::Entity::find_by_id(member_id)
         .find_also_related(member_account::Entity)
-        .one(&state.db)
+        .one(txn)
         .await?
         .ok_or(AppError::NotFound)?;
     let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
     transition(stage, Event::Register).map_err(|e| AppError::Conflict(e.to_string()))?;
-    issue(state, me, client, vec![m], now).await
+    Ok(vec![m])
 }
 
-/// Letters for the members waiting longest for one (by member number), at
-/// most [`policy::LETTER_BATCH_MAX`] a PDF.
-pub async fn issue_batch(
-    state: &AppState,
-    me: &CurrentStaff,
-    client: &ClientInfo,
+/// The members waiting longest for a letter (by member number), at most
+/// [`policy::LETTER_BATCH_MAX`], read in the printing transaction: a second
+/// batch sent at the same moment finds them served (SQLite) or collides on
+/// the one-live-code index (PostgreSQL) and is refused, never re-issuing
+/// the first batch's codes.
+async fn batch_members(
+    txn: &DatabaseTransaction,
     now: DateTime<Utc>,
-) -> Result<(DatabaseTransaction, Vec<Letter>), AppError> {
+) -> Result<Vec<member::Model>, AppError> {
     let members: Vec<member::Model> = waiting(now)
         .order_by_asc(member::Column::MemberNumber)
         .limit(policy::LETTER_BATCH_MAX)
-        .all(&state.db)
+        .all(txn)
         .await?
         .into_iter()
         .filter(|m| crate::member::ssr::stage_of(m, None, now) == Stage::NoAccount)
@@ -147,7 +146,7 @@ pub async fn issue_batch(
             "登録案内書を待っている組合員はいません。".into(),
         ));
     }
-    issue(state, me, client, members, now).await
+    Ok(members)
 }
 
 /// `POST /staff/members/{id}/letter`.
@@ -172,10 +171,17 @@ pub async fn print(
     member: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<(Vec<Letter>, Vec<u8>), AppError> {
-    let (txn, letters) = match member {
-        Some(id) => issue_one(state, me, client, id, now).await?,
-        None => issue_batch(state, me, client, now).await?,
+    // The font first: when no PDF can be made, nothing changes.
+    crate::ssr::pdf::font(&state.config.pdf_font)?;
+    // A short transaction (rendering 500 pages must not hold SQLite's
+    // write lock); the PDF is made from what it committed.
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
+    let members = match member {
+        Some(id) => one_member(&txn, id, now).await?,
+        None => batch_members(&txn, now).await?,
     };
+    let letters = issue(&txn, me, client, members, now).await?;
+    txn.commit().await?;
     let config = state.config.clone();
     let for_pdf = letters.clone();
     let pdf = tokio::task::spawn_blocking(move || {
@@ -186,7 +192,6 @@ pub async fn print(
         tracing::error!(error = %e, "letter rendering panicked");
         AppError::Internal
     })??;
-    txn.commit().await?;
     Ok((letters, pdf))
 }
 

@@ -578,24 +578,29 @@ async fn number_of(db: &sea_orm::DatabaseConnection, member_id: i32) -> Result<S
 /// [`crate::staff::staff_unlock_member`].
 pub async fn unlock_member(member_id: i32) -> Result<(), AppError> {
     let me = current_staff().await?;
-    let Request { state, now, .. } = Request::current()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let number = number_of(&state.db, member_id).await?;
     let by = crate::ssr::audit::Actor::Staff {
         staff_id: me.staff_id,
     };
-    crate::auth::ssr::temporary::unlock(&state.db, &number, by, now).await?;
+    crate::auth::ssr::temporary::unlock(&state.db, &number, (by, &client.ip), now).await?;
     Ok(())
 }
 
 /// [`crate::staff::staff_issue_temporary_password`].
 pub async fn issue_temporary_password(member_id: i32) -> Result<(), AppError> {
     let me = current_staff().await?;
-    let Request { state, now, .. } = Request::current()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
     let number = number_of(&state.db, member_id).await?;
     let by = crate::ssr::audit::Actor::Staff {
         staff_id: me.staff_id,
     };
-    crate::auth::ssr::temporary::issue(&state.db, &state.config, &number, by, now).await?;
+    crate::auth::ssr::temporary::issue(&state.db, &state.config, &number, (by, &client.ip), now)
+        .await?;
     Ok(())
 }
 
