@@ -210,7 +210,7 @@ async fn parallel_batches_print_once(app: TestApp) {
     let staff = app.staff_headers("operator").await;
     without_account(&app).await;
     without_account(&app).await;
-    let runs = (0..3).map(|_| {
+    let runs = (0..5).map(|_| {
         let (app, staff) = (&app, staff.clone());
         async move { print(app, &staff, None).await }
     });

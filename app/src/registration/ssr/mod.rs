@@ -35,13 +35,26 @@ use crate::ssr::{audit, Config};
 /// The cookie of a registration under way.
 pub const COOKIE: &str = "mypage_registration";
 
-/// Makes a registration code for `member_id` and voids any earlier one.
-/// Answers the code (twelve characters) for the letter: it is stored only
-/// as its hash.
+/// Whether issuing a code may void one still usable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Earlier {
+    /// A reprint for one member: the old letter stops working.
+    Void,
+    /// A batch for members with no usable code: if one has appeared since
+    /// they were chosen (another batch, on PostgreSQL, whose statements
+    /// each see the latest commits), the one-live-code index refuses this
+    /// one instead of voiding it.
+    Keep,
+}
+
+/// Makes a registration code for `member_id` (voiding an earlier one when
+/// asked). Answers the code (twelve characters) for the letter: it is
+/// stored only as its hash.
 pub async fn issue_code(
     db: &impl ConnectionTrait,
     member_id: i32,
     issued_by: Option<i32>,
+    earlier: Earlier,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let code: String = {
@@ -50,12 +63,14 @@ pub async fn issue_code(
             .map(|_| code_rule::ALPHABET[rng.random_range(0..code_rule::ALPHABET.len())] as char)
             .collect()
     };
-    registration_code::Entity::update_many()
-        .col_expr(registration_code::Column::UsedAt, Expr::value(Some(now)))
-        .filter(registration_code::Column::MemberId.eq(member_id))
-        .filter(registration_code::Column::UsedAt.is_null())
-        .exec(db)
-        .await?;
+    if earlier == Earlier::Void {
+        registration_code::Entity::update_many()
+            .col_expr(registration_code::Column::UsedAt, Expr::value(Some(now)))
+            .filter(registration_code::Column::MemberId.eq(member_id))
+            .filter(registration_code::Column::UsedAt.is_null())
+            .exec(db)
+            .await?;
+    }
     registration_code::ActiveModel {
         member_id: Set(member_id),
         code_hash: Set(token_hash(&code)),

@@ -111,7 +111,14 @@ pub async fn member(
         None
     };
     let registration_code = if wanted.registration_code {
-        let code = crate::registration::ssr::issue_code(&txn, saved.id, None, now).await?;
+        let code = crate::registration::ssr::issue_code(
+            &txn,
+            saved.id,
+            None,
+            crate::registration::ssr::Earlier::Void,
+            now,
+        )
+        .await?;
         Some(crate::domain::registration::grouped(&code))
     } else {
         None

@@ -23,7 +23,7 @@ use crate::auth::ssr::display_member_number;
 use crate::domain::membership::{transition, Event, Stage};
 use crate::domain::{jst, policy, registration as code_rule};
 use crate::error::AppError;
-use crate::registration::ssr::{issue_code, letter::Letter};
+use crate::registration::ssr::{issue_code, letter::Letter, Earlier};
 use crate::ssr::entities::staff_session::SessionStage;
 use crate::ssr::entities::{member, member_account, registration_code};
 use crate::ssr::request::ClientInfo;
@@ -64,14 +64,14 @@ pub async fn waiting_count(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Res
 /// each letter says.
 async fn issue(
     txn: &DatabaseTransaction,
-    me: &CurrentStaff,
-    client: &ClientInfo,
+    (me, client): (&CurrentStaff, &ClientInfo),
     members: Vec<member::Model>,
+    earlier: Earlier,
     now: DateTime<Utc>,
 ) -> Result<Vec<Letter>, AppError> {
     let mut letters = Vec::with_capacity(members.len());
     for m in members {
-        let code = issue_code(txn, m.id, Some(me.staff_id), now).await?;
+        let code = issue_code(txn, m.id, Some(me.staff_id), earlier, now).await?;
         crate::ssr::audit::record(
             txn,
             crate::ssr::audit::Entry {
@@ -176,11 +176,11 @@ pub async fn print(
     // A short transaction (rendering 500 pages must not hold SQLite's
     // write lock); the PDF is made from what it committed.
     let txn = crate::ssr::db::begin_write(&state.db).await?;
-    let members = match member {
-        Some(id) => one_member(&txn, id, now).await?,
-        None => batch_members(&txn, now).await?,
+    let (members, earlier) = match member {
+        Some(id) => (one_member(&txn, id, now).await?, Earlier::Void),
+        None => (batch_members(&txn, now).await?, Earlier::Keep),
     };
-    let letters = issue(&txn, me, client, members, now).await?;
+    let letters = issue(&txn, (me, client), members, earlier, now).await?;
     txn.commit().await?;
     let config = state.config.clone();
     let for_pdf = letters.clone();
