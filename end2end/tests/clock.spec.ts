@@ -174,6 +174,12 @@ test('a withdrawn member sees the last day, and after it cannot log in', async (
   await apiLogin(page, me, { server, goto: '/mypage' });
   const shown = `${last.getUTCFullYear()}/${last.getUTCMonth() + 1}/${last.getUTCDate()}`;
   await expect(page.getByRole('note')).toContainText(`マイページは${shown}までご利用いただけます`);
+  // The same banner on a phone, inside the screen.
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto(`${server}/mypage/contracts`);
+  await expect(page.getByRole('note')).toContainText(`マイページは${shown}までご利用いただけます`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
 
   // Past the last day the door is closed, and the message gives the phone.
   const moved = await page.request.post(`${server}/dev/clock`, { form: { advance: '11d' } });
