@@ -41,6 +41,25 @@ pub fn register_url(config: &Config) -> String {
     format!("{}/register", config.public_url.trim_end_matches('/'))
 }
 
+/// How wide the address may run inside the envelope window.
+const WINDOW_WIDTH_MM: f32 = 86.0;
+
+/// The type size and leading of the address block: 11 pt for up to three
+/// lines, smaller (down to 8 pt) for a longer address, so the name stays in
+/// the window.
+fn address_size(address: &[String]) -> (f32, f32) {
+    for size in [11.0, 10.0, 9.0, 8.0] {
+        let lines: usize = address
+            .iter()
+            .map(|a| pdf::wrap(a, WINDOW_WIDTH_MM, size).len())
+            .sum();
+        if lines <= 3 {
+            return (size, size / 2.0);
+        }
+    }
+    (8.0, 4.0)
+}
+
 /// One PDF with a page per letter (CPU work: call it off the async threads).
 pub fn render(config: &Config, letters: &[Letter]) -> Result<Vec<u8>, PdfError> {
     let font = pdf::font(&config.pdf_font)?;
@@ -73,9 +92,12 @@ fn draw(page: &mut Canvas<'_, '_>, config: &Config, url: &str, l: &Letter) -> Re
     let mut y = 24.0;
     page.text(left + 2.0, y, 11.0, &postal(&l.postal_code));
     y += 6.0;
-    for line in &l.address {
-        let (line, _) = display_spelling(line);
-        y = page.paragraph(left + 2.0, y, 86.0, 11.0, 5.5, &line);
+    let address: Vec<String> = l.address.iter().map(|a| display_spelling(a).0).collect();
+    // The name must stay inside the window (down to 58 mm): a long address
+    // is set smaller.
+    let (size, leading) = address_size(&address);
+    for line in &address {
+        y = page.paragraph(left + 2.0, y, WINDOW_WIDTH_MM, size, leading, line);
     }
     y += 2.5;
     page.text(left + 6.0, y, 14.0, &format!("{name} 様"));
@@ -184,6 +206,17 @@ fn draw(page: &mut Canvas<'_, '_>, config: &Config, url: &str, l: &Letter) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_address_is_set_smaller() {
+        let short = vec!["埼玉県さいたま市浦和区岸町7-5-14".to_owned()];
+        assert_eq!(address_size(&short), (11.0, 5.5));
+        let long = vec![
+            "北海道札幌市中央区北一条西二十丁目三番地の四十五".repeat(2),
+            "サンプルグランドレジデンス札幌北一条ウエストタワー2501号室".to_owned(),
+        ];
+        assert!(address_size(&long).0 < 11.0);
+    }
 
     #[test]
     fn postal_codes_get_their_hyphen() {
