@@ -214,6 +214,11 @@ impl Canvas<'_, '_> {
         };
         let mut pb = PathBuilder::new();
         pb.push_rect(rect);
+        self.stroke(pb, width_mm);
+    }
+
+    /// Strokes `pb` in black, `width_mm` thick.
+    fn stroke(&mut self, pb: PathBuilder, width_mm: f32) {
         if let Some(path) = pb.finish() {
             self.surface.set_fill(None);
             self.surface.set_stroke(Some(Stroke {
@@ -231,16 +236,7 @@ impl Canvas<'_, '_> {
         let mut pb = PathBuilder::new();
         pb.move_to(x * PT_PER_MM, y * PT_PER_MM);
         pb.line_to((x + w) * PT_PER_MM, y * PT_PER_MM);
-        if let Some(path) = pb.finish() {
-            self.surface.set_fill(None);
-            self.surface.set_stroke(Some(Stroke {
-                paint: rgb::Color::black().into(),
-                width: width_mm * PT_PER_MM,
-                ..Default::default()
-            }));
-            self.surface.draw_path(&path);
-            self.surface.set_stroke(None);
-        }
+        self.stroke(pb, width_mm);
     }
 
     /// A QR code of `data`, `size` mm square (quiet zone included), its

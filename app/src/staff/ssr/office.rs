@@ -359,17 +359,44 @@ async fn member_and_account(
         .ok_or(AppError::NotFound)
 }
 
+/// A change of a member's standing by staff, once the rule allows it.
+struct StandingStep {
+    me: super::auth::CurrentStaff,
+    request: Request,
+    member: member::Model,
+    account: member_account::Model,
+}
+
+/// The staff member, the request and the member with an account, if the
+/// standing rule allows `event` for the member now.
+async fn standing_step(
+    member_id: i32,
+    event: crate::domain::membership::Event,
+) -> Result<StandingStep, AppError> {
+    let me = current_staff().await?;
+    let request = Request::current()?;
+    let (member, account) = member_and_account(&request.state.db, member_id).await?;
+    let stage = crate::member::ssr::stage_of(&member, account.as_ref(), request.now);
+    crate::domain::membership::transition(stage, event)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    Ok(StandingStep {
+        me,
+        request,
+        member,
+        account: account.ok_or(AppError::Internal)?,
+    })
+}
+
 /// [`crate::staff::staff_reopen_service`].
 pub async fn reopen_service(member_id: i32) -> Result<(), AppError> {
-    use crate::domain::membership::{transition, Event};
-    let me = current_staff().await?;
-    let Request {
-        state, client, now, ..
-    } = Request::current()?;
-    let (m, account) = member_and_account(&state.db, member_id).await?;
-    let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
-    transition(stage, Event::Reopen).map_err(|e| AppError::Conflict(e.to_string()))?;
-    let account = account.ok_or(AppError::Internal)?;
+    let StandingStep {
+        me,
+        request: Request {
+            state, client, now, ..
+        },
+        member: m,
+        account,
+    } = standing_step(member_id, crate::domain::membership::Event::Reopen).await?;
     let txn = crate::ssr::db::begin_write(&state.db).await?;
     member_account::Entity::update_many()
         .col_expr(
@@ -411,15 +438,14 @@ pub async fn reopen_service(member_id: i32) -> Result<(), AppError> {
 /// [`crate::staff::staff_stop_service`]: the member asked by phone or at
 /// the counter, or the account is misused.
 pub async fn stop_service(member_id: i32) -> Result<(), AppError> {
-    use crate::domain::membership::{transition, Event};
-    let me = current_staff().await?;
-    let Request {
-        state, client, now, ..
-    } = Request::current()?;
-    let (m, account) = member_and_account(&state.db, member_id).await?;
-    let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
-    transition(stage, Event::Stop).map_err(|e| AppError::Conflict(e.to_string()))?;
-    let account = account.ok_or(AppError::Internal)?;
+    let StandingStep {
+        me,
+        request: Request {
+            state, client, now, ..
+        },
+        member: m,
+        account,
+    } = standing_step(member_id, crate::domain::membership::Event::Stop).await?;
     let txn = crate::ssr::db::begin_write(&state.db).await?;
     let actor = crate::ssr::audit::Actor::Staff {
         staff_id: me.staff_id,
