@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod card;
 pub mod components;
 pub mod contract;
 pub mod dev_mail;
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dev/mails") view=pages::DevMailsPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/mypage") view=components::MemberShell ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::MyPageHome />
+                    <Route path=path!("card") view=pages::CardPage />
                     <Route path=path!("contracts") view=pages::ContractsPage />
                     <Route path=path!("apply") view=pages::ApplyMenuPage />
                     <Route path=path!("apply/rider") view=pages::ApplyRiderPage />
@@ -99,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("members/new") view=pages::StaffNewMemberPage />
                     <Route path=path!("members/:id") view=pages::StaffMemberPage />
                     <Route path=path!("audit") view=pages::StaffAuditPage />
+                    <Route path=path!("verify") view=pages::StaffVerifyPage />
                     <Route path=path!("imports") view=pages::StaffImportsPage />
                     <Route path=path!("imports/:id") view=pages::StaffImportPage />
                     <Route path=path!("accounts") view=pages::StaffAccountsPage />

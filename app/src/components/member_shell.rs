@@ -84,6 +84,7 @@ fn MemberHeader(info: SessionInfo, coop: String) -> impl IntoView {
             })}
             <nav class="member-nav" aria-label="マイページ" hidden=forced>
                 <A href="/mypage" exact=true>"マイページトップ"</A>
+                <A href="/mypage/card">"組合員証"</A>
                 <A href="/mypage/contracts">"ご契約内容"</A>
                 <A href="/mypage/apply">"各種お手続き"</A>
                 <A href="/mypage/procedures">"手続き照会"</A>

@@ -52,6 +52,7 @@ fn StaffHeader(info: StaffInfo) -> impl IntoView {
             <nav class="member-nav" aria-label="管理画面">
                 <A href="/staff" exact=true>"手続き一覧"</A>
                 <A href="/staff/members">"組合員検索"</A>
+                <A href="/staff/verify">"組合員証の確認"</A>
                 <A href="/staff/audit">"監査ログ"</A>
                 {admin.then(|| view! { <A href="/staff/imports">"データ取込"</A> })}
                 {admin.then(|| view! { <A href="/staff/accounts">"職員アカウント"</A> })}

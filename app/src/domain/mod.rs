@@ -1,6 +1,7 @@
 //! Pure rules and value types, shared by the server and the browser.
 //! Nothing here touches the database, the clock or the network.
 
+pub mod card;
 pub mod coverage;
 pub mod email;
 pub mod jis;

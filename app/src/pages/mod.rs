@@ -2,6 +2,7 @@
 
 mod account;
 mod apply;
+mod card;
 mod contracts;
 mod dev_mails;
 mod faq;
@@ -23,6 +24,7 @@ pub use account::AccountPage;
 pub use apply::{
     ApplyConfirmPage, ApplyCoursePage, ApplyDocumentsPage, ApplyMenuPage, ApplyRiderPage,
 };
+pub use card::CardPage;
 pub use contracts::{ContractCard, ContractsPage};
 pub use dev_mails::DevMailsPage;
 pub use faq::FaqPage;
@@ -40,6 +42,6 @@ pub use security::SecurityPage;
 pub use staff::{
     StaffAccountsPage, StaffAuditPage, StaffImportPage, StaffImportsPage, StaffLoginPage,
     StaffMemberPage, StaffMembersPage, StaffNewMemberPage, StaffPasswordPage, StaffProcedurePage,
-    StaffQueuePage, StaffSecondFactorPage, StaffSetupPage,
+    StaffQueuePage, StaffSecondFactorPage, StaffSetupPage, StaffVerifyPage,
 };
 pub use top::TopPage;

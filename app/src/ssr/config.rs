@@ -49,9 +49,19 @@ pub struct Config {
     /// database across processes (`MYPAGE_REGISTRATION_IP_TRIES_PER_HOUR`):
     /// raise it when members register at a counter behind one address.
     pub registration_ip_tries_per_hour: i32,
+    /// The seed of the key that signs デジタル組合員証 tokens
+    /// (`MYPAGE_CARD_KEY`, 32 bytes in base64). Without it in production the
+    /// card is not offered; development uses a fixed, published seed.
+    pub card_key: Option<[u8; 32]>,
+    /// Earlier seeds whose tokens still verify after a rotation
+    /// (`MYPAGE_CARD_OLD_KEYS`, comma-separated base64).
+    pub card_old_keys: Vec<[u8; 32]>,
     /// Under `cargo leptos watch`: the port of its reload websocket, for the CSP.
     pub dev_reload_port: Option<u32>,
 }
+
+/// The card-signing seed of development (published: never for production).
+pub const DEV_CARD_SEED: &[u8; 32] = b"mypage-development-card-key-0001";
 
 /// Debian's BIZ UD Gothic (fonts-morisawa-bizud-gothic), the fixed-pitch cut.
 pub const DEFAULT_PDF_FONT: &str = "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf";
@@ -256,6 +266,28 @@ impl Config {
                 reason: "demo data needs MYPAGE_DEV=true",
             });
         }
+        let seed = |name: &'static str, value: &str| -> Result<[u8; 32], ConfigError> {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(value.trim())
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+                .ok_or(ConfigError::Invalid {
+                    name,
+                    value: "(hidden)".into(),
+                    reason: "expected 32 bytes in base64 (openssl rand -base64 32)",
+                })
+        };
+        let card_key = match get("MYPAGE_CARD_KEY").filter(|v| !v.trim().is_empty()) {
+            Some(v) => Some(seed("MYPAGE_CARD_KEY", &v)?),
+            None if dev => Some(*DEV_CARD_SEED),
+            None => None,
+        };
+        let card_old_keys = var("MYPAGE_CARD_OLD_KEYS", "")
+            .split(',')
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| seed("MYPAGE_CARD_OLD_KEYS", v))
+            .collect::<Result<Vec<_>, _>>()?;
         let mail_from = var(
             "MYPAGE_MAIL_FROM",
             "組合員マイページ <no-reply@mypage.example.jp>",
@@ -286,6 +318,8 @@ impl Config {
             dev,
             ip_tries_per_minute,
             registration_ip_tries_per_hour,
+            card_key,
+            card_old_keys,
             dev_reload_port: get("LEPTOS_WATCH")
                 .map(|_| var("LEPTOS_RELOAD_PORT", "3001").parse().unwrap_or(3001)),
         })

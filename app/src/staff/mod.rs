@@ -103,7 +103,7 @@ pub struct StaffRow {
 }
 
 /// Action codes and how staff read them.
-pub const AUDIT_ACTIONS: [(&str, &str); 30] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 31] = [
     ("procedure_filed", "お手続きの受付"),
     ("procedure_status", "お手続きの状況変更"),
     ("password_changed", "パスワード変更"),
@@ -134,6 +134,7 @@ pub const AUDIT_ACTIONS: [(&str, &str); 30] = [
     ("members_imported", "組合員データの取込"),
     ("member_imported", "取込による登録内容の更新"),
     ("name_changed", "氏名の変更(確認済み)"),
+    ("card_verified", "組合員証の確認"),
 ];
 
 /// The second step of a staff login: the code form, or the enrolment of the

@@ -24,6 +24,7 @@ macro_rules! on_both {
 
 mod helpers;
 
+mod card;
 mod codes;
 mod contracts;
 mod credentials;

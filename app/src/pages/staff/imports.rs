@@ -134,7 +134,10 @@ fn Import(v: ImportView, run: ServerAction<StaffRunImport>, tick: RwSignal<u32>)
         // In the browser only (effects do not run on the server).
         Effect::new(move || {
             set_timeout(
-                move || tick.update(|n| *n += 1),
+                move || {
+                    // The page may be gone by then.
+                    tick.try_update(|n| *n += 1);
+                },
                 std::time::Duration::from_secs(2),
             );
         });

@@ -11,6 +11,7 @@ mod procedure;
 mod queue;
 mod second_factor;
 mod setup;
+mod verify;
 
 pub use accounts::StaffAccountsPage;
 pub use audit::StaffAuditPage;
@@ -23,3 +24,4 @@ pub use procedure::StaffProcedurePage;
 pub use queue::StaffQueuePage;
 pub use second_factor::StaffSecondFactorPage;
 pub use setup::StaffSetupPage;
+pub use verify::StaffVerifyPage;

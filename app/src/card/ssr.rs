@@ -1,0 +1,213 @@
+//! Card tokens on the server: `c1.{member id}.{expiry, unix seconds}.{key id}.{signature}`,
+//! the signature an Ed25519 one (ed25519-dalek, `verify_strict`) over
+//! everything before it, made with the key of `MYPAGE_CARD_KEY`. Tokens
+//! signed with a key listed in `MYPAGE_CARD_OLD_KEYS` still verify, so the
+//! key can be rotated without invalidating cards already on screen.
+
+use base64::Engine;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use ed25519_dalek::{Signature, Signer, SigningKey};
+use sea_orm::EntityTrait;
+use sha2::{Digest, Sha256};
+
+use super::{Card, Checked};
+use crate::auth::ssr::{current_member, display_member_number};
+use crate::domain::card::{holds_card, verdict, Verdict, TOKEN_SECONDS};
+use crate::domain::jis::display_spelling;
+use crate::domain::jst;
+use crate::error::AppError;
+use crate::ssr::entities::{member, member_account};
+use crate::ssr::request::Request;
+use crate::ssr::Config;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// Eight hex characters naming a key.
+fn key_id(key: &SigningKey) -> String {
+    Sha256::digest(key.verifying_key().to_bytes())[..4]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The token for `member_id`, good until `expires_at`; `None` when no key
+/// is configured.
+pub fn sign(config: &Config, member_id: i32, expires_at: DateTime<Utc>) -> Option<String> {
+    let key = SigningKey::from_bytes(config.card_key.as_ref()?);
+    let body = format!("c1.{member_id}.{}.{}", expires_at.timestamp(), key_id(&key));
+    let signature = key.sign(body.as_bytes());
+    Some(format!("{body}.{}", B64.encode(signature.to_bytes())))
+}
+
+/// The member and expiry of a token signed by one of the configured keys.
+pub fn read(config: &Config, token: &str) -> Option<(i32, DateTime<Utc>)> {
+    let token = token.trim();
+    if token.len() > 200 {
+        return None;
+    }
+    let (body, signature) = token.rsplit_once('.')?;
+    let mut parts = body.split('.');
+    let (version, member, expiry, kid) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if version != "c1" || parts.next().is_some() {
+        return None;
+    }
+    let key = config
+        .card_key
+        .iter()
+        .chain(config.card_old_keys.iter())
+        .map(SigningKey::from_bytes)
+        .find(|k| key_id(k) == kid)?;
+    let signature = Signature::from_slice(&B64.decode(signature).ok()?).ok()?;
+    key.verifying_key()
+        .verify_strict(body.as_bytes(), &signature)
+        .ok()?;
+    let expires_at = Utc.timestamp_opt(expiry.parse().ok()?, 0).single()?;
+    Some((member.parse().ok()?, expires_at))
+}
+
+fn unavailable() -> AppError {
+    AppError::Conflict(
+        "デジタル組合員証は現在ご利用いただけません。窓口では組合員番号をお伝えください。".into(),
+    )
+}
+
+/// [`super::my_card`].
+pub async fn card() -> Result<Card, AppError> {
+    let me = current_member().await?;
+    let Request { state, now, .. } = Request::current()?;
+    let (m, account) = member::Entity::find_by_id(me.member_id)
+        .find_also_related(member_account::Entity)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
+    if !holds_card(stage) {
+        return Err(unavailable());
+    }
+    let token = sign(&state.config, m.id, now + Duration::seconds(TOKEN_SECONDS))
+        .ok_or_else(unavailable)?;
+    let qr = qrcode::QrCode::new(token.as_bytes()).map_err(|_| AppError::Internal)?;
+    let qr_svg = qr
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(220, 220)
+        .build();
+    Ok(Card {
+        coop_name: state.config.coop_name.clone(),
+        name: display_spelling(&m.name).0,
+        member_number: display_member_number(&m.member_number),
+        member_since: jst::format_date(m.capital_paid_on.unwrap_or(jst::today(m.created_at))),
+        status: stage.label(),
+        token,
+        qr_svg,
+        refreshed_at: now
+            .with_timezone(&jst::offset())
+            .format("%H:%M:%S")
+            .to_string(),
+    })
+}
+
+/// [`super::staff_verify_card`].
+pub async fn verify(token: &str) -> Result<Checked, AppError> {
+    let me = crate::staff::ssr::auth::current_staff().await?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
+    let read = read(&state.config, token);
+    let found = match read {
+        Some((id, _)) => {
+            member::Entity::find_by_id(id)
+                .find_also_related(member_account::Entity)
+                .one(&state.db)
+                .await?
+        }
+        None => None,
+    };
+    let stage = found
+        .as_ref()
+        .map(|(m, a)| crate::member::ssr::stage_of(m, a.as_ref(), now));
+    let expires_at = read.map(|(_, e)| e).unwrap_or(now);
+    let v = verdict(read.is_some(), expires_at, stage, now);
+    crate::ssr::audit::record(
+        &state.db,
+        crate::ssr::audit::Entry {
+            actor: crate::ssr::audit::Actor::Staff {
+                staff_id: me.staff_id,
+            },
+            member_id: found.as_ref().map(|(m, _)| m.id),
+            action: "card_verified",
+            before: None,
+            after: Some(v.label().to_owned()),
+            ip: &client.ip,
+        },
+        now,
+    )
+    .await?;
+    let genuine = v != Verdict::Invalid;
+    Ok(Checked {
+        verdict: v,
+        label: v.label().to_owned(),
+        name: found
+            .as_ref()
+            .filter(|_| genuine)
+            .map(|(m, _)| display_spelling(&m.name).0),
+        member_number: found
+            .as_ref()
+            .filter(|_| genuine)
+            .map(|(m, _)| display_member_number(&m.member_number)),
+        status: stage.filter(|_| genuine).map(|s| s.label()),
+        expires_at: read
+            .filter(|_| genuine)
+            .map(|(_, e)| jst::format_datetime(e)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(key: [u8; 32], old: Vec<[u8; 32]>) -> Config {
+        let mut c = Config::development().unwrap();
+        c.card_key = Some(key);
+        c.card_old_keys = old;
+        c
+    }
+
+    #[test]
+    fn a_token_verifies_with_its_key_only() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+        let a = config([1; 32], vec![]);
+        let token = sign(&a, 42, at).unwrap();
+        assert_eq!(read(&a, &token), Some((42, at)));
+        // Another co-op's key, or no key.
+        assert_eq!(read(&config([2; 32], vec![]), &token), None);
+        // After a rotation the old key still verifies.
+        assert_eq!(
+            read(&config([2; 32], vec![[1; 32]]), &token),
+            Some((42, at))
+        );
+    }
+
+    #[test]
+    fn altered_tokens_never_verify() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+        let c = config([7; 32], vec![]);
+        let token = sign(&c, 42, at).unwrap();
+        let later = token.replacen(
+            &at.timestamp().to_string(),
+            &(at.timestamp() + 86_400).to_string(),
+            1,
+        );
+        let other = token.replacen("c1.42.", "c1.43.", 1);
+        for bad in [
+            later,
+            other,
+            format!("{token}x"),
+            "c1.42".into(),
+            String::new(),
+            "x".repeat(500),
+        ] {
+            assert_eq!(read(&c, &bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `/staff/verify` (M10): check a member's デジタル組合員証 — the text the QR
+//! code holds, read by a scanner into the field or pasted — and see whether
+//! it is valid, expired or revoked, with whose card it is. Every check is
+//! in the audit log.
+
+use crate::card::StaffVerifyCard;
+use crate::components::{action_error, FormError};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn StaffVerifyPage() -> impl IntoView {
+    let check = ServerAction::<StaffVerifyCard>::new();
+    let error = action_error(check);
+    view! {
+        <Title text="組合員証の確認" />
+        <h1>"組合員証の確認"</h1>
+        <ActionForm action=check attr:class="card form">
+            <div class="field">
+                <label for="token">"QRコードの内容"</label>
+                <p class="hint" id="token-hint">"QRコードリーダーで読み取るか、内容を貼り付けてください。"</p>
+                <input id="token" name="token" required maxlength="200" autocomplete="off"
+                    aria-describedby="token-hint" />
+            </div>
+            <FormError error />
+            <button type="submit" class="button button--primary" disabled=move || check.pending().get()>
+                "確認する"
+            </button>
+        </ActionForm>
+        {move || check.value().get().and_then(Result::ok).map(|c| {
+            let ok = c.verdict == crate::domain::card::Verdict::Valid;
+            view! {
+                <section class=if ok { "card verdict verdict--ok" } else { "card verdict verdict--ng" }
+                    aria-labelledby="verdict-title" role="status">
+                    <h2 id="verdict-title">{c.label}</h2>
+                    {c.name.map(|n| view! {
+                        <dl class="details">
+                            <div class="details__row"><dt>"氏名"</dt><dd>{n}" 様"</dd></div>
+                            <div class="details__row"><dt>"組合員番号"</dt><dd>{c.member_number}</dd></div>
+                            <div class="details__row"><dt>"状態"</dt><dd>{c.status}</dd></div>
+                            <div class="details__row"><dt>"有効期限"</dt><dd>{c.expires_at}</dd></div>
+                        </dl>
+                    })}
+                </section>
+            }
+        })}
+    }
+}

@@ -1,0 +1,71 @@
+//! デジタル組合員証 (M10): the member's own card with a signed token; staff
+//! checks say valid, expired, revoked or invalid, and are audited.
+
+use crate::helpers::*;
+use app::domain::card::{Verdict, TOKEN_SECONDS};
+use app::ssr::demo::fixtures;
+
+async fn cards_verify_until_they_expire_or_the_member_stops(app: TestApp) {
+    let staff = app.staff_headers("operator").await;
+    let m = fixtures::member(&app.db, &fixtures::Wanted::default(), app.now())
+        .await
+        .unwrap();
+    let session = app.member_headers(&m.user_id).await;
+    let card = app.call(session.clone(), app::card::my_card).await.unwrap();
+    assert_eq!(card.member_number, m.member_number);
+    assert!(card.qr_svg.starts_with("<?xml") || card.qr_svg.contains("<svg"));
+    let check = |token: String| {
+        let staff = staff.clone();
+        let app = &app;
+        async move {
+            app.call(staff, || app::card::staff_verify_card(token))
+                .await
+                .unwrap()
+        }
+    };
+    let ok = check(card.token.clone()).await;
+    assert_eq!(ok.verdict, Verdict::Valid);
+    assert_eq!(ok.member_number.as_deref(), Some(m.member_number.as_str()));
+    // Altered: another member's id under the same signature.
+    let forged = card.token.replacen(
+        &format!("c1.{}.", m.member_id),
+        &format!("c1.{}.", m.member_id + 1),
+        1,
+    );
+    let bad = check(forged).await;
+    assert_eq!(bad.verdict, Verdict::Invalid);
+    assert_eq!(bad.name, None, "a forged token names nobody");
+    // A screenshot, minutes later.
+    app.advance(Duration::seconds(TOKEN_SECONDS));
+    assert_eq!(check(card.token.clone()).await.verdict, Verdict::Expired);
+    // A fresh one verifies; after the member stops My Page it is revoked.
+    let fresh = app.call(session, app::card::my_card).await.unwrap();
+    app.call(staff.clone(), || {
+        app::staff::staff_stop_service(m.member_id)
+    })
+    .await
+    .unwrap();
+    assert_eq!(check(fresh.token).await.verdict, Verdict::Revoked);
+    // Every check is in the audit log.
+    let checks = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("card_verified"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(checks.len(), 4);
+    // Only staff check cards; only members have one.
+    let member = app.member_headers("kyosai.taro").await;
+    assert!(matches!(
+        app.call(member, || app::card::staff_verify_card("x".into()))
+            .await,
+        Err(AppError::Unauthenticated { .. })
+    ));
+    assert!(matches!(
+        app.call(staff, app::card::my_card).await,
+        Err(AppError::Unauthenticated { .. })
+    ));
+}
+on_both!(
+    card_tokens,
+    cards_verify_until_they_expire_or_the_member_stops
+);

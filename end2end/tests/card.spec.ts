@@ -1,0 +1,33 @@
+import { expect, test } from '@playwright/test';
+import { apiLogin, hydrated, seedMember, seedStaff, snap, staffLogin } from './helpers';
+
+test('a member shows the デジタル組合員証; staff verify its QR content at the counter', { tag: '@layout' }, async ({ page, browser, baseURL, request }, testInfo) => {
+  const me = await seedMember(request, { knownBrowser: true });
+  await apiLogin(page, me, { goto: '/mypage' });
+  await page.getByRole('navigation', { name: 'マイページ' }).getByRole('link', { name: '組合員証' }).click();
+  await expect(page).toHaveURL(/\/mypage\/card$/);
+  const card = page.getByRole('region', { name: `${me.name} 様` });
+  await expect(card).toContainText(me.member_number);
+  await expect(card).toContainText('利用中');
+  const qr = card.getByRole('img', { name: '確認用QRコード' });
+  await expect(qr.locator('svg')).toBeVisible();
+  const token = await qr.getAttribute('data-token');
+  expect(token).toMatch(/^c1\.\d+\.\d+\.[0-9a-f]{8}\./);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await snap(page, testInfo, 'card');
+
+  const staffPage = await (await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } })).newPage();
+  await staffLogin(staffPage, await seedStaff(staffPage.request));
+  await staffPage.goto('/staff/verify');
+  await hydrated(staffPage);
+  await staffPage.getByLabel('QRコードの内容').fill(token!);
+  await staffPage.getByRole('button', { name: '確認する' }).click();
+  const verdict = staffPage.getByRole('status').filter({ hasText: '有効' });
+  await expect(verdict).toContainText(me.member_number);
+  await expect(verdict).toContainText(`${me.name} 様`);
+  await staffPage.getByLabel('QRコードの内容').fill(token!.slice(0, -2) + 'AA');
+  await staffPage.getByRole('button', { name: '確認する' }).click();
+  await expect(staffPage.getByRole('status').filter({ hasText: '当組合の組合員証ではありません' })).toBeVisible();
+  await staffPage.context().close();
+});
