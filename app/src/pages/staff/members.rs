@@ -107,20 +107,18 @@ fn LetterBatch() -> impl IntoView {
 #[component]
 pub fn StaffMemberPage() -> impl IntoView {
     let id = use_id_param();
-    let changed = Changed {
-        version: RwSignal::new(0),
-        notice: RwSignal::new(None),
+    let record = Resource::new_blocking(id, staff_member);
+    let query = use_query_map();
+    let done = move || {
+        let key = query.read().get("done").unwrap_or_default();
+        DONE.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, notice)| *notice)
     };
-    provide_context(changed);
-    let record = Resource::new_blocking(
-        move || (id(), changed.version.get()),
-        |(id, _)| staff_member(id),
-    );
     view! {
         <Title text="組合員の詳細" />
         <p><A href="/staff/members">"← 組合員検索"</A></p>
-        // Outside the record, so it stays while the record is read again.
-        {move || changed.notice.get().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+        {move || done().map(|n| view! { <p class="notice" role="status">{n}</p> })}
         <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
@@ -132,31 +130,43 @@ pub fn StaffMemberPage() -> impl IntoView {
     }
 }
 
-/// A change made on the member page: the record is read again and the
-/// notice saying what was done stays above it.
-#[derive(Clone, Copy)]
-struct Changed {
-    version: RwSignal<u32>,
-    notice: RwSignal<Option<&'static str>>,
-}
+/// What a change on the member page says once done (`?done=…`).
+const DONE: [(&str, &str); 4] = [
+    (
+        "renamed",
+        "氏名の変更を記録しました。ご本人にメールでお知らせしました。",
+    ),
+    ("unlocked", "ロックを解除しました。"),
+    (
+        "stopped",
+        "マイページの利用を停止しました。ご本人にメールでお知らせしました。",
+    ),
+    (
+        "reopened",
+        "マイページの利用を再開しました。ご本人にメールでお知らせしました。",
+    ),
+];
 
-impl Changed {
-    /// After `action` succeeds: tell `notice` and read the record again.
-    fn after<A>(action: ServerAction<A>, notice: &'static str)
-    where
-        A: leptos::server_fn::ServerFn<Output = ()> + Clone + Send + Sync + 'static,
-        A::Error: Clone + Send + Sync + 'static,
-    {
-        let changed = use_context::<Changed>();
-        Effect::new(move || {
-            if matches!(action.value().get(), Some(Ok(()))) {
-                if let Some(c) = changed {
-                    c.notice.set(Some(notice));
-                    c.version.update(|n| *n += 1);
-                }
+/// After a change to the member's standing or record succeeds, the page is
+/// loaded again (`?done=key`): every part shows the record as it is now,
+/// rendered by the server, and the notice says what was done.
+fn reload_after<A>(action: ServerAction<A>, key: &'static str)
+where
+    A: leptos::server_fn::ServerFn<Output = ()> + Clone + Send + Sync + 'static,
+    A::Error: Clone + Send + Sync + 'static,
+{
+    Effect::new(move || {
+        if matches!(action.value().get(), Some(Ok(()))) {
+            #[cfg(feature = "hydrate")]
+            if let Some(window) = web_sys::window() {
+                let location = window.location();
+                let path = location.pathname().unwrap_or_default();
+                let _ = location.replace(&format!("{path}?done={key}"));
             }
-        });
-    }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = key;
+        }
+    });
 }
 
 #[component]
@@ -299,11 +309,8 @@ fn Care(
     let unlock_error = action_error(unlock);
     let temporary_error = action_error(temporary);
     let error = action_error(rename);
-    Changed::after(
-        rename,
-        "氏名の変更を記録しました。ご本人にメールでお知らせしました。",
-    );
-    Changed::after(unlock, "ロックを解除しました。");
+    reload_after(rename, "renamed");
+    reload_after(unlock, "unlocked");
     let audit_link = format!("/staff/audit?member={number}");
     let history = Resource::new(
         move || temporary.version().get(),
@@ -410,14 +417,8 @@ fn Standing(
     let stop = ServerAction::<StaffStopService>::new();
     let stop_error = action_error(stop);
     let active = stage == Stage::Registered;
-    Changed::after(
-        stop,
-        "マイページの利用を停止しました。ご本人にメールでお知らせしました。",
-    );
-    Changed::after(
-        reopen,
-        "マイページの利用を再開しました。ご本人にメールでお知らせしました。",
-    );
+    reload_after(stop, "stopped");
+    reload_after(reopen, "reopened");
     let unregistered = stage == Stage::NoAccount;
     let withdraw = ServerAction::<StaffRecordWithdrawal>::new();
     let reopen_error = action_error(reopen);
