@@ -404,6 +404,45 @@ pub async fn stop_account(
     Ok(())
 }
 
+/// Re-opens a stopped account (M13, by staff): audited and mailed.
+pub async fn reopen_account(
+    txn: &sea_orm::DatabaseTransaction,
+    config: &crate::ssr::Config,
+    (member, account): (&member::Model, &member_account::Model),
+    actor: Actor,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    member_account::Entity::update_many()
+        .col_expr(
+            member_account::Column::ServiceStoppedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(member_account::Column::Id.eq(account.id))
+        .exec(txn)
+        .await?;
+    audit::record(
+        txn,
+        audit::Entry {
+            actor,
+            member_id: Some(member.id),
+            action: "service_reopened",
+            before: Some("停止".into()),
+            after: Some("利用中".into()),
+            ip,
+        },
+        now,
+    )
+    .await?;
+    let to = Recipient {
+        email: &account.email,
+        name: &member.name,
+    };
+    let mail = templates::service_reopened(config, &to, &jst::format_datetime(now));
+    mail::enqueue(txn, mail, now).await?;
+    Ok(())
+}
+
 /// [`crate::account::stop_service`] (M13): with the current password, the
 /// member stops My Page; every session ends, no browser stays known, and a
 /// mail confirms. Staff can re-open it.

@@ -306,15 +306,9 @@ pub async fn finish(
         return Err(AppError::CodeSpent);
     };
     if token_hash(&format!("{}:{typed}", r.id)) != code_hash {
-        let left = policy::CODE_MAX_TRIES - this_try.email_code_tries;
-        return Err(if left <= 0 {
-            AppError::CodeSpent
-        } else {
-            AppError::field(
-                "code",
-                format!("認証コードが正しくありません(あと{left}回入力できます)。"),
-            )
-        });
+        return Err(crate::ssr::identity::codes::wrong_code(
+            this_try.email_code_tries,
+        ));
     }
     let txn = crate::ssr::db::begin_write(db).await?;
     // The letter's code: used now, and only if nobody used it meanwhile.
@@ -328,20 +322,13 @@ pub async fn finish(
     if used.rows_affected != 1 {
         return Err(AppError::RegistrationFailed);
     }
-    let account = member_account::ActiveModel {
-        member_id: Set(m.id),
-        user_id: Set(user_id.clone()),
-        email: Set(email.clone()),
-        password_hash: Set(hash),
-        failed_login_count: Set(0),
-        locked_until: Set(None),
-        last_login_at: Set(None),
-        previous_login_at: Set(None),
-        must_change_password: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
+    let account = member_account::ActiveModel::new_account(
+        m.id,
+        user_id.clone(),
+        email.clone(),
+        hash,
+        now,
+    )
     .insert(&txn)
     .await
     .map_err(|e| {

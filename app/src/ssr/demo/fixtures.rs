@@ -91,20 +91,13 @@ pub async fn member(
     .insert(&txn)
     .await?;
     let registered = !(wanted.without_account || wanted.registration_code);
-    let account = member_account::ActiveModel {
-        member_id: Set(saved.id),
-        user_id: Set(user_id.clone()),
-        email: Set(email.clone()),
-        password_hash: Set(hash),
-        failed_login_count: Set(0),
-        locked_until: Set(None),
-        last_login_at: Set(None),
-        previous_login_at: Set(None),
-        must_change_password: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    let account = member_account::ActiveModel::new_account(
+        saved.id,
+        user_id.clone(),
+        email.clone(),
+        hash,
+        now,
+    );
     let account = if registered {
         Some(account.insert(&txn).await?)
     } else {

@@ -251,18 +251,14 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), App
             .last_login
             .and_then(|(y, mo, d, h, mi)| Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).single());
         member_account::ActiveModel {
-            member_id: Set(saved.id),
-            user_id: Set(m.user_id.into()),
-            email: Set(m.email.into()),
-            password_hash: Set(hash.clone()),
-            failed_login_count: Set(0),
-            locked_until: Set(None),
             last_login_at: Set(last_login),
-            previous_login_at: Set(None),
-            must_change_password: Set(false),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
+            ..member_account::ActiveModel::new_account(
+                saved.id,
+                m.user_id.into(),
+                m.email.into(),
+                hash.clone(),
+                now,
+            )
         }
         .insert(&txn)
         .await?;

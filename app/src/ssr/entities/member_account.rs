@@ -43,3 +43,30 @@ impl Related<super::member::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl ActiveModel {
+    /// A new account: no failed tries, never logged in, its own password.
+    pub fn new_account(
+        member_id: i32,
+        user_id: String,
+        email: String,
+        password_hash: String,
+        now: DateTimeUtc,
+    ) -> Self {
+        use sea_orm::ActiveValue::Set;
+        Self {
+            member_id: Set(member_id),
+            user_id: Set(user_id),
+            email: Set(email),
+            password_hash: Set(password_hash),
+            failed_login_count: Set(0),
+            locked_until: Set(None),
+            last_login_at: Set(None),
+            previous_login_at: Set(None),
+            must_change_password: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+    }
+}

@@ -149,6 +149,20 @@ pub async fn live(
         .await?)
 }
 
+/// The answer to a wrong code after `tries` (this one counted): how many
+/// are left, or spent.
+pub fn wrong_code(tries: i32) -> AppError {
+    let left = policy::CODE_MAX_TRIES - tries;
+    if left <= 0 {
+        AppError::CodeSpent
+    } else {
+        AppError::field(
+            "code",
+            format!("認証コードが正しくありません(あと{left}回入力できます)。"),
+        )
+    }
+}
+
 /// Checks `typed` against `row` and uses the code up if it is right. Each try
 /// is taken from the code's allowance by one conditional UPDATE before the
 /// comparison, so parallel guesses get no more tries than one at a time. A
@@ -177,15 +191,7 @@ pub async fn redeem(
         return Err(AppError::CodeSpent);
     };
     if hash(&row.salt, &typed) != row.code_hash {
-        let left = policy::CODE_MAX_TRIES - this_try.attempts;
-        return Err(if left <= 0 {
-            AppError::CodeSpent
-        } else {
-            AppError::field(
-                "code",
-                format!("認証コードが正しくありません(あと{left}回入力できます)。"),
-            )
-        });
+        return Err(wrong_code(this_try.attempts));
     }
     let used = one_time_code::Entity::update_many()
         .col_expr(one_time_code::Column::UsedAt, Expr::value(Some(now)))

@@ -398,39 +398,18 @@ pub async fn reopen_service(member_id: i32) -> Result<(), AppError> {
         account,
     } = standing_step(member_id, crate::domain::membership::Event::Reopen).await?;
     let txn = crate::ssr::db::begin_write(&state.db).await?;
-    member_account::Entity::update_many()
-        .col_expr(
-            member_account::Column::ServiceStoppedAt,
-            sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
-        )
-        .filter(member_account::Column::Id.eq(account.id))
-        .exec(&txn)
-        .await?;
-    crate::ssr::audit::record(
+    let actor = crate::ssr::audit::Actor::Staff {
+        staff_id: me.staff_id,
+    };
+    crate::account::ssr::credentials::reopen_account(
         &txn,
-        crate::ssr::audit::Entry {
-            actor: crate::ssr::audit::Actor::Staff {
-                staff_id: me.staff_id,
-            },
-            member_id: Some(m.id),
-            action: "service_reopened",
-            before: Some("停止".into()),
-            after: Some("利用中".into()),
-            ip: &client.ip,
-        },
+        &state.config,
+        (&m, &account),
+        actor,
+        &client.ip,
         now,
     )
     .await?;
-    let to = crate::ssr::mail::templates::Recipient {
-        email: &account.email,
-        name: &m.name,
-    };
-    let mail = crate::ssr::mail::templates::service_reopened(
-        &state.config,
-        &to,
-        &jst::format_datetime(now),
-    );
-    crate::ssr::mail::enqueue(&txn, mail, now).await?;
     txn.commit().await?;
     Ok(())
 }
