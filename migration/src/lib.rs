@@ -12,6 +12,7 @@ mod m20261124_000007_membership;
 mod m20261124_000008_registration;
 mod m20261124_000009_live_code;
 mod m20261124_000010_member_imports;
+mod m20261125_000011_registration_changes;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_registration::Migration),
             Box::new(m20261124_000009_live_code::Migration),
             Box::new(m20261124_000010_member_imports::Migration),
+            Box::new(m20261125_000011_registration_changes::Migration),
         ]
     }
 }

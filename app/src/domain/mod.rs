@@ -1,6 +1,7 @@
 //! Pure rules and value types, shared by the server and the browser.
 //! Nothing here touches the database, the clock or the network.
 
+pub mod calendar;
 pub mod card;
 pub mod coverage;
 pub mod email;
@@ -14,7 +15,9 @@ pub mod money;
 pub mod next_path;
 pub mod one_time_code;
 pub mod password_policy;
+pub mod phone;
 pub mod policy;
+pub mod postal;
 pub mod procedure;
 pub mod registration;
 pub mod staff;

@@ -38,6 +38,16 @@ pub enum Kind {
     /// 仮パスワード発行, by the co-op.
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "temporary_password"))]
     TemporaryPassword,
+    /// 住所変更, done by the member at once (M5).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "address_change"))]
+    AddressChange,
+    /// 電話番号変更, done by the member at once (M5).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "phone_change"))]
+    PhoneChange,
+    /// 改姓 (氏名・フリガナの変更): filed by the member, applied by staff
+    /// after checking (seed 001: about three business days).
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "name_change"))]
+    NameChange,
 }
 
 impl Kind {
@@ -51,13 +61,17 @@ impl Kind {
             Self::UserIdChange => "ユーザーID変更",
             Self::EmailChange => "メールアドレス変更",
             Self::TemporaryPassword => "仮パスワード発行",
+            Self::AddressChange => "住所変更",
+            Self::PhoneChange => "電話番号変更",
+            Self::NameChange => "改姓(氏名の変更)",
         }
     }
 
     /// The kinds staff work on, in the order the queue filter lists them.
-    pub const QUEUED: [Kind; 4] = [
+    pub const QUEUED: [Kind; 5] = [
         Self::RiderAddition,
         Self::CourseChange,
+        Self::NameChange,
         Self::DocumentRequest,
         Self::CertificateReissue,
     ];
@@ -73,6 +87,9 @@ impl Kind {
             Self::UserIdChange => "user_id_change",
             Self::EmailChange => "email_change",
             Self::TemporaryPassword => "temporary_password",
+            Self::AddressChange => "address_change",
+            Self::PhoneChange => "phone_change",
+            Self::NameChange => "name_change",
         }
     }
 
@@ -84,12 +101,22 @@ impl Kind {
                 Self::UserIdChange,
                 Self::EmailChange,
                 Self::TemporaryPassword,
+                Self::AddressChange,
+                Self::PhoneChange,
             ])
             .find(|k| k.code() == code)
     }
 
     /// Reviewed and decided, rather than sent out.
     pub fn is_reviewed(self) -> bool {
+        matches!(
+            self,
+            Self::RiderAddition | Self::CourseChange | Self::NameChange
+        )
+    }
+
+    /// Decided against the member's contract (a course or a rider).
+    pub fn is_coverage(self) -> bool {
         matches!(self, Self::RiderAddition | Self::CourseChange)
     }
 
@@ -97,7 +124,12 @@ impl Kind {
     pub fn is_instant(self) -> bool {
         matches!(
             self,
-            Self::PasswordChange | Self::UserIdChange | Self::EmailChange | Self::TemporaryPassword
+            Self::PasswordChange
+                | Self::UserIdChange
+                | Self::EmailChange
+                | Self::TemporaryPassword
+                | Self::AddressChange
+                | Self::PhoneChange
         )
     }
 }
@@ -290,7 +322,7 @@ mod tests {
     use Status::*;
 
     const ALL: [Status; 7] = Status::ALL;
-    const KINDS: [Kind; 8] = [
+    const KINDS: [Kind; 11] = [
         Kind::RiderAddition,
         Kind::CourseChange,
         Kind::DocumentRequest,
@@ -299,6 +331,9 @@ mod tests {
         Kind::UserIdChange,
         Kind::EmailChange,
         Kind::TemporaryPassword,
+        Kind::AddressChange,
+        Kind::PhoneChange,
+        Kind::NameChange,
     ];
 
     /// Every move the rule allows, spelled out; everything else must be refused.

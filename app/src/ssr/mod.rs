@@ -14,6 +14,7 @@ pub mod housekeeping;
 pub mod identity;
 pub mod mail;
 pub mod pdf;
+pub mod postal;
 pub mod rate_limit;
 pub mod request;
 pub mod routes;

@@ -189,7 +189,7 @@ pub async fn move_to(
     let current = read::find(&txn, id, member_id).await?;
     transition(current.kind, current.status, step.to, by.side())
         .map_err(|e| AppError::Conflict(e.to_string()))?;
-    let starts_on = if step.to == Status::Approved && current.kind.is_reviewed() {
+    let starts_on = if step.to == Status::Approved && current.kind.is_coverage() {
         let day = step
             .starts_on
             .ok_or_else(|| AppError::field("starts_on", "保障開始日を入力してください。"))?;

@@ -14,6 +14,8 @@ pub struct Model {
     pub address1: String,
     pub address2: String,
     pub phone: String,
+    /// 携帯電話番号, besides the phone (which may be a mobile too).
+    pub mobile_phone: Option<String>,
     pub workplace: Option<String>,
     pub status: MemberStatus,
     /// The day the member left the co-op.

@@ -13,6 +13,7 @@ pub mod member_account;
 pub mod member_import;
 pub mod one_time_code;
 pub mod password_reset;
+pub mod postal_code;
 pub mod procedure;
 pub mod procedure_event;
 pub mod rate_counter;

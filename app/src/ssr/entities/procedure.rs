@@ -18,6 +18,9 @@ pub struct Model {
     pub documents: Option<String>,
     pub summary: String,
     pub coverage_starts_on: Option<Date>,
+    /// 改姓: the 氏名 and フリガナ asked for, applied when staff approve.
+    pub new_name: Option<String>,
+    pub new_name_kana: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -127,7 +127,7 @@ pub async fn procedure(id: i32) -> Result<ProcedureCase, AppError> {
     };
     let next = next_statuses(p.kind, p.status, Actor::Staff);
     Ok(ProcedureCase {
-        asks_start_date: p.kind.is_reviewed() && next.contains(&Status::Approved),
+        asks_start_date: p.kind.is_coverage() && next.contains(&Status::Approved),
         next: next
             .into_iter()
             .map(|s| (s.code().to_owned(), s.label().to_owned()))
