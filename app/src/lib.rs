@@ -89,6 +89,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("procedures/:id") view=pages::ProcedureDetailPage />
                     <Route path=path!("security") view=pages::SecurityPage />
                     <Route path=path!("account") view=pages::AccountPage />
+                    <Route path=path!("profile") view=pages::ProfilePage />
+                    <Route path=path!("profile/address") view=pages::AddressChangePage />
+                    <Route path=path!("profile/phone") view=pages::PhoneChangePage />
+                    <Route path=path!("profile/name") view=pages::NameChangePage />
                     <Route path=path!("password") view=pages::ForcedPasswordPage />
                 </ParentRoute>
                 <Route path=path!("/staff/login") view=pages::StaffLoginPage ssr=SsrMode::Async />

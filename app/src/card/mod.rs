@@ -26,6 +26,9 @@ pub struct Card {
     pub qr_svg: String,
     /// `10:04:31`, JST.
     pub refreshed_at: String,
+    /// A name change waiting for staff: the card keeps the registered name
+    /// until then, and says so.
+    pub name_note: Option<String>,
 }
 
 /// The logged-in member's card with a fresh token.

@@ -92,7 +92,11 @@ pub async fn card() -> Result<Card, AppError> {
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(220, 220)
         .build();
+    let name_note = crate::member::ssr::changes::pending_name(&state.db, m.id)
+        .await?
+        .map(|n| format!("氏名の変更をお手続き中です(反映の目安:{})。", n.expected_on));
     Ok(Card {
+        name_note,
         coop_name: state.config.coop_name.clone(),
         name: display_spelling(&m.name).0,
         member_number: display_member_number(&m.member_number),

@@ -88,6 +88,7 @@ fn MemberHeader(info: SessionInfo, coop: String) -> impl IntoView {
                 <A href="/mypage/contracts">"ご契約内容"</A>
                 <A href="/mypage/apply">"各種お手続き"</A>
                 <A href="/mypage/procedures">"手続き照会"</A>
+                <A href="/mypage/profile">"登録内容の変更"</A>
                 <A href="/mypage/account">"ログイン情報の変更"</A>
                 <A href="/mypage/security">"ログイン履歴"</A>
                 <a href="/faq">"よくある質問"</a>

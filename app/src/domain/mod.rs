@@ -19,6 +19,7 @@ pub mod phone;
 pub mod policy;
 pub mod postal;
 pub mod procedure;
+pub mod profile_change;
 pub mod registration;
 pub mod staff;
 pub mod user_agent;

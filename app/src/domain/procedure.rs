@@ -266,6 +266,10 @@ pub fn document_name(code: &str) -> Option<&'static str> {
         .map(|(_, name)| *name)
 }
 
+/// Business days staff take to check and apply a name change (seed 001:
+/// "約3営業日").
+pub const NAME_CHANGE_BUSINESS_DAYS: u32 = 3;
+
 /// Longest comment staff may add to a status change.
 pub const MAX_COMMENT_CHARS: usize = 500;
 

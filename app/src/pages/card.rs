@@ -56,6 +56,7 @@ fn MemberCard(c: Card) -> impl IntoView {
             </dl>
             <div class="member-card__qr" role="img" aria-label="確認用QRコード" data-token=c.token inner_html=c.qr_svg></div>
             <p class="member-card__time" role="status">{format!("{} 更新", c.refreshed_at)}</p>
+            {c.name_note.map(|n| view! { <p class="member-card__note">{n}</p> })}
         </section>
     }
 }

@@ -15,6 +15,7 @@ mod not_found;
 mod password_forgot;
 mod password_reset;
 mod procedures;
+mod profile;
 mod register;
 mod security;
 mod staff;
@@ -37,6 +38,7 @@ pub use not_found::NotFound;
 pub use password_forgot::PasswordForgotPage;
 pub use password_reset::PasswordResetPage;
 pub use procedures::{use_id_param, ProcedureDetailPage, ProceduresPage, StatusBadge, Timeline};
+pub use profile::{AddressChangePage, NameChangePage, PhoneChangePage, ProfilePage};
 pub use register::RegisterPage;
 pub use security::SecurityPage;
 pub use staff::{

@@ -5,6 +5,7 @@ use crate::member::{my_profile, Profile};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 #[component]
 pub fn MyPageHome() -> impl IntoView {
@@ -26,6 +27,7 @@ pub fn MyPageHome() -> impl IntoView {
 #[component]
 fn ProfileCard(p: Profile) -> impl IntoView {
     let substituted = p.spelling_substituted;
+    let pending = p.pending_name.clone();
     let rows = [
         ("氏名", p.name),
         ("フリガナ", p.name_kana),
@@ -34,6 +36,10 @@ fn ProfileCard(p: Profile) -> impl IntoView {
         ("郵便番号", p.postal_code),
         ("住所", p.address),
         ("電話番号", p.phone),
+        (
+            "携帯電話番号",
+            p.mobile_phone.unwrap_or_else(|| "(未登録)".to_owned()),
+        ),
         ("メールアドレス", p.email),
         ("ユーザーID", p.user_id),
         (
@@ -50,11 +56,19 @@ fn ProfileCard(p: Profile) -> impl IntoView {
                     .map(|(k, v)| view! { <div class="details__row"><dt>{k}</dt><dd>{v}</dd></div> })
                     .collect_view()}
             </dl>
+            {pending.map(|n| view! {
+                <p class="notice" role="note">
+                    "氏名の変更をお手続き中です(反映の目安:" {n.expected_on} ")。反映までは現在の氏名を表示します。"
+                </p>
+            })}
             {substituted.then(|| view! {
                 <p class="hint">
                     "システムで表示できない文字は、異なる漢字に置き換えて表示しています(ご登録の内容は変わりません)。"
                 </p>
             })}
+            <p>
+                <A href="/mypage/profile">"住所・電話番号・氏名の変更はこちら"</A>
+            </p>
             <p class="hint">
                 "ご登録内容に覚えのない変更がある場合や、勤務先が変わった場合は、お電話でご連絡ください。"
             </p>

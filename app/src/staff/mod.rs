@@ -103,7 +103,7 @@ pub struct StaffRow {
 }
 
 /// Action codes and how staff read them.
-pub const AUDIT_ACTIONS: [(&str, &str); 31] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 33] = [
     ("procedure_filed", "お手続きの受付"),
     ("procedure_status", "お手続きの状況変更"),
     ("password_changed", "パスワード変更"),
@@ -135,6 +135,8 @@ pub const AUDIT_ACTIONS: [(&str, &str); 31] = [
     ("member_imported", "取込による登録内容の更新"),
     ("name_changed", "氏名の変更(確認済み)"),
     ("card_verified", "組合員証の確認"),
+    ("address_changed", "住所の変更"),
+    ("phone_changed", "電話番号の変更"),
 ];
 
 /// The second step of a staff login: the code form, or the enrolment of the

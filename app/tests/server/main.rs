@@ -37,6 +37,7 @@ mod member_admin;
 mod membership;
 mod outbox;
 mod procedures;
+mod profile;
 mod registration;
 mod reset;
 mod routes;

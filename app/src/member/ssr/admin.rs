@@ -3,7 +3,7 @@
 //! Each is one transaction with its audit entry, before and after.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait};
 
 use crate::domain::jst;
 use crate::domain::member_fields::{self, Field, MemberFields, Problem};
@@ -116,28 +116,7 @@ pub async fn change_name(
         ));
     }
     let txn = crate::ssr::db::begin_write(db).await?;
-    member::ActiveModel {
-        id: Set(m.id),
-        name: Set(name.clone()),
-        name_kana: Set(kana.clone()),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        audit::Entry {
-            actor,
-            member_id: Some(m.id),
-            action: "name_changed",
-            before: Some(format!("{}({})", m.name, m.name_kana)),
-            after: Some(format!("{name}({kana})")),
-            ip,
-        },
-        now,
-    )
-    .await?;
+    super::changes::write_name(&txn, m.id, (&name, &kana), actor, ip, now).await?;
     if let Some(account) = account {
         let (shown, _) = crate::domain::jis::display_spelling(&name);
         mail::enqueue(

@@ -1,9 +1,10 @@
 //! Reading the member's record.
 
 pub mod admin;
+pub mod changes;
 pub mod import;
 
-use super::Profile;
+use super::{AddressParts, Profile};
 use crate::auth::ssr::{account_and_member, current_member, display_member_number};
 use chrono::{DateTime, Utc};
 
@@ -32,7 +33,17 @@ pub async fn profile() -> Result<Profile, AppError> {
         name,
         name_kana: m.name_kana,
         birth_date: jst::format_date(m.birth_date),
+        address_parts: AddressParts {
+            postal_code: crate::domain::postal::PostalCode::parse(&m.postal_code)
+                .map(|c| c.hyphenated())
+                .unwrap_or_else(|_| m.postal_code.clone()),
+            prefecture: m.prefecture.clone(),
+            address1: m.address1.clone(),
+            address2: m.address2.clone(),
+        },
+        pending_name: changes::pending_name(&state.db, m.id).await?,
         phone: m.phone,
+        mobile_phone: m.mobile_phone,
         email: account.email,
         user_id: account.user_id,
         workplace: m.workplace,

@@ -476,6 +476,64 @@ pub async fn file(
     Ok(saved)
 }
 
+/// Files a member's name change (改姓) in `txn`: kept with the new name until
+/// staff apply it. One may wait at a time (a unique index: a double submit
+/// files once).
+#[allow(clippy::too_many_arguments)]
+pub async fn file_name_change(
+    txn: &impl ConnectionTrait,
+    config: &crate::ssr::Config,
+    member_id: i32,
+    (name, name_kana): (&str, &str),
+    summary: &str,
+    by: By,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<procedure::Model, AppError> {
+    let saved = procedure::ActiveModel {
+        member_id: Set(member_id),
+        kind: Set(Kind::NameChange),
+        status: Set(Status::Received),
+        filed_by: Set(by.side()),
+        filed_by_staff_id: Set(by.staff_id()),
+        summary: Set(summary.to_owned()),
+        new_name: Set(Some(name.to_owned())),
+        new_name_kana: Set(Some(name_kana.to_owned())),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map_err(|e| {
+        if crate::ssr::db::is_unique_violation(&e) {
+            AppError::Conflict(NAME_CHANGE_WAITING.to_owned())
+        } else {
+            e.into()
+        }
+    })?;
+    workflow::record_event(txn, &saved, Status::Received, by, None, now).await?;
+    workflow::mail_filed(txn, config, &saved, by, now).await?;
+    workflow::audit(txn, &saved, by, "procedure_filed", None, ip, now).await?;
+    Ok(saved)
+}
+
+pub const NAME_CHANGE_WAITING: &str =
+    "氏名の変更は、すでにお手続き中です。手続き照会で状況をご確認ください。";
+
+/// The member's name change still waiting for staff, if any.
+pub async fn open_name_change(
+    db: &impl ConnectionTrait,
+    member_id: i32,
+) -> Result<Option<procedure::Model>, AppError> {
+    Ok(procedure::Entity::find()
+        .filter(procedure::Column::MemberId.eq(member_id))
+        .filter(procedure::Column::Kind.eq(Kind::NameChange))
+        .filter(procedure::Column::Status.is_in([Status::Received, Status::UnderReview]))
+        .one(db)
+        .await?)
+}
+
 /// Records a change of login details that took effect at once, so 手続き照会
 /// shows it, with who made it. Call it in the transaction of the change.
 pub async fn record_completed(

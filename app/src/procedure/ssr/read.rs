@@ -3,7 +3,8 @@
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::super::{HistoryEntry, ProcedureDetail, ProcedureSummary};
-use crate::domain::procedure::{receipt_number, Actor, Kind, Status};
+use crate::domain::calendar::{business_days_after, is_national_holiday};
+use crate::domain::procedure::{receipt_number, Actor, Kind, Status, NAME_CHANGE_BUSINESS_DAYS};
 use crate::domain::{jst, procedure::transition};
 use crate::error::AppError;
 use crate::ssr::entities::{contract, procedure, procedure_event};
@@ -54,10 +55,26 @@ pub async fn find(
     query.one(db).await?.ok_or(AppError::NotFound)
 }
 
+/// When a name change filed at `p.created_at` should be applied.
+pub fn name_change_expected_on(p: &procedure::Model) -> chrono::NaiveDate {
+    business_days_after(
+        jst::today(p.created_at),
+        NAME_CHANGE_BUSINESS_DAYS,
+        is_national_holiday,
+    )
+}
+
 /// What the member should know about a procedure in its current state.
 pub fn notes(config: &Config, p: &procedure::Model) -> Vec<String> {
     let mut notes = Vec::new();
     match (p.status, p.kind, p.coverage_starts_on) {
+        (Status::Received | Status::UnderReview, Kind::NameChange, _) => notes.push(format!(
+            "共済で確認のうえ、新しい氏名を登録します。反映の目安は{}ごろです(土日祝・年末年始を除く{NAME_CHANGE_BUSINESS_DAYS}営業日)。反映までは、マイページと組合員証には現在の氏名を表示します。",
+            jst::format_date(name_change_expected_on(p))
+        )),
+        (Status::Approved, Kind::NameChange, _) => notes.push(
+            "新しい氏名を登録しました。マイページと組合員証には新しい氏名を表示します。".to_owned(),
+        ),
         (Status::Approved, Kind::CourseChange, Some(day)) => notes.push(format!(
             "変更後のコースの保障開始日は{}です。ご契約内容には、変更後のコースの保障開始日までは変更前のコースを表示します。",
             jst::format_date(day)

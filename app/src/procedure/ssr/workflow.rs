@@ -200,6 +200,13 @@ pub async fn move_to(
     } else {
         current.coverage_starts_on
     };
+    if step.to == Status::Approved && current.kind == Kind::NameChange {
+        let (Some(name), Some(kana)) = (&current.new_name, &current.new_name_kana) else {
+            return Err(AppError::Internal);
+        };
+        crate::member::ssr::changes::write_name(&txn, current.member_id, (name, kana), by, ip, now)
+            .await?;
+    }
     // Only lands if nobody moved it meanwhile (another staff member, or the
     // member cancelling): otherwise the whole change is rolled back.
     let updated = procedure::Entity::update_many()

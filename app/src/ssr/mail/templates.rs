@@ -240,6 +240,22 @@ pub fn name_changed(config: &Config, to: &Recipient, when: &str) -> Mail {
     )
 }
 
+/// The member changed their address or phone on My Page. The mail says what
+/// changed, never the new value (seed 000: an address change mail must not
+/// reveal the new address).
+pub fn registration_changed(config: &Config, to: &Recipient, what: &str, when: &str) -> Mail {
+    compose(
+        config,
+        to,
+        &format!("登録内容変更({what})完了のお知らせ"),
+        &format!(
+            "{when}に、マイページからご登録の{what}を変更しました。\n\
+             変更後の内容は、マイページの「登録内容の確認・変更」でご確認いただけます。"
+        ),
+        &not_you(config),
+    )
+}
+
 /// Staff re-opened it.
 pub fn service_reopened(config: &Config, to: &Recipient, when: &str) -> Mail {
     compose(
