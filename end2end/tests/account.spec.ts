@@ -1,12 +1,12 @@
 import { expect, Page, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { apiLogin, hydrated, latestMail, login, Member, seedMember, snap } from './helpers';
+import { apiLogin, hydrated, latestMail, login, Member, openFromMenu, seedMember, snap } from './helpers';
 
 const NEW_PASSWORD = 'あおい-みどり-しろ-77';
 
 async function openAccountPage(page: Page, me: Member) {
   await apiLogin(page, me, { goto: '/mypage' });
-  await page.getByRole('link', { name: 'ログイン情報の変更' }).click();
+  await openFromMenu(page, 'ログイン情報の変更');
   await expect(page.getByRole('heading', { name: 'ログイン情報の変更', level: 1 })).toBeVisible();
   await hydrated(page);
 }

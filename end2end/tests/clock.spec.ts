@@ -6,6 +6,7 @@ import {
   latestMail,
   linkIn,
   login,
+  openFromMenu,
   seedMember,
   seedStaff,
   snap,
@@ -79,7 +80,7 @@ test('staff approve a rider and a course change; ご契約内容 changes on the 
   await apiLogin(page, me, { server, goto: '/mypage' });
 
   // The member applies for a rider…
-  await page.getByRole('link', { name: '各種お手続き' }).click();
+  await openFromMenu(page, '各種お手続き');
   await page.getByRole('link', { name: '特約の追加' }).click();
   await hydrated(page);
   await page.getByLabel(/がん特約/).check();

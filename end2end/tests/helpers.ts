@@ -244,3 +244,11 @@ export function linkIn(mailText: string): string {
   if (!m) throw new Error(`no link in mail: ${mailText}`);
   return m[0];
 }
+
+/** Follows an entry of the member menu: on phones, most entries are behind メニュー. */
+export async function openFromMenu(page: Page, entry: string) {
+  const nav = page.getByRole('navigation', { name: 'マイページ' });
+  // Decided by the width (as the CSS does), never by what has rendered yet.
+  if ((page.viewportSize()?.width ?? 1280) < 768) await nav.getByText('メニュー').click();
+  await nav.getByRole('link', { name: entry, exact: true }).click();
+}

@@ -1,5 +1,5 @@
 import { Browser, expect, Page, test } from '@playwright/test';
-import { apiLogin, hydrated, latestMail, seedMember, seedStaff, snap, staffLogin, watchConsole } from './helpers';
+import { apiLogin, hydrated, latestMail, openFromMenu, seedMember, seedStaff, snap, staffLogin, watchConsole } from './helpers';
 
 /** A second browser for the co-op's staff, beside the member's. */
 async function staffPage(browser: Browser, baseURL: string | undefined): Promise<Page> {
@@ -14,7 +14,7 @@ test('a member asks for documents; staff mark them shipped; the member sees 発�
   const me = await seedMember(request, { contract: true, knownBrowser: true });
   const errors = watchConsole(page);
   await apiLogin(page, me, { goto: '/mypage' });
-  await page.getByRole('link', { name: '各種お手続き' }).click();
+  await openFromMenu(page, '各種お手続き');
   await page.getByRole('link', { name: '書類のお取り寄せ' }).click();
   await hydrated(page);
   await page.getByLabel('共済金請求書類(入院・通院・手術)').check();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, login, seedMember, snap } from './helpers';
+import { hydrated, login, openFromMenu, seedMember, snap } from './helpers';
 
 test('login history shows attempts, and other browsers can be logged out', { tag: '@layout' }, async ({ browser, baseURL, request }, testInfo) => {
   const me = await seedMember(request);
@@ -20,7 +20,7 @@ test('login history shows attempts, and other browsers can be logged out', { tag
     await b.goto('/');
     await login(b, me);
     await expect(b).toHaveURL(/\/mypage$/);
-    await b.getByRole('link', { name: 'ログイン履歴' }).click();
+    await openFromMenu(b, 'ログイン履歴');
     await expect(b).toHaveURL(/\/mypage\/security$/);
     const logins = b.getByRole('region', { name: '最近のログイン' });
     await expect(logins.getByRole('listitem')).toHaveCount(3);

@@ -93,7 +93,54 @@ fn MemberHeader(info: SessionInfo, coop: String) -> impl IntoView {
                 <A href="/mypage/security">"ログイン履歴"</A>
                 <a href="/faq">"よくある質問"</a>
             </nav>
+            <TabBar hidden=forced />
         </header>
+    }
+}
+
+/// Phones: the most used entries in a bar at the bottom of the screen and
+/// the rest behind メニュー, a `<details>` that opens without JavaScript.
+/// Only one of this and the full navigation is shown at a width (CSS), so
+/// both carry the same name.
+#[component]
+fn TabBar(hidden: bool) -> impl IntoView {
+    let location = use_location();
+    let menu = NodeRef::<leptos::html::Details>::new();
+    // A page reached from the menu closes it (the bar stays on screen).
+    Effect::new(move |_| {
+        // Read, not only tracked: a tracked-only memo did not re-run this.
+        let _path = location.pathname.get();
+        if let Some(details) = menu.get_untracked() {
+            let _ = details.remove_attribute("open");
+        }
+    });
+    view! {
+        <nav class="tab-bar" aria-label="マイページ" hidden=hidden>
+            <A href="/mypage" exact=true>
+                <span class="tab-bar__icon" aria-hidden="true">"⌂"</span>"トップ"
+            </A>
+            <A href="/mypage/card">
+                <span class="tab-bar__icon" aria-hidden="true">"▣"</span>"組合員証"
+            </A>
+            <A href="/mypage/contracts">
+                <span class="tab-bar__icon" aria-hidden="true">"☰"</span>"ご契約内容"
+            </A>
+            <A href="/mypage/procedures">
+                <span class="tab-bar__icon" aria-hidden="true">"✓"</span>"手続き照会"
+            </A>
+            <details class="tab-bar__more" node_ref=menu>
+                <summary>
+                    <span class="tab-bar__icon" aria-hidden="true">"…"</span>"メニュー"
+                </summary>
+                <ul class="tab-bar__menu">
+                    <li><A href="/mypage/apply">"各種お手続き"</A></li>
+                    <li><A href="/mypage/profile">"登録内容の変更"</A></li>
+                    <li><A href="/mypage/account">"ログイン情報の変更"</A></li>
+                    <li><A href="/mypage/security">"ログイン履歴"</A></li>
+                    <li><a href="/faq">"よくある質問"</a></li>
+                </ul>
+            </details>
+        </nav>
     }
 }
 
