@@ -38,6 +38,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="format-detection" content="telephone=no" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // Installable: members add the card to their home screen (M10).
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/apple-touch-icon.png" />
+                <meta name="theme-color" content="#0b6e4f" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

@@ -42,6 +42,8 @@ pub async fn my_card() -> Result<Card, AppError> {
 pub struct Checked {
     pub verdict: crate::domain::card::Verdict,
     pub label: String,
+    /// A genuine token of the offline card (valid for a day).
+    pub offline: bool,
     /// For a genuine token: whose it is.
     pub name: Option<String>,
     pub member_number: Option<String>,

@@ -12,7 +12,9 @@ use sha2::{Digest, Sha256};
 
 use super::{Card, Checked};
 use crate::auth::ssr::{current_member, display_member_number};
-use crate::domain::card::{holds_card, verdict, Verdict, TOKEN_SECONDS};
+use crate::domain::card::{
+    holds_card, verdict, TokenKind, Verdict, OFFLINE_TOKEN_HOURS, TOKEN_SECONDS,
+};
 use crate::domain::jis::display_spelling;
 use crate::domain::jst;
 use crate::error::AppError;
@@ -30,17 +32,27 @@ fn key_id(key: &SigningKey) -> String {
         .collect()
 }
 
-/// The token for `member_id`, good until `expires_at`; `None` when no key
-/// is configured.
-pub fn sign(config: &Config, member_id: i32, expires_at: DateTime<Utc>) -> Option<String> {
+/// The token of `kind` for `member_id`, good until `expires_at`; `None`
+/// when no key is configured.
+pub fn sign(
+    config: &Config,
+    kind: TokenKind,
+    member_id: i32,
+    expires_at: DateTime<Utc>,
+) -> Option<String> {
     let key = SigningKey::from_bytes(config.card_key.as_ref()?);
-    let body = format!("c1.{member_id}.{}.{}", expires_at.timestamp(), key_id(&key));
+    let body = format!(
+        "{}.{member_id}.{}.{}",
+        kind.prefix(),
+        expires_at.timestamp(),
+        key_id(&key)
+    );
     let signature = key.sign(body.as_bytes());
     Some(format!("{body}.{}", B64.encode(signature.to_bytes())))
 }
 
-/// The member and expiry of a token signed by one of the configured keys.
-pub fn read(config: &Config, token: &str) -> Option<(i32, DateTime<Utc>)> {
+/// The member, expiry and kind of a token signed by one of the configured keys.
+pub fn read(config: &Config, token: &str) -> Option<(i32, DateTime<Utc>, TokenKind)> {
     let token = token.trim();
     if token.len() > 200 {
         return None;
@@ -49,7 +61,8 @@ pub fn read(config: &Config, token: &str) -> Option<(i32, DateTime<Utc>)> {
     let mut parts = body.split('.');
     let (version, member, expiry, kid) =
         (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if version != "c1" || parts.next().is_some() {
+    let kind = TokenKind::from_prefix(version)?;
+    if parts.next().is_some() {
         return None;
     }
     let key = config
@@ -63,7 +76,7 @@ pub fn read(config: &Config, token: &str) -> Option<(i32, DateTime<Utc>)> {
         .verify_strict(body.as_bytes(), &signature)
         .ok()?;
     let expires_at = Utc.timestamp_opt(expiry.parse().ok()?, 0).single()?;
-    Some((member.parse().ok()?, expires_at))
+    Some((member.parse().ok()?, expires_at, kind))
 }
 
 fn unavailable() -> AppError {
@@ -85,8 +98,13 @@ pub async fn card() -> Result<Card, AppError> {
     if !holds_card(stage) {
         return Err(unavailable());
     }
-    let token = sign(&state.config, m.id, now + Duration::seconds(TOKEN_SECONDS))
-        .ok_or_else(unavailable)?;
+    let token = sign(
+        &state.config,
+        TokenKind::Online,
+        m.id,
+        now + Duration::seconds(TOKEN_SECONDS),
+    )
+    .ok_or_else(unavailable)?;
     let qr = qrcode::QrCode::new(token.as_bytes()).map_err(|_| AppError::Internal)?;
     let qr_svg = qr
         .render::<qrcode::render::svg::Color>()
@@ -111,6 +129,115 @@ pub async fn card() -> Result<Card, AppError> {
     })
 }
 
+/// `GET /mypage/card/offline`: the card as a page of its own, with a token
+/// valid for [`OFFLINE_TOKEN_HOURS`], for the service worker to keep and show
+/// when there is no network (`public/sw.js` states the rule). Needs no
+/// script; answers 401 / 403 / 404 (no session, no card, no key) so the
+/// worker drops the copy it has.
+pub async fn offline_page(
+    axum::extract::State(state): axum::extract::State<crate::ssr::AppState>,
+    headers: http::HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use http::StatusCode;
+    let now = state.clock.now();
+    let me = match crate::auth::ssr::member_from_headers(&state.db, &state.config, &headers, now)
+        .await
+    {
+        Ok(me) if !me.must_change_password => me,
+        _ => return StatusCode::UNAUTHORIZED.into_response(),
+    };
+    let found = member::Entity::find_by_id(me.member_id)
+        .find_also_related(member_account::Entity)
+        .one(&state.db)
+        .await;
+    let Ok(Some((m, account))) = found else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
+    if !holds_card(stage) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let expires_at = now + Duration::hours(OFFLINE_TOKEN_HOURS);
+    let Some(token) = sign(&state.config, TokenKind::Offline, m.id, expires_at) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Ok(qr) = qrcode::QrCode::new(token.as_bytes()) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let qr_svg = qr
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(220, 220)
+        .build();
+    let page = OfflineCard {
+        coop_name: state.config.coop_name.clone(),
+        name: display_spelling(&m.name).0,
+        member_number: display_member_number(&m.member_number),
+        member_since: jst::format_date(m.capital_paid_on.unwrap_or(jst::today(m.created_at))),
+        status: stage.label(),
+        saved_at: jst::format_datetime(now),
+        expires_at: jst::format_datetime(expires_at),
+        token,
+        qr_svg,
+    };
+    (
+        [(http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page.render(),
+    )
+        .into_response()
+}
+
+struct OfflineCard {
+    coop_name: String,
+    name: String,
+    member_number: String,
+    member_since: String,
+    status: String,
+    saved_at: String,
+    expires_at: String,
+    token: String,
+    qr_svg: String,
+}
+
+impl OfflineCard {
+    /// A whole document; Leptos escapes every text.
+    fn render(self) -> String {
+        use leptos::prelude::*;
+        let body = view! {
+            <main class="page" id="main">
+                <h1>"デジタル組合員証"</h1>
+                <p class="notice" role="note">
+                    "通信できないため、" {self.saved_at.clone()}
+                    "に保存した組合員証を表示しています。このQRコードは" {self.expires_at}
+                    "まで有効です。"
+                </p>
+                <section class="member-card" aria-labelledby="card-name">
+                    <p class="member-card__coop">{self.coop_name}</p>
+                    <p class="member-card__title">"組合員証"</p>
+                    <p class="member-card__name" id="card-name">{self.name} " 様"</p>
+                    <dl class="member-card__facts">
+                        <div><dt>"組合員番号"</dt><dd>{self.member_number}</dd></div>
+                        <div><dt>"加入日"</dt><dd>{self.member_since}</dd></div>
+                        <div><dt>"状態"</dt><dd>{self.status}</dd></div>
+                    </dl>
+                    <div class="member-card__qr" role="img" aria-label="確認用QRコード" data-token=self.token inner_html=self.qr_svg></div>
+                    <p class="member-card__time">{self.saved_at} " 保存(オフライン表示)"</p>
+                </section>
+                <p class="hint">"通信できる場所では、マイページの組合員証をお使いください。"</p>
+            </main>
+        }
+        .to_html();
+        format!(
+            "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>デジタル組合員証(オフライン) | 組合員マイページ</title>\
+             <link rel=\"stylesheet\" href=\"/pkg/mypage.css\">\
+             <link rel=\"manifest\" href=\"/manifest.webmanifest\">\
+             <meta name=\"theme-color\" content=\"#0b6e4f\"></head><body>{body}</body></html>"
+        )
+    }
+}
+
 /// [`super::staff_verify_card`].
 pub async fn verify(token: &str) -> Result<Checked, AppError> {
     let me = crate::staff::ssr::auth::current_staff().await?;
@@ -119,7 +246,7 @@ pub async fn verify(token: &str) -> Result<Checked, AppError> {
     } = Request::current()?;
     let read = read(&state.config, token);
     let found = match read {
-        Some((id, _)) => {
+        Some((id, _, _)) => {
             member::Entity::find_by_id(id)
                 .find_also_related(member_account::Entity)
                 .one(&state.db)
@@ -130,8 +257,16 @@ pub async fn verify(token: &str) -> Result<Checked, AppError> {
     let stage = found
         .as_ref()
         .map(|(m, a)| crate::member::ssr::stage_of(m, a.as_ref(), now));
-    let expires_at = read.map(|(_, e)| e).unwrap_or(now);
+    let expires_at = read.map(|(_, e, _)| e).unwrap_or(now);
     let v = verdict(read.is_some(), expires_at, stage, now);
+    let offline = read.is_some_and(|(_, _, k)| k == TokenKind::Offline);
+    let label = match v {
+        Verdict::Valid if offline => format!(
+            "{}(通信できない場所で表示された組合員証です。最後にオンラインで表示してから{OFFLINE_TOKEN_HOURS}時間有効)",
+            v.label()
+        ),
+        _ => v.label().to_owned(),
+    };
     crate::ssr::audit::record(
         &state.db,
         crate::ssr::audit::Entry {
@@ -141,7 +276,7 @@ pub async fn verify(token: &str) -> Result<Checked, AppError> {
             member_id: found.as_ref().map(|(m, _)| m.id),
             action: "card_verified",
             before: None,
-            after: Some(v.label().to_owned()),
+            after: Some(label.clone()),
             ip: &client.ip,
         },
         now,
@@ -150,7 +285,8 @@ pub async fn verify(token: &str) -> Result<Checked, AppError> {
     let genuine = v != Verdict::Invalid;
     Ok(Checked {
         verdict: v,
-        label: v.label().to_owned(),
+        label,
+        offline: offline && genuine,
         name: found
             .as_ref()
             .filter(|_| genuine)
@@ -162,7 +298,7 @@ pub async fn verify(token: &str) -> Result<Checked, AppError> {
         status: stage.filter(|_| genuine).map(|s| s.label()),
         expires_at: read
             .filter(|_| genuine)
-            .map(|(_, e)| jst::format_datetime(e)),
+            .map(|(_, e, _)| jst::format_datetime(e)),
     })
 }
 
@@ -181,14 +317,17 @@ mod tests {
     fn a_token_verifies_with_its_key_only() {
         let at = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
         let a = config([1; 32], vec![]);
-        let token = sign(&a, 42, at).unwrap();
-        assert_eq!(read(&a, &token), Some((42, at)));
+        let token = sign(&a, TokenKind::Online, 42, at).unwrap();
+        assert_eq!(read(&a, &token), Some((42, at, TokenKind::Online)));
+        let offline = sign(&a, TokenKind::Offline, 42, at).unwrap();
+        assert!(offline.starts_with("o1.42."));
+        assert_eq!(read(&a, &offline), Some((42, at, TokenKind::Offline)));
         // Another co-op's key, or no key.
         assert_eq!(read(&config([2; 32], vec![]), &token), None);
         // After a rotation the old key still verifies.
         assert_eq!(
             read(&config([2; 32], vec![[1; 32]]), &token),
-            Some((42, at))
+            Some((42, at, TokenKind::Online))
         );
     }
 
@@ -196,7 +335,9 @@ mod tests {
     fn altered_tokens_never_verify() {
         let at = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
         let c = config([7; 32], vec![]);
-        let token = sign(&c, 42, at).unwrap();
+        let token = sign(&c, TokenKind::Online, 42, at).unwrap();
+        // An online token cannot pass for an offline one (the kind is signed).
+        let as_offline = token.replacen("c1.", "o1.", 1);
         let later = token.replacen(
             &at.timestamp().to_string(),
             &(at.timestamp() + 86_400).to_string(),
@@ -204,6 +345,7 @@ mod tests {
         );
         let other = token.replacen("c1.42.", "c1.43.", 1);
         for bad in [
+            as_offline,
             later,
             other,
             format!("{token}x"),

@@ -23,6 +23,7 @@ const FORCED_PAGE: &str = "/mypage/password";
 pub fn MemberShell() -> impl IntoView {
     // Blocking: on a full page load the redirect must be decided before any HTML is sent.
     let info = Resource::new_blocking(|| (), |_| load_session());
+    register_service_worker();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -44,6 +45,22 @@ pub fn MemberShell() -> impl IntoView {
         </main>
         <SiteFooter />
     }
+}
+
+/// The worker keeps the card for use without a network (`public/sw.js`).
+/// Browsers offer it only in a secure context (HTTPS, or this machine).
+fn register_service_worker() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|| {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        if window.is_secure_context() {
+            // The promise needs no answer: a browser that refuses simply
+            // shows no card offline.
+            let _ = window.navigator().service_worker().register("/sw.js");
+        }
+    });
 }
 
 /// With a temporary password, every page but the one to replace it leads there.

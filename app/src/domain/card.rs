@@ -12,6 +12,38 @@ pub const REFRESH_SECONDS: u64 = 60;
 /// three minutes.
 pub const TOKEN_SECONDS: i64 = 180;
 
+/// How long the token of the offline card verifies, from when the page was
+/// last fetched online (the service worker keeps that copy): long enough for
+/// a day without a network, short enough that a lost phone's copy dies.
+pub const OFFLINE_TOKEN_HOURS: i64 = 24;
+
+/// Which card a token was made for; the kind is signed with the token, so an
+/// online token cannot be passed off as an offline one or the other way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum TokenKind {
+    /// The card page, refreshed every minute (`c1`).
+    Online,
+    /// The copy shown without a network (`o1`).
+    Offline,
+}
+
+impl TokenKind {
+    pub fn prefix(self) -> &'static str {
+        match self {
+            TokenKind::Online => "c1",
+            TokenKind::Offline => "o1",
+        }
+    }
+
+    pub fn from_prefix(prefix: &str) -> Option<Self> {
+        match prefix {
+            "c1" => Some(TokenKind::Online),
+            "o1" => Some(TokenKind::Offline),
+            _ => None,
+        }
+    }
+}
+
 /// What a check at the counter answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Verdict {

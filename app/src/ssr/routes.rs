@@ -21,6 +21,7 @@ pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     Router::new()
         .route("/logout", post(crate::auth::ssr::logout))
+        .route("/mypage/card/offline", get(crate::card::ssr::offline_page))
         .route("/staff/logout", post(crate::staff::ssr::auth::logout))
         .route(
             "/forms/kanyu-moushikomisho.pdf",

@@ -60,7 +60,15 @@ pub fn provide_request_nonce() {
 /// Refuses cross-site writes and anything but POST to server functions, and
 /// gives every answer (its own refusals included) the security headers.
 pub async fn guard(State(config): State<Arc<Config>>, mut req: Request, next: Next) -> Response {
-    let static_asset = req.uri().path().starts_with("/pkg/");
+    let path = req.uri().path();
+    let static_asset = path.starts_with("/pkg/");
+    let kind = match path {
+        SERVICE_WORKER => Answer::ServiceWorker,
+        // The staff check of a card may scan it with the device camera.
+        "/staff/verify" => Answer::CameraPage,
+        _ if static_asset => Answer::Static,
+        _ => Answer::Page,
+    };
     let nonce = leptos::nonce::Nonce::new().to_string();
     let mut res = match refusal(&config, &req) {
         Some(refused) => refused,
@@ -69,8 +77,22 @@ pub async fn guard(State(config): State<Arc<Config>>, mut req: Request, next: Ne
             next.run(req).await
         }
     };
-    add_headers(res.headers_mut(), &config, &nonce, static_asset);
+    add_headers(res.headers_mut(), &config, &nonce, kind);
     res
+}
+
+/// The service worker's script (`public/sw.js`).
+pub const SERVICE_WORKER: &str = "/sw.js";
+
+/// What an answer is, for its headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    Page,
+    /// A page that may use the camera (the staff card check).
+    CameraPage,
+    Static,
+    /// Its CSP governs the worker itself: it fetches the offline card.
+    ServiceWorker,
 }
 
 /// The guard's own answer, if the request goes no further.
@@ -99,7 +121,8 @@ fn refusal(config: &Config, req: &Request) -> Option<Response> {
 /// HSTS for a year, subdomains included (ASVS 3.4.1), when members use https.
 pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 
-fn add_headers(h: &mut HeaderMap, config: &Config, nonce: &str, static_asset: bool) {
+fn add_headers(h: &mut HeaderMap, config: &Config, nonce: &str, kind: Answer) {
+    let static_asset = matches!(kind, Answer::Static | Answer::ServiceWorker);
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -111,7 +134,11 @@ fn add_headers(h: &mut HeaderMap, config: &Config, nonce: &str, static_asset: bo
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+        HeaderValue::from_static(if kind == Answer::CameraPage {
+            "camera=(self), microphone=(), geolocation=(), payment=()"
+        } else {
+            "camera=(), microphone=(), geolocation=(), payment=()"
+        }),
     );
     if config.cookie_secure() {
         h.insert(
@@ -126,7 +153,13 @@ fn add_headers(h: &mut HeaderMap, config: &Config, nonce: &str, static_asset: bo
     }
     // Every answer but the static files gets the page policy with this request's
     // nonce: pages need it, and on anything else a browser ignores it.
-    let csp = if static_asset {
+    if kind == Answer::ServiceWorker {
+        // A new version of the worker is picked up at the next page load.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    let csp = if kind == Answer::ServiceWorker {
+        HeaderValue::from_static("default-src 'none'; connect-src 'self'; frame-ancestors 'none'")
+    } else if static_asset {
         HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'")
     } else {
         HeaderValue::from_str(&page_csp(nonce, config.dev_reload_port)).unwrap_or_else(|e| {
@@ -217,6 +250,33 @@ mod tests {
         assert!(is_development_only("/api/dev_mails"));
         assert!(!is_development_only("/devices"));
         assert!(!is_development_only("/mypage"));
+    }
+
+    #[test]
+    fn the_worker_may_fetch_and_only_the_card_check_may_use_the_camera() {
+        let config = Config::development().unwrap();
+        let answer = |kind| {
+            let mut h = HeaderMap::new();
+            add_headers(&mut h, &config, "n", kind);
+            h
+        };
+        let worker = answer(Answer::ServiceWorker);
+        assert_eq!(
+            worker[header::CONTENT_SECURITY_POLICY],
+            "default-src 'none'; connect-src 'self'; frame-ancestors 'none'"
+        );
+        assert_eq!(worker[header::CACHE_CONTROL], "no-cache");
+        assert!(answer(Answer::CameraPage)["permissions-policy"]
+            .to_str()
+            .unwrap()
+            .contains("camera=(self)"));
+        for kind in [Answer::Page, Answer::Static, Answer::ServiceWorker] {
+            assert!(answer(kind)["permissions-policy"]
+                .to_str()
+                .unwrap()
+                .starts_with("camera=()"));
+        }
+        assert_eq!(answer(Answer::Page)[header::CACHE_CONTROL], "no-store");
     }
 
     #[test]

@@ -69,3 +69,92 @@ on_both!(
     card_tokens,
     cards_verify_until_they_expire_or_the_member_stops
 );
+
+/// GET with `headers`, through the whole router.
+async fn get(
+    app: &TestApp,
+    path: &str,
+    headers: HeaderMap,
+) -> (http::StatusCode, HeaderMap, String) {
+    use tower::ServiceExt;
+    let mut request = http::Request::builder()
+        .uri(path)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    *request.headers_mut() = headers;
+    let res = app::ssr::routes::router(app.state())
+        .oneshot(request)
+        .await
+        .unwrap();
+    let (parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap();
+    (
+        parts.status,
+        parts.headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+/// The offline card: a page of its own with a day-long token that verifies
+/// as offline, only for a member who holds a card.
+async fn the_offline_card_holds_a_day_long_token(app: TestApp) {
+    let m = fixtures::member(&app.db, &fixtures::Wanted::default(), app.now())
+        .await
+        .unwrap();
+    let (status, _, _) = get(&app, "/mypage/card/offline", HeaderMap::new()).await;
+    assert_eq!(status, http::StatusCode::UNAUTHORIZED);
+    let session = app.member_headers(&m.user_id).await;
+    let (status, headers, html) = get(&app, "/mypage/card/offline", session.clone()).await;
+    assert_eq!(status, http::StatusCode::OK);
+    assert_eq!(headers[http::header::CACHE_CONTROL], "no-store");
+    assert!(html.contains(&m.member_number));
+    assert!(html.contains("オフライン表示"));
+    let token = html
+        .split("data-token=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert!(
+        token.starts_with(&format!("o1.{}.", m.member_id)),
+        "{token}"
+    );
+    // Staff log in for each check: a day passes between some of them.
+    let check = |token: String| {
+        let app = &app;
+        async move {
+            let staff = app.staff_headers("operator").await;
+            app.call(staff, || app::card::staff_verify_card(token))
+                .await
+                .unwrap()
+        }
+    };
+    let ok = check(token.clone()).await;
+    assert_eq!(ok.verdict, Verdict::Valid);
+    assert!(ok.offline);
+    assert!(ok.label.contains("通信できない場所"), "{}", ok.label);
+    // Still good after the online token's three minutes, not after a day.
+    app.advance(Duration::hours(app::domain::card::OFFLINE_TOKEN_HOURS) - Duration::minutes(1));
+    assert_eq!(check(token.clone()).await.verdict, Verdict::Valid);
+    app.advance(Duration::minutes(2));
+    assert_eq!(check(token.clone()).await.verdict, Verdict::Expired);
+    // A stopped member's copy never verifies, and no new one is given.
+    let fresh_session = app.member_headers(&m.user_id).await;
+    let fresh = get(&app, "/mypage/card/offline", fresh_session.clone())
+        .await
+        .2;
+    let fresh_token = fresh
+        .split("data-token=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let staff = app.staff_headers("operator").await;
+    app.call(staff, || app::staff::staff_stop_service(m.member_id))
+        .await
+        .unwrap();
+    assert_eq!(check(fresh_token).await.verdict, Verdict::Revoked);
+    let (status, _, _) = get(&app, "/mypage/card/offline", fresh_session).await;
+    assert_eq!(status, http::StatusCode::UNAUTHORIZED);
+}
+on_both!(offline_card, the_offline_card_holds_a_day_long_token);

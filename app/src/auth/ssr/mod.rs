@@ -646,6 +646,10 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
     let mut res = Redirect::to("/?logged_out=1").into_response();
     let h = res.headers_mut();
     h.append(header::SET_COOKIE, clear_cookie(&state.config));
-    h.insert("clear-site-data", HeaderValue::from_static("\"storage\""));
+    // "storage" also unregisters the service worker and its offline card.
+    h.insert(
+        "clear-site-data",
+        HeaderValue::from_static("\"cache\", \"storage\""),
+    );
     res
 }

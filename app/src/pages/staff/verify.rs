@@ -1,5 +1,6 @@
 //! `/staff/verify` (M10): check a member's デジタル組合員証 — the text the QR
-//! code holds, read by a scanner into the field or pasted — and see whether
+//! code holds, read by the device camera where the browser can, by a
+//! scanner into the field, or pasted — and see whether
 //! it is valid, expired or revoked, with whose card it is. Every check is
 //! in the audit log.
 
@@ -22,11 +23,18 @@ pub fn StaffVerifyPage() -> impl IntoView {
                 <input id="token" name="token" required maxlength="200" autocomplete="off"
                     aria-describedby="token-hint" />
             </div>
+            // Shown by /scan.js where the browser can read QR codes itself.
+            <div class="scan" id="scan" hidden>
+                <button type="button" class="button" id="scan-start">"カメラで読み取る"</button>
+                <video id="scan-video" class="scan__video" playsinline muted hidden></video>
+                <p class="hint" id="scan-status" role="status" aria-live="polite"></p>
+            </div>
             <FormError error />
             <button type="submit" class="button button--primary" disabled=move || check.pending().get()>
                 "確認する"
             </button>
         </ActionForm>
+        <script src="/scan.js"></script>
         {move || check.value().get().and_then(Result::ok).map(|c| {
             let ok = c.verdict == crate::domain::card::Verdict::Valid;
             view! {

@@ -1,0 +1,95 @@
+// 組合員マイページ's service worker: the デジタル組合員証 offline (M10).
+//
+// The rule: while the member is online, the card page fetches a fresh token
+// every minute and this worker keeps a copy of the offline card
+// (/mypage/card/offline, a page with a token valid for 24 hours from when it
+// was fetched). Without a network, a My Page address opened in the browser
+// or from the home screen shows that copy, with the time it was fetched. A
+// token of a member whose My Page was stopped or ended never verifies,
+// whatever the copy says; logging out clears the copy (Clear-Site-Data).
+// Nothing else is cached: every other request goes to the network as usual.
+
+const CACHE = 'mypage-card-v1';
+const OFFLINE_CARD = '/mypage/card/offline';
+// The offline card's only other file.
+const STYLE = '/pkg/mypage.css';
+// The copy is fetched again at most this often while pages are in use.
+const REFRESH_MS = 10 * 60 * 1000;
+let lastRefresh = 0;
+
+async function refreshOfflineCard() {
+  lastRefresh = Date.now();
+  try {
+    const response = await fetch(OFFLINE_CARD, { credentials: 'same-origin', cache: 'no-store' });
+    const cache = await caches.open(CACHE);
+    if (response.ok) {
+      await cache.put(OFFLINE_CARD, response);
+      const style = await fetch(STYLE);
+      if (style.ok) await cache.put(STYLE, style);
+    } else if ([401, 403, 404].includes(response.status)) {
+      // Logged out, stopped or ended: no card to show offline.
+      await cache.delete(OFFLINE_CARD);
+    }
+  } catch (_) {
+    // Offline now: keep the copy there is.
+  }
+}
+
+function maybeRefresh(event) {
+  if (Date.now() - lastRefresh > REFRESH_MS) event.waitUntil(refreshOfflineCard());
+}
+
+self.addEventListener('install', () => self.skipWaiting());
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+      await self.clients.claim();
+      await refreshOfflineCard();
+    })(),
+  );
+});
+
+const OFFLINE_PAGE = `<!doctype html><html lang="ja"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>オフラインです | 組合員マイページ</title></head>
+<body style="font-family: sans-serif; padding: 1.5rem; line-height: 1.7">
+<h1 style="font-size: 1.4rem">インターネットに接続されていません</h1>
+<p>通信できる場所で、もう一度お試しください。組合員証は、一度オンラインで表示すると、通信できないときにも表示できるようになります。</p>
+</body></html>`;
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  // The card's minute-by-minute refresh, or a page: the member is online and
+  // logged in, so the offline copy can be brought up to date.
+  if (url.pathname === '/api/card') {
+    maybeRefresh(event);
+    return;
+  }
+  if (request.method === 'GET' && url.pathname === STYLE) {
+    event.respondWith(fetch(request).catch(async () => (await caches.match(STYLE)) || Response.error()));
+    return;
+  }
+  if (request.method !== 'GET' || request.mode !== 'navigate' || !url.pathname.startsWith('/mypage')) return;
+  event.respondWith(
+    (async () => {
+      try {
+        const response = await fetch(request);
+        if (response.ok && url.pathname === '/mypage/card') maybeRefresh(event);
+        return response;
+      } catch (_) {
+        const copy = await caches.match(OFFLINE_CARD);
+        return (
+          copy ||
+          new Response(OFFLINE_PAGE, {
+            status: 503,
+            headers: { 'Content-Type': 'text/html; charset=utf-8' },
+          })
+        );
+      }
+    })(),
+  );
+});
