@@ -16,6 +16,14 @@ test('a member shows the デジタル組合員証; staff verify its QR content a
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await snap(page, testInfo, 'card');
+  if (testInfo.project.name === 'phone') {
+    // The smallest phones still in use: nothing runs off the side.
+    await page.setViewportSize({ width: 320, height: 640 });
+    await expect(qr.locator('svg')).toBeVisible();
+    const narrow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(narrow).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 375, height: 812 });
+  }
 
   const staffPage = await (await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } })).newPage();
   await staffLogin(staffPage, await seedStaff(staffPage.request));

@@ -257,7 +257,10 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
         brief: brief(&m),
         birth_date: jst::format_date(m.birth_date),
         address: address_of(&m),
-        phone: m.phone.clone(),
+        phone: match &m.mobile_phone {
+            Some(mobile) => format!("{}(携帯 {mobile})", m.phone),
+            None => m.phone.clone(),
+        },
         locked: account.as_ref().is_some_and(|a| {
             LockoutState {
                 failed_count: a.failed_login_count,
