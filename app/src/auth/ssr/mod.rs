@@ -646,10 +646,9 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
     let mut res = Redirect::to("/?logged_out=1").into_response();
     let h = res.headers_mut();
     h.append(header::SET_COOKIE, clear_cookie(&state.config));
-    // "storage" also unregisters the service worker and its offline card.
-    h.insert(
-        "clear-site-data",
-        HeaderValue::from_static("\"cache\", \"storage\""),
-    );
+    // "storage" also clears Cache Storage and unregisters the service worker,
+    // so the offline card goes too. Not "cache": pages are no-store already,
+    // and dropping the HTTP cache races the next page's wasm.
+    h.insert("clear-site-data", HeaderValue::from_static("\"storage\""));
     res
 }
