@@ -20,6 +20,7 @@
     video.hidden = true;
     start.textContent = 'カメラで読み取る';
   };
+  window.addEventListener('pagehide', () => stop());
   start.addEventListener('click', async () => {
     if (stream) {
       stop();
@@ -42,6 +43,11 @@
     status.textContent = 'QRコードをカメラに向けてください。';
     const tick = async () => {
       if (!stream) return;
+      // Left the page: the camera goes off.
+      if (!video.isConnected) {
+        stop();
+        return;
+      }
       try {
         const found = (await detector.detect(video)).find((c) => /^[co]1\./.test(c.rawValue));
         if (found) {

@@ -13,7 +13,8 @@ const CACHE = 'mypage-card-v1';
 const OFFLINE_CARD = '/mypage/card/offline';
 // The offline card's only other file.
 const STYLE = '/pkg/mypage.css';
-// The copy is fetched again at most this often while pages are in use.
+// The card page's minute-by-minute token fetch refreshes the copy at most
+// this often; every My Page load refreshes it.
 const REFRESH_MS = 10 * 60 * 1000;
 let lastRefresh = 0;
 
@@ -78,7 +79,14 @@ self.addEventListener('fetch', (event) => {
     (async () => {
       try {
         const response = await fetch(request);
-        if (response.ok && url.pathname === '/mypage/card') maybeRefresh(event);
+        if (response.ok) {
+          // Logged in (perhaps as someone else than before): the copy is
+          // brought up to date with every My Page load.
+          event.waitUntil(refreshOfflineCard());
+        } else if (response.type === 'opaqueredirect' || response.status === 401) {
+          // Sent to the login page: the session is over, and so is the copy.
+          event.waitUntil(caches.open(CACHE).then((cache) => cache.delete(OFFLINE_CARD)));
+        }
         return response;
       } catch (_) {
         const copy = await caches.match(OFFLINE_CARD);

@@ -61,7 +61,20 @@ test('the card is installable, works offline, and its QR code read from the scre
   }
   await staff.context().close();
 
-  // Logging out forgets the offline copy.
+  // A session that ended (here: its cookie gone) takes the copy with it at
+  // the next My Page load.
+  await context.clearCookies({ name: 'mypage_session' });
+  await page.goto('/mypage');
+  await expect(page).toHaveURL(/\?next=/);
+  await expect
+    .poll(() => page.evaluate(async () => !!(await caches.match('/mypage/card/offline'))))
+    .toBe(false);
+
+  // Logged in again, the copy comes back; logging out forgets it.
+  await apiLogin(page, me, { goto: '/mypage/card' });
+  await expect
+    .poll(() => page.evaluate(async () => !!(await caches.match('/mypage/card/offline'))), { timeout: 20_000 })
+    .toBe(true);
   await page.goto('/mypage');
   await page.getByRole('button', { name: 'ログアウト' }).click();
   await expect(page).toHaveURL(/logged_out=1/);

@@ -79,6 +79,13 @@ impl MigrationTrait for Migration {
                     "CREATE TEMP TABLE procedure_events_keep AS SELECT * FROM procedure_events",
                     new_sql.as_str(),
                     "INSERT INTO procedures_new SELECT * FROM procedures",
+                    // Ids (and with them receipt numbers) are never reused.
+                    "UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence \
+                     WHERE name = 'procedures') WHERE name = 'procedures_new' \
+                     AND EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'procedures')",
+                    "INSERT INTO sqlite_sequence (name, seq) SELECT 'procedures_new', seq \
+                     FROM sqlite_sequence WHERE name = 'procedures' AND NOT EXISTS \
+                     (SELECT 1 FROM sqlite_sequence WHERE name = 'procedures_new')",
                     "DROP TABLE procedures",
                     "ALTER TABLE procedures_new RENAME TO procedures",
                     "INSERT INTO procedure_events SELECT * FROM procedure_events_keep",

@@ -52,7 +52,9 @@ fn StaffHeader(info: StaffInfo) -> impl IntoView {
             <nav class="member-nav" aria-label="管理画面">
                 <A href="/staff" exact=true>"手続き一覧"</A>
                 <A href="/staff/members">"組合員検索"</A>
-                <A href="/staff/verify">"組合員証の確認"</A>
+                // A full page load: the page's own Permissions-Policy lets it
+                // use the camera, and its scan script runs.
+                <a href="/staff/verify" rel="external">"組合員証の確認"</a>
                 <A href="/staff/audit">"監査ログ"</A>
                 {admin.then(|| view! { <A href="/staff/imports">"データ取込"</A> })}
                 {admin.then(|| view! { <A href="/staff/accounts">"職員アカウント"</A> })}

@@ -106,6 +106,8 @@ impl PhoneNumber {
             }
             // Elsewhere the area code has two to five digits; the grouping
             // typed is kept when it is a plausible one, otherwise the digits.
+            // Ten digits ending in a group of four: area code and exchange
+            // make the other six, as they always do.
             PhoneKind::Fixed
                 if groups.len() == 3
                     && (2..=5).contains(&groups[0].len())
@@ -179,6 +181,7 @@ mod tests {
         assert_eq!(ok("0481234567"), ("0481234567".into(), Fixed));
         // A grouping that cannot be right is not kept.
         assert_eq!(ok("04812-345-67"), ("0481234567".into(), Fixed));
+        assert_eq!(ok("048-1234-567"), ("0481234567".into(), Fixed));
     }
 
     #[test]

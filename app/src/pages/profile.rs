@@ -195,7 +195,12 @@ fn AddressForm(current: AddressParts) -> impl IntoView {
     let look_up = move || {
         let code = postal.get_untracked();
         leptos::task::spawn_local(async move {
-            let note = match lookup_postal(code).await {
+            let answer = lookup_postal(code.clone()).await;
+            // An answer for a code the member has since changed is dropped.
+            if postal.get_untracked() != code {
+                return;
+            }
+            let note = match answer {
                 Ok(Some(found)) => {
                     postal.set(found.postal_code);
                     prefecture.set(found.prefecture);

