@@ -355,18 +355,17 @@ pub async fn file_name_change(new: NewName) -> Result<(), AppError> {
     let txn = crate::ssr::db::begin_write(&state.db).await?;
     let (actor, _, m) = record_of(&txn, me.account_id).await?;
     name_preview(&txn, &m, &new, now).await?;
-    let summary = format!("新しい氏名:{}({})", new.name, new.name_kana);
-    let saved = apply::file_name_change(
-        &txn,
-        &state.config,
-        m.id,
-        (&new.name, &new.name_kana),
-        &summary,
-        actor,
-        &client.ip,
-        now,
-    )
-    .await?;
+    let checked = apply::Checked {
+        kind: Kind::NameChange,
+        contract_id: None,
+        course_id: None,
+        rider_id: None,
+        documents: None,
+        summary: format!("新しい氏名:{}({})", new.name, new.name_kana),
+        new_name: Some((new.name, new.name_kana)),
+        rows: Vec::new(),
+    };
+    let saved = apply::file(&txn, &state.config, &m, checked, actor, &client.ip, now).await?;
     txn.commit().await?;
     leptos_axum::redirect(&format!("/mypage/procedures/{}?filed=1", saved.id));
     Ok(())

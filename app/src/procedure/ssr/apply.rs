@@ -257,6 +257,8 @@ pub struct Checked {
     pub course_id: Option<i32>,
     pub rider_id: Option<i32>,
     pub documents: Option<String>,
+    /// 改姓: the new 氏名 and フリガナ, applied when staff approve.
+    pub new_name: Option<(String, String)>,
     pub summary: String,
     pub rows: Vec<(String, String)>,
 }
@@ -318,6 +320,7 @@ pub async fn check(
                 course_id: None,
                 rider_id: Some(rider.id),
                 documents: None,
+                new_name: None,
                 summary: format!("{}(月額掛金 {premium})", rider.name),
                 rows: vec![
                     number,
@@ -359,6 +362,7 @@ pub async fn check(
                 course_id: Some(new.id),
                 rider_id: None,
                 documents: None,
+                new_name: None,
                 summary: format!("{} → {}(月額掛金 {diff})", current.name, new.name),
                 rows: vec![
                     number,
@@ -411,6 +415,7 @@ fn check_documents(member: &member::Model, codes: &[String]) -> Result<Checked, 
         contract_id: None,
         course_id: None,
         rider_id: None,
+        new_name: None,
         documents: Some(
             chosen
                 .iter()
@@ -444,6 +449,11 @@ pub async fn file(
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<procedure::Model, AppError> {
+    let duplicate = match checked.kind {
+        Kind::NameChange => NAME_CHANGE_WAITING,
+        _ => DUPLICATE,
+    };
+    let (new_name, new_name_kana) = checked.new_name.unzip();
     let saved = procedure::ActiveModel {
         member_id: Set(member.id),
         contract_id: Set(checked.contract_id),
@@ -454,6 +464,8 @@ pub async fn file(
         course_id: Set(checked.course_id),
         rider_id: Set(checked.rider_id),
         documents: Set(checked.documents),
+        new_name: Set(new_name),
+        new_name_kana: Set(new_name_kana),
         summary: Set(checked.summary),
         coverage_starts_on: Set(None),
         created_at: Set(now),
@@ -465,7 +477,7 @@ pub async fn file(
     .map_err(|e| {
         if crate::ssr::db::is_unique_violation(&e) {
             // The same application, filed a moment ago by a parallel request.
-            AppError::Conflict(DUPLICATE.to_owned())
+            AppError::Conflict(duplicate.to_owned())
         } else {
             e.into()
         }
@@ -476,48 +488,8 @@ pub async fn file(
     Ok(saved)
 }
 
-/// Files a member's name change (改姓) in `txn`: kept with the new name until
-/// staff apply it. One may wait at a time (a unique index: a double submit
-/// files once).
-#[allow(clippy::too_many_arguments)]
-pub async fn file_name_change(
-    txn: &impl ConnectionTrait,
-    config: &crate::ssr::Config,
-    member_id: i32,
-    (name, name_kana): (&str, &str),
-    summary: &str,
-    by: By,
-    ip: &str,
-    now: DateTime<Utc>,
-) -> Result<procedure::Model, AppError> {
-    let saved = procedure::ActiveModel {
-        member_id: Set(member_id),
-        kind: Set(Kind::NameChange),
-        status: Set(Status::Received),
-        filed_by: Set(by.side()),
-        filed_by_staff_id: Set(by.staff_id()),
-        summary: Set(summary.to_owned()),
-        new_name: Set(Some(name.to_owned())),
-        new_name_kana: Set(Some(name_kana.to_owned())),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await
-    .map_err(|e| {
-        if crate::ssr::db::is_unique_violation(&e) {
-            AppError::Conflict(NAME_CHANGE_WAITING.to_owned())
-        } else {
-            e.into()
-        }
-    })?;
-    workflow::record_event(txn, &saved, Status::Received, by, None, now).await?;
-    workflow::mail_filed(txn, config, &saved, by, now).await?;
-    workflow::audit(txn, &saved, by, "procedure_filed", None, ip, now).await?;
-    Ok(saved)
-}
-
+/// What a second name change is told while one waits (one waits at a time:
+/// a unique index, so a double submit files once).
 pub const NAME_CHANGE_WAITING: &str =
     "氏名の変更は、すでにお手続き中です。手続き照会で状況をご確認ください。";
 
