@@ -123,13 +123,17 @@ fn MemberHeader(info: SessionInfo, coop: String) -> impl IntoView {
 fn TabBar(hidden: bool) -> impl IntoView {
     let location = use_location();
     let menu = NodeRef::<leptos::html::Details>::new();
-    // A page reached from the menu closes it (the bar stays on screen).
-    Effect::new(move |_| {
-        // Read, not only tracked: a tracked-only memo did not re-run this.
-        let _path = location.pathname.get();
-        if let Some(details) = menu.get_untracked() {
-            let _ = details.remove_attribute("open");
+    // A page reached from the menu closes it (the bar stays on screen). Only
+    // on a change of page: the first run is hydration, which must not close
+    // a menu opened before it.
+    Effect::new(move |before: Option<String>| {
+        let path = location.pathname.get();
+        if before.is_some_and(|b| b != path) {
+            if let Some(details) = menu.get_untracked() {
+                let _ = details.remove_attribute("open");
+            }
         }
+        path
     });
     view! {
         <nav class="tab-bar" aria-label="マイページ" hidden=hidden>
