@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod card;
+pub mod certificate;
 pub mod coverage;
 pub mod email;
 pub mod jis;
@@ -22,6 +23,7 @@ pub mod procedure;
 pub mod profile_change;
 pub mod registration;
 pub mod staff;
+pub mod statement;
 pub mod user_agent;
 pub mod user_id;
 
