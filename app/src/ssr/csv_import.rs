@@ -1,5 +1,6 @@
-//! Reading the core system's CSV exports (S7): members now, statements and
-//! payments later. UTF-8 with or without BOM, or Shift_JIS as Windows
+//! Reading the core system's CSV exports (S7): members, statements,
+//! payments and 割戻金, and what every import shares (modes, outcome,
+//! progress kept for the back office, imports cut off midway). UTF-8 with or without BOM, or Shift_JIS as Windows
 //! writes it (CP932; encoding_rs's `Shift_JIS` is the WHATWG one, which is
 //! CP932). Records stream one at a time, so memory does not grow with the
 //! file. Problems are reported per row and column, and can be downloaded as
@@ -7,8 +8,17 @@
 
 use std::io::{BufRead, BufReader, Read};
 
+use chrono::{DateTime, Utc};
 use encoding_rs::{Encoding, SHIFT_JIS, UTF_8};
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter,
+};
+
+use crate::error::AppError;
+use crate::ssr::audit::Actor;
+use crate::ssr::entities::member_import;
 
 /// How far into a file the encoding is judged.
 const SNIFF_BYTES: usize = 64 * 1024;
@@ -213,6 +223,153 @@ pub fn issues_csv(issues: &[Issue]) -> String {
     let mut out = String::from("\u{FEFF}");
     out.push_str(&String::from_utf8_lossy(&body));
     out
+}
+
+// ---- Running an import: shared by every CSV the core system sends ----
+
+/// Problems listed (and downloadable); beyond this only counted.
+pub const ISSUES_KEPT: usize = 10_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Check and count what would happen; write nothing.
+    Preview,
+    Commit,
+}
+
+pub struct Options<'a> {
+    pub mode: Mode,
+    pub actor: Actor,
+    pub ip: &'a str,
+    pub file_name: &'a str,
+    /// The upload whose progress to keep up to date, for the back office.
+    pub import_id: Option<i32>,
+}
+
+/// What an import found and did (or, previewed, would do). What
+/// `inserted`, `updated` and `unchanged` count depends on the import: members
+/// for the members CSV, statements / payment months / years for the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub encoding: TextEncoding,
+    pub rows: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Rows not taken.
+    pub rejected: u64,
+    /// Rows taken with a warning (members: characters outside JIS X 0208).
+    pub warnings: u64,
+    pub issues: Vec<Issue>,
+    /// Problems found beyond [`ISSUES_KEPT`].
+    pub issues_dropped: u64,
+}
+
+impl Outcome {
+    pub fn new(encoding: TextEncoding) -> Self {
+        Self {
+            encoding,
+            rows: 0,
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            rejected: 0,
+            warnings: 0,
+            issues: Vec::new(),
+            issues_dropped: 0,
+        }
+    }
+
+    pub fn issue(&mut self, issue: Issue) {
+        if self.issues.len() < ISSUES_KEPT {
+            self.issues.push(issue);
+        } else {
+            self.issues_dropped += 1;
+        }
+    }
+
+    /// The problems as the downloadable CSV.
+    pub fn issues_csv(&self) -> String {
+        let mut issues = self.issues.clone();
+        if self.issues_dropped > 0 {
+            issues.push(Issue {
+                row: 0,
+                column: String::new(),
+                message: format!(
+                    "ほかに {} 件の問題があります。ファイルを直して、もう一度確認してください。",
+                    self.issues_dropped
+                ),
+                warning: false,
+            });
+        }
+        issues_csv(&issues)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl From<sea_orm::DbErr> for ImportError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::App(e.into())
+    }
+}
+
+/// An import still `running` after this long was cut off (a restart, a
+/// crash): 32 MB take well under a minute.
+pub const STALE_AFTER_MINUTES: i64 = 30;
+
+/// Marks imports cut off midway as failed, so staff see it and upload the
+/// file again (rows already taken are not doubled). Answers how many.
+pub async fn end_stale(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
+    use sea_orm::sea_query::Expr;
+    let ended = member_import::Entity::update_many()
+        .col_expr(member_import::Column::Status, Expr::value("failed"))
+        .col_expr(member_import::Column::Error, Expr::value(Some(INTERRUPTED)))
+        .col_expr(member_import::Column::FinishedAt, Expr::value(Some(now)))
+        .col_expr(
+            member_import::Column::Content,
+            Expr::value(Vec::<u8>::new()),
+        )
+        .filter(member_import::Column::Status.eq("running"))
+        .filter(
+            member_import::Column::StartedAt
+                .lte(now - chrono::Duration::minutes(STALE_AFTER_MINUTES)),
+        )
+        .exec(db)
+        .await?;
+    Ok(ended.rows_affected)
+}
+
+/// What staff read about an import that did not finish.
+pub const INTERRUPTED: &str = "取込が途中で止まりました。同じファイルをもう一度アップロードしてください(取り込み済みの行は重複しません)。";
+
+/// Keeps the upload's counters where the back office reads them, in the
+/// batch's own transaction.
+pub async fn progress(
+    db: &impl ConnectionTrait,
+    id: i32,
+    out: &Outcome,
+) -> Result<(), ImportError> {
+    let n = |v: u64| i32::try_from(v).unwrap_or(i32::MAX);
+    member_import::ActiveModel {
+        id: Set(id),
+        rows_done: Set(n(out.rows)),
+        inserted: Set(n(out.inserted)),
+        updated: Set(n(out.updated)),
+        unchanged: Set(n(out.unchanged)),
+        rejected: Set(n(out.rejected)),
+        warnings: Set(n(out.warnings)),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

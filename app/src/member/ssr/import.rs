@@ -20,89 +20,15 @@ use sea_orm::{
 
 use crate::domain::jst;
 use crate::domain::member_fields::{check, Field, MemberFields, Raw};
-use crate::error::AppError;
-use crate::ssr::audit::{self, Actor};
-use crate::ssr::csv_import::{FileError, Issue, Records, TextEncoding};
-use crate::ssr::entities::{member, member_import};
+use crate::ssr::audit;
+pub use crate::ssr::csv_import::{
+    end_stale, ImportError, Mode, Options, Outcome, INTERRUPTED, ISSUES_KEPT, STALE_AFTER_MINUTES,
+};
+use crate::ssr::csv_import::{progress, Issue, Records};
 
 /// Rows written per transaction.
 pub const BATCH: usize = 1000;
-/// Problems listed (and downloadable); beyond this only counted.
-pub const ISSUES_KEPT: usize = 10_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Check and count what would happen; write nothing.
-    Preview,
-    Commit,
-}
-
-pub struct Options<'a> {
-    pub mode: Mode,
-    pub actor: Actor,
-    pub ip: &'a str,
-    pub file_name: &'a str,
-    /// The upload whose progress to keep up to date, for the back office.
-    pub import_id: Option<i32>,
-}
-
-/// What an import found and did (or, previewed, would do).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    pub encoding: TextEncoding,
-    pub rows: u64,
-    pub inserted: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    /// Rows not taken.
-    pub rejected: u64,
-    /// Rows taken with a warning (characters outside JIS X 0208).
-    pub warnings: u64,
-    pub issues: Vec<Issue>,
-    /// Problems found beyond [`ISSUES_KEPT`].
-    pub issues_dropped: u64,
-}
-
-impl Outcome {
-    fn issue(&mut self, issue: Issue) {
-        if self.issues.len() < ISSUES_KEPT {
-            self.issues.push(issue);
-        } else {
-            self.issues_dropped += 1;
-        }
-    }
-
-    /// The problems as the downloadable CSV.
-    pub fn issues_csv(&self) -> String {
-        let mut issues = self.issues.clone();
-        if self.issues_dropped > 0 {
-            issues.push(Issue {
-                row: 0,
-                column: String::new(),
-                message: format!(
-                    "ほかに {} 件の問題があります。ファイルを直して、もう一度確認してください。",
-                    self.issues_dropped
-                ),
-                warning: false,
-            });
-        }
-        crate::ssr::csv_import::issues_csv(&issues)
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error(transparent)]
-    File(#[from] FileError),
-    #[error(transparent)]
-    App(#[from] AppError),
-}
-
-impl From<sea_orm::DbErr> for ImportError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        Self::App(e.into())
-    }
-}
+use crate::ssr::entities::member;
 
 /// The columns of the members CSV, in the documented order.
 pub fn layout() -> Vec<(&'static str, bool)> {
@@ -123,17 +49,7 @@ pub async fn run<R: Read + Send>(
     let mut records = Records::open(input)?;
     let columns = records.columns(&layout())?;
     let today = jst::today(now);
-    let mut out = Outcome {
-        encoding: records.encoding,
-        rows: 0,
-        inserted: 0,
-        updated: 0,
-        unchanged: 0,
-        rejected: 0,
-        warnings: 0,
-        issues: Vec::new(),
-        issues_dropped: 0,
-    };
+    let mut out = Outcome::new(records.encoding);
     let mut seen: HashSet<String> = HashSet::new();
     let mut batch: Vec<(u64, MemberFields)> = Vec::with_capacity(BATCH);
     loop {
@@ -419,52 +335,4 @@ async fn existing(
         .into_iter()
         .map(|m| (m.member_number.clone(), m))
         .collect())
-}
-
-/// An import still `running` after this long was cut off (a restart, a
-/// crash): 32 MB take well under a minute.
-pub const STALE_AFTER_MINUTES: i64 = 30;
-
-/// Marks imports cut off midway as failed, so staff see it and upload the
-/// file again (rows already taken are not doubled). Answers how many.
-pub async fn end_stale(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
-    use sea_orm::sea_query::Expr;
-    let ended = member_import::Entity::update_many()
-        .col_expr(member_import::Column::Status, Expr::value("failed"))
-        .col_expr(member_import::Column::Error, Expr::value(Some(INTERRUPTED)))
-        .col_expr(member_import::Column::FinishedAt, Expr::value(Some(now)))
-        .col_expr(
-            member_import::Column::Content,
-            Expr::value(Vec::<u8>::new()),
-        )
-        .filter(member_import::Column::Status.eq("running"))
-        .filter(
-            member_import::Column::StartedAt
-                .lte(now - chrono::Duration::minutes(STALE_AFTER_MINUTES)),
-        )
-        .exec(db)
-        .await?;
-    Ok(ended.rows_affected)
-}
-
-/// What staff read about an import that did not finish.
-pub const INTERRUPTED: &str = "取込が途中で止まりました。同じファイルをもう一度アップロードしてください(取り込み済みの行は重複しません)。";
-
-/// Keeps the upload's counters where the back office reads them, in the
-/// batch's own transaction.
-async fn progress(db: &impl ConnectionTrait, id: i32, out: &Outcome) -> Result<(), ImportError> {
-    let n = |v: u64| i32::try_from(v).unwrap_or(i32::MAX);
-    member_import::ActiveModel {
-        id: Set(id),
-        rows_done: Set(n(out.rows)),
-        inserted: Set(n(out.inserted)),
-        updated: Set(n(out.updated)),
-        unchanged: Set(n(out.unchanged)),
-        rejected: Set(n(out.rejected)),
-        warnings: Set(n(out.warnings)),
-        ..Default::default()
-    }
-    .update(db)
-    .await?;
-    Ok(())
 }

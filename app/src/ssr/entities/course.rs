@@ -12,6 +12,9 @@ pub struct Model {
     pub monthly_premium: i32,
     pub summary: String,
     pub sort_order: i32,
+    /// The 生命保険料控除 category of its premiums:
+    /// [`crate::domain::certificate::Deduction::code`].
+    pub deduction: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

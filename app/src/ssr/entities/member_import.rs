@@ -7,6 +7,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
+    /// `members`, `statements`, `payments` or `rebates`.
+    pub kind: String,
     pub file_name: String,
     pub sha256: String,
     pub content: Vec<u8>,

@@ -1,6 +1,7 @@
 //! sea-orm entities, one module per table of `migration`.
 
 pub mod audit_log;
+pub mod certificate;
 pub mod contract;
 pub mod contract_course;
 pub mod contract_rider;
@@ -13,10 +14,12 @@ pub mod member_account;
 pub mod member_import;
 pub mod one_time_code;
 pub mod password_reset;
+pub mod payment;
 pub mod postal_code;
 pub mod procedure;
 pub mod procedure_event;
 pub mod rate_counter;
+pub mod rebate;
 pub mod registration;
 pub mod registration_code;
 pub mod rider;
@@ -26,3 +29,5 @@ pub mod staff_link;
 pub mod staff_login_event;
 pub mod staff_recovery_code;
 pub mod staff_session;
+pub mod statement;
+pub mod statement_line;

@@ -21,6 +21,8 @@ pub struct Model {
     /// 改姓: the 氏名 and フリガナ asked for, applied when staff approve.
     pub new_name: Option<String>,
     pub new_name_kana: Option<String>,
+    /// 掛金払込証明書の再発行: the year asked for.
+    pub certificate_year: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

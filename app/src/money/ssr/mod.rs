@@ -1,0 +1,4 @@
+//! Server side of money: the imports, reading statements, certificates.
+
+pub mod import;
+pub mod statements;
