@@ -85,6 +85,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::MyPageHome />
                     <Route path=path!("card") view=pages::CardPage />
                     <Route path=path!("contracts") view=pages::ContractsPage />
+                    <Route path=path!("statements") view=pages::StatementsPage />
+                    <Route path=path!("statements/:month") view=pages::StatementPage />
+                    <Route path=path!("certificate") view=pages::CertificatePage />
+                    <Route path=path!("capital") view=pages::CapitalPage />
                     <Route path=path!("apply") view=pages::ApplyMenuPage />
                     <Route path=path!("apply/rider") view=pages::ApplyRiderPage />
                     <Route path=path!("apply/course") view=pages::ApplyCoursePage />
@@ -111,6 +115,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("members/:id") view=pages::StaffMemberPage />
                     <Route path=path!("audit") view=pages::StaffAuditPage />
                     <Route path=path!("verify") view=pages::StaffVerifyPage />
+                    <Route path=path!("certificates") view=pages::StaffCertificatesPage />
                     <Route path=path!("imports") view=pages::StaffImportsPage />
                     <Route path=path!("imports/:id") view=pages::StaffImportPage />
                     <Route path=path!("accounts") view=pages::StaffAccountsPage />

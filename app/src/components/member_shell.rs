@@ -103,6 +103,9 @@ fn MemberHeader(info: SessionInfo, coop: String) -> impl IntoView {
                 <A href="/mypage" exact=true>"マイページトップ"</A>
                 <A href="/mypage/card">"組合員証"</A>
                 <A href="/mypage/contracts">"ご契約内容"</A>
+                <A href="/mypage/statements">"請求明細"</A>
+                <A href="/mypage/certificate">"掛金払込証明書"</A>
+                <A href="/mypage/capital">"出資金・割戻金"</A>
                 <A href="/mypage/apply">"各種お手続き"</A>
                 <A href="/mypage/procedures">"手続き照会"</A>
                 <A href="/mypage/profile">"登録内容の変更"</A>
@@ -154,6 +157,9 @@ fn TabBar(hidden: bool) -> impl IntoView {
                     <span class="tab-bar__icon" aria-hidden="true">"…"</span>"メニュー"
                 </summary>
                 <ul class="tab-bar__menu">
+                    <li><A href="/mypage/statements">"請求明細"</A></li>
+                    <li><A href="/mypage/certificate">"掛金払込証明書"</A></li>
+                    <li><A href="/mypage/capital">"出資金・割戻金"</A></li>
                     <li><A href="/mypage/apply">"各種お手続き"</A></li>
                     <li><A href="/mypage/profile">"登録内容の変更"</A></li>
                     <li><A href="/mypage/account">"ログイン情報の変更"</A></li>
@@ -190,4 +196,29 @@ pub fn LoginAgain(timed_out: bool) -> impl IntoView {
     );
     let path = crate::domain::next_path::login_again_url(&here, timed_out);
     view! { <Redirect path /> }
+}
+
+/// A member page's data: 読み込み中 while it loads, then `view` of it, or
+/// the error (a lost session becomes the login redirect). The one
+/// loading/error wrapper the money pages use.
+#[component]
+pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, view: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
+            {move || {
+                let view = view.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => Either::Left(view(data)),
+                        Err(error) => Either::Right(view! { <ShowError error /> }),
+                    }
+                })
+            }}
+        </Suspense>
+    }
 }

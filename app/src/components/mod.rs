@@ -10,5 +10,5 @@ pub use form::{
     NewPasswordFields,
 };
 pub use layout::{PublicLayout, SiteFooter};
-pub use member_shell::{MemberShell, ShowError};
+pub use member_shell::{Loaded, MemberShell, ShowError};
 pub use staff_shell::{StaffError, StaffShell};

@@ -55,6 +55,7 @@ fn StaffHeader(info: StaffInfo) -> impl IntoView {
                 // A full page load: the page's own Permissions-Policy lets it
                 // use the camera, and its scan script runs.
                 <a href="/staff/verify" rel="external">"組合員証の確認"</a>
+                <A href="/staff/certificates">"証明書の検証"</A>
                 <A href="/staff/audit">"監査ログ"</A>
                 {admin.then(|| view! { <A href="/staff/imports">"データ取込"</A> })}
                 {admin.then(|| view! { <A href="/staff/accounts">"職員アカウント"</A> })}

@@ -20,12 +20,34 @@ pub async fn contracts() -> Result<Vec<ContractView>, AppError> {
     contracts_of(&state.db, me.member_id, jst::today(now)).await
 }
 
-/// What `member_id`'s contracts cover on `day`.
-pub async fn contracts_of(
+/// A contract with every course and rider period it ever had.
+pub struct ContractCoverage {
+    pub contract: contract::Model,
+    pub courses: Vec<(course::Model, Period)>,
+    pub riders: Vec<(rider::Model, Period)>,
+}
+
+impl ContractCoverage {
+    /// The course in force on `day`.
+    pub fn course_on(&self, day: NaiveDate) -> Option<&course::Model> {
+        in_force(&self.courses, day).next().map(|(c, _)| c)
+    }
+
+    /// 月額掛金 on `day`: the course and riders in force.
+    pub fn premium_on(&self, day: NaiveDate) -> i64 {
+        in_force(&self.courses, day)
+            .take(1)
+            .map(|(c, _)| i64::from(c.monthly_premium))
+            .chain(in_force(&self.riders, day).map(|(r, _)| i64::from(r.monthly_premium)))
+            .sum()
+    }
+}
+
+/// `member_id`'s contracts by number, with their periods.
+pub async fn coverages_of(
     db: &impl ConnectionTrait,
     member_id: i32,
-    day: NaiveDate,
-) -> Result<Vec<ContractView>, AppError> {
+) -> Result<Vec<ContractCoverage>, AppError> {
     let contracts = contract::Entity::find()
         .filter(contract::Column::MemberId.eq(member_id))
         .order_by_asc(contract::Column::ContractNumber)
@@ -47,7 +69,7 @@ pub async fn contracts_of(
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let mut views = Vec::with_capacity(contracts.len());
+    let mut out = Vec::with_capacity(contracts.len());
     for c in contracts {
         let course_periods: Vec<(course::Model, Period)> = contract_course::Entity::find()
             .filter(contract_course::Column::ContractId.eq(c.id))
@@ -75,14 +97,26 @@ pub async fn contracts_of(
                 riders.get(&p.rider_id).map(|r| (r.clone(), period))
             })
             .collect();
-        views.push(view(
-            c.contract_number,
-            &course_periods,
-            &rider_periods,
-            day,
-        ));
+        out.push(ContractCoverage {
+            contract: c,
+            courses: course_periods,
+            riders: rider_periods,
+        });
     }
-    Ok(views)
+    Ok(out)
+}
+
+/// What `member_id`'s contracts cover on `day`.
+pub async fn contracts_of(
+    db: &impl ConnectionTrait,
+    member_id: i32,
+    day: NaiveDate,
+) -> Result<Vec<ContractView>, AppError> {
+    Ok(coverages_of(db, member_id)
+        .await?
+        .into_iter()
+        .map(|c| view(c.contract.contract_number, &c.courses, &c.riders, day))
+        .collect())
 }
 
 fn coverage(name: &str, premium: i32, summary: &str, period: &Period) -> Coverage {

@@ -109,3 +109,7 @@ pub const TOTP_SKEW_STEPS: u8 = 1;
 
 /// Sent mails are deleted this long after sending, in days.
 pub const SENT_MAIL_KEEP_DAYS: i64 = 90;
+
+/// Electronic 掛金払込証明書 a member may issue in a day (each is a record
+/// staff can verify; more than this is not a real need).
+pub const CERTIFICATES_PER_DAY: i32 = 10;

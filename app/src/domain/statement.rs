@@ -327,6 +327,9 @@ impl PaymentMethod {
     }
 }
 
+/// 出資金 one share (1口) is worth, yen.
+pub const CAPITAL_SHARE_YEN: i64 = 1_000;
+
 /// The largest amount one line, payment or 割戻金 may carry, in yen.
 pub const AMOUNT_MAX: i64 = 10_000_000;
 /// Longest line description (品名・内容).

@@ -78,3 +78,107 @@ pub async fn my_statements() -> Result<StatementList, AppError> {
 pub async fn my_statement(month: String) -> Result<StatementDetail, AppError> {
     crate::error::with_status(ssr::statements::detail(&month).await)
 }
+
+/// 掛金払込証明書 (M8): what the member may ask for today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateOptions {
+    /// The years a paper reissue can be for (two in June: the member chooses).
+    pub paper_years: Vec<i32>,
+    /// The electronic certificate's year while the period is open.
+    pub electronic_year: Option<i32>,
+    /// `2027/3/31`, while open.
+    pub electronic_until: Option<String>,
+    /// `2027/10/1` and its year, while closed.
+    pub electronic_opens: Option<(String, i32)>,
+    /// Paper reissues of these years are waiting already.
+    pub paper_waiting: Vec<i32>,
+    /// Where to ask for another year.
+    pub coop_phone: String,
+}
+
+/// One contract on a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateLine {
+    pub contract_number: String,
+    pub course: String,
+    /// 一般生命保険料控除 / 介護医療保険料控除.
+    pub deduction: String,
+    /// 証明額 (yen).
+    pub certified: i64,
+    /// 申告予定額 (yen).
+    pub expected: i64,
+}
+
+/// What a staff check of a verification code found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CertificateCheck {
+    /// Not sixteen characters of the code's alphabet.
+    Malformed,
+    /// The check character does not match: a mistyped character.
+    Mistyped,
+    /// Well-formed but never issued here: forged or altered.
+    Unknown,
+    Genuine(IssuedCertificate),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedCertificate {
+    pub member_id: i32,
+    pub member_name: String,
+    pub member_number: String,
+    pub year: i32,
+    pub issued_at: String,
+    pub lines: Vec<CertificateLine>,
+    pub certified: String,
+    pub expected: String,
+}
+
+#[server(endpoint = "certificate_options")]
+pub async fn load_certificate_options() -> Result<CertificateOptions, AppError> {
+    crate::error::with_status(ssr::certificate::options().await)
+}
+
+/// Files a paper reissue (a procedure in 手続き照会); answers its id.
+#[server(endpoint = "certificate_paper")]
+pub async fn request_paper_certificate(year: Option<i32>) -> Result<i32, AppError> {
+    crate::error::with_status(ssr::certificate::request_paper(year).await)
+}
+
+/// Staff: checks a certificate's verification code.
+#[server(endpoint = "staff_certificate_check")]
+pub async fn staff_check_certificate(code: String) -> Result<CertificateCheck, AppError> {
+    crate::error::with_status(ssr::certificate::check(&code).await)
+}
+
+/// 出資金 and 割戻金 (P2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapitalView {
+    /// 口数.
+    pub shares: i64,
+    pub share_price: String,
+    pub total: String,
+    pub payments: Vec<CapitalPayment>,
+    pub rebates: Vec<RebateView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapitalPayment {
+    pub on: String,
+    pub what: String,
+    pub amount: String,
+    /// Billed and not paid yet: not counted in the total.
+    pub pending: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RebateView {
+    pub year: String,
+    pub rate: String,
+    pub amount: String,
+    pub paid_on: Option<String>,
+}
+
+#[server(endpoint = "capital")]
+pub async fn my_capital() -> Result<CapitalView, AppError> {
+    crate::error::with_status(ssr::capital::view().await)
+}

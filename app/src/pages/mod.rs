@@ -10,6 +10,7 @@ mod forced_password;
 mod forgot_id;
 mod forms;
 mod login_code;
+mod money;
 mod mypage_home;
 mod not_found;
 mod password_forgot;
@@ -19,6 +20,7 @@ mod profile;
 mod register;
 mod security;
 mod staff;
+mod statements;
 mod top;
 
 pub use account::AccountPage;
@@ -33,6 +35,7 @@ pub use forced_password::ForcedPasswordPage;
 pub use forgot_id::ForgotIdPage;
 pub use forms::FormsPage;
 pub use login_code::LoginCodePage;
+pub use money::{CapitalPage, CertificatePage};
 pub use mypage_home::MyPageHome;
 pub use not_found::NotFound;
 pub use password_forgot::PasswordForgotPage;
@@ -42,8 +45,9 @@ pub use profile::{AddressChangePage, NameChangePage, PhoneChangePage, ProfilePag
 pub use register::RegisterPage;
 pub use security::SecurityPage;
 pub use staff::{
-    StaffAccountsPage, StaffAuditPage, StaffImportPage, StaffImportsPage, StaffLoginPage,
-    StaffMemberPage, StaffMembersPage, StaffNewMemberPage, StaffPasswordPage, StaffProcedurePage,
-    StaffQueuePage, StaffSecondFactorPage, StaffSetupPage, StaffVerifyPage,
+    StaffAccountsPage, StaffAuditPage, StaffCertificatesPage, StaffImportPage, StaffImportsPage,
+    StaffLoginPage, StaffMemberPage, StaffMembersPage, StaffNewMemberPage, StaffPasswordPage,
+    StaffProcedurePage, StaffQueuePage, StaffSecondFactorPage, StaffSetupPage, StaffVerifyPage,
 };
+pub use statements::{StatementPage, StatementsPage};
 pub use top::TopPage;

@@ -22,6 +22,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/logout", post(crate::auth::ssr::logout))
         .route("/mypage/card/offline", get(crate::card::ssr::offline_page))
+        .route(
+            "/mypage/statements/{month}/csv",
+            get(crate::money::ssr::statements::csv_download),
+        )
+        .route(
+            "/mypage/certificate/pdf",
+            post(crate::money::ssr::certificate::issue_pdf),
+        )
         .route("/staff/logout", post(crate::staff::ssr::auth::logout))
         .route(
             "/forms/kanyu-moushikomisho.pdf",

@@ -363,6 +363,7 @@ pub async fn file_name_change(new: NewName) -> Result<(), AppError> {
         documents: None,
         summary: format!("新しい氏名:{}({})", new.name, new.name_kana),
         new_name: Some((new.name, new.name_kana)),
+        certificate_year: None,
         rows: Vec::new(),
     };
     let saved = apply::file(&txn, &state.config, &m, checked, actor, &client.ip, now).await?;

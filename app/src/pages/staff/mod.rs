@@ -2,6 +2,7 @@
 
 mod accounts;
 mod audit;
+mod certificates;
 mod imports;
 mod login;
 mod member_new;
@@ -15,6 +16,7 @@ mod verify;
 
 pub use accounts::StaffAccountsPage;
 pub use audit::StaffAuditPage;
+pub use certificates::StaffCertificatesPage;
 pub use imports::{StaffImportPage, StaffImportsPage};
 pub use login::StaffLoginPage;
 pub use member_new::StaffNewMemberPage;

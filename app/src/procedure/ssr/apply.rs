@@ -259,6 +259,8 @@ pub struct Checked {
     pub documents: Option<String>,
     /// 改姓: the new 氏名 and フリガナ, applied when staff approve.
     pub new_name: Option<(String, String)>,
+    /// 掛金払込証明書の再発行: the year.
+    pub certificate_year: Option<i32>,
     pub summary: String,
     pub rows: Vec<(String, String)>,
 }
@@ -321,6 +323,7 @@ pub async fn check(
                 rider_id: Some(rider.id),
                 documents: None,
                 new_name: None,
+                certificate_year: None,
                 summary: format!("{}(月額掛金 {premium})", rider.name),
                 rows: vec![
                     number,
@@ -363,6 +366,7 @@ pub async fn check(
                 rider_id: None,
                 documents: None,
                 new_name: None,
+                certificate_year: None,
                 summary: format!("{} → {}(月額掛金 {diff})", current.name, new.name),
                 rows: vec![
                     number,
@@ -416,6 +420,7 @@ fn check_documents(member: &member::Model, codes: &[String]) -> Result<Checked, 
         course_id: None,
         rider_id: None,
         new_name: None,
+        certificate_year: None,
         documents: Some(
             chosen
                 .iter()
@@ -451,6 +456,7 @@ pub async fn file(
 ) -> Result<procedure::Model, AppError> {
     let duplicate = match checked.kind {
         Kind::NameChange => NAME_CHANGE_WAITING,
+        Kind::CertificateReissue => CERTIFICATE_WAITING,
         _ => DUPLICATE,
     };
     let (new_name, new_name_kana) = checked.new_name.unzip();
@@ -466,6 +472,7 @@ pub async fn file(
         documents: Set(checked.documents),
         new_name: Set(new_name),
         new_name_kana: Set(new_name_kana),
+        certificate_year: Set(checked.certificate_year),
         summary: Set(checked.summary),
         coverage_starts_on: Set(None),
         created_at: Set(now),
@@ -487,6 +494,11 @@ pub async fn file(
     workflow::audit(txn, &saved, by, "procedure_filed", None, ip, now).await?;
     Ok(saved)
 }
+
+/// What a second paper reissue of the same year is told while one waits
+/// (a unique index: a double submit files once).
+pub const CERTIFICATE_WAITING: &str =
+    "この年の掛金払込証明書の再発行は、すでにお手続き中です。手続き照会で状況をご確認ください。";
 
 /// What a second name change is told while one waits (one waits at a time:
 /// a unique index, so a double submit files once).

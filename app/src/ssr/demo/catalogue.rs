@@ -59,6 +59,13 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), AppError> {
                 monthly_premium: Set(*premium),
                 summary: Set((*summary).into()),
                 sort_order: Set(i as i32),
+                // 入院保障型 is medical cover: 介護医療保険料控除.
+                deduction: Set(if code.starts_with("nyuin") {
+                    "medical_care"
+                } else {
+                    "general_life"
+                }
+                .into()),
                 ..Default::default()
             }
             .insert(&txn)

@@ -33,6 +33,10 @@ pub struct Wanted {
     /// carries it, as the letter would.
     #[serde(default)]
     pub registration_code: bool,
+    /// With the contract: statements, payments and 割戻金 since January of
+    /// last year, as the demo members have them.
+    #[serde(default)]
+    pub money: bool,
 }
 
 /// A member made for one test. The password is [`DEMO_PASSWORD`].
@@ -157,6 +161,9 @@ pub async fn member(
         _ => None,
     };
     txn.commit().await?;
+    if wanted.money && contract_number.is_some() {
+        crate::money::ssr::history::load(db, saved.id, now).await?;
+    }
     Ok(Member {
         member_id: saved.id,
         member_number: number.to_string(),

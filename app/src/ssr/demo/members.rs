@@ -408,3 +408,18 @@ pub async fn load_contracts(db: &DatabaseConnection, now: DateTime<Utc>) -> Resu
     txn.commit().await?;
     Ok(())
 }
+
+/// Statements, payments and 割戻金 of the demo members with contracts,
+/// through the real imports (once: a member with statements is left as is).
+pub async fn load_money(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
+    for (number, ..) in CONTRACTS {
+        let found = member::Entity::find()
+            .filter(member::Column::MemberNumber.eq(*number))
+            .one(db)
+            .await?;
+        if let Some(m) = found {
+            crate::money::ssr::history::load(db, m.id, now).await?;
+        }
+    }
+    Ok(())
+}

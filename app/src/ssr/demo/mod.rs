@@ -28,5 +28,6 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), App
     members::load(db, now).await?;
     members::load_contracts(db, now).await?;
     staff::load(db, now).await?;
-    procedures::load(db, now).await
+    procedures::load(db, now).await?;
+    members::load_money(db, now).await
 }

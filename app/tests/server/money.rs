@@ -1,0 +1,294 @@
+//! Money as members and staff see it (M8, M9, P2): statements list and
+//! detail with isolation and the CSV, the paper reissue year rule and one
+//! filing per year, the electronic certificate's amounts, its PDF and the
+//! staff check of its code (genuine, mistyped, unknown), 出資金・割戻金.
+
+use crate::helpers::*;
+use crate::letters::pdf_text;
+use app::error::AppError;
+use app::money::ssr::import::{self, Kind};
+use app::money::{
+    load_certificate_options, my_capital, my_statement, my_statements, request_paper_certificate,
+    staff_check_certificate, CertificateCheck,
+};
+use app::ssr::csv_import::{Mode, Options};
+use axum::body::Body;
+use tower::ServiceExt;
+
+async fn only_taro_in_may_2024(app: &TestApp) {
+    let options = Options {
+        mode: Mode::Commit,
+        actor: app::ssr::audit::Actor::System,
+        ip: "",
+        file_name: "x.csv",
+        import_id: None,
+    };
+    let csv =
+        "組合員番号,請求月,区分,契約番号,内容,利用日,金額\n0123-45678,2024-05,購買,,お米,,2400\n";
+    import::run(
+        &app.db,
+        csv.as_bytes(),
+        Kind::Statements,
+        &options,
+        app.now(),
+        |_| {},
+    )
+    .await
+    .unwrap();
+}
+
+/// The list is newest first from the first month with data, with the
+/// payment status; the detail groups lines; another member's month is not
+/// found, by server function and by the CSV route.
+async fn statements_list_detail_isolation(app: TestApp) {
+    let taro = app.member_headers("kyosai.taro").await;
+    let list = app.call(taro.clone(), my_statements).await.unwrap();
+    let months: Vec<&str> = list.statements.iter().map(|s| s.month.as_str()).collect();
+    assert_eq!(months.first(), Some(&"2026-11"), "newest first");
+    assert_eq!(months.last(), Some(&"2025-01"));
+    assert_eq!(list.first_month.as_deref(), Some("2025年1月"));
+    let nov = &list.statements[0];
+    assert_eq!((nov.status_label.as_str(), nov.paid), ("未入金", false));
+    let oct = &list.statements[1];
+    assert_eq!(oct.status_label, "入金済");
+    assert_eq!(oct.paid_on.as_deref(), Some("2026/10/27"));
+    assert_eq!(oct.total, "2,200円");
+
+    let sep = app
+        .call(taro.clone(), || my_statement("2026-09".into()))
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = sep.groups.iter().map(|g| g.kind.as_str()).collect();
+    assert_eq!(kinds, ["共済掛金", "ご購入品"]);
+    assert_eq!(sep.summary.closing_on, "2026/8/20");
+    assert_eq!(sep.payments.len(), 1);
+    assert_eq!(sep.payments[0].method, "口座振替");
+
+    only_taro_in_may_2024(&app).await;
+    let hanako = app.member_headers("kyosai.hanako").await;
+    let mine = app
+        .call(taro.clone(), || my_statement("2024-05".into()))
+        .await;
+    assert!(mine.is_ok());
+    let theirs = app
+        .call(hanako.clone(), || my_statement("2024-05".into()))
+        .await;
+    assert_eq!(theirs, Err(AppError::NotFound), "another member's month");
+    let nonsense = app
+        .call(hanako.clone(), || my_statement("../1".into()))
+        .await;
+    assert_eq!(nonsense, Err(AppError::NotFound));
+    let anonymous = app.call(HeaderMap::new(), my_statements).await;
+    assert!(matches!(anonymous, Err(AppError::Unauthenticated { .. })));
+
+    let get = |headers: HeaderMap, uri: &str| {
+        let mut request = http::Request::builder()
+            .uri(uri)
+            .body(Body::empty())
+            .unwrap();
+        *request.headers_mut() = headers;
+        app::ssr::routes::router(app.state()).oneshot(request)
+    };
+    let res = get(taro.clone(), "/mypage/statements/2024-05/csv")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    assert!(text.starts_with('\u{FEFF}'));
+    assert!(text.contains("2024年5月,2024/4/20,"), "{text}");
+    assert!(text.contains(",ご購入品,,お米,,2400"), "{text}");
+    assert!(text.contains(",合計,,,,2400"), "{text}");
+    let res = get(hanako, "/mypage/statements/2024-05/csv").await.unwrap();
+    assert_eq!(res.status(), 404);
+    let res = get(HeaderMap::new(), "/mypage/statements/2024-05/csv")
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}
+on_both!(money_statements_read, statements_list_detail_isolation);
+
+/// In November the paper reissue is this year's and the electronic one
+/// open; a second filing of the year is refused, also in parallel; another
+/// year is refused with the seed's words. In June the member chooses.
+async fn paper_reissue_years(app: TestApp) {
+    let hanako = app.member_headers("kyosai.hanako").await;
+    let o = app
+        .call(hanako.clone(), load_certificate_options)
+        .await
+        .unwrap();
+    assert_eq!(o.paper_years, [2026]);
+    assert_eq!(o.electronic_year, Some(2026));
+    assert_eq!(o.electronic_until.as_deref(), Some("2027/3/31"));
+    let other = app
+        .call(hanako.clone(), || request_paper_certificate(Some(2024)))
+        .await;
+    assert!(
+        matches!(other, Err(AppError::Field { ref field, .. }) if field == "year"),
+        "{other:?}"
+    );
+
+    // Eight at once: one lands, the unique index refuses the rest.
+    let calls = (0..8).map(|_| {
+        let h = hanako.clone();
+        let app = &app;
+        async move { app.call(h, || request_paper_certificate(None)).await }
+    });
+    let results = futures::future::join_all(calls).await;
+    let filed: Vec<i32> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().copied())
+        .collect();
+    assert_eq!(filed.len(), 1, "{results:?}");
+    assert!(results
+        .iter()
+        .filter(|r| r.is_err())
+        .all(|r| matches!(r, Err(AppError::Conflict(_)))));
+    let p = latest_procedure(&app.db).await;
+    assert_eq!((p.id, p.certificate_year), (filed[0], Some(2026)));
+    assert_eq!(p.kind, app::domain::procedure::Kind::CertificateReissue);
+    let o = app
+        .call(hanako.clone(), load_certificate_options)
+        .await
+        .unwrap();
+    assert_eq!(o.paper_waiting, [2026]);
+
+    // 2027/6/10: the member chooses; April–September has no electronic issue.
+    app.advance(Duration::days(199));
+    let hanako = app.member_headers("kyosai.hanako").await;
+    let o = app
+        .call(hanako.clone(), load_certificate_options)
+        .await
+        .unwrap();
+    assert_eq!(o.paper_years, [2026, 2027]);
+    assert_eq!(o.electronic_year, None);
+    assert_eq!(o.electronic_opens, Some(("2027/10/1".into(), 2027)));
+    let none = app
+        .call(hanako.clone(), || request_paper_certificate(None))
+        .await;
+    assert!(matches!(none, Err(AppError::Field { .. })));
+    let chosen = app
+        .call(hanako.clone(), || request_paper_certificate(Some(2027)))
+        .await;
+    assert!(chosen.is_ok(), "{chosen:?}");
+}
+on_both!(money_paper_reissue, paper_reissue_years);
+
+/// Taro's 2026 certificate on 2026/11/23: January–October paid (証明額),
+/// November billed and December expected (申告予定額) with the がん特約
+/// decided to start on 12/1. The PDF has the
+/// amounts and the code as text; staff see it genuine, a mistyped code is
+/// told apart from one never issued, and only staff may check.
+async fn electronic_certificate_and_check(app: TestApp) {
+    let taro_id = app::ssr::entities::member::Entity::find()
+        .filter(app::ssr::entities::member::Column::MemberNumber.eq("012345678"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let lines = app::money::ssr::certificate::lines_of(&app.db, taro_id, 2026, today)
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].contract_number, "K-2019-000101");
+    assert_eq!(lines[0].deduction, "一般生命保険料控除");
+    assert_eq!((lines[0].certified, lines[0].expected), (22_000, 27_400));
+
+    let (pdf, code) =
+        app::money::ssr::certificate::issue(&app.state(), taro_id, 2026, today, app.now(), "")
+            .await
+            .unwrap();
+    let text = pdf_text(&pdf);
+    for wanted in [
+        "掛金払込証明書(2026年分)",
+        "共済太郎 様",
+        "0123-45678",
+        "K-2019-000101",
+        "22,000円",
+        "27,400円",
+        &code.grouped(),
+    ] {
+        assert!(text.contains(wanted), "{wanted} in\n{text}");
+    }
+
+    let staff = app.staff_headers("operator").await;
+    let check = |c: String| {
+        let staff = staff.clone();
+        let app = &app;
+        async move {
+            app.call(staff, || staff_check_certificate(c))
+                .await
+                .unwrap()
+        }
+    };
+    match check(code.grouped().to_lowercase()).await {
+        CertificateCheck::Genuine(c) => {
+            assert_eq!((c.year, c.certified.as_str()), (2026, "22,000円"));
+            assert_eq!(c.member_number, "0123-45678");
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut altered: Vec<char> = code.as_str().chars().collect();
+    altered[3] = if altered[3] == '7' { '8' } else { '7' };
+    let altered: String = altered.into_iter().collect();
+    assert_eq!(check(altered).await, CertificateCheck::Mistyped);
+    let forged = app::domain::certificate::VerificationCode::from_random([9; 15]);
+    assert_eq!(
+        check(forged.as_str().into()).await,
+        CertificateCheck::Unknown
+    );
+    assert_eq!(check("abc".into()).await, CertificateCheck::Malformed);
+
+    let taro = app.member_headers("kyosai.taro").await;
+    let as_member = app
+        .call(taro, || staff_check_certificate(code.as_str().into()))
+        .await;
+    assert!(as_member.is_err(), "members cannot check codes");
+}
+on_both!(money_certificate, electronic_certificate_and_check);
+
+/// The electronic PDF route: open in November for a member, refused in May
+/// with the opening date, 401 without a session.
+async fn certificate_route(app: TestApp) {
+    let taro = app.member_headers("kyosai.taro").await;
+    let post = |headers: HeaderMap| {
+        let mut request = http::Request::builder()
+            .method("POST")
+            .uri("/mypage/certificate/pdf")
+            .header(header::ORIGIN, "http://127.0.0.1:3000")
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::empty())
+            .unwrap();
+        request.headers_mut().extend(headers);
+        app::ssr::routes::router(app.state()).oneshot(request)
+    };
+    let res = post(taro.clone()).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let res = post(HeaderMap::new()).await.unwrap();
+    assert_eq!(res.status(), 401);
+    app.advance(Duration::days(170));
+    let taro = app.member_headers("kyosai.taro").await;
+    let res = post(taro).await.unwrap();
+    assert_eq!(res.status(), 409);
+}
+on_both!(money_certificate_route, certificate_route);
+
+/// 出資金: 口数 from what was paid; 割戻金 newest year first.
+async fn capital_and_rebates(app: TestApp) {
+    let taro = app.member_headers("kyosai.taro").await;
+    let c = app.call(taro, my_capital).await.unwrap();
+    assert!(c
+        .payments
+        .iter()
+        .any(|p| p.what.contains("増資") && !p.pending));
+    assert_eq!(c.rebates.len(), 2);
+    assert_eq!(c.rebates[0].year, "2025年度");
+    assert_eq!(c.rebates[0].rate, "4.25%");
+    assert!(c.shares >= 1);
+}
+on_both!(money_capital, capital_and_rebates);
