@@ -347,6 +347,8 @@ pub async fn staff_letters_waiting() -> Result<u64, AppError> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportSummary {
     pub id: i32,
+    /// 組合員データ / 請求明細 / 入金 / 割戻金.
+    pub kind: String,
     pub file_name: String,
     pub status: String,
     pub rows: u32,
@@ -367,6 +369,11 @@ pub struct ImportIssue {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportView {
     pub id: i32,
+    /// 組合員データ / 請求明細 / 入金 / 割戻金.
+    pub kind_label: String,
+    /// What `inserted` and `updated` count.
+    pub new_label: String,
+    pub updated_label: String,
     pub file_name: String,
     pub encoding: String,
     /// `previewed`, `running`, `done` or `failed`.

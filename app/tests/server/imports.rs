@@ -175,9 +175,16 @@ async fn the_back_office_flow(app: TestApp) {
     let before = members(&app.db).await;
     let mut csv = rows(300, 2_500);
     csv.push_str("7000-99999,,,,,,,,,,,\n");
-    let id = imports::preview(&app.db, &me, "members.csv", csv.into_bytes(), app.now())
-        .await
-        .unwrap();
+    let id = imports::preview(
+        &app.db,
+        &me,
+        "members",
+        "members.csv",
+        csv.into_bytes(),
+        app.now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(members(&app.db).await, before, "the preview writes nothing");
     let view = app
         .call(admin.clone(), || app::staff::staff_import(id))
@@ -341,6 +348,7 @@ async fn a_cut_off_import_is_marked_failed(app: TestApp) {
     let id = app::staff::ssr::imports::preview(
         &app.db,
         &me,
+        "members",
         "m.csv",
         rows(950, 2).into_bytes(),
         app.now(),

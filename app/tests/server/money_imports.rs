@@ -222,3 +222,108 @@ async fn missing_columns(app: TestApp) {
     assert!(e.to_string().contains("請求月"), "{e}");
 }
 on_both!(money_missing_columns, missing_columns);
+
+/// From the back office: a statements file previewed (nothing written),
+/// taken in once, its rejected rows listed; a second statements import
+/// cannot start while one runs (the partial unique index), a payments one
+/// can.
+async fn back_office_statements(app: TestApp) {
+    use app::staff::ssr::imports;
+    let admin = app.staff_headers("admin").await;
+    let me = staff_auth::staff_from_headers(&app.db, &config(), &admin, app.now())
+        .await
+        .unwrap();
+    let id = imports::preview(
+        &app.db,
+        &me,
+        "statements",
+        "nov.csv",
+        november().into_bytes(),
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let view = app
+        .call(admin.clone(), || app::staff::staff_import(id))
+        .await
+        .unwrap();
+    assert_eq!(view.kind_label, "請求明細");
+    assert_eq!((view.rows_total, view.inserted, view.rejected), (7, 2, 3));
+    assert_eq!(view.new_label, "新しい請求明細");
+    assert!(statement_of(&app.db, TARO, "2024-11").await.is_none());
+    assert!(view
+        .issues
+        .iter()
+        .any(|i| i.row == "6" && i.column == "組合員番号"));
+
+    // Another statements upload is "running": this one must wait.
+    let other = imports::preview(
+        &app.db,
+        &me,
+        "statements",
+        "x.csv",
+        november().into_bytes(),
+        app.now(),
+    )
+    .await
+    .unwrap();
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    app::ssr::entities::member_import::ActiveModel {
+        id: Set(other),
+        status: Set("running".into()),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .unwrap();
+    let blocked = app
+        .call(admin.clone(), || app::staff::staff_run_import(id))
+        .await;
+    assert!(matches!(blocked, Err(AppError::Conflict(_))), "{blocked:?}");
+    let payments = imports::preview(
+        &app.db,
+        &me,
+        "payments",
+        "p.csv",
+        "組合員番号,請求月,入金日,金額,入金方法\n0123-45678,2024-11,2024-11-27,5300,口座振替\n"
+            .as_bytes()
+            .to_vec(),
+        app.now(),
+    )
+    .await
+    .unwrap();
+    app.call(admin.clone(), || app::staff::staff_run_import(payments))
+        .await
+        .unwrap();
+    app::ssr::entities::member_import::ActiveModel {
+        id: Set(other),
+        status: Set("failed".into()),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .unwrap();
+    app.call(admin.clone(), || app::staff::staff_run_import(id))
+        .await
+        .unwrap();
+    let mut view = app
+        .call(admin.clone(), || app::staff::staff_import(id))
+        .await
+        .unwrap();
+    for _ in 0..600 {
+        if view.status != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        view = app
+            .call(admin.clone(), || app::staff::staff_import(id))
+            .await
+            .unwrap();
+    }
+    assert_eq!(view.status, "done");
+    assert_eq!(
+        statement_of(&app.db, TARO, "2024-11").await.unwrap().total,
+        5300
+    );
+}
+on_both!(money_back_office, back_office_statements);

@@ -1,10 +1,12 @@
-//! `/staff/imports` (S7, admins): upload the core system's members CSV and
+//! `/staff/imports` (S7, admins): upload the core system's members,
+//! statements, payments or 割戻金 CSV and
 //! see the latest uploads; `/staff/imports/:id`: its preview (nothing
 //! written yet), 取り込む, the progress, the results and the rejected rows.
 
 use crate::components::{action_error, FormError, StaffError};
 use crate::domain::member_fields::Field;
 use crate::domain::policy::IMPORT_MAX_BYTES;
+use crate::domain::statement::{PAYMENT_COLUMNS, REBATE_COLUMNS, STATEMENT_COLUMNS};
 use crate::pages::use_id_param;
 use crate::staff::{staff_import, staff_imports, ImportView, StaffRunImport};
 use leptos::either::Either;
@@ -18,22 +20,31 @@ pub fn StaffImportsPage() -> impl IntoView {
     let list = Resource::new_blocking(|| (), |()| staff_imports());
     let empty = move || use_query_map().read().get("empty").is_some();
     view! {
-        <Title text="組合員データの取込" />
-        <h1>"組合員データの取込"</h1>
+        <Title text="データ取込" />
+        <h1>"データ取込"</h1>
         <section class="card" aria-labelledby="upload-title">
             <h2 id="upload-title">"CSVファイルを選ぶ"</h2>
             <p>
-                "基幹システムから書き出した組合員データ(CSV)を取り込みます。まず内容を確認し、"
+                "基幹システムから書き出したCSV(組合員データ・請求明細・入金・割戻金)を取り込みます。まず内容を確認し、"
                 "問題のある行を一覧にします。この段階では何も登録しません。"
             </p>
             // A plain form: the file goes as multipart, the answer is the preview page.
             <form method="post" action="/staff/imports/upload" enctype="multipart/form-data">
                 <div class="field">
+                    <label for="kind">"データの種類"</label>
+                    <select id="kind" name="kind">
+                        <option value="members">"組合員データ"</option>
+                        <option value="statements">"請求明細"</option>
+                        <option value="payments">"入金"</option>
+                        <option value="rebates">"割戻金"</option>
+                    </select>
+                </div>
+                <div class="field">
                     <label for="file">"CSVファイル(UTF-8 または Shift_JIS)"</label>
                     <input id="file" name="file" type="file" accept=".csv,text/csv" required
                         aria-describedby="file-hint" />
                     <p class="hint" id="file-hint">
-                        {format!("{} MB まで。それより大きいファイルは、サーバーの import-members コマンドで取り込めます。", IMPORT_MAX_BYTES / 1024 / 1024)}
+                        {format!("{} MB まで。それより大きいファイルは、サーバーの import-members / import-statements / import-payments / import-rebates コマンドで取り込めます。", IMPORT_MAX_BYTES / 1024 / 1024)}
                     </p>
                     {move || empty().then(|| view! {
                         <p class="field-error" role="alert">"ファイルを選んでください。"</p>
@@ -42,7 +53,7 @@ pub fn StaffImportsPage() -> impl IntoView {
                 <button type="submit" class="button">"内容を確認する"</button>
             </form>
             <details>
-                <summary>"CSVの列(1行目は見出し)"</summary>
+                <summary>"組合員データの列(1行目は見出し)"</summary>
                 <table class="table">
                     <thead><tr><th scope="col">"列名"</th><th scope="col">"必須"</th></tr></thead>
                     <tbody>
@@ -56,6 +67,24 @@ pub fn StaffImportsPage() -> impl IntoView {
                     "JIS X 0208 にない文字(髙・﨑などの異体字や外字)は登録どおりに保存し、マイページでは通常の字体(高・崎など)で表示します。"
                 </p>
             </details>
+            {[
+                ("請求明細の列", STATEMENT_COLUMNS.as_slice(), "1行が明細の1行です。区分は 共済掛金・出資金・購買・その他(共済掛金は契約番号が必須)。締切日(前月20日)と請求日(27日、休業日は翌営業日)は請求月から決まります。同じ請求月をもう一度取り込むと、その組合員のその月の明細を置き換えます(重複しません)。"),
+                ("入金の列", PAYMENT_COLUMNS.as_slice(), "入金方法は 口座振替・振込・コンビニ払い・窓口・その他。同じ請求月をもう一度取り込むと、その月の入金を置き換えます。"),
+                ("割戻金の列", REBATE_COLUMNS.as_slice(), "割戻率は百分率(3.5 など)。組合員と年度ごとに1行で、同じ年度をもう一度取り込むと置き換えます。"),
+            ].into_iter().map(|(title, columns, note)| view! {
+                <details>
+                    <summary>{title}"(1行目は見出し)"</summary>
+                    <table class="table">
+                        <thead><tr><th scope="col">"列名"</th><th scope="col">"必須"</th></tr></thead>
+                        <tbody>
+                            {columns.iter().map(|(name, required)| view! {
+                                <tr><td>{*name}</td><td>{if *required { "必須" } else { "" }}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <p class="hint">{note}</p>
+                </details>
+            }).collect_view()}
         </section>
         <section class="card" aria-labelledby="history-title">
             <h2 id="history-title">"最近の取込"</h2>
@@ -68,6 +97,7 @@ pub fn StaffImportsPage() -> impl IntoView {
                                 <table class="table">
                                     <thead><tr>
                                         <th scope="col">"日時"</th>
+                                        <th scope="col">"種類"</th>
                                         <th scope="col">"ファイル"</th>
                                         <th scope="col">"行数"</th>
                                         <th scope="col">"状態"</th>
@@ -76,6 +106,7 @@ pub fn StaffImportsPage() -> impl IntoView {
                                         {rows.into_iter().map(|r| view! {
                                             <tr>
                                                 <td>{r.at}</td>
+                                                <td>{r.kind}</td>
                                                 <td><A href=format!("/staff/imports/{}", r.id)>{r.file_name}</A></td>
                                                 <td>{r.rows}</td>
                                                 <td>{r.status}</td>
@@ -104,7 +135,7 @@ pub fn StaffImportPage() -> impl IntoView {
         |(id, _, _)| staff_import(id),
     );
     view! {
-        <Title text="組合員データの取込" />
+        <Title text="データ取込" />
         <p><A href="/staff/imports">"← 取込の一覧"</A></p>
         // The page keeps showing the last reading while the next one loads.
         <Transition fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
@@ -125,11 +156,7 @@ fn Import(v: ImportView, run: ServerAction<StaffRunImport>, tick: RwSignal<u32>)
     let previewed = v.status == "previewed";
     let running = v.status == "running";
     let done = v.status == "done";
-    let (add, update) = if previewed {
-        ("追加する組合員", "更新する組合員")
-    } else {
-        ("追加した組合員", "更新した組合員")
-    };
+    let (add, update) = (v.new_label.clone(), v.updated_label.clone());
     if running {
         // In the browser only (effects do not run on the server).
         Effect::new(move || {
@@ -143,7 +170,7 @@ fn Import(v: ImportView, run: ServerAction<StaffRunImport>, tick: RwSignal<u32>)
         });
     }
     view! {
-        <h1>"組合員データの取込"</h1>
+        <h1>{format!("{}の取込", v.kind_label)}</h1>
         <section class="card" aria-labelledby="import-title">
             <h2 id="import-title">{v.file_name.clone()}</h2>
             <p class="standing"><strong>{v.status_label.clone()}</strong></p>

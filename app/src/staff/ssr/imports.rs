@@ -20,11 +20,69 @@ use super::auth::{current_staff, staff_from_headers, CurrentStaff};
 use crate::domain::{jst, policy};
 use crate::error::AppError;
 use crate::member::ssr::import::{self, ImportError, Mode, Options};
+use crate::money::ssr::import::Kind as MoneyKind;
 use crate::ssr::audit::Actor;
 use crate::ssr::entities::{member_import, staff_session::SessionStage};
 use crate::ssr::request::Request;
 use crate::ssr::AppState;
 use crate::staff::{ImportIssue, ImportSummary, ImportView};
+
+/// What an upload is: the members CSV or one of the money exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upload {
+    Members,
+    Money(MoneyKind),
+}
+
+impl Upload {
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "members" => Some(Upload::Members),
+            other => MoneyKind::from_code(other).map(Upload::Money),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Upload::Members => "members",
+            Upload::Money(k) => k.code(),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Upload::Members => "組合員データ",
+            Upload::Money(k) => k.label(),
+        }
+    }
+
+    /// What `inserted` and `updated` count: before and after taking in.
+    fn counted(self, done: bool) -> (String, String) {
+        match (self, done) {
+            (Upload::Members, false) => ("追加する組合員".into(), "更新する組合員".into()),
+            (Upload::Members, true) => ("追加した組合員".into(), "更新した組合員".into()),
+            (Upload::Money(k), _) => {
+                let (new, replaced) = k.counted();
+                (new.into(), replaced.into())
+            }
+        }
+    }
+
+    async fn run(
+        self,
+        db: &DatabaseConnection,
+        input: &[u8],
+        options: &Options<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<crate::ssr::csv_import::Outcome, ImportError> {
+        match self {
+            Upload::Members => import::run(db, input, options, now, |_| {}).await,
+            Upload::Money(k) => {
+                crate::money::ssr::import::run(db, input, k, options, now, |_| {}).await
+            }
+        }
+    }
+}
 
 /// Issues shown on the page; the rest are in the download.
 const ISSUES_SHOWN: usize = 100;
@@ -56,10 +114,12 @@ fn plain(status: StatusCode, text: &str) -> Response {
 pub async fn preview(
     db: &DatabaseConnection,
     me: &CurrentStaff,
+    kind: &str,
     file_name: &str,
     content: Vec<u8>,
     now: DateTime<Utc>,
 ) -> Result<i32, AppError> {
+    let kind = Upload::from_code(kind).unwrap_or(Upload::Members);
     let file_name: String = file_name.chars().take(200).collect();
     let sha256 = Sha256::digest(&content)
         .iter()
@@ -76,6 +136,7 @@ pub async fn preview(
     };
     let n = |v: u64| i32::try_from(v).unwrap_or(i32::MAX);
     let mut row = member_import::ActiveModel {
+        kind: Set(kind.code().to_owned()),
         file_name: Set(file_name.clone()),
         sha256: Set(sha256),
         encoding: Set(String::new()),
@@ -85,7 +146,7 @@ pub async fn preview(
         created_at: Set(now),
         ..Default::default()
     };
-    match import::run(db, content.as_slice(), &options, now, |_| {}).await {
+    match kind.run(db, content.as_slice(), &options, now).await {
         Ok(o) => {
             row.encoding = Set(o.encoding.label().into());
             row.rows_total = Set(n(o.rows));
@@ -119,8 +180,18 @@ pub async fn upload(State(state): State<AppState>, parts: Parts, mut form: Multi
         Err(res) => return res,
     };
     let mut file = None;
+    let mut kind = String::from("members");
     loop {
         match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("kind") => {
+                kind = field
+                    .text()
+                    .await
+                    .unwrap_or_default()
+                    .chars()
+                    .take(16)
+                    .collect();
+            }
             Ok(Some(field)) if field.name() == Some("file") => {
                 let name = field.file_name().unwrap_or("members.csv").to_owned();
                 match field.bytes().await {
@@ -136,7 +207,7 @@ pub async fn upload(State(state): State<AppState>, parts: Parts, mut form: Multi
     let Some((name, content)) = file.filter(|(_, c)| !c.is_empty()) else {
         return Redirect::to("/staff/imports?empty=1").into_response();
     };
-    match preview(&state.db, &me, &name, content, state.clock.now()).await {
+    match preview(&state.db, &me, &kind, &name, content, state.clock.now()).await {
         Ok(id) => Redirect::to(&format!("/staff/imports/{id}")).into_response(),
         Err(e) => plain(e.status(), &e.to_string()),
     }
@@ -202,22 +273,28 @@ fn status_label(status: &str) -> &'static str {
 pub async fn list() -> Result<Vec<ImportSummary>, AppError> {
     current_staff().await?.require_admin()?;
     let Request { state, .. } = Request::current()?;
-    let rows: Vec<(i32, String, String, i32, DateTime<Utc>)> = member_import::Entity::find()
-        .select_only()
-        .column(member_import::Column::Id)
-        .column(member_import::Column::FileName)
-        .column(member_import::Column::Status)
-        .column(member_import::Column::RowsTotal)
-        .column(member_import::Column::CreatedAt)
-        .order_by_desc(member_import::Column::Id)
-        .limit(20)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
+    let rows: Vec<(i32, String, String, String, i32, DateTime<Utc>)> =
+        member_import::Entity::find()
+            .select_only()
+            .column(member_import::Column::Id)
+            .column(member_import::Column::Kind)
+            .column(member_import::Column::FileName)
+            .column(member_import::Column::Status)
+            .column(member_import::Column::RowsTotal)
+            .column(member_import::Column::CreatedAt)
+            .order_by_desc(member_import::Column::Id)
+            .limit(20)
+            .into_tuple()
+            .all(&state.db)
+            .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, file_name, status, rows, at)| ImportSummary {
+        .map(|(id, kind, file_name, status, rows, at)| ImportSummary {
             id,
+            kind: Upload::from_code(&kind)
+                .unwrap_or(Upload::Members)
+                .label()
+                .into(),
             file_name,
             status: status_label(&status).into(),
             rows: rows as u32,
@@ -230,6 +307,7 @@ pub async fn list() -> Result<Vec<ImportSummary>, AppError> {
 #[derive(Debug, sea_orm::FromQueryResult)]
 struct Shown {
     id: i32,
+    kind: String,
     file_name: String,
     encoding: String,
     status: String,
@@ -253,6 +331,7 @@ pub async fn view(id: i32) -> Result<ImportView, AppError> {
         .select_only()
         .columns([
             member_import::Column::Id,
+            member_import::Column::Kind,
             member_import::Column::FileName,
             member_import::Column::Encoding,
             member_import::Column::Status,
@@ -286,7 +365,12 @@ pub async fn view(id: i32) -> Result<ImportView, AppError> {
             message: record.get(3).unwrap_or("").to_owned(),
         });
     }
+    let kind = Upload::from_code(&m.kind).unwrap_or(Upload::Members);
+    let (new_label, updated_label) = kind.counted(m.status != "previewed");
     Ok(ImportView {
+        kind_label: kind.label().into(),
+        new_label,
+        updated_label,
         id: m.id,
         file_name: m.file_name,
         encoding: m.encoding,
@@ -327,7 +411,17 @@ pub async fn run(id: i32) -> Result<(), AppError> {
         .filter(member_import::Column::Id.eq(id))
         .filter(member_import::Column::Status.eq("previewed"))
         .exec(&state.db)
-        .await?;
+        .await
+        .map_err(|e| {
+            if crate::ssr::db::is_unique_violation(&e) {
+                // One import of a kind at a time (a partial unique index).
+                AppError::Conflict(
+                    "同じ種類の取込が実行中です。終わってからもう一度お試しください。".into(),
+                )
+            } else {
+                e.into()
+            }
+        })?;
     if started.rows_affected != 1 {
         return Err(AppError::Conflict(
             "この取込はすでに開始されたか、取り込めないファイルです。".into(),
@@ -380,7 +474,10 @@ pub async fn finish(
         file_name: &m.file_name,
         import_id: Some(id),
     };
-    let result = import::run(&state.db, m.content.as_slice(), &options, now, |_| {}).await;
+    let kind = Upload::from_code(&m.kind).unwrap_or(Upload::Members);
+    let result = kind
+        .run(&state.db, m.content.as_slice(), &options, now)
+        .await;
     let finished = state.clock.now();
     let update = match &result {
         // The members file is not kept once it is in.
