@@ -43,11 +43,12 @@ export type Member = {
  */
 export async function seedMember(
   request: APIRequestContext,
-  opts: { contract?: boolean; knownBrowser?: boolean; withoutAccount?: boolean; registrationCode?: boolean; server?: string } = {},
+  opts: { contract?: boolean; money?: boolean; knownBrowser?: boolean; withoutAccount?: boolean; registrationCode?: boolean; server?: string } = {},
 ): Promise<Member> {
   const form: Record<string, string> = {};
   if (opts.withoutAccount) form.without_account = 'true';
   if (opts.contract) form.contract = 'true';
+  if (opts.money) form.money = 'true';
   if (opts.knownBrowser) form.known_browser = 'true';
   if (opts.registrationCode) form.registration_code = 'true';
   const res = await request.post(`${opts.server ?? ''}/dev/seed/member`, { form });
