@@ -190,7 +190,8 @@ impl<R: Read> Records<R> {
 }
 
 /// A cell Excel would read as a formula (`=`, `+`, `-`, `@`) made text.
-fn cell(text: &str) -> String {
+/// For text cells only: a negative amount must stay a number.
+pub fn excel_text(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
@@ -198,31 +199,40 @@ fn cell(text: &str) -> String {
     }
 }
 
+/// Rows as a CSV that Excel opens as UTF-8 (with a BOM). Text cells that
+/// come from people or files go through [`excel_text`] first.
+pub fn excel_csv<R, C>(rows: impl IntoIterator<Item = R>) -> String
+where
+    R: IntoIterator<Item = C>,
+    C: AsRef<[u8]>,
+{
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(r);
+    }
+    let body = w.into_inner().unwrap_or_default();
+    let mut out = String::from("\u{FEFF}");
+    out.push_str(&String::from_utf8_lossy(&body));
+    out
+}
+
 /// Issues as a CSV for Excel: 行, 列, 種別, 内容.
 pub fn issues_csv(issues: &[Issue]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut rows = vec![["行", "列", "種別", "内容"].map(str::to_owned)];
-    rows.extend(issues.iter().map(|i| {
+    let heading = ["行", "列", "種別", "内容"].map(str::to_owned);
+    excel_csv(std::iter::once(heading).chain(issues.iter().map(|i| {
         [
             i.row.to_string(),
-            cell(&i.column),
+            excel_text(&i.column),
             if i.warning {
                 "警告(取込済)"
             } else {
                 "取込不可"
             }
             .to_owned(),
-            cell(&i.message),
+            excel_text(&i.message),
         ]
-    }));
-    for r in rows {
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(&r);
-    }
-    let body = w.into_inner().unwrap_or_default();
-    let mut out = String::from("\u{FEFF}");
-    out.push_str(&String::from_utf8_lossy(&body));
-    out
+    })))
 }
 
 // ---- Running an import: shared by every CSV the core system sends ----

@@ -94,6 +94,29 @@ pub fn a4(
         .map_err(|e| PdfError::Build(format!("{e:?}")))
 }
 
+/// A PDF answered to open in the browser's viewer, as `file_name`, never
+/// cached (letters carry codes, certificates personal amounts).
+pub fn response(pdf: Vec<u8>, file_name: &str) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("inline; filename=\"{file_name}\""))
+                    .unwrap_or(HeaderValue::from_static("inline")),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        pdf,
+    )
+        .into_response()
+}
+
 /// One page being drawn.
 pub struct Canvas<'s, 'p> {
     surface: &'s mut Surface<'p>,

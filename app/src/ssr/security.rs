@@ -106,16 +106,23 @@ fn refusal(config: &Config, req: &Request) -> Option<Response> {
     }
     if !safe && is_cross_site(req.headers(), &config.public_url) {
         tracing::warn!(path = %req.uri().path(), "cross-site request refused");
-        return Some(
-            (
-                StatusCode::FORBIDDEN,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                "他のサイトからの送信は受け付けられません。マイページを開き直してから操作してください。",
-            )
-                .into_response(),
-        );
+        return Some(plain_text(
+            StatusCode::FORBIDDEN,
+            "他のサイトからの送信は受け付けられません。マイページを開き直してから操作してください。",
+        ));
     }
     None
+}
+
+/// A short Japanese answer as plain text: refusals of the routes that are
+/// not pages (uploads, downloads, PDFs in a new tab).
+pub fn plain_text(status: StatusCode, text: &str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text.to_owned(),
+    )
+        .into_response()
 }
 
 /// HSTS for a year, subdomains included (ASVS 3.4.1), when members use https.

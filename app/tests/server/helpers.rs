@@ -386,3 +386,19 @@ pub async fn latest_mail_to(db: &DatabaseConnection, address: &str) -> mail_outb
         .unwrap()
         .unwrap_or_else(|| panic!("a mail to {address}"))
 }
+
+/// The back-office import `id` once it has stopped running (its task runs
+/// in the background), read as the admin of `admin`.
+pub async fn import_finished(app: &TestApp, admin: &HeaderMap, id: i32) -> app::staff::ImportView {
+    for _ in 0..600 {
+        let view = app
+            .call(admin.clone(), || app::staff::staff_import(id))
+            .await
+            .unwrap();
+        if view.status != "running" {
+            return view;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("import {id} still running after 30 s");
+}

@@ -216,20 +216,7 @@ async fn the_back_office_flow(app: TestApp) {
     assert!(results
         .iter()
         .all(|r| matches!(r, Ok(()) | Err(AppError::Conflict(_)))));
-    let mut view = app
-        .call(admin.clone(), || app::staff::staff_import(id))
-        .await
-        .unwrap();
-    for _ in 0..600 {
-        if view.status != "running" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        view = app
-            .call(admin.clone(), || app::staff::staff_import(id))
-            .await
-            .unwrap();
-    }
+    let view = import_finished(&app, &admin, id).await;
     assert_eq!(view.status, "done");
     assert_eq!(
         (view.rows_done, view.inserted, view.rejected),

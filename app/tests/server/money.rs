@@ -198,10 +198,17 @@ async fn electronic_certificate_and_check(app: TestApp) {
     assert_eq!(lines[0].deduction, "一般生命保険料控除");
     assert_eq!((lines[0].certified, lines[0].expected), (22_000, 27_400));
 
-    let (pdf, code) =
-        app::money::ssr::certificate::issue(&app.state(), taro_id, 2026, today, app.now(), "")
-            .await
-            .unwrap();
+    let (pdf, code) = app::money::ssr::certificate::issue(
+        &app.state(),
+        taro_id,
+        app::ssr::audit::Actor::System,
+        2026,
+        today,
+        app.now(),
+        "",
+    )
+    .await
+    .unwrap();
     let text = pdf_text(&pdf);
     for wanted in [
         "掛金払込証明書(2026年分)",

@@ -306,20 +306,7 @@ async fn back_office_statements(app: TestApp) {
     app.call(admin.clone(), || app::staff::staff_run_import(id))
         .await
         .unwrap();
-    let mut view = app
-        .call(admin.clone(), || app::staff::staff_import(id))
-        .await
-        .unwrap();
-    for _ in 0..600 {
-        if view.status != "running" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        view = app
-            .call(admin.clone(), || app::staff::staff_import(id))
-            .await
-            .unwrap();
-    }
+    let view = import_finished(&app, &admin, id).await;
     assert_eq!(view.status, "done");
     assert_eq!(
         statement_of(&app.db, TARO, "2024-11").await.unwrap().total,

@@ -2,17 +2,15 @@
 //! import brought), every 出資金 line of the statements, and the 割戻金 of
 //! each year.
 
-use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::super::{CapitalPayment, CapitalView, RebateView};
+use super::statements::{month_label, with_status};
 use crate::auth::ssr::current_member;
-use crate::domain::statement::{
-    rate_label, BillingMonth, LineKind, PaymentStatus, CAPITAL_SHARE_YEN,
-};
+use crate::domain::statement::{rate_label, LineKind, PaymentStatus, CAPITAL_SHARE_YEN};
 use crate::domain::{jst, money};
 use crate::error::AppError;
-use crate::ssr::entities::{member, payment, rebate, statement, statement_line};
+use crate::ssr::entities::{member, rebate, statement_line};
 use crate::ssr::request::Request;
 
 pub async fn view_of(db: &impl ConnectionTrait, member_id: i32) -> Result<CapitalView, AppError> {
@@ -31,40 +29,24 @@ pub async fn view_of(db: &impl ConnectionTrait, member_id: i32) -> Result<Capita
             pending: false,
         });
     }
-    let statements = statement::Entity::find()
-        .filter(statement::Column::MemberId.eq(member_id))
-        .order_by_asc(statement::Column::BillingMonth)
-        .all(db)
-        .await?;
-    let ids: Vec<i32> = statements.iter().map(|s| s.id).collect();
+    let statements = with_status(db, member_id).await?;
+    let ids: Vec<i32> = statements.iter().map(|(s, _)| s.id).collect();
     let lines = statement_line::Entity::find()
         .filter(statement_line::Column::StatementId.is_in(ids))
         .filter(statement_line::Column::Kind.eq(LineKind::Capital.code()))
         .order_by_asc(statement_line::Column::Position)
         .all(db)
         .await?;
-    let paid: Vec<payment::Model> = payment::Entity::find()
-        .filter(payment::Column::MemberId.eq(member_id))
-        .all(db)
-        .await?;
-    for s in &statements {
-        let of_month: Vec<(NaiveDate, i64)> = paid
-            .iter()
-            .filter(|p| p.billing_month == s.billing_month)
-            .map(|p| (p.paid_on, p.amount))
-            .collect();
-        let status = PaymentStatus::of(s.total, &of_month);
-        let label = BillingMonth::parse(&s.billing_month)
-            .map(|m| m.label())
-            .unwrap_or_default();
+    for (s, status) in &statements {
+        let label = month_label(&s.billing_month);
         for l in lines.iter().filter(|l| l.statement_id == s.id) {
             let done = status.is_paid();
             if done {
                 total += l.amount;
             }
             payments.push(CapitalPayment {
-                on: match &status {
-                    PaymentStatus::Paid { on } => jst::format_date(*on),
+                on: match *status {
+                    PaymentStatus::Paid { on } => jst::format_date(on),
                     _ => jst::format_date(s.billed_on),
                 },
                 what: format!("{}({label}ご請求分)", l.description),

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use axum::{
     extract::State,
-    http::{header, request::Parts, HeaderValue, StatusCode},
-    response::{IntoResponse, Response},
+    http::{request::Parts, StatusCode},
+    response::Response,
 };
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
@@ -15,6 +15,7 @@ use sea_orm::{
 };
 
 use super::super::{CertificateCheck, CertificateLine, CertificateOptions, IssuedCertificate};
+use super::statements::with_status;
 use crate::auth::ssr::{
     account_and_member, current_member, display_member_number, member_from_headers,
 };
@@ -25,15 +26,16 @@ use crate::domain::certificate::{
 };
 use crate::domain::jis::display_spelling;
 use crate::domain::procedure::{Kind, Status};
-use crate::domain::statement::{BillingMonth, LineKind, PaymentStatus};
+use crate::domain::statement::{BillingMonth, LineKind};
 use crate::domain::{jst, money, policy};
 use crate::error::AppError;
 use crate::procedure::ssr::apply;
 use crate::ssr::audit::{self, Actor};
-use crate::ssr::entities::{certificate, member, payment, procedure, statement, statement_line};
+use crate::ssr::entities::{certificate, member, procedure, statement_line};
 use crate::ssr::identity::token::token_hash;
 use crate::ssr::pdf;
 use crate::ssr::request::{ClientInfo, Request};
+use crate::ssr::security::plain_text;
 use crate::ssr::{AppState, Config};
 
 /// [`super::super::load_certificate_options`].
@@ -101,35 +103,18 @@ pub async fn lines_of(
     year: i32,
     today: NaiveDate,
 ) -> Result<Vec<CertificateLine>, AppError> {
-    let statements = statement::Entity::find()
-        .filter(statement::Column::MemberId.eq(member_id))
-        .all(db)
-        .await?;
+    let statements = with_status(db, member_id).await?;
     let last_billed = statements
         .iter()
-        .filter_map(|s| BillingMonth::parse(&s.billing_month).ok())
+        .filter_map(|(s, _)| BillingMonth::parse(&s.billing_month).ok())
         .max();
-    let of_year: Vec<&statement::Model> = statements
+    let paid: HashMap<i32, bool> = statements
         .iter()
-        .filter(|s| s.billing_month.starts_with(&format!("{year}-")))
-        .collect();
-    let payments = payment::Entity::find()
-        .filter(payment::Column::MemberId.eq(member_id))
-        .all(db)
-        .await?;
-    let paid: HashMap<i32, bool> = of_year
-        .iter()
-        .map(|s| {
-            let p: Vec<(NaiveDate, i64)> = payments
-                .iter()
-                .filter(|p| p.billing_month == s.billing_month)
-                .map(|p| (p.paid_on, p.amount))
-                .collect();
-            (s.id, PaymentStatus::of(s.total, &p).is_paid())
-        })
+        .filter(|(s, _)| s.billing_month.starts_with(&format!("{year}-")))
+        .map(|(s, status)| (s.id, status.is_paid()))
         .collect();
     let lines = statement_line::Entity::find()
-        .filter(statement_line::Column::StatementId.is_in(of_year.iter().map(|s| s.id)))
+        .filter(statement_line::Column::StatementId.is_in(paid.keys().copied()))
         .filter(statement_line::Column::Kind.eq(LineKind::Premium.code()))
         .all(db)
         .await?;
@@ -302,15 +287,6 @@ pub fn pdf_of(p: &Printed<'_>) -> Result<Vec<u8>, pdf::PdfError> {
     })
 }
 
-fn plain(status: StatusCode, text: &str) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        text.to_owned(),
-    )
-        .into_response()
-}
-
 /// `POST /mypage/certificate/pdf`: issues this period's electronic
 /// certificate (recorded for verification) and answers the PDF.
 pub async fn issue_pdf(State(state): State<AppState>, parts: Parts) -> Response {
@@ -319,7 +295,7 @@ pub async fn issue_pdf(State(state): State<AppState>, parts: Parts) -> Response 
     let me = match member_from_headers(&state.db, &state.config, headers, now).await {
         Ok(me) if !me.must_change_password => me,
         _ => {
-            return plain(
+            return plain_text(
                 StatusCode::UNAUTHORIZED,
                 &AppError::Unauthenticated { timed_out: false }.to_string(),
             )
@@ -327,31 +303,18 @@ pub async fn issue_pdf(State(state): State<AppState>, parts: Parts) -> Response 
     };
     let today = jst::today(now);
     let Electronic::Open { year, .. } = electronic(today) else {
-        return plain(
+        return plain_text(
             StatusCode::CONFLICT,
             "電子発行の受付期間外です(10月1日から翌年3月31日まで)。マイページの掛金払込証明書の画面でご確認ください。",
         );
     };
     let client = ClientInfo::from_parts(&parts, &state.config.trusted_proxies);
-    match issue(&state, me.member_id, year, today, now, &client.ip).await {
-        Ok((bytes, _)) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/pdf"),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_str(&format!(
-                        "inline; filename=\"kakekin-haraikomi-shomeisho-{year}.pdf\""
-                    ))
-                    .unwrap_or(HeaderValue::from_static("inline")),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => plain(e.status(), &e.to_string()),
+    let by = Actor::Member {
+        account_id: me.account_id,
+    };
+    match issue(&state, me.member_id, by, year, today, now, &client.ip).await {
+        Ok((bytes, _)) => pdf::response(bytes, &format!("kakekin-haraikomi-shomeisho-{year}.pdf")),
+        Err(e) => plain_text(e.status(), &e.to_string()),
     }
 }
 
@@ -360,6 +323,7 @@ pub async fn issue_pdf(State(state): State<AppState>, parts: Parts) -> Response 
 pub async fn issue(
     state: &AppState,
     member_id: i32,
+    by: Actor,
     year: i32,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -419,14 +383,10 @@ pub async fn issue(
     }
     .insert(&txn)
     .await?;
-    let account = crate::ssr::entities::member_account::Entity::find()
-        .filter(crate::ssr::entities::member_account::Column::MemberId.eq(member_id))
-        .one(&txn)
-        .await?;
     audit::record(
         &txn,
         audit::Entry {
-            actor: account.map_or(Actor::System, |a| Actor::Member { account_id: a.id }),
+            actor: by,
             member_id: Some(member_id),
             action: "certificate_issued",
             before: None,

@@ -19,6 +19,7 @@ use crate::domain::jis::display_spelling;
 use crate::domain::statement::{group, BillingMonth, Line, LineKind, PaymentMethod, PaymentStatus};
 use crate::domain::{jst, money};
 use crate::error::AppError;
+use crate::ssr::csv_import::{excel_csv, excel_text};
 use crate::ssr::entities::{member, payment, statement, statement_line};
 use crate::ssr::request::Request;
 use crate::ssr::AppState;
@@ -40,12 +41,46 @@ async fn payments_of(
     Ok(out)
 }
 
-fn summary(s: &statement::Model, payments: &[payment::Model]) -> StatementSummary {
-    let label = BillingMonth::parse(&s.billing_month)
-        .map(|m| m.label())
-        .unwrap_or_else(|_| s.billing_month.clone());
+/// Whether statement `s` is paid, from its month's payments.
+fn status_of(s: &statement::Model, payments: &[payment::Model]) -> PaymentStatus {
     let paid: Vec<(NaiveDate, i64)> = payments.iter().map(|p| (p.paid_on, p.amount)).collect();
-    let status = PaymentStatus::of(s.total, &paid);
+    PaymentStatus::of(s.total, &paid)
+}
+
+/// `member_id`'s statements, oldest first, each with whether it is paid:
+/// what the list, the certificate and 出資金 all read.
+pub async fn with_status(
+    db: &impl ConnectionTrait,
+    member_id: i32,
+) -> Result<Vec<(statement::Model, PaymentStatus)>, AppError> {
+    let statements = statement::Entity::find()
+        .filter(statement::Column::MemberId.eq(member_id))
+        .order_by_asc(statement::Column::BillingMonth)
+        .all(db)
+        .await?;
+    let payments = payments_of(db, member_id, None).await?;
+    Ok(statements
+        .into_iter()
+        .map(|s| {
+            let paid = payments
+                .get(&s.billing_month)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let status = status_of(&s, paid);
+            (s, status)
+        })
+        .collect())
+}
+
+/// `2026年11月` for a stored `2026-11`.
+pub fn month_label(code: &str) -> String {
+    BillingMonth::parse(code)
+        .map(|m| m.label())
+        .unwrap_or_else(|_| code.to_owned())
+}
+
+fn summary(s: &statement::Model, status: &PaymentStatus) -> StatementSummary {
+    let label = month_label(&s.billing_month);
     let paid_on = match &status {
         PaymentStatus::Paid { on } | PaymentStatus::Partial { on, .. } => {
             Some(jst::format_date(*on))
@@ -66,28 +101,15 @@ fn summary(s: &statement::Model, payments: &[payment::Model]) -> StatementSummar
 
 /// `member_id`'s statements, newest first.
 pub async fn list_of(db: &impl ConnectionTrait, member_id: i32) -> Result<StatementList, AppError> {
-    let statements = statement::Entity::find()
-        .filter(statement::Column::MemberId.eq(member_id))
-        .order_by_desc(statement::Column::BillingMonth)
-        .all(db)
-        .await?;
-    let payments = payments_of(db, member_id, None).await?;
+    let statements = with_status(db, member_id).await?;
     let first_month = statements
-        .last()
-        .and_then(|s| BillingMonth::parse(&s.billing_month).ok())
-        .map(|m| m.label());
+        .first()
+        .map(|(s, _)| month_label(&s.billing_month));
     Ok(StatementList {
         statements: statements
             .iter()
-            .map(|s| {
-                summary(
-                    s,
-                    payments
-                        .get(&s.billing_month)
-                        .map(Vec::as_slice)
-                        .unwrap_or_default(),
-                )
-            })
+            .rev()
+            .map(|(s, status)| summary(s, status))
             .collect(),
         first_month,
     })
@@ -100,12 +122,16 @@ pub async fn list() -> Result<StatementList, AppError> {
     list_of(&state.db, me.member_id).await
 }
 
+/// A member's statement of one month as stored.
+struct Found {
+    statement: statement::Model,
+    lines: Vec<Line>,
+    payments: Vec<payment::Model>,
+    member: member::Model,
+}
+
 /// `member_id`'s statement of `month`; another member's is simply not found.
-pub async fn detail_of(
-    db: &impl ConnectionTrait,
-    member_id: i32,
-    month: &str,
-) -> Result<StatementDetail, AppError> {
+async fn find(db: &impl ConnectionTrait, member_id: i32, month: &str) -> Result<Found, AppError> {
     let month = BillingMonth::parse(month).map_err(|_| AppError::NotFound)?;
     let s = statement::Entity::find()
         .filter(statement::Column::MemberId.eq(member_id))
@@ -113,7 +139,7 @@ pub async fn detail_of(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let m = member::Entity::find_by_id(member_id)
+    let member = member::Entity::find_by_id(member_id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -126,7 +152,7 @@ pub async fn detail_of(
         .map(|l| Line {
             kind: LineKind::from_code(&l.kind).unwrap_or(LineKind::Other),
             contract_number: l.contract_number,
-            description: l.description,
+            description: display_spelling(&l.description).0,
             used_on: l.used_on,
             amount: l.amount,
         })
@@ -135,9 +161,24 @@ pub async fn detail_of(
         .await?
         .remove(&s.billing_month)
         .unwrap_or_default();
-    let (groups, _) = group(lines);
+    Ok(Found {
+        statement: s,
+        lines,
+        payments,
+        member,
+    })
+}
+
+/// `member_id`'s statement of `month`, as the page shows it.
+pub async fn detail_of(
+    db: &impl ConnectionTrait,
+    member_id: i32,
+    month: &str,
+) -> Result<StatementDetail, AppError> {
+    let f = find(db, member_id, month).await?;
+    let (groups, _) = group(f.lines);
     Ok(StatementDetail {
-        summary: summary(&s, &payments),
+        summary: summary(&f.statement, &status_of(&f.statement, &f.payments)),
         groups: groups
             .into_iter()
             .map(|g| GroupView {
@@ -147,7 +188,7 @@ pub async fn detail_of(
                     .lines
                     .into_iter()
                     .map(|l| LineView {
-                        description: display_spelling(&l.description).0,
+                        description: l.description,
                         contract_number: l.contract_number,
                         used_on: l.used_on.map(jst::format_date),
                         amount: money::yen(l.amount),
@@ -155,7 +196,8 @@ pub async fn detail_of(
                     .collect(),
             })
             .collect(),
-        payments: payments
+        payments: f
+            .payments
             .iter()
             .map(|p| PaymentView {
                 paid_on: jst::format_date(p.paid_on),
@@ -165,8 +207,8 @@ pub async fn detail_of(
                     .to_owned(),
             })
             .collect(),
-        name: display_spelling(&m.name).0,
-        member_number: display_member_number(&m.member_number),
+        name: display_spelling(&f.member.name).0,
+        member_number: display_member_number(&f.member.member_number),
     })
 }
 
@@ -177,20 +219,17 @@ pub async fn detail(month: &str) -> Result<StatementDetail, AppError> {
     detail_of(&state.db, me.member_id, month).await
 }
 
-/// A cell Excel would read as a formula made text.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
-/// The statement as CSV for Excel (UTF-8 with BOM): one row per line and a
-/// total row. Amounts are plain numbers.
-pub fn statement_csv(d: &StatementDetail) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+/// The statement as CSV for Excel: one row per line in the page's order and
+/// a total row; amounts are plain numbers.
+fn statement_csv(f: &Found) -> String {
+    let s = &f.statement;
+    let label = month_label(&s.billing_month);
+    let (closing, billed) = (
+        jst::format_date(s.closing_on),
+        jst::format_date(s.billed_on),
+    );
+    let (groups, total) = group(f.lines.clone());
+    let heading = [
         "請求月",
         "締切日",
         "請求日",
@@ -199,36 +238,37 @@ pub fn statement_csv(d: &StatementDetail) -> String {
         "内容",
         "利用日",
         "金額",
-    ]);
-    let plain = |yen: &str| yen.trim_end_matches('円').replace(',', "");
-    for g in &d.groups {
-        for l in &g.lines {
-            let _ = w.write_record([
-                d.summary.label.as_str(),
-                &d.summary.closing_on,
-                &d.summary.billed_on,
-                &g.kind,
-                l.contract_number.as_deref().unwrap_or(""),
-                &cell(&l.description),
-                l.used_on.as_deref().unwrap_or(""),
-                &plain(&l.amount),
-            ]);
-        }
-    }
-    let _ = w.write_record([
-        d.summary.label.as_str(),
-        &d.summary.closing_on,
-        &d.summary.billed_on,
-        "合計",
-        "",
-        "",
-        "",
-        &plain(&d.summary.total),
-    ]);
-    let body = w.into_inner().unwrap_or_default();
-    let mut out = String::from("\u{FEFF}");
-    out.push_str(&String::from_utf8_lossy(&body));
-    out
+    ]
+    .map(str::to_owned);
+    let lines = groups.iter().flat_map(|g| {
+        g.lines.iter().map(|l| {
+            [
+                label.clone(),
+                closing.clone(),
+                billed.clone(),
+                g.kind.label().to_owned(),
+                l.contract_number.clone().unwrap_or_default(),
+                excel_text(&l.description),
+                l.used_on.map(jst::format_date).unwrap_or_default(),
+                l.amount.to_string(),
+            ]
+        })
+    });
+    let sum = [
+        label.clone(),
+        closing.clone(),
+        billed.clone(),
+        "合計".to_owned(),
+        String::new(),
+        String::new(),
+        String::new(),
+        total.to_string(),
+    ];
+    excel_csv(
+        std::iter::once(heading)
+            .chain(lines)
+            .chain(std::iter::once(sum)),
+    )
 }
 
 /// `GET /mypage/statements/{month}/csv`: the logged-in member's statement.
@@ -242,8 +282,8 @@ pub async fn csv_download(
         Ok(me) if !me.must_change_password => me,
         _ => return StatusCode::UNAUTHORIZED.into_response(),
     };
-    match detail_of(&state.db, me.member_id, &month).await {
-        Ok(d) => (
+    match find(&state.db, me.member_id, &month).await {
+        Ok(f) => (
             [
                 (
                     header::CONTENT_TYPE,
@@ -253,12 +293,12 @@ pub async fn csv_download(
                     header::CONTENT_DISPOSITION,
                     HeaderValue::from_str(&format!(
                         "attachment; filename=\"seikyu-{}.csv\"",
-                        d.summary.month
+                        f.statement.billing_month
                     ))
                     .unwrap_or(HeaderValue::from_static("attachment")),
                 ),
             ],
-            statement_csv(&d),
+            statement_csv(&f),
         )
             .into_response(),
         Err(e) => (e.status(), e.to_string()).into_response(),

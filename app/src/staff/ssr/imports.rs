@@ -24,6 +24,7 @@ use crate::money::ssr::import::Kind as MoneyKind;
 use crate::ssr::audit::Actor;
 use crate::ssr::entities::{member_import, staff_session::SessionStage};
 use crate::ssr::request::Request;
+use crate::ssr::security::plain_text;
 use crate::ssr::AppState;
 use crate::staff::{ImportIssue, ImportSummary, ImportView};
 
@@ -92,22 +93,13 @@ async fn admin_from(state: &AppState, parts: &Parts) -> Result<CurrentStaff, Res
     match staff_from_headers(&state.db, &state.config, &parts.headers, now).await {
         Ok(me) if me.stage == SessionStage::Full => match me.require_admin() {
             Ok(()) => Ok(me),
-            Err(e) => Err(plain(e.status(), &e.to_string())),
+            Err(e) => Err(plain_text(e.status(), &e.to_string())),
         },
         Ok(_) | Err(AppError::Unauthenticated { .. }) => {
             Err(Redirect::to("/staff/login").into_response())
         }
-        Err(e) => Err(plain(e.status(), &e.to_string())),
+        Err(e) => Err(plain_text(e.status(), &e.to_string())),
     }
-}
-
-fn plain(status: StatusCode, text: &str) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        text.to_owned(),
-    )
-        .into_response()
 }
 
 /// Checks `content` and keeps it with its preview; answers the import's id.
@@ -209,12 +201,12 @@ pub async fn upload(State(state): State<AppState>, parts: Parts, mut form: Multi
     };
     match preview(&state.db, &me, &kind, &name, content, state.clock.now()).await {
         Ok(id) => Redirect::to(&format!("/staff/imports/{id}")).into_response(),
-        Err(e) => plain(e.status(), &e.to_string()),
+        Err(e) => plain_text(e.status(), &e.to_string()),
     }
 }
 
 fn too_large() -> Response {
-    plain(
+    plain_text(
         StatusCode::PAYLOAD_TOO_LARGE,
         &format!(
             "ファイルを受け取れませんでした。{} MB までのCSVファイルを選んでください。",
@@ -252,10 +244,10 @@ pub async fn issues(State(state): State<AppState>, Path(id): Path<i32>, parts: P
             csv,
         )
             .into_response(),
-        Ok(None) => plain(StatusCode::NOT_FOUND, &AppError::NotFound.to_string()),
+        Ok(None) => plain_text(StatusCode::NOT_FOUND, &AppError::NotFound.to_string()),
         Err(e) => {
             let e = AppError::from(e);
-            plain(e.status(), &e.to_string())
+            plain_text(e.status(), &e.to_string())
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use axum::{
     extract::{Path, State},
-    http::{header, request::Parts, HeaderValue, StatusCode},
+    http::{request::Parts, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
 use chrono::{DateTime, Utc};
@@ -214,23 +214,8 @@ async fn respond(state: &AppState, parts: &Parts, member: Option<i32>) -> Respon
                     jst::today(now).format("%Y%m%d")
                 ),
             };
-            (
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        HeaderValue::from_static("application/pdf"),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        HeaderValue::from_str(&format!("inline; filename=\"{file}\""))
-                            .unwrap_or(HeaderValue::from_static("inline")),
-                    ),
-                    // The codes are in it.
-                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-                ],
-                pdf,
-            )
-                .into_response()
+            // The codes are in it: never cached.
+            crate::ssr::pdf::response(pdf, &file)
         }
         Err(e) => refused(&e),
     }
@@ -239,14 +224,10 @@ async fn respond(state: &AppState, parts: &Parts, member: Option<i32>) -> Respon
 /// A plain Japanese page for a refusal (the tab the form opened shows it).
 fn refused(e: &AppError) -> Response {
     let status = e.status();
-    (
-        if status.is_success() {
-            StatusCode::INTERNAL_SERVER_ERROR
-        } else {
-            status
-        },
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        e.to_string(),
-    )
-        .into_response()
+    let status = if status.is_success() {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        status
+    };
+    crate::ssr::security::plain_text(status, &e.to_string())
 }
