@@ -13,6 +13,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::statement::BillingMonth;
 use super::ParseError;
 
 /// Which year a paper reissue asked for on a given day is for.
@@ -106,6 +107,28 @@ pub enum Month {
     Expected(i64),
     /// Nothing due.
     Nothing,
+}
+
+/// The months of `year` whose premium a certificate issued on `today` adds
+/// as expected: those after the last statement, and not before today's
+/// month (a month already past without a statement had nothing billed).
+/// None for a year that is over or billed through December.
+pub fn months_to_project(
+    year: i32,
+    last_billed: Option<BillingMonth>,
+    today: NaiveDate,
+) -> Vec<BillingMonth> {
+    let after_billed = match last_billed {
+        Some(m) => m.next(),
+        None => BillingMonth::of(NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today)),
+    };
+    let mut month = after_billed.max(BillingMonth::of(today));
+    let mut out = Vec::new();
+    while month.year() == year {
+        out.push(month);
+        month = month.next();
+    }
+    out
 }
 
 /// What a certificate states for one contract.
@@ -367,6 +390,30 @@ mod tests {
             electronic(d(2026, 10, 1)),
             Electronic::Open { year: 2026, .. }
         ));
+    }
+
+    #[test]
+    fn months_projected_are_after_the_last_statement_and_not_past() {
+        let m = |y, mo| BillingMonth::new(y, mo).unwrap();
+        let codes = |v: Vec<BillingMonth>| v.into_iter().map(|b| b.code()).collect::<Vec<_>>();
+        // November, billed through November: December only.
+        assert_eq!(
+            codes(months_to_project(2026, Some(m(2026, 11)), d(2026, 11, 23))),
+            ["2026-12"]
+        );
+        // Billed through September, today in November: October is past.
+        assert_eq!(
+            codes(months_to_project(2026, Some(m(2026, 9)), d(2026, 11, 23))),
+            ["2026-11", "2026-12"]
+        );
+        // Billed through December, or the year over: nothing.
+        assert!(months_to_project(2026, Some(m(2026, 12)), d(2026, 12, 1)).is_empty());
+        assert!(months_to_project(2026, Some(m(2026, 10)), d(2027, 2, 10)).is_empty());
+        assert!(months_to_project(2026, None, d(2027, 2, 10)).is_empty());
+        // No statement at all yet, early in the year: the rest of it.
+        assert_eq!(months_to_project(2026, None, d(2026, 10, 1)).len(), 3);
+        // Statements of a later year already: nothing for this one.
+        assert!(months_to_project(2026, Some(m(2027, 1)), d(2026, 12, 20)).is_empty());
     }
 
     #[test]

@@ -197,6 +197,24 @@ async fn electronic_certificate_and_check(app: TestApp) {
     assert_eq!(lines[0].contract_number, "K-2019-000101");
     assert_eq!(lines[0].deduction, "一般生命保険料控除");
     assert_eq!((lines[0].certified, lines[0].expected), (22_000, 27_400));
+    // A contract with no statement at all: a past year expects nothing
+    // (only months still to come are projected).
+    let wanted = app::ssr::demo::fixtures::Wanted {
+        contract: true,
+        ..Default::default()
+    };
+    let fresh = app::ssr::demo::fixtures::member(&app.db, &wanted, app.now())
+        .await
+        .unwrap();
+    let february = chrono::NaiveDate::from_ymd_opt(2027, 2, 10).unwrap();
+    let none = app::money::ssr::certificate::lines_of(&app.db, fresh.member_id, 2026, february)
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "{none:?}");
+    let december = app::money::ssr::certificate::lines_of(&app.db, fresh.member_id, 2026, today)
+        .await
+        .unwrap();
+    assert_eq!(december[0].expected, 2 * 2200, "November and December");
 
     let (pdf, code) = app::money::ssr::certificate::issue(
         &app.state(),

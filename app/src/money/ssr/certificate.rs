@@ -21,8 +21,8 @@ use crate::auth::ssr::{
 };
 use crate::contract::ssr::coverages_of;
 use crate::domain::certificate::{
-    amounts, electronic, paper_year, paper_year_for, CodeError, Deduction, Electronic, Month,
-    VerificationCode, CODE_RANDOM_CHARS,
+    amounts, electronic, months_to_project, paper_year, paper_year_for, CodeError, Deduction,
+    Electronic, Month, VerificationCode, CODE_RANDOM_CHARS,
 };
 use crate::domain::jis::display_spelling;
 use crate::domain::procedure::{Kind, Status};
@@ -131,28 +131,16 @@ pub async fn lines_of(
         months.entry(number).or_default().push(month);
     }
     let contracts = coverages_of(db, member_id).await?;
-    // Months of the year after the last statement: expected at the premium
-    // in force then (nothing for a year already billed through December).
-    let first_unbilled = match last_billed {
-        Some(m) if m.year() > year => None,
-        Some(m) if m.year() == year => (m.month() < 12).then(|| m.next()),
-        _ => BillingMonth::new(year, 1),
-    };
-    if let Some(mut month) = first_unbilled {
-        loop {
-            for c in &contracts {
-                let premium = c.premium_on(month.first_day());
-                if premium > 0 {
-                    months
-                        .entry(c.contract.contract_number.clone())
-                        .or_default()
-                        .push(Month::Expected(premium));
-                }
+    // The months still to bill: expected at the premium in force then.
+    for month in months_to_project(year, last_billed, today) {
+        for c in &contracts {
+            let premium = c.premium_on(month.first_day());
+            if premium > 0 {
+                months
+                    .entry(c.contract.contract_number.clone())
+                    .or_default()
+                    .push(Month::Expected(premium));
             }
-            if month.month() == 12 {
-                break;
-            }
-            month = month.next();
         }
     }
     let day = today.min(NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today));
