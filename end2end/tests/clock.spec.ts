@@ -9,6 +9,7 @@ import {
   openFromMenu,
   seedMember,
   seedStaff,
+  serverNow,
   snap,
   staffLogin,
   watchConsole,
@@ -189,4 +190,46 @@ test('a withdrawn member sees the last day, and after it cannot log in', async (
   await login(page, me, { expectFailure: true });
   await expect(page.getByRole('alert')).toContainText('ご利用期間は終了しました');
   await expect(page.getByRole('alert')).toContainText('0120-123-456');
+});
+
+// Seed 000's year rules on the screen. Last in the file: it moves this
+// server's clock months ahead (to March, May and June of the next spring).
+test('the certificate in March, May and June: the paper year, the electronic period, the June choice', async ({ page, request }) => {
+  const day = 86400_000;
+  const jstNow = async () => new Date((await serverNow(page, server)) + 9 * 3600_000);
+  const start = await jstNow();
+  const spring = start.getUTCMonth() >= 2 ? start.getUTCFullYear() + 1 : start.getUTCFullYear();
+  const moveTo = async (month: number) => {
+    const now = await jstNow();
+    const target = Date.UTC(spring, month - 1, 10, 12);
+    await advance(page, `${Math.ceil((target - now.getTime()) / day)}d`);
+  };
+
+  // March: the paper reissue is last year's; the electronic period is open
+  // for last year's certificate.
+  await moveTo(3);
+  const me = await seedMember(request, { server, knownBrowser: true });
+  await apiLogin(page, me, { server, goto: '/mypage/certificate' });
+  await expect(page.getByText(`対象年:${spring - 1}年分`)).toBeVisible();
+  await expect(page.getByRole('button', { name: `${spring - 1}年分をPDFで発行する` })).toBeVisible();
+
+  // May: no electronic issue; the screen says when it opens, and the PDF
+  // route refuses.
+  await moveTo(5);
+  await apiLogin(page, me, { server, goto: '/mypage/certificate' });
+  await expect(page.getByText(`${spring}年分の証明書は、${spring}/10/1から発行できます。`)).toBeVisible();
+  await expect(page.getByRole('button', { name: /PDFで発行する/ })).toHaveCount(0);
+  const refused = await page.request.post(`${server}/mypage/certificate/pdf`);
+  expect(refused.status()).toBe(409);
+
+  // June: the member chooses the year.
+  await moveTo(6);
+  await apiLogin(page, me, { server, goto: '/mypage/certificate' });
+  await hydrated(page);
+  const year = page.getByRole('group', { name: '証明書の対象年' });
+  await expect(year.getByRole('radio')).toHaveCount(2);
+  await year.getByLabel(`${spring}年分`).check();
+  await page.getByRole('button', { name: '再発行を申し込む' }).click();
+  await expect(page).toHaveURL(/\/mypage\/procedures\/\d+\?filed=1$/);
+  await expect(page.getByText(`${spring}年分(書面でご登録の住所へお送りします)`)).toBeVisible();
 });

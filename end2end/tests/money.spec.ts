@@ -31,7 +31,7 @@ test('a member reads a statement from the list, with its lines and payment', { t
   expect(errors).toEqual([]);
 });
 
-test('in November the electronic certificate is issued as a PDF whose code staff verify; the paper reissue is filed', async ({ page, browser, baseURL, request }) => {
+test('in November the electronic certificate is issued as a PDF whose code staff verify; the paper reissue is filed', async ({ page, browser, baseURL, request }, testInfo) => {
   const m = await seedMember(request, { contract: true, money: true });
   await apiLogin(page, m, { goto: '/mypage/certificate' });
   await hydrated(page);
@@ -61,6 +61,7 @@ test('in November the electronic certificate is issued as a PDF whose code staff
   await staffPage.getByRole('button', { name: '検証する' }).click();
   await expect(staffPage.getByRole('status')).toContainText('当組合が発行した証明書です');
   await expect(staffPage.getByRole('status')).toContainText(m.member_number);
+  await snap(staffPage, testInfo, 'staff-certificate');
   const altered = (code[0] === 'A' ? 'B' : 'A') + code.slice(1);
   await staffPage.getByLabel('検証コード').fill(altered);
   await staffPage.getByRole('button', { name: '検証する' }).click();

@@ -39,14 +39,14 @@ test('the 加入申込書 and 脱退届 are printable PDFs with the FAX number a
   await expect(page.getByRole('link', { name: '加入申込書・脱退届' })).toHaveAttribute('href', '/forms');
 });
 
-test('no page scrolls sideways', { tag: '@layout' }, async ({ page, request }) => {
+test('no page scrolls sideways', { tag: '@layout' }, async ({ page, request }, testInfo) => {
   const sideways = async (path: string) => {
     await page.goto(path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, path).toBeLessThanOrEqual(0);
   };
   for (const path of ['/', '/faq', '/forgot-id', '/password/forgot', '/forms', '/register']) await sideways(path);
-  const me = await seedMember(request, { contract: true, knownBrowser: true });
+  const me = await seedMember(request, { contract: true, money: true, knownBrowser: true });
   await apiLogin(page, me);
   for (const path of [
     '/mypage',
@@ -58,8 +58,17 @@ test('no page scrolls sideways', { tag: '@layout' }, async ({ page, request }) =
     '/mypage/procedures',
     '/mypage/security',
     '/mypage/account',
+    '/mypage/statements',
   ]) {
     await sideways(path);
+  }
+  // This month's statement (the main server's clock is today's date, JST).
+  const today = new Date(Date.now() + 9 * 3600_000);
+  await sideways(`/mypage/statements/${today.getUTCFullYear()}-${String(today.getUTCMonth() + 1).padStart(2, '0')}`);
+  await expect(page.getByRole('article')).toContainText('請求明細');
+  for (const [path, name] of [['/mypage/certificate', 'certificate'], ['/mypage/capital', 'capital']]) {
+    await sideways(path);
+    await snap(page, testInfo, name);
   }
 });
 
