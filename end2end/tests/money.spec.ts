@@ -83,7 +83,7 @@ test('出資金 and 割戻金 on one page', async ({ page, request }) => {
   await expect(page.getByRole('table', { name: '割戻金' })).toContainText('4.25%');
 });
 
-test('an admin imports a statements CSV: the preview lists the rejected rows', async ({ page, request }, testInfo) => {
+test('an admin imports statements and payments: the previews list the rejected rows, the member sees the month paid', async ({ page, request }, testInfo) => {
   const m = await seedMember(request);
   const admin = await seedStaff(page.request, { role: 'admin' });
   await staffLogin(page, admin);
@@ -106,6 +106,27 @@ test('an admin imports a statements CSV: the preview lists the rejected rows', a
   await hydrated(page);
   await page.getByRole('button', { name: '取り込む' }).click();
   await expect(page.getByText('取込が完了しました。')).toBeVisible();
+
+  // Then the payments of that month, with a row of an unknown method.
+  await page.goto('/staff/imports');
+  await page.getByLabel('データの種類').selectOption('payments');
+  await page.getByLabel('CSVファイル(UTF-8 または Shift_JIS)').setInputFiles({
+    name: 'payments.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from([
+      '組合員番号,請求月,入金日,金額,入金方法',
+      `${m.member_number},2024-11,2024-11-27,2400,口座振替`,
+      `${m.member_number},2024-11,2024-11-28,100,手形`,
+    ].join('\n')),
+  });
+  await page.getByRole('button', { name: '内容を確認する' }).click();
+  await expect(page.getByRole('heading', { name: '入金の取込' })).toBeVisible();
+  await expect(page.getByRole('table').last()).toContainText('入金方法は「口座振替」');
+  await hydrated(page);
+  await page.getByRole('button', { name: '取り込む' }).click();
+  await expect(page.getByText('取込が完了しました。')).toBeVisible();
+
   await apiLogin(page, m, { goto: '/mypage/statements/2024-11' });
   await expect(page.getByRole('article')).toContainText('お米 5kg');
+  await expect(page.getByRole('article')).toContainText('入金済(2024/11/27)');
 });

@@ -154,6 +154,24 @@ async fn paper_reissue_years(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(o.paper_waiting, [2026]);
+    // The procedure mails: 受付 now, 発送済 with the week it takes.
+    let filed_mail = latest_mail_to(&app.db, "hanako@example.jp").await;
+    assert!(filed_mail.subject.ends_with("お手続き受付のお知らせ"));
+    assert!(filed_mail.body_text.contains("掛金払込証明書の再発行"));
+    assert!(filed_mail.body_text.contains("2026年分"));
+    let staff = app.staff_headers("operator").await;
+    app.call(staff, || {
+        app::staff::staff_move_procedure(filed[0], "shipped".into(), None, None)
+    })
+    .await
+    .unwrap();
+    let shipped = latest_mail_to(&app.db, "hanako@example.jp").await;
+    assert!(shipped.subject.ends_with("お手続き状況のお知らせ(発送済)"));
+    assert!(
+        shipped.body_text.contains("およそ1週間以内"),
+        "{}",
+        shipped.body_text
+    );
 
     // 2027/6/10: the member chooses; April–September has no electronic issue.
     app.advance(Duration::days(199));
