@@ -54,9 +54,28 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
     )
 }
 
+/// Brings the schema up to date, safely when several server processes start
+/// at the same moment on one database: the migrations run in one transaction
+/// that first takes a lock every process asks for (a PostgreSQL advisory
+/// lock; on SQLite the write lock of `BEGIN IMMEDIATE`), so the second process
+/// waits, then finds nothing left to do. Without it, two processes on a fresh
+/// PostgreSQL database both created the same tables and one crashed.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    use sea_orm::ConnectionTrait;
+    let txn = begin_write(db).await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared(&format!(
+            "SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"
+        ))
+        .await?;
+    }
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
 }
+
+/// The advisory lock key migrations hold (any fixed 64-bit number no other
+/// code uses; this one spells "mypage" in ASCII).
+const MIGRATION_LOCK_KEY: i64 = 0x6d79_7061_6765;
 
 /// The file behind a `sqlite://path?…` URL, if it names one.
 fn sqlite_file(url: &str) -> Option<&str> {

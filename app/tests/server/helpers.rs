@@ -69,39 +69,7 @@ impl TestApp {
     pub async fn new(backend: Backend) -> Option<Self> {
         // Scenarios run side by side: a hash may wait its turn a while here.
         app::ssr::identity::password::set_hash_wait(std::time::Duration::from_secs(120));
-        let name = unique_name();
-        let (url, dir) = match backend {
-            Backend::Sqlite => {
-                let dir = std::env::temp_dir().join(&name);
-                std::fs::create_dir_all(&dir).expect("temporary directory");
-                let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
-                (url, Some(dir))
-            }
-            Backend::Postgres => {
-                let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
-                    if std::env::var_os(SKIP_POSTGRES).is_some() {
-                        eprintln!("{SKIP_POSTGRES} is set: PostgreSQL scenario not run");
-                        return None;
-                    }
-                    panic!(
-                        "TEST_DATABASE_URL is not set: PostgreSQL scenarios need a server \
-                         (scripts/test.sh starts one; set {SKIP_POSTGRES}=1 to skip them locally)"
-                    );
-                };
-                let admin = db::connect(&admin_url)
-                    .await
-                    .expect("connect TEST_DATABASE_URL");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create test database");
-                admin.close().await.expect("close admin connection");
-                let (base, _) = admin_url
-                    .rsplit_once('/')
-                    .expect("URL with a database name");
-                (format!("{base}/{name}"), None)
-            }
-        };
+        let (url, dir) = fresh_database(backend).await?;
         let db = db::connect(&url).await.expect("connect");
         db::migrate(&db).await.expect("migrate");
         demo::load(&db, t0()).await.expect("demo data");
@@ -238,6 +206,45 @@ impl Drop for TestApp {
             let _ = std::fs::remove_dir_all(dir);
         }
     }
+}
+
+/// A new, empty database on `backend`: its URL and, for SQLite, the
+/// directory to remove afterwards. PostgreSQL comes from `TEST_DATABASE_URL`;
+/// without it this panics, unless [`SKIP_POSTGRES`] is set (then `None`).
+pub async fn fresh_database(backend: Backend) -> Option<(String, Option<std::path::PathBuf>)> {
+    let name = unique_name();
+    Some(match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(&name);
+            std::fs::create_dir_all(&dir).expect("temporary directory");
+            let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
+            (url, Some(dir))
+        }
+        Backend::Postgres => {
+            let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+                if std::env::var_os(SKIP_POSTGRES).is_some() {
+                    eprintln!("{SKIP_POSTGRES} is set: PostgreSQL scenario not run");
+                    return None;
+                }
+                panic!(
+                    "TEST_DATABASE_URL is not set: PostgreSQL scenarios need a server \
+                     (scripts/test.sh starts one; set {SKIP_POSTGRES}=1 to skip them locally)"
+                );
+            };
+            let admin = db::connect(&admin_url)
+                .await
+                .expect("connect TEST_DATABASE_URL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            admin.close().await.expect("close admin connection");
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("URL with a database name");
+            (format!("{base}/{name}"), None)
+        }
+    })
 }
 
 pub fn unique_name() -> String {

@@ -35,6 +35,7 @@ mod letters;
 mod login;
 mod member_admin;
 mod membership;
+mod migrations;
 mod money;
 mod money_imports;
 mod outbox;
