@@ -9,10 +9,11 @@
 // whatever the copy says; logging out clears the copy (Clear-Site-Data).
 // Nothing else is cached: every other request goes to the network as usual.
 
-const CACHE = 'mypage-card-v1';
+const CACHE = 'mypage-card-v2';
 const OFFLINE_CARD = '/mypage/card/offline';
-// The offline card's only other file.
-const STYLE = '/pkg/mypage.css';
+// The offline card's only other file is the stylesheet it links: its name
+// carries its content's hash, so it changes with every new stylesheet.
+const STYLESHEET = /<link rel="stylesheet" href="(\/pkg\/[^"]+\.css)">/;
 // The card page's minute-by-minute token fetch refreshes the copy at most
 // this often; every My Page load refreshes it.
 const REFRESH_MS = 10 * 60 * 1000;
@@ -24,9 +25,19 @@ async function refreshOfflineCard() {
     const response = await fetch(OFFLINE_CARD, { credentials: 'same-origin', cache: 'no-store' });
     const cache = await caches.open(CACHE);
     if (response.ok) {
+      const found = STYLESHEET.exec(await response.clone().text());
       await cache.put(OFFLINE_CARD, response);
-      const style = await fetch(STYLE);
-      if (style.ok) await cache.put(STYLE, style);
+      if (found) {
+        const style = await fetch(found[1]);
+        if (style.ok) {
+          await cache.put(found[1], style);
+          // The stylesheet the copy no longer links is dropped.
+          for (const key of await cache.keys()) {
+            const path = new URL(key.url).pathname;
+            if (path.startsWith('/pkg/') && path !== found[1]) await cache.delete(key);
+          }
+        }
+      }
     } else if ([401, 403, 404].includes(response.status)) {
       // Logged out, stopped or ended: no card to show offline.
       await cache.delete(OFFLINE_CARD);
@@ -70,8 +81,8 @@ self.addEventListener('fetch', (event) => {
     maybeRefresh(event);
     return;
   }
-  if (request.method === 'GET' && url.pathname === STYLE) {
-    event.respondWith(fetch(request).catch(async () => (await caches.match(STYLE)) || Response.error()));
+  if (request.method === 'GET' && url.pathname.startsWith('/pkg/') && url.pathname.endsWith('.css')) {
+    event.respondWith(fetch(request).catch(async () => (await caches.match(url.pathname)) || Response.error()));
     return;
   }
   if (request.method !== 'GET' || request.mode !== 'navigate' || !url.pathname.startsWith('/mypage')) return;

@@ -22,7 +22,9 @@ pub mod ssr;
 pub mod staff;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
@@ -30,6 +32,7 @@ use leptos_router::{
 
 /// The HTML document around the app, rendered on the server only. Its CSP
 /// header comes from `ssr::security::guard`, which also supplies the nonce.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -44,6 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/apple-touch-icon.png" />
                 <meta name="theme-color" content="#0b6e4f" />
                 <AutoReload options=options.clone() />
+                <link id="leptos" rel="stylesheet" href=ssr::assets::stylesheet_href(&options) />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -65,7 +69,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/mypage.css" />
         <Title formatter=|text: String| format!("{text} | 組合員マイページ") />
         <a class="skip-link" href="#main">"本文へ移動"</a>
         <Router>

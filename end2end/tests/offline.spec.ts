@@ -40,6 +40,9 @@ test('the card is installable, works offline, and its QR code read from the scre
   const card = page.getByRole('region', { name: `${me.name} 様` });
   await expect(card).toContainText(me.member_number);
   await expect(card).toContainText('保存(オフライン表示)');
+  // Styled offline too: the worker kept the stylesheet (by its hashed name)
+  // that the copy links.
+  await expect(card).toHaveCSS('background-color', 'rgb(11, 74, 58)');
   await snap(page, testInfo, 'card-offline');
   const offline = await decode(page.getByRole('img', { name: '確認用QRコード' }));
   expect(offline).toMatch(new RegExp(`^o1\\.`));

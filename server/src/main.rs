@@ -8,6 +8,7 @@ use app::ssr::{db, demo, mail, AppState, Clock, Config};
 use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
 use leptos::prelude::*;
+use tower_http::compression::Predicate as _;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 use tracing_subscriber::EnvFilter;
 
@@ -330,7 +331,8 @@ async fn serve(
     clock: Clock,
 ) -> Result<(), String> {
     let conf = get_configuration(None).map_err(|e| format!("leptos configuration: {e}"))?;
-    let leptos_options = conf.leptos_options;
+    let mut leptos_options = conf.leptos_options;
+    app::ssr::assets::settle(&mut leptos_options)?;
     let addr = leptos_options.site_addr;
     if config.dev {
         // The address actually bound, whatever the configuration read.
@@ -364,10 +366,19 @@ async fn serve(
         throttle,
     };
     let router = app::ssr::routes::router(state)
-        // The fastest level: every response is compressed as it is sent
-        // (until static files are precompressed, issue 13), and the default
-        // level costs three times the CPU for a few percent.
-        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
+        // Pages and server-function answers are compressed as they are sent,
+        // at the fastest level (the default costs three times the CPU for a
+        // few percent), and only from 1 KiB, below which it does not pay.
+        // Files under /pkg come precompressed (ssr::assets) and pass as they are.
+        .layer(
+            CompressionLayer::new()
+                .quality(tower_http::CompressionLevel::Fastest)
+                .compress_when(
+                    tower_http::compression::predicate::NotForContentType::GRPC
+                        .and(tower_http::compression::predicate::NotForContentType::IMAGES)
+                        .and(tower_http::compression::predicate::SizeAbove::new(1024)),
+                ),
+        )
         .layer(TraceLayer::new_for_http());
 
     let listener = tokio::net::TcpListener::bind(addr)

@@ -170,6 +170,7 @@ pub async fn offline_page(
         .min_dimensions(220, 220)
         .build();
     let page = OfflineCard {
+        stylesheet: crate::ssr::assets::stylesheet_href(&state.leptos_options),
         coop_name: state.config.coop_name.clone(),
         name: display_spelling(&m.name).0,
         member_number: display_member_number(&m.member_number),
@@ -188,6 +189,7 @@ pub async fn offline_page(
 }
 
 struct OfflineCard {
+    stylesheet: &'static str,
     coop_name: String,
     name: String,
     member_number: String,
@@ -231,9 +233,10 @@ impl OfflineCard {
             "<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>デジタル組合員証(オフライン) | 組合員マイページ</title>\
-             <link rel=\"stylesheet\" href=\"/pkg/mypage.css\">\
+             <link rel=\"stylesheet\" href=\"{stylesheet}\">\
              <link rel=\"manifest\" href=\"/manifest.webmanifest\">\
-             <meta name=\"theme-color\" content=\"#0b6e4f\"></head><body>{body}</body></html>"
+             <meta name=\"theme-color\" content=\"#0b6e4f\"></head><body>{body}</body></html>",
+            stylesheet = self.stylesheet,
         )
     }
 }

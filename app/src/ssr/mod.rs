@@ -2,6 +2,7 @@
 //! database, clock, request security and demo data.
 
 pub mod actor;
+pub mod assets;
 pub mod audit;
 pub mod clock;
 pub mod config;

@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/dev/seed/member", post(dev::seed_member))
         .route("/dev/seed/browser", post(dev::seed_browser))
         .route("/dev/seed/staff", post(dev::seed_staff))
+        .nest("/pkg", super::assets::pkg_service(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, security::provide_request_nonce, move || {
             shell(options.clone())
         })

@@ -3,6 +3,7 @@
 
 use crate::helpers::*;
 use axum::body::Body;
+use http::StatusCode;
 use tower::ServiceExt;
 
 /// A deployment's configuration: SMTP set, development features not asked for.
@@ -167,4 +168,79 @@ async fn a_plain_form_after_the_idle_time_goes_to_the_login() {
         res.headers()["location"],
         "/?next=%2Fmypage%2Faccount&reason=timeout"
     );
+}
+
+/// `/pkg`: a hashed file is sent from its precompressed copy when the browser
+/// takes it (never compressed again per request) and may be kept for a year;
+/// without hashed names the browser must check again; a missing file is a
+/// plain 404 that no one keeps.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn static_files_are_precompressed_and_cached_by_their_hashed_names() {
+    let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
+    let site = std::env::temp_dir().join(unique_name());
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("pkg directory");
+    std::fs::write(pkg.join("mypage.Zk3.wasm"), b"plain wasm").expect("file");
+    std::fs::write(pkg.join("mypage.Zk3.wasm.br"), b"brotli wasm").expect("file");
+    std::fs::write(pkg.join("mypage.Zk3.wasm.gz"), b"gzip wasm").expect("file");
+
+    let get = |hash_files: bool, path: &str, accept: &str| {
+        let mut state = app.state();
+        state.leptos_options = LeptosOptions::builder()
+            .output_name("mypage")
+            .site_root(site.to_string_lossy().into_owned())
+            .hash_files(hash_files)
+            .build();
+        let request = http::Request::get(path)
+            .header(header::ACCEPT_ENCODING, accept)
+            .body(Body::empty())
+            .expect("request");
+        async move {
+            let res = app::ssr::routes::router(state)
+                .oneshot(request)
+                .await
+                .expect("an answer");
+            let status = res.status();
+            let headers = res.headers().clone();
+            let body = axum::body::to_bytes(res.into_body(), 1 << 20)
+                .await
+                .expect("body");
+            (status, headers, body)
+        }
+    };
+    let header_of = |h: &http::HeaderMap, name: header::HeaderName| {
+        h.get(name)
+            .map(|v| v.to_str().unwrap_or_default().to_owned())
+            .unwrap_or_default()
+    };
+
+    let (status, h, body) = get(true, "/pkg/mypage.Zk3.wasm", "gzip, deflate, br, zstd").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(&body[..], b"brotli wasm");
+    assert_eq!(header_of(&h, header::CONTENT_ENCODING), "br");
+    assert_eq!(
+        header_of(&h, header::CACHE_CONTROL),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(
+        header_of(&h, header::VARY).contains("accept-encoding"),
+        "{h:?}"
+    );
+
+    let (_, h, body) = get(true, "/pkg/mypage.Zk3.wasm", "gzip").await;
+    assert_eq!(&body[..], b"gzip wasm");
+    assert_eq!(header_of(&h, header::CONTENT_ENCODING), "gzip");
+
+    let (_, h, body) = get(true, "/pkg/mypage.Zk3.wasm", "identity").await;
+    assert_eq!(&body[..], b"plain wasm");
+    assert_eq!(header_of(&h, header::CONTENT_ENCODING), "");
+
+    let (_, h, _) = get(false, "/pkg/mypage.Zk3.wasm", "br").await;
+    assert_eq!(header_of(&h, header::CACHE_CONTROL), "no-cache");
+
+    let (status, h, _) = get(true, "/pkg/mypage.missing.wasm", "br").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!header_of(&h, header::CACHE_CONTROL).contains("immutable"));
+
+    let _ = std::fs::remove_dir_all(site);
 }

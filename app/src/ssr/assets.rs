@@ -1,0 +1,138 @@
+//! The browser's files under `/pkg` (the wasm, its JavaScript, the split-off
+//! chunks and the stylesheet): what they are called and how they are served.
+//!
+//! cargo-leptos names them by their content's hash (`hash-files`) and writes
+//! the names to `hash.txt` beside the server binary; a name therefore never
+//! changes meaning, so browsers may keep each file for a year without asking
+//! again. A release build also writes a brotli and a gzip copy of every file
+//! (`--precompress`): they are sent as they are, instead of compressing the
+//! wasm again for every request.
+
+use std::{path::PathBuf, sync::OnceLock};
+
+use axum::{
+    extract::Request,
+    http::{header, HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::Response,
+    Router,
+};
+use leptos::config::LeptosOptions;
+use tower_http::services::ServeDir;
+
+/// How long a browser keeps a hashed file: a year, never revalidated.
+pub const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
+/// Files whose names do not change with their content (a build without
+/// `hash-files`): kept, but checked again before each use.
+pub const UNHASHED_CACHE: &str = "no-cache";
+
+/// The `/pkg` service: the site's pkg directory, precompressed copies
+/// preferred, with the cache policy its names allow.
+pub fn pkg_service<S: Clone + Send + Sync + 'static>(options: &LeptosOptions) -> Router<S> {
+    let dir = PathBuf::from(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    let policy = if options.hash_files {
+        HASHED_CACHE
+    } else {
+        UNHASHED_CACHE
+    };
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(
+            move |req: Request, next: Next| async move {
+                let mut res: Response = next.run(req).await;
+                if matches!(res.status(), StatusCode::OK | StatusCode::NOT_MODIFIED) {
+                    let h = res.headers_mut();
+                    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+                    // The copy sent depends on what the browser accepts: a shared
+                    // cache must not hand the brotli copy to one that does not.
+                    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+                }
+                res
+            },
+        ))
+}
+
+/// The name cargo-leptos gives the site's files (`name` in the workspace's
+/// leptos metadata).
+pub const OUTPUT_NAME: &str = "mypage";
+
+/// Completes the options the environment left unset, then checks that the
+/// site directory holds this build's files, so a misplaced deployment stops
+/// at start instead of serving pages whose scripts and styles are missing:
+/// - the output name (cargo-leptos compiles it in; a plain `cargo build`
+///   does not, and Leptos would then ask for files named `.wasm`);
+/// - hashed names: on when `hash.txt` lies beside the binary, unless
+///   `LEPTOS_HASH_FILES` says otherwise.
+pub fn settle(options: &mut LeptosOptions) -> Result<(), String> {
+    if options.output_name.is_empty() {
+        options.output_name = OUTPUT_NAME.into();
+    }
+    if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+        options.hash_files = hash_file(options).is_some_and(|path| path.exists());
+    }
+    let css = PathBuf::from(options.site_root.as_ref())
+        .join(stylesheet_href(options).trim_start_matches('/'));
+    if !css.exists() {
+        return Err(format!(
+            "{} is missing: build the site with `cargo leptos build --release`, \
+             keep hash.txt beside the server binary and set LEPTOS_SITE_ROOT to the site directory",
+            css.display()
+        ));
+    }
+    Ok(())
+}
+
+/// `hash.txt`, where Leptos looks for it: beside the running binary.
+fn hash_file(options: &LeptosOptions) -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.join(options.hash_file.as_ref()))
+}
+
+/// The stylesheet's address, e.g. `/pkg/mypage.Zk3….css`: read from
+/// `hash.txt` once, not at every page.
+pub fn stylesheet_href(options: &LeptosOptions) -> &'static str {
+    static HREF: OnceLock<String> = OnceLock::new();
+    HREF.get_or_init(|| {
+        let hash = options
+            .hash_files
+            .then(|| hash_of(options, "css"))
+            .flatten();
+        let name = match hash {
+            Some(hash) => format!("{}.{hash}.css", options.output_name),
+            None => format!("{}.css", options.output_name),
+        };
+        format!("/{}/{name}", options.site_pkg_dir)
+    })
+}
+
+/// One file's hash from `hash.txt` (lines like `css: Zk3…`).
+fn hash_of(options: &LeptosOptions, kind: &str) -> Option<String> {
+    let path = hash_file(options)?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            tracing::error!(path = %path.display(), error = %e, "hash-files is on but its hash file is missing");
+            return None;
+        }
+    };
+    parse_hash(&text, kind)
+}
+
+fn parse_hash(text: &str, kind: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let (k, hash) = line.split_once(':')?;
+        (k.trim() == kind).then(|| hash.trim().to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_a_hash_line() {
+        let text = "js: AbC\nwasm: dEf\ncss: Zk3-_x\nmanifest: q\n";
+        assert_eq!(super::parse_hash(text, "css").as_deref(), Some("Zk3-_x"));
+        assert_eq!(super::parse_hash(text, "wasm").as_deref(), Some("dEf"));
+        assert_eq!(super::parse_hash(text, "split"), None);
+    }
+}
