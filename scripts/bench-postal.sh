@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 PROFILE=${PROFILE:-debug}
 command -v hey > /dev/null || { echo "needs hey (apt-get install hey)"; exit 1; }
 # cargo-leptos builds the server the way it runs (with the site's settings).
-if [ "$PROFILE" = release ]; then cargo leptos build --release > /dev/null; else cargo leptos build > /dev/null; fi
+if [ "$PROFILE" = release ]; then cargo leptos build --release --precompress --split > /dev/null; else cargo leptos build --split > /dev/null; fi
 BIN=target/$PROFILE/server
 DB=$(mktemp -d)/bench.db
 B=http://127.0.0.1:3997

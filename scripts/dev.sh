@@ -7,4 +7,4 @@ scripts/setup.sh
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/mypage.db?mode=rwc}"
 export MYPAGE_DEV="${MYPAGE_DEV:-true}"
 export MYPAGE_DEMO_DATA="${MYPAGE_DEMO_DATA:-true}"
-exec cargo leptos watch
+exec cargo leptos watch --split

@@ -28,7 +28,7 @@ step "Rust tests (SQLite and PostgreSQL)"
 cargo test -p app --features ssr --lib --tests
 
 step "build the site"
-cargo leptos build
+cargo leptos build --split
 
 step "Playwright (Chromium, phone and PC widths)"
 cd end2end

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod faq;
 pub mod forms;
+mod lazy;
 pub mod member;
 pub mod money;
 pub mod pages;
@@ -27,7 +28,7 @@ use leptos_meta::MetaTags;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server only. Its CSP
@@ -76,53 +77,53 @@ pub fn App() -> impl IntoView {
                 // Async: every page is sent complete, so it reads (and the FAQ
                 // searches) without JavaScript, and redirects happen before any HTML.
                 <Route path=path!("/") view=pages::TopPage ssr=SsrMode::Async />
-                <Route path=path!("/faq") view=pages::FaqPage ssr=SsrMode::Async />
-                <Route path=path!("/forms") view=pages::FormsPage ssr=SsrMode::Async />
-                <Route path=path!("/forgot-id") view=pages::ForgotIdPage ssr=SsrMode::Async />
-                <Route path=path!("/login/code") view=pages::LoginCodePage ssr=SsrMode::Async />
-                <Route path=path!("/password/forgot") view=pages::PasswordForgotPage ssr=SsrMode::Async />
-                <Route path=path!("/password/reset") view=pages::PasswordResetPage ssr=SsrMode::Async />
-                <Route path=path!("/register") view=pages::RegisterPage ssr=SsrMode::Async />
-                <Route path=path!("/dev/mails") view=pages::DevMailsPage ssr=SsrMode::Async />
+                <Route path=path!("/faq") view={Lazy::<lazy::Faq>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/forms") view={Lazy::<lazy::Forms>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/forgot-id") view={Lazy::<lazy::ForgotId>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/login/code") view={Lazy::<lazy::LoginCode>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/password/forgot") view={Lazy::<lazy::PasswordForgot>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/password/reset") view={Lazy::<lazy::PasswordReset>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/register") view={Lazy::<lazy::Register>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/dev/mails") view={Lazy::<lazy::DevMails>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("/mypage") view=components::MemberShell ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::MyPageHome />
-                    <Route path=path!("card") view=pages::CardPage />
-                    <Route path=path!("contracts") view=pages::ContractsPage />
-                    <Route path=path!("statements") view=pages::StatementsPage />
-                    <Route path=path!("statements/:month") view=pages::StatementPage />
-                    <Route path=path!("certificate") view=pages::CertificatePage />
-                    <Route path=path!("capital") view=pages::CapitalPage />
-                    <Route path=path!("apply") view=pages::ApplyMenuPage />
-                    <Route path=path!("apply/rider") view=pages::ApplyRiderPage />
-                    <Route path=path!("apply/course") view=pages::ApplyCoursePage />
-                    <Route path=path!("apply/documents") view=pages::ApplyDocumentsPage />
-                    <Route path=path!("apply/confirm") view=pages::ApplyConfirmPage />
-                    <Route path=path!("procedures") view=pages::ProceduresPage />
-                    <Route path=path!("procedures/:id") view=pages::ProcedureDetailPage />
-                    <Route path=path!("security") view=pages::SecurityPage />
-                    <Route path=path!("account") view=pages::AccountPage />
-                    <Route path=path!("profile") view=pages::ProfilePage />
-                    <Route path=path!("profile/address") view=pages::AddressChangePage />
-                    <Route path=path!("profile/phone") view=pages::PhoneChangePage />
-                    <Route path=path!("profile/name") view=pages::NameChangePage />
-                    <Route path=path!("password") view=pages::ForcedPasswordPage />
+                    <Route path=path!("card") view={Lazy::<lazy::Card>::new()} />
+                    <Route path=path!("contracts") view={Lazy::<lazy::Contracts>::new()} />
+                    <Route path=path!("statements") view={Lazy::<lazy::Statements>::new()} />
+                    <Route path=path!("statements/:month") view={Lazy::<lazy::Statement>::new()} />
+                    <Route path=path!("certificate") view={Lazy::<lazy::Certificate>::new()} />
+                    <Route path=path!("capital") view={Lazy::<lazy::Capital>::new()} />
+                    <Route path=path!("apply") view={Lazy::<lazy::ApplyMenu>::new()} />
+                    <Route path=path!("apply/rider") view={Lazy::<lazy::ApplyRider>::new()} />
+                    <Route path=path!("apply/course") view={Lazy::<lazy::ApplyCourse>::new()} />
+                    <Route path=path!("apply/documents") view={Lazy::<lazy::ApplyDocuments>::new()} />
+                    <Route path=path!("apply/confirm") view={Lazy::<lazy::ApplyConfirm>::new()} />
+                    <Route path=path!("procedures") view={Lazy::<lazy::Procedures>::new()} />
+                    <Route path=path!("procedures/:id") view={Lazy::<lazy::ProcedureDetail>::new()} />
+                    <Route path=path!("security") view={Lazy::<lazy::Security>::new()} />
+                    <Route path=path!("account") view={Lazy::<lazy::Account>::new()} />
+                    <Route path=path!("profile") view={Lazy::<lazy::Profile>::new()} />
+                    <Route path=path!("profile/address") view={Lazy::<lazy::AddressChange>::new()} />
+                    <Route path=path!("profile/phone") view={Lazy::<lazy::PhoneChange>::new()} />
+                    <Route path=path!("profile/name") view={Lazy::<lazy::NameChange>::new()} />
+                    <Route path=path!("password") view={Lazy::<lazy::ForcedPassword>::new()} />
                 </ParentRoute>
-                <Route path=path!("/staff/login") view=pages::StaffLoginPage ssr=SsrMode::Async />
-                <Route path=path!("/staff/login/second") view=pages::StaffSecondFactorPage ssr=SsrMode::Async />
-                <Route path=path!("/staff/setup") view=pages::StaffSetupPage ssr=SsrMode::Async />
-                <ParentRoute path=path!("/staff") view=components::StaffShell ssr=SsrMode::Async>
-                    <Route path=path!("") view=pages::StaffQueuePage />
-                    <Route path=path!("procedures/:id") view=pages::StaffProcedurePage />
-                    <Route path=path!("members") view=pages::StaffMembersPage />
-                    <Route path=path!("members/new") view=pages::StaffNewMemberPage />
-                    <Route path=path!("members/:id") view=pages::StaffMemberPage />
-                    <Route path=path!("audit") view=pages::StaffAuditPage />
-                    <Route path=path!("verify") view=pages::StaffVerifyPage />
-                    <Route path=path!("certificates") view=pages::StaffCertificatesPage />
-                    <Route path=path!("imports") view=pages::StaffImportsPage />
-                    <Route path=path!("imports/:id") view=pages::StaffImportPage />
-                    <Route path=path!("accounts") view=pages::StaffAccountsPage />
-                    <Route path=path!("password") view=pages::StaffPasswordPage />
+                <Route path=path!("/staff/login") view={Lazy::<lazy::StaffLogin>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/staff/login/second") view={Lazy::<lazy::StaffSecondFactor>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/staff/setup") view={Lazy::<lazy::StaffSetup>::new()} ssr=SsrMode::Async />
+                <ParentRoute path=path!("/staff") view={Lazy::<lazy::StaffShell>::new()} ssr=SsrMode::Async>
+                    <Route path=path!("") view={Lazy::<lazy::StaffQueue>::new()} />
+                    <Route path=path!("procedures/:id") view={Lazy::<lazy::StaffProcedure>::new()} />
+                    <Route path=path!("members") view={Lazy::<lazy::StaffMembers>::new()} />
+                    <Route path=path!("members/new") view={Lazy::<lazy::StaffNewMember>::new()} />
+                    <Route path=path!("members/:id") view={Lazy::<lazy::StaffMember>::new()} />
+                    <Route path=path!("audit") view={Lazy::<lazy::StaffAudit>::new()} />
+                    <Route path=path!("verify") view={Lazy::<lazy::StaffVerify>::new()} />
+                    <Route path=path!("certificates") view={Lazy::<lazy::StaffCertificates>::new()} />
+                    <Route path=path!("imports") view={Lazy::<lazy::StaffImports>::new()} />
+                    <Route path=path!("imports/:id") view={Lazy::<lazy::StaffImport>::new()} />
+                    <Route path=path!("accounts") view={Lazy::<lazy::StaffAccounts>::new()} />
+                    <Route path=path!("password") view={Lazy::<lazy::StaffPassword>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { apiLogin, seedMember, snap } from './helpers';
+import { apiLogin, hydrated, openFromMenu, seedMember, snap } from './helpers';
 
 // Phones get a bar of the most used entries at the bottom and the rest behind
 // メニュー; PCs keep the full menu. Both work without JavaScript.
@@ -41,4 +41,39 @@ test('the member menu: a bottom bar on phones, the full menu on PCs, with or wit
     }
     await context.close();
   }
+});
+
+// The first download holds only what the login page and the My Page home
+// need; every other screen's code comes when the screen is opened (split
+// wasm, `cargo leptos build --split`), and a screen opened directly gets its
+// chunk listed in the page so hydration does not wait for it.
+test('screens other than login and the My Page home load their code on demand', async ({ page, request }) => {
+  const me = await seedMember(request, { knownBrowser: true });
+  const wasm: string[] = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith('.wasm')) wasm.push(path);
+  });
+  const split = (screen: string) => wasm.filter((p) => p.includes(`/split___${screen}_view_`));
+  await page.goto('/');
+  await hydrated(page);
+  await apiLogin(page, me, { goto: '/mypage' });
+  await hydrated(page);
+  expect(wasm.some((p) => /\/mypage\.[^/]+\.wasm$/.test(p))).toBe(true);
+  expect(wasm.filter((p) => p.includes('/split___'))).toEqual([]);
+
+  // Client-side navigation fetches the screen's chunk, once.
+  await openFromMenu(page, 'ご契約内容');
+  await expect(page.getByRole('heading', { level: 1, name: 'ご契約内容' })).toBeVisible();
+  await expect.poll(() => split('contracts').length).toBe(1);
+  expect(split('staff_queue')).toEqual([]);
+
+  // Opened directly, the page names its chunks for the browser to preload
+  // beside the main wasm (the head as sent; hydration then owns the head).
+  const html = await (await page.request.get('/mypage/procedures')).text();
+  expect(html).toMatch(/<link [^>]*href="\/pkg\/split___procedures_view_[^"]+\.wasm" rel="preload"/);
+  await page.goto('/mypage/procedures');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1, name: '手続き照会' })).toBeVisible();
+  expect(split('procedures').length).toBeGreaterThan(0);
 });

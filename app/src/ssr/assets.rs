@@ -106,6 +106,101 @@ pub fn stylesheet_href(options: &LeptosOptions) -> &'static str {
     })
 }
 
+/// Lists, in the page's head, the wasm chunks a lazily loaded screen needs
+/// (`screen` is its route type in `crate::lazy`, e.g. `ProcedureDetail`), so
+/// a browser opening that screen directly fetches them beside the main wasm
+/// instead of after it. (Leptos means to do this itself, but in 0.8 reads
+/// the manifest outside the page's context and finds none.)
+pub fn preload_screen(screen: &str) {
+    let Ok(state) = crate::ssr::AppState::current() else {
+        return;
+    };
+    let Some(split) = split_manifest(&state.leptos_options) else {
+        return;
+    };
+    let key = format!("__{}_view_", snake_case(screen));
+    let Some(chunks) = split.chunks.iter().find_map(|(name, chunks)| {
+        let hash = name.strip_prefix(&key)?;
+        hash.bytes().all(|b| b.is_ascii_digit()).then_some(chunks)
+    }) else {
+        return;
+    };
+    use leptos::prelude::*;
+    use leptos_meta::Link;
+    let pkg = &state.leptos_options.site_pkg_dir;
+    for chunk in chunks {
+        // `to_html` on a leptos_meta component registers it for the head.
+        let _ = view! {
+            <Link
+                rel="preload"
+                href=format!("/{pkg}/{chunk}.wasm")
+                as_="fetch"
+                type_="application/wasm"
+                crossorigin="anonymous"
+            />
+        }
+        .to_html();
+    }
+    let _ = view! {
+        <Link rel="modulepreload" href=format!("/{pkg}/{}", split.loader) crossorigin="anonymous" />
+    }
+    .to_html();
+}
+
+/// `cargo leptos build --split`'s manifest: which chunks each lazily loaded
+/// function needs, and the loader script's name.
+struct SplitManifest {
+    chunks: std::collections::HashMap<String, Vec<String>>,
+    loader: String,
+}
+
+/// Read once; `None` for a build without `--split`.
+fn split_manifest(options: &LeptosOptions) -> Option<&'static SplitManifest> {
+    static MANIFEST: OnceLock<Option<SplitManifest>> = OnceLock::new();
+    MANIFEST
+        .get_or_init(|| {
+            let hashed = |kind: &str, stem: &str, ext: &str| match options
+                .hash_files
+                .then(|| hash_of(options, kind))
+                .flatten()
+            {
+                Some(hash) => format!("{stem}.{hash}.{ext}"),
+                None => format!("{stem}.{ext}"),
+            };
+            let manifest = hashed("manifest", "__wasm_split_manifest", "json");
+            let path = PathBuf::from(options.site_root.as_ref())
+                .join(options.site_pkg_dir.as_ref())
+                .join(manifest);
+            let text = std::fs::read_to_string(path).ok()?;
+            let chunks = match serde_json::from_str(&text) {
+                Ok(chunks) => chunks,
+                Err(e) => {
+                    tracing::error!(error = %e, "the split manifest is not readable");
+                    return None;
+                }
+            };
+            let loader = if options.hash_files {
+                hashed("split", "__wasm_split", "js")
+            } else {
+                "__wasm_split.______________________.js".to_owned()
+            };
+            Some(SplitManifest { chunks, loader })
+        })
+        .as_ref()
+}
+
+/// `ProcedureDetail` → `procedure_detail`, as Leptos names a lazy route's view.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 /// One file's hash from `hash.txt` (lines like `css: Zk3…`).
 fn hash_of(options: &LeptosOptions, kind: &str) -> Option<String> {
     let path = hash_file(options)?;
@@ -128,6 +223,13 @@ fn parse_hash(text: &str, kind: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_a_route_as_leptos_does() {
+        assert_eq!(super::snake_case("ProcedureDetail"), "procedure_detail");
+        assert_eq!(super::snake_case("Faq"), "faq");
+        assert_eq!(super::snake_case("StaffNewMember"), "staff_new_member");
+    }
+
     #[test]
     fn reads_a_hash_line() {
         let text = "js: AbC\nwasm: dEf\ncss: Zk3-_x\nmanifest: q\n";
