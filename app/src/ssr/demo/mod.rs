@@ -4,6 +4,7 @@
 //! idempotent: running it again changes nothing. Every demo account has the
 //! password [`DEMO_PASSWORD`].
 
+pub mod bench;
 mod catalogue;
 pub mod fixtures;
 mod members;
