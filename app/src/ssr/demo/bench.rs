@@ -56,6 +56,8 @@ pub async fn seed(db: &DatabaseConnection, n: u32, now: DateTime<Utc>) -> Result
             "{there} benchmark members are there already: seed a fresh database"
         )));
     }
+    // The courses and riders the contracts name (nothing when there already).
+    catalogue::load(db).await?;
     let hash = password::hash_blocking(DEMO_PASSWORD.to_owned()).await?;
     let course = catalogue::course_id(db, "sogo2").await?;
     let rider = catalogue::rider_id(db, "senshin").await?;

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Server throughput and latency (issue 13). Not part of the test command.
+#
+# Builds the release site, installs it the way the README's Deploy section
+# says (the binary with hash.txt beside it, the site directory,
+# LEPTOS_SITE_ROOT, production settings on a loopback address), seeds
+# BENCH_MEMBERS members with `server seed-bench`, logs the first one in, and
+# drives pages with `hey` at 16 and 64 connections. In the same run it drives
+# two baselines (server/examples/baseline.rs): bare axum answering the same
+# bytes, and bare axum doing the same database work by hand with plain sqlx.
+# Prints req/s, p50 and p99 for each, and the ratios; then the My Page home's
+# p99 while 200 logins arrive at once. SQLite always; PostgreSQL at
+# BENCH_DATABASE_URL (a server URL; a fresh database is made there), or the
+# test server scripts/test-db.sh starts.
+#
+#   scripts/bench.sh                       # 1,000 members, 8 s per measurement
+#   BENCH_MEMBERS=1000000 BENCH_ONLY=postgres scripts/bench.sh
+#   BENCH_NO_BUILD=1 scripts/bench.sh      # the site built last time
+#
+# Needs `hey` (Debian: apt-get install hey). The load tool runs on the same
+# 2-core machine as the server, so absolute numbers are low; the ratios are
+# the point.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MEMBERS=${BENCH_MEMBERS:-1000}
+SECONDS_EACH=${BENCH_SECONDS:-8}
+ONLY=${BENCH_ONLY:-}
+PORT=3510
+BASE_PORT=3590
+command -v hey > /dev/null || { echo "needs hey: apt-get install hey" >&2; exit 1; }
+
+if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
+  echo "building the release site and the baseline…" >&2
+  cargo leptos build --release --precompress --split > /dev/null 2>&1
+fi
+cargo build --release -p server --example baseline > /dev/null 2>&1
+
+WORK=$(mktemp -d /tmp/mypage-bench.XXXXXX)
+SERVER= BASELINE=
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2> /dev/null || true
+  [ -n "$BASELINE" ] && kill "$BASELINE" 2> /dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Installed as in the README's Deploy section.
+mkdir -p "$WORK/bin"
+cp target/release/server target/release/hash.txt "$WORK/bin/"
+cp -r target/site "$WORK/site"
+
+# hey's summary → "req/s p50_ms p99_ms".
+summary() {
+  awk '/Requests\/sec:/ {rps = $2}
+       /50% in/ {p50 = $3 * 1000}
+       /99% in/ {p99 = $3 * 1000}
+       END {printf "%.0f %.1f %.1f\n", rps, p50, p99}' "$1"
+}
+load() { # name url conns [cookie]
+  local out="$WORK/$1-$3.txt"
+  if [ -n "${4:-}" ]; then
+    hey -z "${SECONDS_EACH}s" -c "$3" -H "Cookie: mypage_session=$4" -H 'Accept-Encoding: gzip' "$2" > "$out"
+  else
+    hey -z "${SECONDS_EACH}s" -c "$3" -H 'Accept-Encoding: gzip' "$2" > "$out"
+  fi
+  if ! grep -q '\[200\]' "$out"; then
+    echo "  $2 did not answer 200:" >&2
+    sed -n '/Status code distribution/,/^$/p' "$out" >&2
+  fi
+  summary "$out"
+}
+wait_for() { for _ in $(seq 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; return 1; }
+
+bench_on() { # backend database_url
+  local backend=$1 url=$2 base="http://127.0.0.1:$PORT"
+  echo
+  echo "=== $backend, $MEMBERS members ==="
+  local started=$SECONDS
+  MYPAGE_DEV=true DATABASE_URL="$url" RUST_LOG=warn "$WORK/bin/server" seed-bench "$MEMBERS" > "$WORK/seed.txt"
+  echo "seeded in $((SECONDS - started)) s"
+  local user_id password device
+  user_id=$(sed -n 's/^user_id=//p' "$WORK/seed.txt")
+  password=$(sed -n 's/^password=//p' "$WORK/seed.txt")
+  device=$(sed -n 's/^device=//p' "$WORK/seed.txt")
+
+  DATABASE_URL="$url" LEPTOS_SITE_ROOT="$WORK/site" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
+    LEPTOS_ENV=PROD MYPAGE_PUBLIC_URL="$base" MYPAGE_SMTP_URL=smtp://127.0.0.1:9 \
+    MYPAGE_IP_TRIES_PER_MINUTE=1000000 MYPAGE_SESSION_MAX_AGE=12h RUST_LOG=error \
+    "$WORK/bin/server" > "$WORK/server-$backend.log" 2>&1 &
+  SERVER=$!
+  wait_for "$base/faq"
+  local jar="$WORK/cookies"
+  printf '127.0.0.1\tFALSE\t/\tFALSE\t0\tmypage_device\t%s\n' "$device" > "$jar"
+  curl -fs -o /dev/null -b "$jar" -c "$jar" -X POST -H "Origin: $base" "$base/api/login" \
+    --data-urlencode "identifier=$user_id" --data-urlencode "password=$password"
+  local session
+  session=$(awk '$6 == "mypage_session" {print $7}' "$jar")
+  [ -n "$session" ] || { echo "could not log $user_id in" >&2; exit 1; }
+
+  # The bytes each page answers, for the same-bytes baseline.
+  mkdir -p "$WORK/bodies"
+  for p in home:/mypage contracts:/mypage/contracts procedures:/mypage/procedures; do
+    curl -fs -H "Cookie: mypage_session=$session" "$base${p#*:}" > "$WORK/bodies/${p%%:*}.html"
+  done
+  curl -fs "$base/" > "$WORK/bodies/login.html"
+  curl -fs "$base/faq" > "$WORK/bodies/faq.html"
+
+  DATABASE_URL="$url" BASELINE_ADDR="127.0.0.1:$BASE_PORT" BASELINE_BODIES="$WORK/bodies" \
+    target/release/examples/baseline > "$WORK/baseline-$backend.log" 2>&1 &
+  BASELINE=$!
+  wait_for "http://127.0.0.1:$BASE_PORT/bytes/login"
+  # The baseline touches the same session: it must still be valid there.
+  curl -fs -o /dev/null -H "Cookie: mypage_session=$session" "http://127.0.0.1:$BASE_PORT/work/home"
+
+  printf '%-34s %5s %9s %8s %8s %10s %10s\n' page conns req/s p50_ms p99_ms vs_bytes vs_work
+  for conns in 16 64; do
+    for p in home:/mypage contracts:/mypage/contracts procedures:/mypage/procedures login:/ faq:/faq; do
+      local name=${p%%:*} path=${p#*:} cookie=
+      case $name in home | contracts | procedures) cookie=$session ;; esac
+      read -r rps p50 p99 < <(load "$name" "$base$path" "$conns" "$cookie")
+      read -r brps _ _ < <(load "bytes-$name" "http://127.0.0.1:$BASE_PORT/bytes/$name" "$conns")
+      local wratio=-
+      if [ -n "$cookie" ]; then
+        read -r wrps _ _ < <(load "work-$name" "http://127.0.0.1:$BASE_PORT/work/$name" "$conns" "$cookie")
+        wratio=$(awk -v a="$rps" -v b="$wrps" 'BEGIN {printf "%.0f%% (%s)", 100 * a / b, b}')
+      fi
+      local bratio
+      bratio=$(awk -v a="$rps" -v b="$brps" 'BEGIN {printf "%.1f%% (%s)", 100 * a / b, b}')
+      printf '%-34s %5s %9s %8s %8s %10s %10s\n' "$path" "$conns" "$rps" "$p50" "$p99" "$bratio" "$wratio"
+    done
+  done
+
+  # A login storm: 200 logins at once while a member loads the home.
+  read -r _ _ quiet < <(load storm-before "$base/mypage" 16 "$session")
+  hey -z 6s -c 16 -H "Cookie: mypage_session=$session" "$base/mypage" > "$WORK/storm-page.txt" &
+  local page=$!
+  sleep 1
+  hey -n 200 -c 200 -m POST -T application/x-www-form-urlencoded -H "Origin: $base" \
+    -d 'identifier=nobody.at.all&password=not-the-password-1234' "$base/api/login" > "$WORK/storm.txt"
+  wait "$page"
+  read -r _ _ during < <(summary "$WORK/storm-page.txt")
+  awk -v q="$quiet" -v d="$during" 'BEGIN {printf "login storm (200 at once): My Page home p99 %.1f ms → %.1f ms (%.1f×)\n", q, d, d / q}'
+  echo "peak server memory (VmHWM): $(( $(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status") / 1024 )) MiB"
+
+  kill "$SERVER" "$BASELINE" 2> /dev/null || true
+  wait "$SERVER" "$BASELINE" 2> /dev/null || true
+  SERVER= BASELINE=
+}
+
+echo "machine: $(nproc) cores; hey and the servers share them"
+if [ "$ONLY" != postgres ]; then
+  bench_on sqlite "sqlite://$WORK/bench.db?mode=rwc"
+fi
+if [ "$ONLY" != sqlite ]; then
+  PG=${BENCH_DATABASE_URL:-$(scripts/test-db.sh)}
+  DB="mypage_bench_$$"
+  psql "$PG" -qc "CREATE DATABASE $DB" > /dev/null
+  bench_on postgres "${PG%/*}/$DB"
+  psql "$PG" -qc "DROP DATABASE IF EXISTS $DB" > /dev/null
+fi
