@@ -12,10 +12,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-LIGHTHOUSE_VERSION=13.5.0
+# 12.x: the last line that supports Node 20 (13 asks for Node 22).
+LIGHTHOUSE_VERSION=12.8.2
 PORT=3520
 BASE="http://127.0.0.1:$PORT"
-TOOLS=${XDG_CACHE_HOME:-$HOME/.cache}/mypage-lighthouse
+TOOLS=${XDG_CACHE_HOME:-$HOME/.cache}/mypage-lighthouse-$LIGHTHOUSE_VERSION
 if [ ! -x "$TOOLS/node_modules/.bin/lighthouse" ]; then
   echo "installing lighthouse $LIGHTHOUSE_VERSION (once)…" >&2
   mkdir -p "$TOOLS"
