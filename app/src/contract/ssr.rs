@@ -69,40 +69,52 @@ pub async fn coverages_of(
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let mut out = Vec::with_capacity(contracts.len());
-    for c in contracts {
-        let course_periods: Vec<(course::Model, Period)> = contract_course::Entity::find()
-            .filter(contract_course::Column::ContractId.eq(c.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .filter_map(|p| {
-                let period = Period {
-                    starts_on: p.starts_on,
-                    ends_on: p.ends_on,
-                };
-                courses.get(&p.course_id).map(|c| (c.clone(), period))
-            })
-            .collect();
-        let rider_periods: Vec<(rider::Model, Period)> = contract_rider::Entity::find()
-            .filter(contract_rider::Column::ContractId.eq(c.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .filter_map(|p| {
-                let period = Period {
-                    starts_on: p.starts_on,
-                    ends_on: p.ends_on,
-                };
-                riders.get(&p.rider_id).map(|r| (r.clone(), period))
-            })
-            .collect();
-        out.push(ContractCoverage {
-            contract: c,
-            courses: course_periods,
-            riders: rider_periods,
-        });
+    // Every contract's periods in one query per kind, not one per contract.
+    let ids: Vec<i32> = contracts.iter().map(|c| c.id).collect();
+    let mut course_periods: HashMap<i32, Vec<(course::Model, Period)>> = HashMap::new();
+    for p in contract_course::Entity::find()
+        .filter(contract_course::Column::ContractId.is_in(ids.clone()))
+        .order_by_asc(contract_course::Column::Id)
+        .all(db)
+        .await?
+    {
+        if let Some(c) = courses.get(&p.course_id) {
+            let period = Period {
+                starts_on: p.starts_on,
+                ends_on: p.ends_on,
+            };
+            course_periods
+                .entry(p.contract_id)
+                .or_default()
+                .push((c.clone(), period));
+        }
     }
+    let mut rider_periods: HashMap<i32, Vec<(rider::Model, Period)>> = HashMap::new();
+    for p in contract_rider::Entity::find()
+        .filter(contract_rider::Column::ContractId.is_in(ids))
+        .order_by_asc(contract_rider::Column::Id)
+        .all(db)
+        .await?
+    {
+        if let Some(r) = riders.get(&p.rider_id) {
+            let period = Period {
+                starts_on: p.starts_on,
+                ends_on: p.ends_on,
+            };
+            rider_periods
+                .entry(p.contract_id)
+                .or_default()
+                .push((r.clone(), period));
+        }
+    }
+    let out = contracts
+        .into_iter()
+        .map(|c| ContractCoverage {
+            courses: course_periods.remove(&c.id).unwrap_or_default(),
+            riders: rider_periods.remove(&c.id).unwrap_or_default(),
+            contract: c,
+        })
+        .collect();
     Ok(out)
 }
 

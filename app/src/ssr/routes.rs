@@ -59,14 +59,21 @@ pub fn router(state: AppState) -> Router {
         .route("/dev/seed/browser", post(dev::seed_browser))
         .route("/dev/seed/staff", post(dev::seed_staff))
         .nest("/pkg", super::assets::pkg_service(&state.leptos_options))
-        .leptos_routes_with_context(&state, routes, security::provide_request_nonce, move || {
+        .leptos_routes_with_context(&state, routes, request_context, move || {
             shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(security::provide_request_nonce, shell))
+        >(request_context, shell))
         .layer(middleware::from_fn_with_state(config, security::guard))
         .layer(DefaultBodyLimit::max(security::MAX_BODY_BYTES))
         .with_state(state)
+}
+
+/// What every page and server function of a request shares: the page's CSP
+/// nonce and the member's session check, done once per request.
+fn request_context() {
+    security::provide_request_nonce();
+    crate::auth::ssr::provide_request_member();
 }

@@ -118,6 +118,7 @@ impl TestApp {
             provide_context(self.state());
             provide_context(parts);
             provide_context(leptos_axum::ResponseOptions::default());
+            app::auth::ssr::provide_request_member();
         });
         // Every poll runs in this call's owner, so calls may run side by side.
         owner

@@ -500,9 +500,7 @@ pub async fn account_and_member(
 
 /// [`crate::auth::load_session`]: the header facts of the logged-in member.
 pub async fn session_info() -> Result<SessionInfo, AppError> {
-    let me = current_member_even_if_forced().await?;
-    let state = AppState::current()?;
-    let (account, member) = account_and_member(&state.db, me.account_id).await?;
+    let (_, account, member) = resolve_member().await?;
     Ok(SessionInfo {
         name: crate::domain::jis::display_spelling(&member.name).0,
         member_number: display_member_number(&member.member_number),
@@ -536,6 +534,22 @@ pub async fn member_from_headers(
     headers: &HeaderMap,
     now: DateTime<Utc>,
 ) -> Result<CurrentMember, AppError> {
+    member_records_from_headers(db, config, headers, now)
+        .await
+        .map(|(me, ..)| me)
+}
+
+/// The logged-in member with the account and member rows the session check
+/// read.
+pub type MemberRecords = (CurrentMember, member_account::Model, member::Model);
+
+/// [`member_from_headers`] with the rows it read.
+pub async fn member_records_from_headers(
+    db: &DatabaseConnection,
+    config: &Config,
+    headers: &HeaderMap,
+    now: DateTime<Utc>,
+) -> Result<MemberRecords, AppError> {
     let Some(token) = cookie(headers, &cookie_name(config, session::COOKIE)) else {
         return Err(AppError::Unauthenticated { timed_out: false });
     };
@@ -550,12 +564,13 @@ pub async fn member_from_headers(
                 session::delete(db, Realm::Member, token).await?;
                 return Err(AppError::Unauthenticated { timed_out: false });
             }
-            Ok(CurrentMember {
+            let me = CurrentMember {
                 account_id,
                 member_id: account.member_id,
                 session_id,
                 must_change_password: account.must_change_password,
-            })
+            };
+            Ok((me, account, member))
         }
         session::Lookup::Expired => Err(AppError::Unauthenticated { timed_out: true }),
         session::Lookup::Unknown => Err(AppError::Unauthenticated { timed_out: false }),
@@ -576,10 +591,40 @@ pub async fn current_member() -> Result<CurrentMember, AppError> {
 /// [`current_member`] for the few functions a temporary password allows:
 /// the header, and changing the password.
 pub async fn current_member_even_if_forced() -> Result<CurrentMember, AppError> {
+    resolve_member().await.map(|(me, ..)| me)
+}
+
+/// The member of the request with their account and member rows, as read
+/// when the session was checked (the rows of the request's start: a
+/// function that changes them reads them again).
+pub async fn current_member_records() -> Result<MemberRecords, AppError> {
+    let records = resolve_member().await?;
+    if records.0.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(records)
+}
+
+/// The session check of one request, done once however many server
+/// functions of the page ask (the header and the page both do): the first
+/// asks the database, the others, even at the same time, wait for its answer.
+#[derive(Clone, Default)]
+pub struct RequestMember(std::sync::Arc<tokio::sync::OnceCell<MemberRecords>>);
+
+/// Gives the request its [`RequestMember`] (with the request's other context).
+pub fn provide_request_member() {
+    leptos::prelude::provide_context(RequestMember::default());
+}
+
+async fn resolve_member() -> Result<MemberRecords, AppError> {
     let state = AppState::current()?;
     let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Internal)?;
-    let result =
-        member_from_headers(&state.db, &state.config, &parts.headers, state.clock.now()).await;
+    let check =
+        || member_records_from_headers(&state.db, &state.config, &parts.headers, state.clock.now());
+    let result = match leptos::prelude::use_context::<RequestMember>() {
+        Some(RequestMember(once)) => once.get_or_try_init(check).await.cloned(),
+        None => check().await,
+    };
     if let Err(AppError::Unauthenticated { timed_out }) = result {
         crate::ssr::request::plain_form_to_login(&parts, timed_out);
         // A dead cookie is dropped so the next page does not ask again.

@@ -5,7 +5,7 @@ pub mod changes;
 pub mod import;
 
 use super::{AddressParts, Profile};
-use crate::auth::ssr::{account_and_member, current_member, display_member_number};
+use crate::auth::ssr::{current_member_records, display_member_number};
 use chrono::{DateTime, Utc};
 
 use crate::domain::jis::display_spelling;
@@ -17,9 +17,8 @@ use crate::ssr::{AppState, Config};
 
 /// [`super::my_profile`]: the details of the member of the session.
 pub async fn profile() -> Result<Profile, AppError> {
-    let me = current_member().await?;
+    let (_, account, m) = current_member_records().await?;
     let state = AppState::current()?;
-    let (account, m) = account_and_member(&state.db, me.account_id).await?;
     // The registered spelling stays as the core system sent it; members see
     // the display spelling (seed 000).
     let (name, name_changed) = display_spelling(&m.name);

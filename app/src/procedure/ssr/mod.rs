@@ -4,8 +4,6 @@ pub mod apply;
 pub mod read;
 pub mod workflow;
 
-use sea_orm::EntityTrait;
-
 use super::{ApplyOptions, Preview, ProcedureDetail, ProcedureSummary};
 use crate::auth::ssr::current_member;
 use crate::domain::{jst, procedure::Status};
@@ -15,12 +13,7 @@ use crate::ssr::request::Request;
 use workflow::{By, Move};
 
 async fn me() -> Result<(crate::auth::ssr::CurrentMember, member::Model), AppError> {
-    let me = current_member().await?;
-    let Request { state, .. } = Request::current()?;
-    let member = member::Entity::find_by_id(me.member_id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::Internal)?;
+    let (me, _, member) = crate::auth::ssr::current_member_records().await?;
     Ok((me, member))
 }
 
