@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod faq;
 pub mod forms;
+pub mod inquiry;
 mod lazy;
 pub mod member;
 pub mod money;
@@ -100,6 +101,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("apply/confirm") view={Lazy::<lazy::ApplyConfirm>::new()} />
                     <Route path=path!("procedures") view={Lazy::<lazy::Procedures>::new()} />
                     <Route path=path!("procedures/:id") view={Lazy::<lazy::ProcedureDetail>::new()} />
+                    <Route path=path!("inquiries") view={Lazy::<lazy::Inquiries>::new()} />
+                    <Route path=path!("inquiries/new") view={Lazy::<lazy::InquiryNew>::new()} />
+                    <Route path=path!("inquiries/:id") view={Lazy::<lazy::InquiryThread>::new()} />
                     <Route path=path!("security") view={Lazy::<lazy::Security>::new()} />
                     <Route path=path!("account") view={Lazy::<lazy::Account>::new()} />
                     <Route path=path!("profile") view={Lazy::<lazy::Profile>::new()} />
@@ -114,6 +118,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/staff") view={Lazy::<lazy::StaffShell>::new()} ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<lazy::StaffQueue>::new()} />
                     <Route path=path!("procedures/:id") view={Lazy::<lazy::StaffProcedure>::new()} />
+                    <Route path=path!("inquiries") view={Lazy::<lazy::StaffInquiries>::new()} />
+                    <Route path=path!("inquiries/:id") view={Lazy::<lazy::StaffInquiry>::new()} />
                     <Route path=path!("members") view={Lazy::<lazy::StaffMembers>::new()} />
                     <Route path=path!("members/new") view={Lazy::<lazy::StaffNewMember>::new()} />
                     <Route path=path!("members/:id") view={Lazy::<lazy::StaffMember>::new()} />

@@ -14,6 +14,7 @@ mod m20261124_000009_live_code;
 mod m20261124_000010_member_imports;
 mod m20261125_000011_registration_changes;
 mod m20261126_000012_money;
+mod m20261206_000013_inquiries;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000010_member_imports::Migration),
             Box::new(m20261125_000011_registration_changes::Migration),
             Box::new(m20261126_000012_money::Migration),
+            Box::new(m20261206_000013_inquiries::Migration),
         ]
     }
 }

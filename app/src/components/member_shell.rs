@@ -111,6 +111,7 @@ fn MemberHeader(info: SessionInfo, coop: String) -> impl IntoView {
                 <A href="/mypage/profile">"登録内容の変更"</A>
                 <A href="/mypage/account">"ログイン情報の変更"</A>
                 <A href="/mypage/security">"ログイン履歴"</A>
+                <A href="/mypage/inquiries">"連絡・お問い合わせ"</A>
                 <a href="/faq">"よくある質問"</a>
             </nav>
             <TabBar hidden=forced />
@@ -164,6 +165,7 @@ fn TabBar(hidden: bool) -> impl IntoView {
                     <li><A href="/mypage/profile">"登録内容の変更"</A></li>
                     <li><A href="/mypage/account">"ログイン情報の変更"</A></li>
                     <li><A href="/mypage/security">"ログイン履歴"</A></li>
+                    <li><A href="/mypage/inquiries">"連絡・お問い合わせ"</A></li>
                     <li><a href="/faq">"よくある質問"</a></li>
                 </ul>
             </details>
@@ -176,7 +178,13 @@ fn TabBar(hidden: bool) -> impl IntoView {
 #[component]
 pub fn ShowError(error: AppError) -> impl IntoView {
     match error {
-        AppError::Unauthenticated { timed_out } => Either::Left(view! { <LoginAgain timed_out /> }),
+        AppError::Unauthenticated { timed_out } => {
+            Either::Left(view! { <LoginAgain timed_out /> }.into_any())
+        }
+        // Only back-office pages meet this: their second step, then back.
+        AppError::SecondFactorRequired => Either::Left(
+            view! { <super::StaffError error=AppError::SecondFactorRequired /> }.into_any(),
+        ),
         other => {
             Either::Right(view! { <p class="form-error" role="alert">{other.to_string()}</p> })
         }

@@ -51,6 +51,7 @@ fn StaffHeader(info: StaffInfo) -> impl IntoView {
             </div>
             <nav class="member-nav" aria-label="管理画面">
                 <A href="/staff" exact=true>"手続き一覧"</A>
+                <A href="/staff/inquiries">"お問い合わせ"</A>
                 <A href="/staff/members">"組合員検索"</A>
                 // A full page load: the page's own Permissions-Policy lets it
                 // use the camera, and its scan script runs.

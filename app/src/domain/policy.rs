@@ -113,3 +113,16 @@ pub const SENT_MAIL_KEEP_DAYS: i64 = 90;
 /// Electronic 掛金払込証明書 a member may issue in a day (each is a record
 /// staff can verify; more than this is not a real need).
 pub const CERTIFICATES_PER_DAY: i32 = 10;
+
+// --- お問い合わせ (M11, S4) ----------------------------------------------------------
+
+/// Longest subject of an inquiry, in characters.
+pub const INQUIRY_SUBJECT_MAX_CHARS: usize = 50;
+/// Longest message of an inquiry thread, in characters.
+pub const INQUIRY_TEXT_MAX_CHARS: usize = 2_000;
+/// New inquiries a member may start in a day.
+pub const INQUIRIES_PER_DAY: i32 = 5;
+/// Messages (new inquiries and replies) a member may send in a day.
+pub const INQUIRY_MESSAGES_PER_DAY: i32 = 30;
+/// Most inquiries the staff inbox and a member's list show at once.
+pub const INQUIRY_LIST_MAX: u64 = 200;

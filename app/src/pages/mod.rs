@@ -9,6 +9,7 @@ mod faq;
 mod forced_password;
 mod forgot_id;
 mod forms;
+mod inquiries;
 mod login_code;
 mod money;
 mod mypage_home;
@@ -34,6 +35,7 @@ pub use faq::FaqPage;
 pub use forced_password::ForcedPasswordPage;
 pub use forgot_id::ForgotIdPage;
 pub use forms::FormsPage;
+pub use inquiries::{InquiriesPage, InquiryNewPage, InquiryStatus, InquiryThreadPage, MessageList};
 pub use login_code::LoginCodePage;
 pub use money::{CapitalPage, CertificatePage};
 pub use mypage_home::MyPageHome;
@@ -46,8 +48,9 @@ pub use register::RegisterPage;
 pub use security::SecurityPage;
 pub use staff::{
     StaffAccountsPage, StaffAuditPage, StaffCertificatesPage, StaffImportPage, StaffImportsPage,
-    StaffLoginPage, StaffMemberPage, StaffMembersPage, StaffNewMemberPage, StaffPasswordPage,
-    StaffProcedurePage, StaffQueuePage, StaffSecondFactorPage, StaffSetupPage, StaffVerifyPage,
+    StaffInquiriesPage, StaffInquiryPage, StaffLoginPage, StaffMemberPage, StaffMembersPage,
+    StaffNewMemberPage, StaffPasswordPage, StaffProcedurePage, StaffQueuePage,
+    StaffSecondFactorPage, StaffSetupPage, StaffVerifyPage,
 };
 pub use statements::{StatementPage, StatementsPage};
 pub use top::TopPage;

@@ -70,7 +70,9 @@ fn ProfileCard(p: Profile) -> impl IntoView {
                 <A href="/mypage/profile">"住所・電話番号・氏名の変更はこちら"</A>
             </p>
             <p class="hint">
-                "ご登録内容に覚えのない変更がある場合や、勤務先が変わった場合は、お電話でご連絡ください。"
+                "勤務先が変わった場合は、"
+                <A href=format!("/mypage/inquiries/new?category={}", crate::domain::inquiry::WORKPLACE_CATEGORY)>"連絡・お問い合わせ"</A>
+                "からお知らせください。ご登録内容に覚えのない変更がある場合は、お電話でご連絡ください。"
             </p>
         </section>
     }

@@ -4,6 +4,7 @@
 //! to apply; the workplace is changed by telling the co-op.
 
 use crate::components::{action_error, invalid, FieldError, FormError, ShowError};
+use crate::domain::inquiry::WORKPLACE_CATEGORY;
 use crate::domain::member_fields::PREFECTURES;
 use crate::error::AppError;
 use crate::member::{
@@ -114,14 +115,19 @@ fn WorkplaceCard(workplace: Option<String>) -> impl IntoView {
         <section class="card" aria-labelledby="workplace-title">
             <h2 id="workplace-title">"勤務先"</h2>
             <p>{workplace.unwrap_or_else(|| "(未登録)".to_owned())}</p>
+            <p>
+                <A href=format!("/mypage/inquiries/new?category={WORKPLACE_CATEGORY}") attr:class="button">
+                    "勤務先の変更を連絡する"
+                </A>
+            </p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let s = site().await;
                     view! {
                         <p class="hint">
-                            "勤務先の変更は、マイページではお手続きいただけません。お手数ですが、"
-                            {s.coop_name} "(電話 " <a href=format!("tel:{}", s.coop_phone)>{s.coop_phone.clone()}</a>
-                            "、" {s.coop_phone_hours} ")までお知らせください。"
+                            "勤務先の変更は自動では受け付けできないため、「連絡・お問い合わせ」からお知らせください。"
+                            "お電話でも承ります(" {s.coop_name} " 電話 " <a href=format!("tel:{}", s.coop_phone)>{s.coop_phone.clone()}</a>
+                            "、" {s.coop_phone_hours} ")。"
                         </p>
                     }
                 })}

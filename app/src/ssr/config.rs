@@ -62,6 +62,9 @@ pub struct Config {
     pub card_old_keys: Vec<[u8; 32]>,
     /// Under `cargo leptos watch`: the port of its reload websocket, for the CSP.
     pub dev_reload_port: Option<u32>,
+    /// What members may choose as the subject area of an お問い合わせ
+    /// (`MYPAGE_INQUIRY_CATEGORIES`, `code=表示名;code=表示名`).
+    pub inquiry_categories: Vec<crate::domain::inquiry::Category>,
 }
 
 /// The card-signing seed of development (published: never for production).
@@ -292,6 +295,17 @@ impl Config {
             .filter(|v| !v.trim().is_empty())
             .map(|v| seed("MYPAGE_CARD_OLD_KEYS", v))
             .collect::<Result<Vec<_>, _>>()?;
+        let inquiry_categories =
+            match get("MYPAGE_INQUIRY_CATEGORIES").filter(|v| !v.trim().is_empty()) {
+                Some(v) => crate::domain::inquiry::parse_categories(&v).map_err(|e| {
+                    ConfigError::Invalid {
+                        name: "MYPAGE_INQUIRY_CATEGORIES",
+                        value: v.clone(),
+                        reason: e.0,
+                    }
+                })?,
+                None => crate::domain::inquiry::default_categories(),
+            };
         let mail_from = var(
             "MYPAGE_MAIL_FROM",
             "組合員マイページ <no-reply@mypage.example.jp>",
@@ -327,6 +341,7 @@ impl Config {
             card_old_keys,
             dev_reload_port: get("LEPTOS_WATCH")
                 .map(|_| var("LEPTOS_RELOAD_PORT", "3001").parse().unwrap_or(3001)),
+            inquiry_categories,
         })
     }
 

@@ -32,6 +32,7 @@ mod credentials;
 mod forms;
 mod housekeeping;
 mod imports;
+mod inquiries;
 mod letters;
 mod login;
 mod member_admin;

@@ -6,6 +6,8 @@ pub mod contract;
 pub mod contract_course;
 pub mod contract_rider;
 pub mod course;
+pub mod inquiry;
+pub mod inquiry_message;
 pub mod known_device;
 pub mod login_event;
 pub mod mail_outbox;

@@ -397,6 +397,26 @@ pub fn procedure_status(
     )
 }
 
+/// A reply from the co-op waits on My Page. The mail carries no reply text:
+/// the member reads it after logging in.
+pub fn inquiry_answered(config: &Config, to: &Recipient, subject: &str, thread_id: i32) -> Mail {
+    compose(
+        config,
+        to,
+        "お問い合わせに回答しました",
+        &format!(
+            "お問い合わせ「{subject}」に、共済の担当者から回答がありました。\n\n\
+             回答の内容は、マイページにログインしてご確認ください。\n\
+             {url}/mypage/inquiries/{thread_id}",
+            url = config.public_url,
+        ),
+        &format!(
+            "このお問い合わせにお心当たりのない場合は、{}({})までご連絡ください。",
+            config.coop_name, config.coop_phone
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
