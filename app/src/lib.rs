@@ -15,6 +15,7 @@ pub mod inquiry;
 mod lazy;
 pub mod member;
 pub mod money;
+pub mod notice;
 pub mod pages;
 pub mod procedure;
 pub mod registration;
@@ -101,6 +102,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("apply/confirm") view={Lazy::<lazy::ApplyConfirm>::new()} />
                     <Route path=path!("procedures") view={Lazy::<lazy::Procedures>::new()} />
                     <Route path=path!("procedures/:id") view={Lazy::<lazy::ProcedureDetail>::new()} />
+                    <Route path=path!("notices") view={Lazy::<lazy::Notices>::new()} />
+                    <Route path=path!("notices/:id") view={Lazy::<lazy::Notice>::new()} />
                     <Route path=path!("inquiries") view={Lazy::<lazy::Inquiries>::new()} />
                     <Route path=path!("inquiries/new") view={Lazy::<lazy::InquiryNew>::new()} />
                     <Route path=path!("inquiries/:id") view={Lazy::<lazy::InquiryThread>::new()} />
@@ -119,6 +122,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view={Lazy::<lazy::StaffQueue>::new()} />
                     <Route path=path!("procedures/:id") view={Lazy::<lazy::StaffProcedure>::new()} />
                     <Route path=path!("inquiries") view={Lazy::<lazy::StaffInquiries>::new()} />
+                    <Route path=path!("notices") view={Lazy::<lazy::StaffNotices>::new()} />
                     <Route path=path!("inquiries/:id") view={Lazy::<lazy::StaffInquiry>::new()} />
                     <Route path=path!("members") view={Lazy::<lazy::StaffMembers>::new()} />
                     <Route path=path!("members/new") view={Lazy::<lazy::StaffNewMember>::new()} />

@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, Page, TestInfo } from '@playwright/test';
+import { APIRequestContext, Browser, expect, Page, TestInfo } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 
@@ -252,4 +252,13 @@ export async function openFromMenu(page: Page, entry: string) {
   // Decided by the width (as the CSS does), never by what has rendered yet.
   if ((page.viewportSize()?.width ?? 1280) < 768) await nav.getByText('メニュー').click();
   await nav.getByRole('link', { name: entry, exact: true }).click();
+}
+
+/** A second browser for the co-op's staff (a new staff member, logged in), beside the member's. */
+export async function staffPage(browser: Browser, baseURL: string | undefined): Promise<Page> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
+  const page = await context.newPage();
+  await staffLogin(page, await seedStaff(page.request));
+  await expect(page.getByRole('heading', { name: '手続き一覧' })).toBeVisible();
+  return page;
 }

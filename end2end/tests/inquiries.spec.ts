@@ -1,14 +1,5 @@
-import { Browser, expect, Page, test } from '@playwright/test';
-import { apiLogin, hydrated, latestMail, openFromMenu, seedMember, seedStaff, snap, staffLogin, watchConsole } from './helpers';
-
-/** A second browser for the co-op's staff, beside the member's. */
-async function staffPage(browser: Browser, baseURL: string | undefined): Promise<Page> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
-  const page = await context.newPage();
-  await staffLogin(page, await seedStaff(page.request));
-  await expect(page.getByRole('heading', { name: '手続き一覧' })).toBeVisible();
-  return page;
-}
+import { expect, test } from '@playwright/test';
+import { apiLogin, hydrated, latestMail, openFromMenu, seedMember, snap, staffPage, watchConsole } from './helpers';
 
 test('a member writes from the 勤務先 screen, staff reply, the member is mailed and reads the reply', { tag: '@layout' }, async ({ page, browser, baseURL, request }, testInfo) => {
   const me = await seedMember(request, { knownBrowser: true });

@@ -15,6 +15,7 @@ mod m20261124_000010_member_imports;
 mod m20261125_000011_registration_changes;
 mod m20261126_000012_money;
 mod m20261206_000013_inquiries;
+mod m20261206_000014_notices;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000011_registration_changes::Migration),
             Box::new(m20261126_000012_money::Migration),
             Box::new(m20261206_000013_inquiries::Migration),
+            Box::new(m20261206_000014_notices::Migration),
         ]
     }
 }

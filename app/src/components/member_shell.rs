@@ -111,6 +111,7 @@ fn MemberHeader(info: SessionInfo, coop: String) -> impl IntoView {
                 <A href="/mypage/profile">"登録内容の変更"</A>
                 <A href="/mypage/account">"ログイン情報の変更"</A>
                 <A href="/mypage/security">"ログイン履歴"</A>
+                <A href="/mypage/notices">"お知らせ"</A>
                 <A href="/mypage/inquiries">"連絡・お問い合わせ"</A>
                 <a href="/faq">"よくある質問"</a>
             </nav>
@@ -165,6 +166,7 @@ fn TabBar(hidden: bool) -> impl IntoView {
                     <li><A href="/mypage/profile">"登録内容の変更"</A></li>
                     <li><A href="/mypage/account">"ログイン情報の変更"</A></li>
                     <li><A href="/mypage/security">"ログイン履歴"</A></li>
+                    <li><A href="/mypage/notices">"お知らせ"</A></li>
                     <li><A href="/mypage/inquiries">"連絡・お問い合わせ"</A></li>
                     <li><a href="/faq">"よくある質問"</a></li>
                 </ul>

@@ -29,10 +29,39 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
 }
 
+/// A JST time as `<input type="datetime-local">` sends it (`2026-12-06T09:30`).
+pub fn parse_datetime_local(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    let naive = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    naive
+        .and_local_timezone(offset())
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The value an `<input type="datetime-local">` shows for `t` (JST).
+pub fn datetime_local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&offset())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn datetime_local_inputs_are_jst() {
+        let t = Utc.with_ymd_and_hms(2026, 12, 6, 0, 30, 0).unwrap();
+        assert_eq!(parse_datetime_local("2026-12-06T09:30"), Some(t));
+        assert_eq!(parse_datetime_local(" 2026-12-06T09:30:00 "), Some(t));
+        assert_eq!(datetime_local(t), "2026-12-06T09:30");
+        assert_eq!(parse_datetime_local("2026-12-06"), None);
+        assert_eq!(parse_datetime_local("nope"), None);
+    }
 
     #[test]
     fn shows_jst_without_leading_zeros() {

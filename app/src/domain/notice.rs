@@ -64,6 +64,36 @@ pub struct MemberFacts {
 }
 
 impl Audience {
+    /// The stored code and, for a course, its course code.
+    pub fn code(&self) -> (&'static str, Option<&str>) {
+        match self {
+            Self::AllMembers => ("all", None),
+            Self::Course(code) => ("course", Some(code)),
+            Self::Active => ("active", None),
+            Self::Withdrawn => ("withdrawn", None),
+        }
+    }
+
+    pub fn from_code(code: &str, course: Option<&str>) -> Option<Self> {
+        match (code, course.map(str::trim).filter(|c| !c.is_empty())) {
+            ("all", _) => Some(Self::AllMembers),
+            ("course", Some(c)) => Some(Self::Course(c.to_owned())),
+            ("active", _) => Some(Self::Active),
+            ("withdrawn", _) => Some(Self::Withdrawn),
+            _ => None,
+        }
+    }
+
+    /// As staff read it.
+    pub fn label(&self, course_name: Option<&str>) -> String {
+        match self {
+            Self::AllMembers => "全組合員".to_owned(),
+            Self::Course(code) => format!("{}のご契約者", course_name.unwrap_or(code)),
+            Self::Active => "加入中の組合員".to_owned(),
+            Self::Withdrawn => "脱退された組合員".to_owned(),
+        }
+    }
+
     pub fn includes(&self, member: &MemberFacts) -> bool {
         match self {
             Self::AllMembers => true,
@@ -72,6 +102,35 @@ impl Audience {
             Self::Withdrawn => member.withdrawn,
         }
     }
+}
+
+/// Longest notice title and text, in characters.
+pub const TITLE_MAX_CHARS: usize = 100;
+pub const BODY_MAX_CHARS: usize = 4_000;
+
+/// A notice's title: one line, 1 to [`TITLE_MAX_CHARS`] characters.
+pub fn parse_title(text: &str) -> Result<String, &'static str> {
+    let t = text.trim().replace(['\r', '\n', '\t'], " ");
+    if t.is_empty() {
+        return Err("件名を入力してください。");
+    }
+    if t.chars().count() > TITLE_MAX_CHARS {
+        return Err("件名は100文字以内で入力してください。");
+    }
+    Ok(t)
+}
+
+/// A notice's text: plain text with line breaks, 1 to [`BODY_MAX_CHARS`].
+pub fn parse_body(text: &str) -> Result<String, &'static str> {
+    let t = text.replace("\r\n", "\n").replace('\r', "\n");
+    let t = t.trim();
+    if t.is_empty() {
+        return Err("本文を入力してください。");
+    }
+    if t.chars().count() > BODY_MAX_CHARS {
+        return Err("本文は4,000文字以内で入力してください。");
+    }
+    Ok(t.to_owned())
 }
 
 /// A notice shows from `publish_at` until `expire_at` (open-ended without).
@@ -183,6 +242,41 @@ mod tests {
         assert!(check_times(t(10), Some(t(10))).is_err());
         assert!(check_times(t(10), Some(t(11))).is_ok());
         assert!(check_times(t(10), None).is_ok());
+    }
+
+    #[test]
+    fn titles_and_bodies() {
+        assert_eq!(
+            parse_title(" 年末年始\nの窓口 "),
+            Ok("年末年始 の窓口".to_owned())
+        );
+        assert!(parse_title("  ").is_err());
+        assert!(parse_title(&"あ".repeat(101)).is_err());
+        assert_eq!(
+            parse_body("一行目\r\n二行目\n"),
+            Ok("一行目\n二行目".to_owned())
+        );
+        assert!(parse_body("\n").is_err());
+        assert!(parse_body(&"あ".repeat(4_001)).is_err());
+    }
+
+    #[test]
+    fn audience_codes_round_trip() {
+        for a in [
+            Audience::AllMembers,
+            Audience::Course("sogo2".into()),
+            Audience::Active,
+            Audience::Withdrawn,
+        ] {
+            let (code, course) = a.code();
+            assert_eq!(Audience::from_code(code, course), Some(a));
+        }
+        assert_eq!(Audience::from_code("course", Some(" ")), None);
+        assert_eq!(Audience::from_code("nope", None), None);
+        assert_eq!(
+            Audience::Course("x".into()).label(Some("総合保障型2型")),
+            "総合保障型2型のご契約者"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod login_code;
 mod money;
 mod mypage_home;
 mod not_found;
+mod notices;
 mod password_forgot;
 mod password_reset;
 mod procedures;
@@ -40,6 +41,7 @@ pub use login_code::LoginCodePage;
 pub use money::{CapitalPage, CertificatePage};
 pub use mypage_home::MyPageHome;
 pub use not_found::NotFound;
+pub use notices::{HomeNotices, NoticePage, NoticesPage, PublicNotices};
 pub use password_forgot::PasswordForgotPage;
 pub use password_reset::PasswordResetPage;
 pub use procedures::{use_id_param, ProcedureDetailPage, ProceduresPage, StatusBadge, Timeline};
@@ -49,7 +51,7 @@ pub use security::SecurityPage;
 pub use staff::{
     StaffAccountsPage, StaffAuditPage, StaffCertificatesPage, StaffImportPage, StaffImportsPage,
     StaffInquiriesPage, StaffInquiryPage, StaffLoginPage, StaffMemberPage, StaffMembersPage,
-    StaffNewMemberPage, StaffPasswordPage, StaffProcedurePage, StaffQueuePage,
+    StaffNewMemberPage, StaffNoticesPage, StaffPasswordPage, StaffProcedurePage, StaffQueuePage,
     StaffSecondFactorPage, StaffSetupPage, StaffVerifyPage,
 };
 pub use statements::{StatementPage, StatementsPage};

@@ -40,6 +40,7 @@ mod membership;
 mod migrations;
 mod money;
 mod money_imports;
+mod notices;
 mod outbox;
 mod procedures;
 mod profile;

@@ -14,6 +14,8 @@ pub mod mail_outbox;
 pub mod member;
 pub mod member_account;
 pub mod member_import;
+pub mod notice;
+pub mod notice_read;
 pub mod one_time_code;
 pub mod password_reset;
 pub mod payment;
