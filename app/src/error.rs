@@ -55,6 +55,9 @@ pub enum AppError {
     /// A staff member without the role for this.
     #[error("この操作を行う権限がありません。")]
     Forbidden,
+    /// The service is in a maintenance window; the message says until when.
+    #[error("{0}")]
+    Maintenance(String),
     #[error("システムエラーが発生しました。しばらくしてから再度お試しください。")]
     Internal,
     /// The request never reached the server function, or its answer never came back.
@@ -100,7 +103,7 @@ impl AppError {
             | Self::TemporaryPasswordExpired => StatusCode::UNAUTHORIZED,
             Self::Field { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Busy | Self::Maintenance(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidLink | Self::CodeSpent => StatusCode::GONE,
             Self::PasswordChangeRequired
             | Self::Forbidden

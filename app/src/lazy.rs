@@ -85,6 +85,7 @@ lazy_screens! {
     StaffProcedure => pages::StaffProcedurePage,
     StaffInquiries => pages::StaffInquiriesPage,
     StaffNotices => pages::StaffNoticesPage,
+    StaffMaintenance => pages::StaffMaintenancePage,
     StaffInquiry => pages::StaffInquiryPage,
     StaffMembers => pages::StaffMembersPage,
     StaffNewMember => pages::StaffNewMemberPage,

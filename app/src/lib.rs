@@ -13,6 +13,7 @@ pub mod faq;
 pub mod forms;
 pub mod inquiry;
 mod lazy;
+pub mod maintenance;
 pub mod member;
 pub mod money;
 pub mod notice;
@@ -123,6 +124,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("procedures/:id") view={Lazy::<lazy::StaffProcedure>::new()} />
                     <Route path=path!("inquiries") view={Lazy::<lazy::StaffInquiries>::new()} />
                     <Route path=path!("notices") view={Lazy::<lazy::StaffNotices>::new()} />
+                    <Route path=path!("maintenance") view={Lazy::<lazy::StaffMaintenance>::new()} />
                     <Route path=path!("inquiries/:id") view={Lazy::<lazy::StaffInquiry>::new()} />
                     <Route path=path!("members") view={Lazy::<lazy::StaffMembers>::new()} />
                     <Route path=path!("members/new") view={Lazy::<lazy::StaffNewMember>::new()} />

@@ -233,3 +233,47 @@ test('the certificate in March, May and June: the paper year, the electronic per
   await expect(page).toHaveURL(/\/mypage\/procedures\/\d+\?filed=1$/);
   await expect(page.getByText(`${spring}年分(書面でご登録の住所へお送りします)`)).toBeVisible();
 });
+
+test('a maintenance window: announced, then members see the maintenance page while staff work, until an admin ends it', async ({ page, browser }, testInfo) => {
+  const me = await seedMember(page.request, { server, knownBrowser: true });
+  const admin = await seedStaff(page.request, { server, role: 'admin' });
+  const staffContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
+  const staff = await staffContext.newPage();
+  await staffLogin(staff, admin, server);
+  await staff.goto(`${server}/staff/maintenance`);
+  await hydrated(staff);
+  // From an hour from now (the suggested start) for two hours.
+  const starts = await staff.getByLabel('開始日時').inputValue();
+  const end = new Date(Date.parse(`${starts}:00Z`) + 2 * 3600_000).toISOString().slice(0, 16);
+  await staff.getByLabel('終了日時').fill(end);
+  await staff.getByRole('button', { name: '予定する' }).click();
+  await expect(staff.getByRole('table', { name: 'メンテナンスの一覧' })).toContainText('予定');
+
+  // Members are told in advance, on the login page and on My Page.
+  await page.goto(`${server}/`);
+  await expect(page.getByRole('note').filter({ hasText: 'システムメンテナンスのお知らせ' })).toBeVisible();
+  await apiLogin(page, me, { server, goto: '/mypage' });
+  await expect(page.getByRole('note').filter({ hasText: 'システムメンテナンスのお知らせ' })).toContainText('ご利用いただけません');
+
+  // Inside the window: every member page is the maintenance page (503).
+  await advance(page, '61m');
+  const res = await page.goto(`${server}/mypage/contracts`);
+  expect(res?.status()).toBe(503);
+  expect(res?.headers()['retry-after']).toBeTruthy();
+  await expect(page.getByRole('heading', { name: 'システムメンテナンス中です' })).toBeVisible();
+  await expect(page.getByRole('status')).toContainText('ごろに再開する予定です');
+  await snap(page, testInfo, 'maintenance');
+  expect((await page.goto(`${server}/`))?.status()).toBe(503);
+
+  // The back office works, and the admin ends the window now.
+  await staffLogin(staff, admin, server);
+  await staff.goto(`${server}/staff/maintenance`);
+  await hydrated(staff);
+  const row = staff.getByRole('row').filter({ hasText: '実施中' });
+  await row.getByRole('button', { name: '今すぐ終了する' }).click();
+  await expect(staff.getByRole('table', { name: 'メンテナンスの一覧' })).toContainText('早期終了');
+  await staffContext.close();
+
+  expect((await page.goto(`${server}/`))?.status()).toBe(200);
+  await expect(page.getByRole('heading', { name: '組合員マイページ' })).toBeVisible();
+});

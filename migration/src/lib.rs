@@ -16,6 +16,7 @@ mod m20261125_000011_registration_changes;
 mod m20261126_000012_money;
 mod m20261206_000013_inquiries;
 mod m20261206_000014_notices;
+mod m20261206_000015_maintenance;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_money::Migration),
             Box::new(m20261206_000013_inquiries::Migration),
             Box::new(m20261206_000014_notices::Migration),
+            Box::new(m20261206_000015_maintenance::Migration),
         ]
     }
 }

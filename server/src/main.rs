@@ -389,6 +389,7 @@ async fn serve(
         config: config.clone(),
         clock,
         throttle,
+        maintenance: Default::default(),
     };
     let router = app::ssr::routes::router(state)
         // Pages and server-function answers are compressed as they are sent,

@@ -126,3 +126,10 @@ pub const INQUIRIES_PER_DAY: i32 = 5;
 pub const INQUIRY_MESSAGES_PER_DAY: i32 = 30;
 /// Most inquiries the staff inbox and a member's list show at once.
 pub const INQUIRY_LIST_MAX: u64 = 200;
+
+// --- お知らせ and maintenance (M17, S5) ---------------------------------------------
+
+/// How long one server process trusts what it read of the maintenance
+/// windows, in seconds: a window scheduled in another process takes effect
+/// here within this time.
+pub const MAINTENANCE_CACHE_SECONDS: u64 = 10;

@@ -41,7 +41,7 @@ pub use login_code::LoginCodePage;
 pub use money::{CapitalPage, CertificatePage};
 pub use mypage_home::MyPageHome;
 pub use not_found::NotFound;
-pub use notices::{HomeNotices, NoticePage, NoticesPage, PublicNotices};
+pub use notices::{HomeNotices, MaintenanceBanner, NoticePage, NoticesPage, PublicNotices};
 pub use password_forgot::PasswordForgotPage;
 pub use password_reset::PasswordResetPage;
 pub use procedures::{use_id_param, ProcedureDetailPage, ProceduresPage, StatusBadge, Timeline};
@@ -50,9 +50,9 @@ pub use register::RegisterPage;
 pub use security::SecurityPage;
 pub use staff::{
     StaffAccountsPage, StaffAuditPage, StaffCertificatesPage, StaffImportPage, StaffImportsPage,
-    StaffInquiriesPage, StaffInquiryPage, StaffLoginPage, StaffMemberPage, StaffMembersPage,
-    StaffNewMemberPage, StaffNoticesPage, StaffPasswordPage, StaffProcedurePage, StaffQueuePage,
-    StaffSecondFactorPage, StaffSetupPage, StaffVerifyPage,
+    StaffInquiriesPage, StaffInquiryPage, StaffLoginPage, StaffMaintenancePage, StaffMemberPage,
+    StaffMembersPage, StaffNewMemberPage, StaffNoticesPage, StaffPasswordPage, StaffProcedurePage,
+    StaffQueuePage, StaffSecondFactorPage, StaffSetupPage, StaffVerifyPage,
 };
 pub use statements::{StatementPage, StatementsPage};
 pub use top::TopPage;

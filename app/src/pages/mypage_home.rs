@@ -13,6 +13,7 @@ pub fn MyPageHome() -> impl IntoView {
     view! {
         <Title text="マイページトップ" />
         <h1>"マイページトップ"</h1>
+        <crate::pages::MaintenanceBanner />
         <crate::pages::HomeNotices />
         <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
             {move || Suspend::new(async move {

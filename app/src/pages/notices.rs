@@ -125,3 +125,26 @@ pub fn PublicNotices() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// The advance notice of the next maintenance window within a week (login
+/// page and My Page home); nothing when none is planned.
+#[component]
+pub fn MaintenanceBanner() -> impl IntoView {
+    let next = Resource::new_blocking(|| (), |_| crate::maintenance::maintenance_notice());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                next.await.ok().flatten().map(|m| view! {
+                    <section class="notice notice--maintenance" role="note" aria-labelledby="maintenance-title">
+                        <h2 id="maintenance-title">"システムメンテナンスのお知らせ"</h2>
+                        <p>
+                            <strong>{m.starts} "〜" {m.ends}</strong>
+                            " は、メンテナンスのためマイページをご利用いただけません。"
+                        </p>
+                        <p class="message__body">{m.message}</p>
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}

@@ -40,6 +40,7 @@ pub fn TopPage() -> impl IntoView {
                 <p>"ご登録内容やご契約内容の確認、各種お手続きが24時間いつでもご利用いただけます。"</p>
             </section>
             {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+            <crate::pages::MaintenanceBanner />
             <crate::pages::PublicNotices />
             <LoginForm />
             <section class="card">

@@ -66,6 +66,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(request_context, shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::maintenance::ssr::gate,
+        ))
         .layer(middleware::from_fn_with_state(config, security::guard))
         .layer(DefaultBodyLimit::max(security::MAX_BODY_BYTES))
         .with_state(state)

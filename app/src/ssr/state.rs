@@ -14,6 +14,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Per-address throttling of logins, codes and reset requests.
     pub throttle: super::identity::throttle::Throttle,
+    /// The maintenance windows this process last read.
+    pub maintenance: crate::maintenance::ssr::MaintenanceCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {

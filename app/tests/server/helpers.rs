@@ -96,6 +96,7 @@ impl TestApp {
             config: Arc::new(config()),
             clock: self.clock.clone(),
             throttle: app::ssr::identity::throttle::Throttle::per_minute(10_000),
+            maintenance: Default::default(),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod inquiry_message;
 pub mod known_device;
 pub mod login_event;
 pub mod mail_outbox;
+pub mod maintenance_window;
 pub mod member;
 pub mod member_account;
 pub mod member_import;
