@@ -13,7 +13,18 @@ test('staff publish a 重要 notice; the member sees it first and unread on the 
   await staff.getByRole('navigation', { name: '管理画面' }).getByRole('link', { name: 'お知らせ' }).click();
   await expect(staff.getByRole('heading', { name: 'お知らせの管理' })).toBeVisible();
   await hydrated(staff);
+  // A refused form keeps what was typed, with the message at the field.
+  await staff.getByLabel('本文').fill('件名を忘れた本文');
+  await staff.getByRole('button', { name: '掲載する' }).click();
+  await expect(staff.locator('#title-error')).toHaveText('件名を入力してください。');
+  await expect(staff.getByLabel('本文')).toHaveValue('件名を忘れた本文');
+
+  // They end on their own half an hour on, should this test stop early
+  // (the main server's members all see notices for everyone).
+  const from = await staff.getByLabel('掲載開始日時').inputValue();
+  const until = new Date(Date.parse(`${from}:00Z`) + 30 * 60_000).toISOString().slice(0, 16);
   for (const [title, level] of [[normal, '通常'], [important, '重要(一覧の先頭に表示)']]) {
+    await staff.getByLabel('掲載終了日時(任意)').fill(until);
     await staff.getByLabel('件名').fill(title);
     await staff.getByLabel('本文').fill(`${title}の本文です。\n二行目です。`);
     await staff.getByLabel(level).check();

@@ -8,6 +8,7 @@ use app::ssr::{db, demo, mail, AppState, Clock, Config};
 use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
 use leptos::prelude::*;
+use tower_http::classify::StatusInRangeAsFailures;
 use tower_http::compression::Predicate as _;
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 use tracing_subscriber::EnvFilter;
@@ -405,7 +406,11 @@ async fn serve(
                         .and(tower_http::compression::predicate::SizeAbove::new(1024)),
                 ),
         )
-        .layer(TraceLayer::new_for_http());
+        // A 503 is the server's own answer (a maintenance window, too many
+        // logins at once), not a failure: only 500 and 502 are logged as errors.
+        .layer(TraceLayer::new(
+            StatusInRangeAsFailures::new(500..=502).into_make_classifier(),
+        ));
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -82,17 +82,20 @@ async fn pending(
         .await?)
 }
 
-/// Paths that stay up during maintenance: the back office and what it
-/// needs, static files, and the development controls.
+/// Paths that stay up during maintenance: the back office and its server
+/// functions (`staff/…` and `staff_…` endpoints), the site's files (`/pkg`,
+/// and the files at the root such as icons, `sw.js` and the card scanner's
+/// `scan.js`), logging out, and the development controls.
 fn stays_up(path: &str) -> bool {
-    path.starts_with("/staff")
-        || path.starts_with("/api/staff")
+    let root_file = path.len() > 1 && !path[1..].contains('/') && path.contains('.');
+    path == "/staff"
+        || path.starts_with("/staff/")
+        || path.starts_with("/api/staff/")
+        || path.starts_with("/api/staff_")
         || path.starts_with("/pkg/")
         || path.starts_with("/dev/")
-        || matches!(
-            path,
-            "/sw.js" | "/api/site" | "/api/dev_mails" | "/manifest.webmanifest" | "/favicon.ico"
-        )
+        || root_file
+        || matches!(path, "/logout" | "/api/site" | "/api/dev_mails")
 }
 
 fn message_of(w: &window::Model) -> String {
@@ -218,7 +221,9 @@ pub async fn staff_list() -> Result<MaintenanceAdmin, AppError> {
         .into_iter()
         .map(|w| {
             let span = w.window();
-            let state = if w.ended_early_at.is_some() && span.end() <= now {
+            let state = if w.ended_early_at.is_some_and(|early| early <= w.starts_at) {
+                "取消"
+            } else if w.ended_early_at.is_some() && span.end() <= now {
                 "早期終了"
             } else if span.is_active(now) {
                 "実施中"
@@ -247,6 +252,8 @@ pub async fn staff_list() -> Result<MaintenanceAdmin, AppError> {
 /// [`super::staff_schedule_maintenance`].
 pub async fn schedule(starts_at: &str, ends_at: &str, message: &str) -> Result<(), AppError> {
     let me = current_staff().await?;
+    // Stopping the service is an admin's decision, as ending a stop is.
+    me.require_admin()?;
     let Request {
         state, client, now, ..
     } = Request::current()?;
@@ -315,6 +322,15 @@ pub async fn end(id: i32) -> Result<(), AppError> {
         state, client, now, ..
     } = Request::current()?;
     let txn = crate::ssr::db::begin_write(&state.db).await?;
+    let w = window::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let action = if now < w.starts_at {
+        "maintenance_cancelled"
+    } else {
+        "maintenance_ended"
+    };
     let ended = window::Entity::update_many()
         .col_expr(window::Column::EndedEarlyAt, Expr::value(now))
         .col_expr(window::Column::EndedBy, Expr::value(me.staff_id))
@@ -335,7 +351,7 @@ pub async fn end(id: i32) -> Result<(), AppError> {
                 staff_id: me.staff_id,
             },
             member_id: None,
-            action: "maintenance_ended",
+            action,
             before: None,
             after: Some(format!("#{id} {}", jst::format_datetime(now))),
             ip: &client.ip,
@@ -346,4 +362,43 @@ pub async fn end(id: i32) -> Result<(), AppError> {
     txn.commit().await?;
     state.maintenance.forget();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stays_up;
+
+    #[test]
+    fn the_back_office_and_files_stay_up_member_pages_do_not() {
+        for path in [
+            "/staff",
+            "/staff/login",
+            "/staff/maintenance",
+            "/api/staff/login",
+            "/api/staff_inquiries",
+            "/pkg/mypage-1a2b.wasm",
+            "/favicon.svg",
+            "/scan.js",
+            "/sw.js",
+            "/logout",
+            "/api/site",
+            "/dev/clock",
+        ] {
+            assert!(stays_up(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/faq",
+            "/mypage",
+            "/mypage/contracts",
+            "/forms/kanyu-moushikomisho.pdf",
+            "/api/login",
+            "/api/inquiry_start",
+            "/api/staffing",
+            "/staffroom",
+            "/register",
+        ] {
+            assert!(!stays_up(path), "{path}");
+        }
+    }
 }

@@ -306,7 +306,7 @@ async fn new_inquiries_are_limited_per_day_under_parallel_requests(app: TestApp)
     assert!(results
         .iter()
         .filter_map(|r| r.as_ref().err())
-        .all(|e| matches!(e, AppError::Conflict(m) if m.contains("上限"))));
+        .all(|e| matches!(e, AppError::Conflict(m) if m.contains("受け付けを止めています"))));
     assert_eq!(
         inquiry_entity::Entity::find().all(&db).await.unwrap().len(),
         INQUIRIES_PER_DAY as usize

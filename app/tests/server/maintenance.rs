@@ -54,8 +54,14 @@ async fn schedule(app: &TestApp, staff: &HeaderMap, from: i64, to: i64) -> Resul
 
 async fn a_window_stops_members_not_staff(app: TestApp) {
     let operator = app.staff_headers("operator").await;
+    let admin = app.staff_headers("admin").await;
+    // Stopping the service is an admin's decision.
+    assert_eq!(
+        schedule(&app, &operator, 60, 120).await,
+        Err(AppError::Forbidden)
+    );
     // Two days ahead: members are told on the login page and My Page.
-    schedule(&app, &operator, 2 * 24 * 60, 2 * 24 * 60 + 180)
+    schedule(&app, &admin, 2 * 24 * 60, 2 * 24 * 60 + 180)
         .await
         .unwrap();
     let next = app
@@ -145,7 +151,7 @@ on_both!(
 );
 
 async fn windows_are_checked_when_scheduled(app: TestApp) {
-    let staff = app.staff_headers("operator").await;
+    let staff = app.staff_headers("admin").await;
     let field = |r: Result<(), AppError>| match r {
         Err(AppError::Field { field, .. }) => field,
         other => panic!("{other:?}"),
@@ -176,6 +182,24 @@ async fn windows_are_checked_when_scheduled(app: TestApp) {
         .unwrap()
         .is_none());
     assert_eq!(get(&app, "/").await.status(), StatusCode::OK);
+    // Cancelled before it began: it never happens, and says so.
+    let list = app.call(staff.clone(), staff_maintenance).await.unwrap();
+    let id = list.rows[0].id;
+    assert_eq!(list.rows[0].state, "予定");
+    app.call(staff.clone(), || staff_end_maintenance(id))
+        .await
+        .unwrap();
+    let list = app.call(staff.clone(), staff_maintenance).await.unwrap();
+    assert_eq!(list.rows[0].state, "取消");
+    assert!(!list.rows[0].can_end);
+    app.advance(Duration::days(8) + Duration::minutes(10));
+    assert_eq!(get(&app, "/").await.status(), StatusCode::OK);
+    assert!(audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("maintenance_cancelled"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .is_some());
     // Members do not schedule.
     let taro = app.member_headers("kyosai.taro").await;
     let (starts, ends) = (local(&app, 60), local(&app, 120));

@@ -89,6 +89,8 @@ pub async fn find(
 /// thread is still in `from` (else someone else acted first).
 pub struct Step {
     pub from: Status,
+    /// Who had the thread when it was read: it moves only if still so.
+    pub assigned_from: Option<i32>,
     pub to: Status,
     /// The member starts waiting now.
     pub waiting_from: Option<DateTime<Utc>>,
@@ -106,7 +108,11 @@ pub async fn move_thread(
         .col_expr(thread_entity::Column::Status, Expr::value(step.to))
         .col_expr(thread_entity::Column::UpdatedAt, Expr::value(now))
         .filter(thread_entity::Column::Id.eq(id))
-        .filter(thread_entity::Column::Status.eq(step.from));
+        .filter(thread_entity::Column::Status.eq(step.from))
+        .filter(match step.assigned_from {
+            Some(staff_id) => thread_entity::Column::AssignedStaffId.eq(staff_id),
+            None => thread_entity::Column::AssignedStaffId.is_null(),
+        });
     if let Some(since) = step.waiting_from {
         update = update.col_expr(thread_entity::Column::WaitingSince, Expr::value(since));
     }
@@ -174,7 +180,7 @@ async fn count_message(
     let day = Duration::days(1);
     let refused = |what: &str| {
         AppError::Conflict(format!(
-            "本日お送りいただける{what}の上限に達しました。明日以降にお送りいただくか、お急ぎの場合は{}({})までお電話ください。",
+            "{what}の送信が続いたため、一時的に受け付けを止めています。時間をおいてからお送りいただくか、お急ぎの場合は{}({})までお電話ください。",
             config.coop_phone, config.coop_phone_hours
         ))
     };
@@ -317,6 +323,7 @@ pub async fn reply(id: i32, text: &str) -> Result<(), AppError> {
         id,
         Step {
             from: t.status,
+            assigned_from: t.assigned_staff_id,
             to,
             // Waiting again from now, unless the member already waited.
             waiting_from: (!t.status.awaits_staff()).then_some(now),
@@ -371,6 +378,7 @@ pub async fn close(id: i32) -> Result<(), AppError> {
         id,
         Step {
             from: t.status,
+            assigned_from: t.assigned_staff_id,
             to,
             waiting_from: None,
             assign_to: None,

@@ -187,6 +187,7 @@ async fn act(
         id,
         Step {
             from: t.status,
+            assigned_from: t.assigned_staff_id,
             to,
             waiting_from: None,
             assign_to: match event {

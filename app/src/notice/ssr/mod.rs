@@ -48,7 +48,8 @@ async fn facts(
         .collect();
     Ok(MemberFacts {
         courses,
-        withdrawn: m.withdrawn_on.is_some(),
+        // A withdrawal recorded for a later date has not happened yet.
+        withdrawn: m.withdrawn_on.is_some_and(|day| day <= today),
     })
 }
 

@@ -13,10 +13,18 @@ use leptos_meta::Title;
 pub fn StaffMaintenancePage() -> impl IntoView {
     let schedule = ServerAction::<StaffScheduleMaintenance>::new();
     let end = ServerAction::<StaffEndMaintenance>::new();
-    let data = Resource::new_blocking(
-        move || (schedule.version().get(), end.version().get()),
-        |_| staff_maintenance(),
-    );
+    // Reloaded after a change only: a refused form keeps what was typed.
+    let changed = RwSignal::new(0);
+    // One effect each: a condition reading both would stop listening to the
+    // second once the first has succeeded.
+    for done in [schedule.value(), end.value()] {
+        Effect::new(move || {
+            if matches!(done.get(), Some(Ok(()))) {
+                changed.update(|n| *n += 1);
+            }
+        });
+    }
+    let data = Resource::new_blocking(move || changed.get(), |_| staff_maintenance());
     view! {
         <Title text="メンテナンスの予定" />
         <h1>"メンテナンスの予定"</h1>
@@ -25,7 +33,11 @@ pub fn StaffMaintenancePage() -> impl IntoView {
             "開始の7日前から、ログイン画面とマイページトップに予告を表示します。"
         </p>
         <Loaded resource=data view=move |d: MaintenanceAdmin| view! {
-            <ScheduleForm suggested=d.suggested_start.clone() schedule />
+            {if d.admin {
+                view! { <ScheduleForm suggested=d.suggested_start.clone() schedule /> }.into_any()
+            } else {
+                view! { <p class="card">"メンテナンスの予定の登録と終了は、管理者が行います。"</p> }.into_any()
+            }}
             <WindowTable rows=d.rows end />
         } />
     }

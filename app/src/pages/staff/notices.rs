@@ -14,10 +14,18 @@ use leptos_meta::Title;
 pub fn StaffNoticesPage() -> impl IntoView {
     let publish = ServerAction::<StaffPublishNotice>::new();
     let end = ServerAction::<StaffEndNotice>::new();
-    let data = Resource::new_blocking(
-        move || (publish.version().get(), end.version().get()),
-        |_| staff_notices(),
-    );
+    // Reloaded after a change only: a refused form keeps what was typed.
+    let changed = RwSignal::new(0);
+    // One effect each: a condition reading both would stop listening to the
+    // second once the first has succeeded.
+    for done in [publish.value(), end.value()] {
+        Effect::new(move || {
+            if matches!(done.get(), Some(Ok(()))) {
+                changed.update(|n| *n += 1);
+            }
+        });
+    }
+    let data = Resource::new_blocking(move || changed.get(), |_| staff_notices());
     view! {
         <Title text="お知らせの管理" />
         <h1>"お知らせの管理"</h1>
@@ -123,7 +131,9 @@ fn NoticeTable(rows: Vec<StaffNoticeRow>, end: ServerAction<StaffEndNotice>) -> 
                     </tr>
                 </thead>
                 <tbody>
-                    {rows.into_iter().map(|r| view! {
+                    {rows.into_iter().map(|r| {
+                        let label = if r.state == "掲載予定" { "取り消す" } else { "掲載を終える" };
+                        view! {
                         <tr>
                             <td>{r.state}</td>
                             <td>
@@ -136,12 +146,12 @@ fn NoticeTable(rows: Vec<StaffNoticeRow>, end: ServerAction<StaffEndNotice>) -> 
                                 {r.can_end.then(|| view! {
                                     <ActionForm action=end>
                                         <input type="hidden" name="id" value=r.id />
-                                        <button type="submit" class="button button--small">"掲載を終える"</button>
+                                        <button type="submit" class="button button--small">{label}</button>
                                     </ActionForm>
                                 })}
                             </td>
                         </tr>
-                    }).collect_view()}
+                    }}).collect_view()}
                 </tbody>
             </table>
         </div>
