@@ -210,6 +210,29 @@ async fn count_message(
     Ok(())
 }
 
+/// The member's action on their inquiry, in the audit log.
+async fn audit_member(
+    db: &impl ConnectionTrait,
+    me: &crate::auth::ssr::CurrentMember,
+    action: &str,
+    before: Option<String>,
+    after: Option<String>,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let entry = audit::Entry {
+        actor: Actor::Member {
+            account_id: me.account_id,
+        },
+        member_id: Some(me.member_id),
+        action,
+        before,
+        after,
+        ip,
+    };
+    audit::record(db, entry, now).await
+}
+
 fn parse_text(text: &str) -> Result<inquiry::Text, AppError> {
     inquiry::Text::parse(text).map_err(|e| AppError::field("text", e.0))
 }
@@ -287,18 +310,13 @@ pub async fn start(category: &str, subject: &str, text: &str) -> Result<(), AppE
         now,
     )
     .await?;
-    audit::record(
+    audit_member(
         &txn,
-        audit::Entry {
-            actor: Actor::Member {
-                account_id: me.account_id,
-            },
-            member_id: Some(me.member_id),
-            action: "inquiry_started",
-            before: None,
-            after: Some(format!("#{} {}", saved.id, subject.as_str())),
-            ip: &client.ip,
-        },
+        &me,
+        "inquiry_started",
+        None,
+        Some(format!("#{} {}", saved.id, subject.as_str())),
+        &client.ip,
         now,
     )
     .await?;
@@ -345,18 +363,13 @@ pub async fn reply(id: i32, text: &str) -> Result<(), AppError> {
         now,
     )
     .await?;
-    audit::record(
+    audit_member(
         &txn,
-        audit::Entry {
-            actor: Actor::Member {
-                account_id: me.account_id,
-            },
-            member_id: Some(me.member_id),
-            action: "inquiry_member_replied",
-            before: Some(t.status.label().to_owned()),
-            after: Some(format!("#{id} message {message_id} ({})", to.label())),
-            ip: &client.ip,
-        },
+        &me,
+        "inquiry_member_replied",
+        Some(t.status.label().to_owned()),
+        Some(format!("#{id} message {message_id} ({})", to.label())),
+        &client.ip,
         now,
     )
     .await?;
@@ -386,18 +399,13 @@ pub async fn close(id: i32) -> Result<(), AppError> {
         now,
     )
     .await?;
-    audit::record(
+    audit_member(
         &txn,
-        audit::Entry {
-            actor: Actor::Member {
-                account_id: me.account_id,
-            },
-            member_id: Some(me.member_id),
-            action: "inquiry_closed",
-            before: Some(t.status.label().to_owned()),
-            after: Some(format!("#{id} {}", to.label())),
-            ip: &client.ip,
-        },
+        &me,
+        "inquiry_closed",
+        Some(t.status.label().to_owned()),
+        Some(format!("#{id} {}", to.label())),
+        &client.ip,
         now,
     )
     .await?;

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::{add_message, find, load_thread, move_thread, next, summary, NewMessage, Step};
+use super::{
+    add_message, find, load_thread, move_thread, next, parse_text, summary, NewMessage, Step,
+};
 use crate::domain::inquiry::{self, waited, Author, Category, Event, Status};
 use crate::domain::policy;
 use crate::error::AppError;
@@ -160,10 +162,6 @@ pub async fn thread(id: i32) -> Result<StaffThread, AppError> {
         assigned_to_me: t.assigned_staff_id == Some(me.staff_id),
         waited: waited_for(&t, now),
     })
-}
-
-fn parse_text(text: &str) -> Result<inquiry::Text, AppError> {
-    inquiry::Text::parse(text).map_err(|e| AppError::field("text", e.0))
 }
 
 /// A staff action on thread `id`: moves it by `event` (taking it for the
