@@ -140,3 +140,21 @@ where
 {
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
+
+/// Counts the successes of `results` (the `value()` of server actions), for a
+/// resource to reload on: only after a change, so a refused form keeps what
+/// was typed. One effect each: a condition reading them all would stop
+/// listening to the later ones once an earlier one has succeeded.
+pub fn successes<const N: usize>(
+    results: [MappedSignal<Option<Result<(), AppError>>>; N],
+) -> ReadSignal<usize> {
+    let count = RwSignal::new(0);
+    for done in results {
+        Effect::new(move || {
+            if matches!(done.get(), Some(Ok(()))) {
+                count.update(|n| *n += 1);
+            }
+        });
+    }
+    count.read_only()
+}

@@ -6,8 +6,8 @@ mod member_shell;
 mod staff_shell;
 
 pub use form::{
-    action_error, invalid, CodeField, ErrorSignal, FieldError, FormError, IdentifierField,
-    NewPasswordFields,
+    action_error, invalid, successes, CodeField, ErrorSignal, FieldError, FormError,
+    IdentifierField, NewPasswordFields,
 };
 pub use layout::{PublicLayout, SiteFooter};
 pub use member_shell::{Loaded, MemberShell, ShowError};

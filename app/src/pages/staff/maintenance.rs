@@ -2,7 +2,7 @@
 //! message members read; admins end an active one early or cancel one to
 //! come. The back office itself stays up during a window.
 
-use crate::components::{action_error, invalid, FieldError, FormError, Loaded};
+use crate::components::{action_error, invalid, successes, FieldError, FormError, Loaded};
 use crate::maintenance::{
     staff_maintenance, MaintenanceAdmin, StaffEndMaintenance, StaffScheduleMaintenance, WindowRow,
 };
@@ -14,16 +14,7 @@ pub fn StaffMaintenancePage() -> impl IntoView {
     let schedule = ServerAction::<StaffScheduleMaintenance>::new();
     let end = ServerAction::<StaffEndMaintenance>::new();
     // Reloaded after a change only: a refused form keeps what was typed.
-    let changed = RwSignal::new(0);
-    // One effect each: a condition reading both would stop listening to the
-    // second once the first has succeeded.
-    for done in [schedule.value(), end.value()] {
-        Effect::new(move || {
-            if matches!(done.get(), Some(Ok(()))) {
-                changed.update(|n| *n += 1);
-            }
-        });
-    }
+    let changed = successes([schedule.value(), end.value()]);
     let data = Resource::new_blocking(move || changed.get(), |_| staff_maintenance());
     view! {
         <Title text="メンテナンスの予定" />

@@ -2,7 +2,7 @@
 //! expiry times in JST, also on the login page) and end one; every notice
 //! with its state.
 
-use crate::components::{action_error, invalid, FieldError, FormError, Loaded};
+use crate::components::{action_error, invalid, successes, FieldError, FormError, Loaded};
 use crate::domain::notice::{BODY_MAX_CHARS, TITLE_MAX_CHARS};
 use crate::notice::{
     staff_notices, NoticeAdmin, StaffEndNotice, StaffNoticeRow, StaffPublishNotice,
@@ -15,16 +15,7 @@ pub fn StaffNoticesPage() -> impl IntoView {
     let publish = ServerAction::<StaffPublishNotice>::new();
     let end = ServerAction::<StaffEndNotice>::new();
     // Reloaded after a change only: a refused form keeps what was typed.
-    let changed = RwSignal::new(0);
-    // One effect each: a condition reading both would stop listening to the
-    // second once the first has succeeded.
-    for done in [publish.value(), end.value()] {
-        Effect::new(move || {
-            if matches!(done.get(), Some(Ok(()))) {
-                changed.update(|n| *n += 1);
-            }
-        });
-    }
+    let changed = successes([publish.value(), end.value()]);
     let data = Resource::new_blocking(move || changed.get(), |_| staff_notices());
     view! {
         <Title text="お知らせの管理" />
