@@ -86,6 +86,7 @@ lazy_screens! {
     StaffInquiries => pages::StaffInquiriesPage,
     StaffNotices => pages::StaffNoticesPage,
     StaffMaintenance => pages::StaffMaintenancePage,
+    StaffMails => pages::StaffMailsPage,
     StaffInquiry => pages::StaffInquiryPage,
     StaffMembers => pages::StaffMembersPage,
     StaffNewMember => pages::StaffNewMemberPage,

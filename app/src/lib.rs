@@ -13,6 +13,7 @@ pub mod faq;
 pub mod forms;
 pub mod inquiry;
 mod lazy;
+pub mod mails;
 pub mod maintenance;
 pub mod member;
 pub mod money;
@@ -125,6 +126,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("inquiries") view={Lazy::<lazy::StaffInquiries>::new()} />
                     <Route path=path!("notices") view={Lazy::<lazy::StaffNotices>::new()} />
                     <Route path=path!("maintenance") view={Lazy::<lazy::StaffMaintenance>::new()} />
+                    <Route path=path!("mails") view={Lazy::<lazy::StaffMails>::new()} />
                     <Route path=path!("inquiries/:id") view={Lazy::<lazy::StaffInquiry>::new()} />
                     <Route path=path!("members") view={Lazy::<lazy::StaffMembers>::new()} />
                     <Route path=path!("members/new") view={Lazy::<lazy::StaffNewMember>::new()} />

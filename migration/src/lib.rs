@@ -17,6 +17,7 @@ mod m20261126_000012_money;
 mod m20261206_000013_inquiries;
 mod m20261206_000014_notices;
 mod m20261206_000015_maintenance;
+mod m20261206_000016_mail_failures;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_inquiries::Migration),
             Box::new(m20261206_000014_notices::Migration),
             Box::new(m20261206_000015_maintenance::Migration),
+            Box::new(m20261206_000016_mail_failures::Migration),
         ]
     }
 }

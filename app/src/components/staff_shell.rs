@@ -54,6 +54,7 @@ fn StaffHeader(info: StaffInfo) -> impl IntoView {
                 <A href="/staff/inquiries">"お問い合わせ"</A>
                 <A href="/staff/notices">"お知らせ"</A>
                 <A href="/staff/maintenance">"メンテナンス"</A>
+                <A href="/staff/mails">"メール送信状況"</A>
                 <A href="/staff/members">"組合員検索"</A>
                 // A full page load: the page's own Permissions-Policy lets it
                 // use the camera, and its scan script runs.

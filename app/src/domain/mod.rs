@@ -10,6 +10,7 @@ pub mod inquiry;
 pub mod jis;
 pub mod jst;
 pub mod lockout;
+pub mod mail_delivery;
 pub mod member_fields;
 pub mod member_number;
 pub mod membership;

@@ -109,6 +109,13 @@ pub const TOTP_SKEW_STEPS: u8 = 1;
 
 /// Sent mails are deleted this long after sending, in days.
 pub const SENT_MAIL_KEEP_DAYS: i64 = 90;
+/// Tries of one mail before it is marked failed for staff to see: with the
+/// pauses of `mail_delivery::backoff` (30 s doubling, at most an hour) the
+/// last try is about five hours after the first. A permanent refusal (an
+/// unknown address) fails at once.
+pub const MAIL_MAX_ATTEMPTS: i32 = 12;
+/// Failed and cancelled mails are deleted this long after, in days.
+pub const FAILED_MAIL_KEEP_DAYS: i64 = 90;
 
 /// Electronic 掛金払込証明書 a member may issue in a day (each is a record
 /// staff can verify; more than this is not a real need).

@@ -28,6 +28,9 @@ pub struct Profile {
     /// A character of the registered name or address is shown as another
     /// (a 旧字体 in its 新字体, or 〓 for one that cannot be shown).
     pub spelling_substituted: bool,
+    /// The last mail to the registered address could not be delivered
+    /// (JST, `2026/12/6 10:30`): the member should check the address.
+    pub mail_undeliverable_since: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -30,6 +30,10 @@ pub fn MyPageHome() -> impl IntoView {
 fn ProfileCard(p: Profile) -> impl IntoView {
     let substituted = p.spelling_substituted;
     let pending = p.pending_name.clone();
+    let undeliverable = p
+        .mail_undeliverable_since
+        .clone()
+        .map(|since| (since, p.email.clone()));
     let rows = [
         ("氏名", p.name),
         ("フリガナ", p.name_kana),
@@ -50,6 +54,14 @@ fn ProfileCard(p: Profile) -> impl IntoView {
         ),
     ];
     view! {
+        {undeliverable.map(|(since, email)| view! {
+            <p class="notice" role="note">
+                "ご登録のメールアドレス(" {email} ")に、" {since}
+                " にお送りしたメールをお届けできませんでした。アドレスに誤りがないか、迷惑メール設定などで受信を制限していないかご確認ください。アドレスに誤りがある場合は、"
+                <A href="/mypage/account">"メールアドレスの変更"</A>
+                "をお願いします。"
+            </p>
+        })}
         <section class="card" aria-labelledby="profile-title">
             <h2 id="profile-title">"ご登録内容"</h2>
             <dl class="details">

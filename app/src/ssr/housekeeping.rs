@@ -3,13 +3,15 @@
 //! server process; the deletes are idempotent, so several may overlap.
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{sea_query::ExprTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    sea_query::ExprTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
+};
 
 use super::entities::{
     mail_outbox, one_time_code, password_reset, rate_counter, session, staff_session,
 };
 use super::{Clock, Config};
-use crate::domain::policy::SENT_MAIL_KEEP_DAYS;
+use crate::domain::policy::{FAILED_MAIL_KEEP_DAYS, SENT_MAIL_KEEP_DAYS};
 use crate::error::AppError;
 use crate::ssr::identity::session::KEEP_EXPIRED;
 
@@ -75,8 +77,21 @@ pub async fn sweep(
         .exec(db)
         .await?
         .rows_affected;
+    let ended_before = now - Duration::days(FAILED_MAIL_KEEP_DAYS);
     let mails = mail_outbox::Entity::delete_many()
-        .filter(mail_outbox::Column::SentAt.lte(now - Duration::days(SENT_MAIL_KEEP_DAYS)))
+        .filter(
+            Condition::any()
+                .add(mail_outbox::Column::SentAt.lte(now - Duration::days(SENT_MAIL_KEEP_DAYS)))
+                .add(
+                    Condition::all()
+                        .add(mail_outbox::Column::SentAt.is_null())
+                        .add(
+                            Condition::any()
+                                .add(mail_outbox::Column::FailedAt.lte(ended_before))
+                                .add(mail_outbox::Column::CancelledAt.lte(ended_before)),
+                        ),
+                ),
+        )
         .exec(db)
         .await?
         .rows_affected;

@@ -74,6 +74,8 @@ pub struct MemberRecord {
     pub suggested_refund: String,
     pub contracts: Vec<ContractView>,
     pub procedures: Vec<ProcedureSummary>,
+    /// Mails to the member's address that failed or are being retried.
+    pub mail_trouble: Option<crate::mails::MailTrouble>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,7 +105,7 @@ pub struct StaffRow {
 }
 
 /// Action codes and how staff read them.
-pub const AUDIT_ACTIONS: [(&str, &str); 33] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 53] = [
     ("procedure_filed", "お手続きの受付"),
     ("procedure_status", "お手続きの状況変更"),
     ("password_changed", "パスワード変更"),
@@ -137,6 +139,26 @@ pub const AUDIT_ACTIONS: [(&str, &str); 33] = [
     ("card_verified", "組合員証の確認"),
     ("address_changed", "住所の変更"),
     ("phone_changed", "電話番号の変更"),
+    ("certificate_issued", "掛金払込証明書の発行"),
+    ("certificate_verified", "証明書の検証"),
+    ("statements_imported", "請求明細の取込"),
+    ("payments_imported", "入金データの取込"),
+    ("rebates_imported", "割戻金データの取込"),
+    ("inquiry_started", "お問い合わせの受付"),
+    ("inquiry_member_replied", "お問い合わせへの組合員の返信"),
+    ("inquiry_viewed", "お問い合わせの閲覧"),
+    ("inquiry_replied", "お問い合わせへの回答"),
+    ("inquiry_noted", "お問い合わせの内部メモ"),
+    ("inquiry_assigned", "お問い合わせの担当"),
+    ("inquiry_closed", "お問い合わせの完了"),
+    ("notice_published", "お知らせの登録"),
+    ("notice_ended", "お知らせの掲載終了"),
+    ("notice_withdrawn", "お知らせの取り消し"),
+    ("maintenance_scheduled", "メンテナンスの予定"),
+    ("maintenance_ended", "メンテナンスの早期終了"),
+    ("maintenance_cancelled", "メンテナンスの取り消し"),
+    ("mail_resent", "メールの再送"),
+    ("mail_cancelled", "メールの送信取消"),
 ];
 
 /// The second step of a staff login: the code form, or the enrolment of the
@@ -491,4 +513,21 @@ pub async fn staff_end_member_sessions(member_id: i32) -> Result<u64, AppError> 
 #[server(endpoint = "staff/accounts/update")]
 pub async fn update_staff_account(id: i32, change: String) -> Result<(), AppError> {
     crate::error::with_status(ssr::accounts::update(id, &change).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AUDIT_ACTIONS;
+
+    #[test]
+    fn audit_action_codes_and_labels_are_unique() {
+        let mut codes: Vec<_> = AUDIT_ACTIONS.iter().map(|(c, _)| *c).collect();
+        let mut labels: Vec<_> = AUDIT_ACTIONS.iter().map(|(_, l)| *l).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        labels.sort_unstable();
+        labels.dedup();
+        assert_eq!(codes.len(), AUDIT_ACTIONS.len());
+        assert_eq!(labels.len(), AUDIT_ACTIONS.len());
+    }
 }

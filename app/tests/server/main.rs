@@ -35,6 +35,7 @@ mod imports;
 mod inquiries;
 mod letters;
 mod login;
+mod mails;
 mod maintenance;
 mod member_admin;
 mod membership;

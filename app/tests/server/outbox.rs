@@ -9,10 +9,15 @@ struct SmtpSink {
 impl SmtpSink {
     /// Starts `end2end/smtp-sink.mjs` (npm smtp-server) and waits until it listens.
     async fn start(port: u16, file: &std::path::Path) -> Self {
+        Self::start_in(port, file, "accept").await
+    }
+
+    async fn start_in(port: u16, file: &std::path::Path, mode: &str) -> Self {
         let mut child = std::process::Command::new("node")
             .arg("../end2end/smtp-sink.mjs")
             .arg(port.to_string())
             .arg(file)
+            .arg(mode)
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("node must be installed (scripts/setup.sh --test)");
@@ -83,7 +88,7 @@ async fn no_mail_is_lost_while_the_smtp_server_is_down() {
         .all(|m| m.attempts == 1 && m.last_error.is_some()));
     assert!(waiting
         .iter()
-        .all(|m| m.next_attempt_at == t0() + worker::backoff(0)));
+        .all(|m| m.next_attempt_at == t0() + app::domain::mail_delivery::backoff(0)));
     // Not yet due: not tried again.
     assert_eq!(
         worker::deliver_due(&db, &transport, t0() + Duration::seconds(10))
@@ -144,4 +149,50 @@ async fn no_mail_is_lost_while_the_smtp_server_is_down() {
         listed.iter().all(|m| !m.subject.contains("テスト")),
         "{listed:?}"
     );
+}
+
+/// A refused recipient fails at once; a server refusing the sending itself
+/// (relaying denied: a setting to fix) fails nothing, and the mail waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_refused_recipient_fails_at_once() {
+    let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
+    let db = app.db.clone();
+    // Another port than the test above: tests of one binary share a pid.
+    let port = 30000 + (std::process::id() % 20000) as u16 + 1;
+    let file = std::env::temp_dir().join(format!("{}.jsonl", unique_name()));
+    let mut cfg = config();
+    cfg.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+    let transport = worker::Transport::from_config(&cfg).unwrap();
+    let mail = |to: &str, subject: &str| mail::Mail {
+        to: to.into(),
+        subject: subject.into(),
+        body: "本文です。".into(),
+        sensitive: false,
+    };
+
+    let sink = SmtpSink::start(port, &file).await;
+    mail::enqueue(&db, mail("unknown@example.jp", "宛先不明"), t0())
+        .await
+        .unwrap();
+    mail::enqueue(&db, mail("taro@example.jp", "届くメール"), t0())
+        .await
+        .unwrap();
+    assert_eq!(worker::deliver_due(&db, &transport, t0()).await.unwrap(), 1);
+    let bounced = latest_mail_to(&db, "unknown@example.jp").await;
+    assert_eq!(bounced.attempts, 1);
+    assert_eq!(bounced.failed_at, Some(t0()));
+    assert!(bounced.last_error.unwrap().contains("5.1.1"));
+    sink.stop();
+
+    let sink = SmtpSink::start_in(port, &file, "relay-denied").await;
+    mail::enqueue(&db, mail("hanako@example.jp", "設定の誤り"), t0())
+        .await
+        .unwrap();
+    assert_eq!(worker::deliver_due(&db, &transport, t0()).await.unwrap(), 0);
+    let waiting = latest_mail_to(&db, "hanako@example.jp").await;
+    assert_eq!(waiting.attempts, 1);
+    assert_eq!(waiting.failed_at, None);
+    assert!(waiting.last_error.unwrap().contains("5.7.1"));
+    assert!(waiting.next_attempt_at > t0());
+    sink.stop();
 }

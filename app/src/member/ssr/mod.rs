@@ -41,6 +41,12 @@ pub async fn profile() -> Result<Profile, AppError> {
             address2: m.address2.clone(),
         },
         pending_name: changes::pending_name(&state.db, m.id).await?,
+        mail_undeliverable_since: crate::ssr::mail::status::undeliverable_since(
+            &state.db,
+            &account.email,
+        )
+        .await?
+        .map(jst::format_datetime),
         phone: m.phone,
         mobile_phone: m.mobile_phone,
         email: account.email,

@@ -169,10 +169,31 @@ where
     });
 }
 
+/// Mails to the member's address that failed or are being retried, with a
+/// link to them in `/staff/mails`.
+#[component]
+fn MailTroubleLine(t: crate::mails::MailTrouble, member_id: i32) -> impl IntoView {
+    let text = match (t.failed, t.retrying) {
+        (0, r) => format!("このメールアドレスへのメール {r} 件が、送信を再試行中です。"),
+        (f, 0) => format!("このメールアドレスへのメール {f} 件を送信できませんでした。"),
+        (f, r) => {
+            format!("このメールアドレスへのメール {f} 件を送信できず、{r} 件が再試行中です。")
+        }
+    };
+    // By member, not address: addresses stay out of URLs and access logs.
+    let href = format!("/staff/mails?member={member_id}");
+    view! {
+        <p class="notice" role="note">
+            {text} " " <A href=href>"メールの送信状況を見る"</A>
+        </p>
+    }
+}
+
 #[component]
 fn Record(r: MemberRecord) -> impl IntoView {
     let member_id = r.brief.id;
     let can_end = r.can_end_sessions;
+    let mail_trouble = r.mail_trouble.clone();
     let care = view! {
         <Care
             member_id
@@ -222,6 +243,7 @@ fn Record(r: MemberRecord) -> impl IntoView {
                         .map(|(k, v)| view! { <div class="details__row"><dt>{k}</dt><dd>{v}</dd></div> })
                         .collect_view()}
                 </dl>
+                {mail_trouble.map(|t| view! { <MailTroubleLine t member_id /> })}
                 {can_end.then(|| view! { <EndSessions member_id /> })}
             </section>
             {standing}

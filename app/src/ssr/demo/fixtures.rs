@@ -37,6 +37,10 @@ pub struct Wanted {
     /// last year, as the demo members have them.
     #[serde(default)]
     pub money: bool,
+    /// A mail address no mail reaches (under `.invalid`): the development
+    /// mailbox refuses mails to it for good.
+    #[serde(default)]
+    pub undeliverable: bool,
 }
 
 /// A member made for one test. The password is [`DEMO_PASSWORD`].
@@ -71,7 +75,11 @@ pub async fn member(
     let number = MemberNumber::parse(&digits).map_err(|_| AppError::Internal)?;
     let name = format!("試験{}", kanji_serial(serial));
     let user_id = format!("test.{serial:08}");
-    let email = format!("test{serial:08}@example.jp");
+    let email = if wanted.undeliverable {
+        format!("test{serial:08}@example.invalid")
+    } else {
+        format!("test{serial:08}@example.jp")
+    };
     let hash = password::hash_blocking(DEMO_PASSWORD.to_owned()).await?;
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or(AppError::Internal);
 

@@ -18,6 +18,11 @@ pub struct Model {
     pub sensitive: bool,
     /// `smtp` or `dev` once delivered.
     pub delivered_via: Option<String>,
+    /// Given up on: tried [`crate::domain::policy::MAIL_MAX_ATTEMPTS`]
+    /// times, or refused for good.
+    pub failed_at: Option<DateTimeUtc>,
+    /// Stopped by staff.
+    pub cancelled_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

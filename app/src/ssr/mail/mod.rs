@@ -2,6 +2,7 @@
 //! transaction as the change it tells of, and the worker sends it later, retrying
 //! while the SMTP server is away. Nothing is lost and nothing half-happens.
 
+pub mod status;
 pub mod templates;
 pub mod worker;
 
@@ -34,6 +35,9 @@ impl Mail {
 /// What is left of a secret mail's text once it was sent.
 pub const REDACTED: &str = "(このメールには認証コード・リンク・仮パスワードが含まれていたため、送信後に本文を削除しました。)";
 
+/// What is left of a secret mail's text once it was given up on.
+pub const REDACTED_UNSENT: &str = "(このメールには認証コード・リンク・仮パスワードが含まれていたため、送信できなかった時点で本文を削除しました。)";
+
 /// Queues `mail`; pass the transaction of the change the mail is about.
 pub async fn enqueue(
     db: &impl ConnectionTrait,
@@ -51,6 +55,8 @@ pub async fn enqueue(
         next_attempt_at: Set(now),
         sent_at: Set(None),
         last_error: Set(None),
+        failed_at: Set(None),
+        cancelled_at: Set(None),
         ..Default::default()
     }
     .insert(db)

@@ -1,5 +1,7 @@
 //! Sends what the outbox holds: due mails in order, each claimed first so two
-//! server processes never send the same one, retried with growing pauses.
+//! server processes never send the same one, retried with growing pauses
+//! and marked failed after [`MAIL_MAX_ATTEMPTS`] tries or a permanent
+//! refusal, for staff to see (`/staff/mails`).
 
 use chrono::{DateTime, Duration, Utc};
 use lettre::{
@@ -11,6 +13,9 @@ use sea_orm::{
     QuerySelect,
 };
 
+use crate::domain::mail_delivery::{after_failure, refusal_is_about_recipient, AfterFailure};
+#[cfg(doc)]
+use crate::domain::policy::MAIL_MAX_ATTEMPTS;
 use crate::error::AppError;
 use crate::ssr::entities::mail_outbox;
 use crate::ssr::{Clock, Config};
@@ -21,8 +26,26 @@ pub const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 const BATCH: u64 = 20;
 /// How long a claimed mail is left to its sender before another may try.
 const CLAIM: Duration = Duration::minutes(5);
-/// Longest pause between two tries of one mail.
-const MAX_BACKOFF: Duration = Duration::hours(1);
+
+/// Why a try did not deliver a mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// As the SMTP server or the client said it; staff read it.
+    pub error: String,
+    /// Trying again cannot help: the recipient was refused (an unknown
+    /// address, a malformed one). A refusal of the sending itself (a wrong
+    /// password, relaying denied) is retried: it is a setting to fix.
+    pub permanent: bool,
+}
+
+impl Refusal {
+    fn permanent(error: String) -> Self {
+        Self {
+            error,
+            permanent: true,
+        }
+    }
+}
 
 /// Where mails go.
 #[derive(Clone)]
@@ -32,7 +55,10 @@ pub enum Transport {
         smtp: Box<AsyncSmtpTransport<Tokio1Executor>>,
         from: Mailbox,
     },
-    /// Development: the outbox row is the mail; `/dev/mails` shows it.
+    /// Development: the outbox row is the mail; `/dev/mails` shows it. An
+    /// address under `.invalid` (RFC 2606: never a real domain) is refused
+    /// for good, as a real server would, so that the failure path can be
+    /// seen without one.
     DevMailbox,
 }
 
@@ -68,34 +94,37 @@ impl Transport {
         }
     }
 
-    async fn send(&self, mail: &mail_outbox::Model) -> Result<(), String> {
+    async fn send(&self, mail: &mail_outbox::Model) -> Result<(), Refusal> {
         match self {
+            Self::DevMailbox if mail.to_address.ends_with(".invalid") => Err(Refusal::permanent(
+                "permanent error (550): 5.1.2 no such domain (.invalid; development mailbox)"
+                    .into(),
+            )),
             Self::DevMailbox => Ok(()),
             Self::Smtp { smtp, from } => {
                 let to: Mailbox = mail
                     .to_address
                     .parse()
-                    .map_err(|e| format!("address: {e}"))?;
+                    .map_err(|e| Refusal::permanent(format!("address: {e}")))?;
                 let message = Message::builder()
                     .from(from.clone())
                     .to(to)
                     .subject(&mail.subject)
                     .header(ContentType::TEXT_PLAIN)
                     .body(mail.body_text.clone())
-                    .map_err(|e| format!("message: {e}"))?;
-                smtp.send(message)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| Refusal::permanent(format!("message: {e}")))?;
+                smtp.send(message).await.map(|_| ()).map_err(|e| {
+                    let error = e.to_string();
+                    let code = e.status().and_then(|c| c.to_string().parse::<u16>().ok());
+                    Refusal {
+                        permanent: e.is_permanent()
+                            && code.is_some_and(|c| refusal_is_about_recipient(c, &error)),
+                        error,
+                    }
+                })
             }
         }
     }
-}
-
-/// Pause before try number `attempts + 1`: 30 s, 1 min, 2 min, … up to an hour.
-pub fn backoff(attempts: i32) -> Duration {
-    let exp = attempts.clamp(0, 16) as u32;
-    (Duration::seconds(30) * 2i32.pow(exp)).min(MAX_BACKOFF)
 }
 
 /// Sends every mail due at `now`. Returns how many went out.
@@ -106,6 +135,8 @@ pub async fn deliver_due(
 ) -> Result<usize, AppError> {
     let due = mail_outbox::Entity::find()
         .filter(mail_outbox::Column::SentAt.is_null())
+        .filter(mail_outbox::Column::FailedAt.is_null())
+        .filter(mail_outbox::Column::CancelledAt.is_null())
         .filter(mail_outbox::Column::NextAttemptAt.lte(now))
         .order_by_asc(mail_outbox::Column::Id)
         .limit(BATCH)
@@ -119,6 +150,8 @@ pub async fn deliver_due(
             .filter(mail_outbox::Column::Id.eq(mail.id))
             .filter(mail_outbox::Column::NextAttemptAt.eq(mail.next_attempt_at))
             .filter(mail_outbox::Column::SentAt.is_null())
+            .filter(mail_outbox::Column::FailedAt.is_null())
+            .filter(mail_outbox::Column::CancelledAt.is_null())
             .exec(db)
             .await?;
         if claimed.rows_affected != 1 {
@@ -151,13 +184,29 @@ pub async fn deliver_due(
                     .await?;
                 sent += 1;
             }
-            Err(error) => {
-                tracing::warn!(mail = mail.id, attempts = mail.attempts + 1, %error, "mail not sent; will retry");
+            Err(Refusal { error, permanent }) => {
+                let attempts = mail.attempts + 1;
+                let update = match after_failure(attempts, permanent, now) {
+                    AfterFailure::RetryAt(at) => {
+                        tracing::warn!(mail = mail.id, attempts, %error, "mail not sent; will retry");
+                        update.col_expr(mail_outbox::Column::NextAttemptAt, Expr::value(at))
+                    }
+                    AfterFailure::GiveUp => {
+                        tracing::error!(mail = mail.id, attempts, %error, "mail not sent; given up");
+                        // A secret's code or link has expired by the time
+                        // anyone looks: its text is not kept.
+                        let update = if mail.sensitive {
+                            update.col_expr(
+                                mail_outbox::Column::BodyText,
+                                Expr::value(super::REDACTED_UNSENT),
+                            )
+                        } else {
+                            update
+                        };
+                        update.col_expr(mail_outbox::Column::FailedAt, Expr::value(Some(now)))
+                    }
+                };
                 update
-                    .col_expr(
-                        mail_outbox::Column::NextAttemptAt,
-                        Expr::value(now + backoff(mail.attempts)),
-                    )
                     .col_expr(mail_outbox::Column::LastError, Expr::value(Some(error)))
                     .exec(db)
                     .await?;
@@ -184,18 +233,4 @@ pub fn spawn(
             }
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_an_hour() {
-        assert_eq!(backoff(0), Duration::seconds(30));
-        assert_eq!(backoff(1), Duration::minutes(1));
-        assert_eq!(backoff(3), Duration::minutes(4));
-        assert_eq!(backoff(7), Duration::minutes(64).min(Duration::hours(1)));
-        assert_eq!(backoff(100), Duration::hours(1));
-    }
 }

@@ -275,6 +275,10 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
         suggested_refund: crate::domain::membership::default_refund_date(jst::today(now))
             .format("%Y-%m-%d")
             .to_string(),
+        mail_trouble: match &account {
+            Some(a) => crate::mails::ssr::trouble_of(db, &a.email).await?,
+            None => None,
+        },
         email: account.as_ref().map(|a| a.email.clone()),
         user_id: account.map(|a| a.user_id),
         contracts: contracts_of(db, m.id, jst::today(now)).await?,

@@ -1,0 +1,206 @@
+//! The outbox as staff and members see it: mails that failed or are still
+//! being retried, a member's mail problems, and the two things staff may do
+//! with a mail (queue it again, cancel it). Each change is one conditional
+//! UPDATE, so two staff acting at once (or staff and the worker) change a
+//! mail once.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    sea_query::Expr, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::domain::mail_delivery::DeliveryState;
+use crate::error::AppError;
+use crate::ssr::entities::mail_outbox::{self, Column};
+
+/// Which mails a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// Not sent and not cancelled: failed, being retried, or waiting for
+    /// its first try (a mail just resent).
+    Unsent,
+    Failed,
+    Retrying,
+    Cancelled,
+    /// Every mail, sent ones too.
+    All,
+}
+
+impl Shown {
+    pub fn parse(code: Option<&str>) -> Self {
+        match code {
+            Some("failed") => Self::Failed,
+            Some("retrying") => Self::Retrying,
+            Some("cancelled") => Self::Cancelled,
+            Some("all") => Self::All,
+            _ => Self::Unsent,
+        }
+    }
+
+    fn condition(self) -> Condition {
+        let failed = Condition::all()
+            .add(Column::FailedAt.is_not_null())
+            .add(Column::CancelledAt.is_null())
+            .add(Column::SentAt.is_null());
+        let retrying = Condition::all()
+            .add(Column::Attempts.gt(0))
+            .add(Column::FailedAt.is_null())
+            .add(Column::CancelledAt.is_null())
+            .add(Column::SentAt.is_null());
+        match self {
+            Self::Unsent => Condition::all()
+                .add(Column::SentAt.is_null())
+                .add(Column::CancelledAt.is_null()),
+            Self::Failed => failed,
+            Self::Retrying => retrying,
+            Self::Cancelled => Condition::all()
+                .add(Column::CancelledAt.is_not_null())
+                .add(Column::SentAt.is_null()),
+            Self::All => Condition::all(),
+        }
+    }
+}
+
+/// Where `mail` stands.
+pub fn state_of(mail: &mail_outbox::Model) -> DeliveryState {
+    DeliveryState::of(
+        mail.sent_at.is_some(),
+        mail.failed_at.is_some(),
+        mail.cancelled_at.is_some(),
+        mail.attempts,
+    )
+}
+
+/// Newest first, at most `limit`; `to` narrows to one address.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    shown: Shown,
+    to: Option<&str>,
+    limit: u64,
+) -> Result<Vec<mail_outbox::Model>, AppError> {
+    let mut find = mail_outbox::Entity::find().filter(shown.condition());
+    if let Some(to) = to {
+        find = find.filter(Column::ToAddress.eq(to));
+    }
+    Ok(find.order_by_desc(Column::Id).limit(limit).all(db).await?)
+}
+
+/// How many mails failed (and were not dealt with) and are being retried:
+/// to one address, or to any.
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    address: Option<&str>,
+) -> Result<(u64, u64), AppError> {
+    let count = |shown: Shown| {
+        let mut find = mail_outbox::Entity::find().filter(shown.condition());
+        if let Some(address) = address {
+            find = find.filter(Column::ToAddress.eq(address));
+        }
+        find.count(db)
+    };
+    Ok((count(Shown::Failed).await?, count(Shown::Retrying).await?))
+}
+
+/// When the last mail to `address` could not be delivered, if the newest
+/// mail that reached an end (sent or failed) failed. Only a later delivery
+/// clears it: staff cancelling the failed mail does not make the address
+/// reachable.
+pub async fn undeliverable_since(
+    db: &impl ConnectionTrait,
+    address: &str,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    let newest = mail_outbox::Entity::find()
+        .filter(Column::ToAddress.eq(address))
+        .filter(
+            Condition::any()
+                .add(Column::SentAt.is_not_null())
+                .add(Column::FailedAt.is_not_null()),
+        )
+        .order_by_desc(Column::Id)
+        .one(db)
+        .await?;
+    Ok(newest.and_then(|m| {
+        if m.sent_at.is_none() {
+            m.failed_at
+        } else {
+            None
+        }
+    }))
+}
+
+/// Queues a failed mail again, with a fresh count of tries. Returns the
+/// mail as it was.
+pub async fn resend(
+    db: &impl ConnectionTrait,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<mail_outbox::Model, AppError> {
+    let mail = find(db, id).await?;
+    let state = state_of(&mail);
+    if !state.can_resend(mail.sensitive) {
+        return Err(AppError::Conflict(
+            if mail.sensitive && state == DeliveryState::Failed {
+                "認証コード・リンク・仮パスワードを含むメールは再送できません。宛先の方に、もう一度お手続きいただくようご案内ください。"
+            } else {
+                "このメールは再送できません(送信失敗のメールのみ再送できます)。画面を更新してご確認ください。"
+            }
+            .to_owned(),
+        ));
+    }
+    let changed = mail_outbox::Entity::update_many()
+        .col_expr(Column::FailedAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(Column::Attempts, Expr::value(0))
+        .col_expr(Column::NextAttemptAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .filter(Column::FailedAt.is_not_null())
+        .filter(Column::CancelledAt.is_null())
+        .filter(Column::SentAt.is_null())
+        .filter(Column::Sensitive.eq(false))
+        .exec(db)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "このメールは、ほかの職員がすでに再送または取り消しました。".to_owned(),
+        ));
+    }
+    Ok(mail)
+}
+
+/// Stops a mail not sent yet, for good; a secret's text goes with it.
+/// Returns the mail as it was.
+pub async fn cancel(
+    db: &impl ConnectionTrait,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<mail_outbox::Model, AppError> {
+    let mail = find(db, id).await?;
+    if !state_of(&mail).can_cancel() {
+        return Err(AppError::Conflict(
+            "このメールは、すでに送信済みか取り消されています。".to_owned(),
+        ));
+    }
+    let update = mail_outbox::Entity::update_many()
+        .col_expr(Column::CancelledAt, Expr::value(Some(now)))
+        .filter(Column::Id.eq(id))
+        .filter(Column::CancelledAt.is_null())
+        .filter(Column::SentAt.is_null());
+    let update = if mail.sensitive {
+        update.col_expr(Column::BodyText, Expr::value(super::REDACTED_UNSENT))
+    } else {
+        update
+    };
+    if update.exec(db).await?.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "このメールは、すでに送信済みか取り消されています。".to_owned(),
+        ));
+    }
+    Ok(mail)
+}
+
+async fn find(db: &impl ConnectionTrait, id: i32) -> Result<mail_outbox::Model, AppError> {
+    mail_outbox::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
