@@ -155,7 +155,7 @@ fi
 if [ "$ONLY" != sqlite ]; then
   PG=${BENCH_DATABASE_URL:-$(scripts/test-db.sh)}
   DB="mypage_bench_$$"
-  psql "$PG" -qc "CREATE DATABASE $DB" > /dev/null
+  psql "$PG" -qc "CREATE DATABASE $DB TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'" > /dev/null
   bench_on postgres "${PG%/*}/$DB"
   psql "$PG" -qc "DROP DATABASE IF EXISTS $DB" > /dev/null
 fi

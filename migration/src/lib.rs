@@ -18,6 +18,7 @@ mod m20261206_000013_inquiries;
 mod m20261206_000014_notices;
 mod m20261206_000015_maintenance;
 mod m20261206_000016_mail_failures;
+mod m20261206_000017_member_search_trgm;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_notices::Migration),
             Box::new(m20261206_000015_maintenance::Migration),
             Box::new(m20261206_000016_mail_failures::Migration),
+            Box::new(m20261206_000017_member_search_trgm::Migration),
         ]
     }
 }

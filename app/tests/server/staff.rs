@@ -187,6 +187,11 @@ async fn staff_find_members_by_number_name_or_kana(app: TestApp) {
     assert_eq!(search("キョウサイ").await, ["共済太郎", "共済花子"]);
     assert_eq!(search("花子").await, ["共済花子"]);
     assert_eq!(
+        search("キョウサイタロウ").await,
+        ["共済太郎"],
+        "kana typed without the space"
+    );
+    assert_eq!(
         search("%").await,
         Vec::<String>::new(),
         "LIKE wildcards are literal"
@@ -198,6 +203,37 @@ async fn staff_find_members_by_number_name_or_kana(app: TestApp) {
         })
         .await;
     assert!(matches!(too_long, Err(AppError::Field { .. })));
+
+    // On PostgreSQL, every condition of a partial match has its trigram
+    // index, so a search of a million members reads index pages, not the
+    // table (the plan with sequential scans off, as a big table would make it).
+    if app.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let txn = db::begin_write(&app.db).await.unwrap();
+        txn.execute_unprepared("SET LOCAL enable_seqscan = off")
+            .await
+            .unwrap();
+        let plan = txn
+            .query_all_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                "EXPLAIN SELECT id FROM members WHERE name LIKE '%ヤマダ%' ESCAPE '\\' \
+                 OR name_kana LIKE '%ヤマダ%' ESCAPE '\\' \
+                 OR REPLACE(REPLACE(name_kana, ' ', ''), '　', '') LIKE '%ヤマダ%'",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(0).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for index in [
+            "idx_members_name_trgm",
+            "idx_members_name_kana_trgm",
+            "idx_members_name_kana_compact_trgm",
+        ] {
+            assert!(plan.contains(index), "{index} unused:\n{plan}");
+        }
+        txn.rollback().await.unwrap();
+    }
 }
 on_both!(member_search, staff_find_members_by_number_name_or_kana);
 
