@@ -72,6 +72,29 @@ load() { # name url conns [cookie]
 }
 wait_for() { for _ in $(seq 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; return 1; }
 
+# PostgreSQL query plans, with their times, of the staff member search (a
+# kana part, a name, a number) and of what a member's pages read per member.
+plans() { # database_url
+  local url=$1 kana name number id
+  psql "$url" -qc "ANALYZE" > /dev/null
+  kana=$(psql "$url" -Atc "SELECT substr(replace(name_kana, ' ', ''), 4) FROM members ORDER BY id DESC LIMIT 1")
+  name=$(psql "$url" -Atc "SELECT name FROM members ORDER BY id DESC LIMIT 1")
+  number=$(psql "$url" -Atc "SELECT member_number FROM members ORDER BY id DESC LIMIT 1")
+  id=$(psql "$url" -Atc "SELECT id FROM members ORDER BY id DESC LIMIT 1")
+  for q in "$kana" "$name"; do
+    echo "--- staff search '$q' (partial name or kana)"
+    psql "$url" -Atc "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM members \
+      WHERE name LIKE '%$q%' ESCAPE '\\' OR name_kana LIKE '%$q%' ESCAPE '\\' \
+      OR REPLACE(REPLACE(name_kana, ' ', ''), '　', '') LIKE '%$q%' ORDER BY name_kana LIMIT 200"
+  done
+  echo "--- staff search by number"
+  psql "$url" -Atc "EXPLAIN (ANALYZE, COSTS OFF) SELECT * FROM members WHERE member_number = '$number'"
+  for t in contracts procedures statements; do
+    echo "--- a member's $t"
+    psql "$url" -Atc "EXPLAIN (ANALYZE, COSTS OFF) SELECT * FROM $t WHERE member_id = $id"
+  done
+}
+
 bench_on() { # backend database_url
   local backend=$1 url=$2 base="http://127.0.0.1:$PORT"
   echo
@@ -142,6 +165,7 @@ bench_on() { # backend database_url
   read -r _ _ during < <(summary "$WORK/storm-page.txt")
   awk -v q="$quiet" -v d="$during" 'BEGIN {printf "login storm (200 at once): My Page home p99 %.1f ms → %.1f ms (%.1f×)\n", q, d, d / q}'
   echo "peak server memory (VmHWM): $(( $(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status") / 1024 )) MiB"
+  [ "$backend" = postgres ] && plans "$url"
 
   kill "$SERVER" "$BASELINE" 2> /dev/null || true
   wait "$SERVER" "$BASELINE" 2> /dev/null || true
