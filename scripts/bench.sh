@@ -93,6 +93,11 @@ plans() { # database_url
     echo "--- a member's $t"
     psql "$url" -Atc "EXPLAIN (ANALYZE, COSTS OFF) SELECT * FROM $t WHERE member_id = $id"
   done
+  for t in contract_courses contract_riders; do
+    echo "--- a member's $t"
+    psql "$url" -Atc "EXPLAIN (ANALYZE, COSTS OFF) SELECT * FROM $t \
+      WHERE contract_id IN (SELECT id FROM contracts WHERE member_id = $id)"
+  done
 }
 
 bench_on() { # backend database_url

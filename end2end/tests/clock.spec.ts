@@ -264,6 +264,15 @@ test('a maintenance window: announced, then members see the maintenance page whi
   await expect(page.getByRole('status')).toContainText('ごろに再開する予定です');
   await snap(page, testInfo, 'maintenance');
   expect((await page.goto(`${server}/`))?.status()).toBe(503);
+  // On a phone (this test runs once, on the clock server): nothing wider
+  // than the screen.
+  const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, locale: 'ja-JP' });
+  const small = await phone.newPage();
+  expect((await small.goto(`${server}/mypage`))?.status()).toBe(503);
+  await expect(small.getByRole('heading', { name: 'システムメンテナンス中です' })).toBeVisible();
+  expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await snap(small, testInfo, 'maintenance-375');
+  await phone.close();
 
   // The back office works, and the admin ends the window now.
   await staffLogin(staff, admin, server);

@@ -19,6 +19,7 @@ mod m20261206_000014_notices;
 mod m20261206_000015_maintenance;
 mod m20261206_000016_mail_failures;
 mod m20261206_000017_member_search_trgm;
+mod m20261206_000018_contract_period_indexes;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_maintenance::Migration),
             Box::new(m20261206_000016_mail_failures::Migration),
             Box::new(m20261206_000017_member_search_trgm::Migration),
+            Box::new(m20261206_000018_contract_period_indexes::Migration),
         ]
     }
 }
