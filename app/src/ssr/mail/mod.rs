@@ -7,7 +7,7 @@ pub mod templates;
 pub mod worker;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+use sea_orm::{sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ConnectionTrait, UpdateMany};
 
 use crate::error::AppError;
 use crate::ssr::entities::mail_outbox;
@@ -37,6 +37,21 @@ pub const REDACTED: &str = "(このメールには認証コード・リンク・
 
 /// What is left of a secret mail's text once it was given up on.
 pub const REDACTED_UNSENT: &str = "(このメールには認証コード・リンク・仮パスワードが含まれていたため、送信できなかった時点で本文を削除しました。)";
+
+/// `update` with the mail's text replaced by `note` when it carries a secret
+/// (`secret`), as a secret's text is dropped once it went out by SMTP, was
+/// given up on, or was cancelled.
+pub(crate) fn drop_secret(
+    update: UpdateMany<mail_outbox::Entity>,
+    secret: bool,
+    note: &'static str,
+) -> UpdateMany<mail_outbox::Entity> {
+    if secret {
+        update.col_expr(mail_outbox::Column::BodyText, Expr::value(note))
+    } else {
+        update
+    }
+}
 
 /// Queues `mail`; pass the transaction of the change the mail is about.
 pub async fn enqueue(

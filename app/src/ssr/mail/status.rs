@@ -185,11 +185,7 @@ pub async fn cancel(
         .filter(Column::Id.eq(id))
         .filter(Column::CancelledAt.is_null())
         .filter(Column::SentAt.is_null());
-    let update = if mail.sensitive {
-        update.col_expr(Column::BodyText, Expr::value(super::REDACTED_UNSENT))
-    } else {
-        update
-    };
+    let update = super::drop_secret(update, mail.sensitive, super::REDACTED_UNSENT);
     if update.exec(db).await?.rows_affected != 1 {
         return Err(AppError::Conflict(
             "このメールは、すでに送信済みか取り消されています。".to_owned(),

@@ -165,23 +165,22 @@ pub async fn deliver_due(
             );
         match transport.send(&mail).await {
             Ok(()) => {
-                let update = if transport.is_smtp() && mail.sensitive {
-                    update.col_expr(mail_outbox::Column::BodyText, Expr::value(super::REDACTED))
-                } else {
-                    update
-                };
-                update
-                    .col_expr(
-                        mail_outbox::Column::DeliveredVia,
-                        Expr::value(Some(transport.name())),
-                    )
-                    .col_expr(mail_outbox::Column::SentAt, Expr::value(Some(now)))
-                    .col_expr(
-                        mail_outbox::Column::LastError,
-                        Expr::value(Option::<String>::None),
-                    )
-                    .exec(db)
-                    .await?;
+                super::drop_secret(
+                    update,
+                    transport.is_smtp() && mail.sensitive,
+                    super::REDACTED,
+                )
+                .col_expr(
+                    mail_outbox::Column::DeliveredVia,
+                    Expr::value(Some(transport.name())),
+                )
+                .col_expr(mail_outbox::Column::SentAt, Expr::value(Some(now)))
+                .col_expr(
+                    mail_outbox::Column::LastError,
+                    Expr::value(Option::<String>::None),
+                )
+                .exec(db)
+                .await?;
                 sent += 1;
             }
             Err(Refusal { error, permanent }) => {
@@ -195,15 +194,8 @@ pub async fn deliver_due(
                         tracing::error!(mail = mail.id, attempts, %error, "mail not sent; given up");
                         // A secret's code or link has expired by the time
                         // anyone looks: its text is not kept.
-                        let update = if mail.sensitive {
-                            update.col_expr(
-                                mail_outbox::Column::BodyText,
-                                Expr::value(super::REDACTED_UNSENT),
-                            )
-                        } else {
-                            update
-                        };
-                        update.col_expr(mail_outbox::Column::FailedAt, Expr::value(Some(now)))
+                        super::drop_secret(update, mail.sensitive, super::REDACTED_UNSENT)
+                            .col_expr(mail_outbox::Column::FailedAt, Expr::value(Some(now)))
                     }
                 };
                 update
