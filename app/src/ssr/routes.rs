@@ -10,13 +10,14 @@ use axum::{
     routing::{get, post},
     Router,
 };
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 
 use super::{dev, security, AppState};
 use crate::{shell, App};
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     let config = state.config.clone();
     Router::new()
@@ -73,6 +74,20 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(config, security::guard))
         .layer(DefaultBodyLimit::max(security::MAX_BODY_BYTES))
         .with_state(state)
+}
+
+/// The app's routes, listed once per process.
+///
+/// Listing them renders the app with resource loading switched off through a
+/// process-wide flag (leptos_router's `SuppressResourceLoad`): a resource
+/// first polled on another thread meanwhile waits forever, and so does the
+/// page it belongs to (leptos-rs/leptos#4773). The server builds its router
+/// once, before it serves; the tests build one per request, side by side, and
+/// hung now and then until the list was made once: every render waits for a
+/// router, and the first router waits here until the listing is over.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// What every page and server function of a request shares: the page's CSP

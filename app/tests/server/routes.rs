@@ -244,3 +244,49 @@ async fn static_files_are_precompressed_and_cached_by_their_hashed_names() {
 
     let _ = std::fs::remove_dir_all(site);
 }
+
+/// Pages render while routers are being built on other threads (every test
+/// builds its own, side by side). Building one lists the routes, which
+/// switches resource loading off for the whole process while it runs
+/// (leptos-rs/leptos#4773): a page whose data was first asked for meanwhile
+/// waited forever, until the list was made once per process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_routers_are_built() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
+    /// Stops the builder however the test ends (a failed one included).
+    struct Stop(Arc<AtomicBool>);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let _stop = Stop(stop.clone());
+    let builder = {
+        let (state, stop) = (app.state(), stop.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut built = 0_u32;
+            while !stop.load(Ordering::Relaxed) {
+                drop(app::ssr::routes::router(state.clone()));
+                built += 1;
+            }
+            built
+        })
+    };
+    for _ in 0..20 {
+        let page = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+            let res = send(&app, config(), "GET", "/", "", None).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let body = axum::body::to_bytes(res.into_body(), 4 * 1024 * 1024)
+                .await
+                .expect("body");
+            String::from_utf8(body.to_vec()).expect("utf-8")
+        })
+        .await
+        .expect("the login page within 20 s, its data loaded");
+        assert!(page.contains("ログイン"), "{page}");
+    }
+    drop(_stop);
+    assert!(builder.await.expect("builder") > 0);
+}
