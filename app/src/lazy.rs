@@ -12,7 +12,7 @@
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-use crate::{components, pages};
+use crate::pages;
 
 /// `lazy_screens! { Route => component, … }`: a unit struct per screen whose
 /// view is the component, split off.
@@ -76,11 +76,15 @@ lazy_screens! {
     PhoneChange => pages::PhoneChangePage,
     NameChange => pages::NameChangePage,
     ForcedPassword => pages::ForcedPasswordPage,
-    // The back office, its frame included.
+    // The back office. Its frame (`components::StaffShell`) is not lazy: a
+    // parent route and its child that both load on demand hydrate in the
+    // order their chunks arrive, which need not be the order the server
+    // created their data in; the shell then read the page's data as its own,
+    // failed to hydrate and left the screen dead (a link changed the address,
+    // not the screen). A frame in the main wasm runs first, as on the server.
     StaffLogin => pages::StaffLoginPage,
     StaffSecondFactor => pages::StaffSecondFactorPage,
     StaffSetup => pages::StaffSetupPage,
-    StaffShell => components::StaffShell,
     StaffQueue => pages::StaffQueuePage,
     StaffProcedure => pages::StaffProcedurePage,
     StaffInquiries => pages::StaffInquiriesPage,

@@ -67,12 +67,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     site::provide_site();
-    // Effects run only in the browser, after hydration: tests wait for this mark.
-    Effect::new(|| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Title formatter=|text: String| format!("{text} | 組合員マイページ") />
         <a class="skip-link" href="#main">"本文へ移動"</a>
@@ -120,7 +114,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/login") view={Lazy::<lazy::StaffLogin>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/staff/login/second") view={Lazy::<lazy::StaffSecondFactor>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/staff/setup") view={Lazy::<lazy::StaffSetup>::new()} ssr=SsrMode::Async />
-                <ParentRoute path=path!("/staff") view={Lazy::<lazy::StaffShell>::new()} ssr=SsrMode::Async>
+                <ParentRoute path=path!("/staff") view=components::StaffShell ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<lazy::StaffQueue>::new()} />
                     <Route path=path!("procedures/:id") view={Lazy::<lazy::StaffProcedure>::new()} />
                     <Route path=path!("inquiries") view={Lazy::<lazy::StaffInquiries>::new()} />

@@ -259,6 +259,7 @@ pub async fn staff_audit(
             actor: actor.as_deref(),
             action: action.as_deref(),
             member: member.as_deref(),
+            member_id: None,
             from: from.as_deref(),
             until: until.as_deref(),
             hide_views: false,
@@ -270,12 +271,13 @@ pub async fn staff_audit(
 /// The changes to one member's record, newest first, without the views:
 /// the history on the member's page (S2).
 #[server(endpoint = "staff/member/history")]
-pub async fn staff_member_history(member: String) -> Result<Vec<AuditRow>, AppError> {
+pub async fn staff_member_history(member_id: i32) -> Result<Vec<AuditRow>, AppError> {
     crate::error::with_status(
         ssr::audit_view::entries(ssr::audit_view::Filter {
             actor: None,
             action: None,
-            member: Some(&member),
+            member: None,
+            member_id: Some(member_id),
             from: None,
             until: None,
             hide_views: true,

@@ -636,6 +636,36 @@ async fn staff_logins_are_logged_and_reads_are_audited(app: TestApp) {
         .unwrap();
     assert_eq!(views.len(), 2);
     assert!(views.iter().any(|v| v.actor.contains("佐藤健一")));
+
+    // The member page's history: this member's changes (the session ending
+    // above), never the views, never another member's rows.
+    let history = app
+        .call(operator.clone(), || {
+            app::staff::staff_member_history(taro_id)
+        })
+        .await
+        .unwrap();
+    assert!(!history.is_empty());
+    assert!(history.iter().all(|r| r
+        .member
+        .as_deref()
+        .is_some_and(|m| m.starts_with("0123-45678"))));
+    assert!(history.iter().all(|r| r.action != "組合員情報の閲覧"));
+    let hanako = member_id_of(&app.db, "kyosai.hanako").await;
+    let theirs = app
+        .call(operator, || app::staff::staff_member_history(hanako))
+        .await
+        .unwrap();
+    assert!(theirs.iter().all(|r| !r
+        .member
+        .as_deref()
+        .is_some_and(|m| m.starts_with("0123-45678"))));
+    let taro = app.member_headers("kyosai.taro").await;
+    assert!(matches!(
+        app.call(taro, || app::staff::staff_member_history(taro_id))
+            .await,
+        Err(AppError::Unauthenticated { .. })
+    ));
 }
 on_both!(
     staff_logins_and_reads,

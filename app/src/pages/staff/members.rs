@@ -104,10 +104,23 @@ fn LetterBatch() -> impl IntoView {
     }
 }
 
+/// A member's history of changes, as the member page reads it.
+type History = Resource<Result<Vec<crate::staff::AuditRow>, crate::error::AppError>>;
+
 #[component]
 pub fn StaffMemberPage() -> impl IntoView {
     let id = use_id_param();
     let record = Resource::new_blocking(id, staff_member);
+    // The history of changes is read here, beside the record, not by the
+    // part of the page that shows it: that part sits inside the record's
+    // Suspense, which the server may render twice, and a resource made there
+    // took a second id on the server; the browser then hydrated with the
+    // first, discarded one's data (an error) and the page died.
+    let temporary = ServerAction::<StaffIssueTemporaryPassword>::new();
+    let history = Resource::new(
+        move || (id(), temporary.version().get()),
+        |(id, _)| staff_member_history(id),
+    );
     let query = use_query_map();
     let done = move || {
         let key = query.read().get("done").unwrap_or_default();
@@ -122,7 +135,7 @@ pub fn StaffMemberPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Ok(r) => Either::Left(view! { <Record r /> }),
+                    Ok(r) => Either::Left(view! { <Record r history temporary /> }),
                     Err(error) => Either::Right(view! { <StaffError error /> }),
                 }
             })}
@@ -190,7 +203,11 @@ fn MailTroubleLine(t: crate::mails::MailTrouble, member_id: i32) -> impl IntoVie
 }
 
 #[component]
-fn Record(r: MemberRecord) -> impl IntoView {
+fn Record(
+    r: MemberRecord,
+    history: History,
+    temporary: ServerAction<StaffIssueTemporaryPassword>,
+) -> impl IntoView {
     let member_id = r.brief.id;
     let can_end = r.can_end_sessions;
     let mail_trouble = r.mail_trouble.clone();
@@ -202,6 +219,8 @@ fn Record(r: MemberRecord) -> impl IntoView {
             locked=r.locked
             name=r.brief.name.clone()
             kana=r.brief.kana.clone()
+            history
+            temporary
         />
     };
     let standing = view! {
@@ -324,9 +343,10 @@ fn Care(
     locked: bool,
     name: String,
     kana: String,
+    history: History,
+    temporary: ServerAction<StaffIssueTemporaryPassword>,
 ) -> impl IntoView {
     let unlock = ServerAction::<StaffUnlockMember>::new();
-    let temporary = ServerAction::<StaffIssueTemporaryPassword>::new();
     let rename = ServerAction::<StaffChangeName>::new();
     let unlock_error = action_error(unlock);
     let temporary_error = action_error(temporary);
@@ -334,10 +354,6 @@ fn Care(
     reload_after(rename, "renamed");
     reload_after(unlock, "unlocked");
     let audit_link = format!("/staff/audit?member={number}");
-    let history = Resource::new(
-        move || temporary.version().get(),
-        move |_| staff_member_history(number.clone()),
-    );
     view! {
         <section class="card" aria-labelledby="care-title">
             <h2 id="care-title">"ログインと登録内容の管理"</h2>

@@ -24,6 +24,8 @@ pub struct Filter<'a> {
     pub action: Option<&'a str>,
     /// A member number.
     pub member: Option<&'a str>,
+    /// A member, by id (the member's page).
+    pub member_id: Option<i32>,
     /// JST dates, inclusive.
     pub from: Option<&'a str>,
     pub until: Option<&'a str>,
@@ -87,6 +89,9 @@ pub async fn entries(filter: Filter<'_>) -> Result<Vec<AuditRow>, AppError> {
             .await?;
         // An unknown number matches nothing rather than everything.
         query = query.filter(audit_log::Column::MemberId.eq(found.map_or(-1, |m| m.id)));
+    }
+    if let Some(id) = filter.member_id {
+        query = query.filter(audit_log::Column::MemberId.eq(id));
     }
     if let Some(from) = date("from", filter.from)? {
         query = query.filter(audit_log::Column::OccurredAt.gte(start_of(from)?));
