@@ -77,11 +77,11 @@ lazy_screens! {
     NameChange => pages::NameChangePage,
     ForcedPassword => pages::ForcedPasswordPage,
     // The back office. Its frame (`components::StaffShell`) is not lazy: a
-    // parent route and its child that both load on demand hydrate in the
-    // order their chunks arrive, which need not be the order the server
-    // created their data in; the shell then read the page's data as its own,
-    // failed to hydrate and left the screen dead (a link changed the address,
-    // not the screen). A frame in the main wasm runs first, as on the server.
+    // parent route and its child that both load on demand are created in
+    // the browser in the order their chunks arrive, which need not be the
+    // order the server created their data in, and data read under another
+    // resource's id fails hydration. A frame in the main wasm comes first,
+    // as on the server.
     StaffLogin => pages::StaffLoginPage,
     StaffSecondFactor => pages::StaffSecondFactorPage,
     StaffSetup => pages::StaffSetupPage,

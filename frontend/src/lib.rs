@@ -18,9 +18,10 @@ pub fn hydrate() {
         let owner = leptos::mount::hydrate_from_async(body.clone(), app::App).await;
         owner.forget();
         // The whole page, its lazily loaded screen included, now runs in the
-        // browser. The end-to-end tests wait for this mark before they click:
-        // an effect in `App` ran before a lazy screen's chunks had arrived,
-        // and a link followed then changed the address but not the screen.
+        // browser. The end-to-end tests wait for this mark before they click.
+        // It used to be set by an effect in `App`, which runs before a lazy
+        // screen's chunks have arrived: tests clicked into pages still
+        // hydrating, and one whose hydration had failed went unnoticed.
         let _ = body.set_attribute("data-hydrated", "true");
     });
 }
