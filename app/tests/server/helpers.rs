@@ -416,3 +416,11 @@ pub async fn import_finished(app: &TestApp, admin: &HeaderMap, id: i32) -> app::
     }
     panic!("import {id} still running after 30 s");
 }
+
+/// A page's (or an answer's) whole body as text.
+pub async fn text(res: http::Response<axum::body::Body>) -> String {
+    let bytes = axum::body::to_bytes(res.into_body(), 4 * 1024 * 1024)
+        .await
+        .expect("body");
+    String::from_utf8(bytes.to_vec()).expect("utf-8")
+}

@@ -33,13 +33,6 @@ async fn post(app: &TestApp, path: &str, form: &str) -> http::Response<Body> {
         .expect("an answer")
 }
 
-async fn text(res: http::Response<Body>) -> String {
-    let bytes = axum::body::to_bytes(res.into_body(), 4 * 1024 * 1024)
-        .await
-        .expect("body");
-    String::from_utf8(bytes.to_vec()).expect("utf-8")
-}
-
 fn local(app: &TestApp, minutes: i64) -> String {
     app::domain::jst::datetime_local(app.now() + Duration::minutes(minutes))
 }

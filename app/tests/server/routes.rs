@@ -278,10 +278,7 @@ async fn pages_render_while_other_routers_are_built() {
         let page = tokio::time::timeout(std::time::Duration::from_secs(20), async {
             let res = send(&app, config(), "GET", "/", "", None).await;
             assert_eq!(res.status(), StatusCode::OK);
-            let body = axum::body::to_bytes(res.into_body(), 4 * 1024 * 1024)
-                .await
-                .expect("body");
-            String::from_utf8(body.to_vec()).expect("utf-8")
+            text(res).await
         })
         .await
         .expect("the login page within 20 s, its data loaded");
