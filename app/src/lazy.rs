@@ -1,6 +1,7 @@
 //! Screens loaded on demand. The wasm a member's phone fetches first holds
-//! only what the login page and the My Page home need; every other screen
-//! (the back office included) is a route whose code `cargo leptos build
+//! only what the login page and the My Page home need (and the frames of My
+//! Page and the back office, see below); every other screen (the back
+//! office's included) is a route whose code `cargo leptos build
 //! --split` cuts into a chunk of its own, fetched the first time the screen
 //! opens. On a full page load the server lists the chunks the screen needs
 //! (`<link rel="preload">`, `ssr::assets::preload_screen`), so the browser
