@@ -34,6 +34,8 @@ use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     path, Lazy, SsrMode,
 };
+#[cfg(feature = "ssr")]
+use ssr::assets::HydrationScripts;
 
 /// The HTML document around the app, rendered on the server only. Its CSP
 /// header comes from `ssr::security::guard`, which also supplies the nonce.

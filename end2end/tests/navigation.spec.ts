@@ -68,12 +68,17 @@ test('screens other than login and the My Page home load their code on demand', 
   await expect.poll(() => split('contracts').length).toBe(1);
   expect(split('staff_queue')).toEqual([]);
 
-  // Opened directly, the page names its chunks for the browser to preload
-  // beside the main wasm (the head as sent; hydration then owns the head).
+  // Opened directly, the page names its chunks for the browser to fetch
+  // beside the main wasm once the page is painted (the head as sent;
+  // hydration then owns the head).
   const html = await (await page.request.get('/mypage/procedures')).text();
-  expect(html).toMatch(/<link [^>]*href="\/pkg\/split___procedures_view_[^"]+\.wasm" rel="preload"/);
+  expect(html).toMatch(/<meta name="mypage-preload" content="[^"]*\/pkg\/split___procedures_view_[^"]+\.wasm/);
+  expect(html).not.toMatch(/rel="(module)?preload"/);
+  wasm.length = 0;
   await page.goto('/mypage/procedures');
   await hydrated(page);
   await expect(page.getByRole('heading', { level: 1, name: '手続き照会' })).toBeVisible();
   expect(split('procedures').length).toBeGreaterThan(0);
+  // Each file once: the early fetch is the one the loader uses.
+  expect(wasm.length).toBe(new Set(wasm).size);
 });

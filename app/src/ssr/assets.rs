@@ -106,11 +106,14 @@ pub fn stylesheet_href(options: &LeptosOptions) -> &'static str {
     })
 }
 
-/// Lists, in the page's head, the wasm chunks a lazily loaded screen needs
+/// Names, in the page's head, the wasm chunks a lazily loaded screen needs
 /// (`screen` is its route type in `crate::lazy`, e.g. `ProcedureDetail`), so
 /// a browser opening that screen directly fetches them beside the main wasm
-/// instead of after it. (Leptos means to do this itself, but in 0.8 reads
-/// the manifest outside the page's context and finds none.)
+/// instead of after it. They are named in a `<meta>` that [`HydrationScripts`]
+/// reads once the page is painted, not as `<link rel="preload">`: those start
+/// at once and take the bandwidth the stylesheet needs for the first paint.
+/// (Leptos means to list them itself, but in 0.8 reads the manifest outside
+/// the page's context and finds none.)
 pub fn preload_screen(screen: &str) {
     let Ok(state) = crate::ssr::AppState::current() else {
         return;
@@ -125,26 +128,99 @@ pub fn preload_screen(screen: &str) {
     }) else {
         return;
     };
-    use leptos::prelude::*;
-    use leptos_meta::Link;
     let pkg = &state.leptos_options.site_pkg_dir;
+    let mut files = format!("/{pkg}/{}", split.loader);
     for chunk in chunks {
-        // `to_html` on a leptos_meta component registers it for the head.
-        let _ = view! {
-            <Link
-                rel="preload"
-                href=format!("/{pkg}/{chunk}.wasm")
-                as_="fetch"
-                type_="application/wasm"
-                crossorigin="anonymous"
-            />
+        files.push_str(&format!(" /{pkg}/{chunk}.wasm"));
+    }
+    use leptos::prelude::*;
+    use leptos_meta::Meta;
+    // `to_html` on a leptos_meta component registers it for the head.
+    let _ = view! { <Meta name=PRELOAD_META content=files /> }.to_html();
+}
+
+/// The `<meta name>` listing a screen's files for [`HydrationScripts`].
+pub const PRELOAD_META: &str = "mypage-preload";
+
+/// Starts the browser side once the page has been painted: fetches the main
+/// wasm and its JavaScript, and the chunks [`preload_screen`] named, then
+/// hydrates. In place of Leptos' `HydrationScripts`, which preloads the wasm
+/// from the head at high priority (on a slow mobile network the ~350 KB
+/// compete with the stylesheet, and the first paint waits; Lighthouse's
+/// mobile run put the largest paint at 2.9–4.9 s, after the wasm, instead of
+/// with the first one) and reads `hash.txt` from disk at every page.
+///
+/// A page that is not visible (opened in a background tab) has nothing to
+/// paint and starts at once.
+#[leptos::component]
+pub fn HydrationScripts(options: LeptosOptions) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let files = browser_files(&options);
+    let script = format!(
+        "({START})({js:?}, {wasm:?}, {PRELOAD_META:?});",
+        js = files.js,
+        wasm = files.wasm
+    );
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
+}
+
+/// The function [`HydrationScripts`] calls with the files' addresses.
+const START: &str = r#"(js, wasm, meta) => {
+  const start = () => {
+    for (const m of document.querySelectorAll(`meta[name="${meta}"]`)) {
+      for (const href of m.content.split(" ").filter(Boolean)) {
+        const link = document.createElement("link");
+        link.href = href;
+        link.crossOrigin = "anonymous";
+        if (href.endsWith(".js")) {
+          link.rel = "modulepreload";
+        } else {
+          link.rel = "preload";
+          link.as = "fetch";
+          link.type = "application/wasm";
         }
-        .to_html();
+        document.head.append(link);
+      }
     }
-    let _ = view! {
-        <Link rel="modulepreload" href=format!("/{pkg}/{}", split.loader) crossorigin="anonymous" />
-    }
-    .to_html();
+    const module = fetch(wasm);
+    import(js).then((mod) => mod.default({ module_or_path: module }).then(() => mod.hydrate()));
+  };
+  if (document.visibilityState === "hidden") {
+    start();
+  } else {
+    requestAnimationFrame(() => setTimeout(start, 0));
+  }
+}"#;
+
+/// The main wasm's and its JavaScript's addresses.
+struct BrowserFiles {
+    js: String,
+    wasm: String,
+}
+
+/// Read from `hash.txt` once (names as Leptos gives them: hashed with
+/// `hash-files`; otherwise the wasm is `<name>_bg.wasm` unless cargo-leptos
+/// named the output).
+fn browser_files(options: &LeptosOptions) -> &'static BrowserFiles {
+    static FILES: OnceLock<BrowserFiles> = OnceLock::new();
+    FILES.get_or_init(|| {
+        let name = &options.output_name;
+        let hashed = |kind: &str| options.hash_files.then(|| hash_of(options, kind)).flatten();
+        let js = match hashed("js") {
+            Some(hash) => format!("{name}.{hash}.js"),
+            None => format!("{name}.js"),
+        };
+        let wasm = match hashed("wasm") {
+            Some(hash) => format!("{name}.{hash}.wasm"),
+            None if option_env!("LEPTOS_OUTPUT_NAME").is_some() => format!("{name}.wasm"),
+            None => format!("{name}_bg.wasm"),
+        };
+        let pkg = &options.site_pkg_dir;
+        BrowserFiles {
+            js: format!("/{pkg}/{js}"),
+            wasm: format!("/{pkg}/{wasm}"),
+        }
+    })
 }
 
 /// `cargo leptos build --split`'s manifest: which chunks each lazily loaded
