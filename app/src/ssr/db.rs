@@ -27,8 +27,42 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // sqlx already turns foreign keys on and waits 5 s on a busy database for every
         // connection; WAL is a property of the file, so setting it once is enough.
         db.execute_unprepared("PRAGMA journal_mode = WAL;").await?;
+        let missing = missing_sqlite_options(&db).await?;
+        if !missing.is_empty() {
+            tracing::warn!(
+                ?missing,
+                "SQLite was compiled without the options in .cargo/config.toml \
+                 (built from outside the workspace?): pages will be slower"
+            );
+        }
     }
     Ok(db)
+}
+
+/// The compile-time options `.cargo/config.toml` gives the bundled SQLite.
+pub const SQLITE_OPTIONS: [&str; 2] = ["ENABLE_QPSG", "DEFAULT_MEMSTATUS=0"];
+
+/// Those of [`SQLITE_OPTIONS`] this build's SQLite lacks.
+pub async fn missing_sqlite_options(db: &DatabaseConnection) -> Result<Vec<&'static str>, DbErr> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let mut missing = Vec::new();
+    for option in SQLITE_OPTIONS {
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                "SELECT sqlite_compileoption_used(?) AS used",
+                [option.into()],
+            ))
+            .await?;
+        let used: i32 = match row {
+            Some(row) => row.try_get("", "used")?,
+            None => 0,
+        };
+        if used == 0 {
+            missing.push(option);
+        }
+    }
+    Ok(missing)
 }
 
 /// Begins a transaction that will write. On SQLite it starts as
