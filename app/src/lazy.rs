@@ -4,7 +4,8 @@
 //! office's included) is a route whose code `cargo leptos build
 //! --split` cuts into a chunk of its own, fetched the first time the screen
 //! opens. On a full page load the server lists the chunks the screen needs
-//! (`<link rel="preload">`, `ssr::assets::preload_screen`), so the browser
+//! (a `<meta>` that `ssr::assets::HydrationScripts` turns into preloads once
+//! the page is painted, see `ssr::assets::preload_screen`), so the browser
 //! fetches them beside the main wasm.
 //!
 //! Each lazy screen is a [`LazyRoute`] with no data of its own: its

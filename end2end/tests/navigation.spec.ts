@@ -81,4 +81,19 @@ test('screens other than login and the My Page home load their code on demand', 
   expect(split('procedures').length).toBeGreaterThan(0);
   // Each file once: the early fetch is the one the loader uses.
   expect(wasm.length).toBe(new Set(wasm).size);
+  // The chunks were fetched through the page's preloads, and nothing of the
+  // wasm before the first paint (or the start script's 3-second backstop).
+  const timing = await page.evaluate(() => {
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Infinity;
+    const wasm = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) =>
+      new URL(e.name).pathname.endsWith('.wasm'),
+    );
+    return {
+      fcp,
+      firstWasm: Math.min(...wasm.map((e) => e.startTime)),
+      procedures: wasm.filter((e) => e.name.includes('/split___procedures_view_')).map((e) => e.initiatorType),
+    };
+  });
+  expect(timing.procedures).toEqual(['link']);
+  expect(timing.firstWasm).toBeGreaterThanOrEqual(Math.min(timing.fcp, 3000));
 });

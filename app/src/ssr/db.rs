@@ -27,13 +27,14 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         // sqlx already turns foreign keys on and waits 5 s on a busy database for every
         // connection; WAL is a property of the file, so setting it once is enough.
         db.execute_unprepared("PRAGMA journal_mode = WAL;").await?;
-        let missing = missing_sqlite_options(&db).await?;
-        if !missing.is_empty() {
-            tracing::warn!(
+        match missing_sqlite_options(&db).await {
+            Ok(missing) if missing.is_empty() => {}
+            Ok(missing) => tracing::warn!(
                 ?missing,
                 "SQLite was compiled without the options in .cargo/config.toml \
                  (built from outside the workspace?): pages will be slower"
-            );
+            ),
+            Err(e) => tracing::warn!(error = %e, "SQLite's compile options could not be read"),
         }
     }
     Ok(db)
