@@ -94,14 +94,9 @@ fn hash_file(options: &LeptosOptions) -> Option<PathBuf> {
 pub fn stylesheet_href(options: &LeptosOptions) -> &'static str {
     static HREF: OnceLock<String> = OnceLock::new();
     HREF.get_or_init(|| {
-        let hash = options
-            .hash_files
-            .then(|| hash_of(options, "css"))
-            .flatten();
-        let name = match hash {
-            Some(hash) => format!("{}.{hash}.css", options.output_name),
-            None => format!("{}.css", options.output_name),
-        };
+        let stem = &options.output_name;
+        let name =
+            hashed_name(options, "css", stem, "css").unwrap_or_else(|| format!("{stem}.css"));
         format!("/{}/{name}", options.site_pkg_dir)
     })
 }
@@ -153,11 +148,10 @@ pub const PRELOAD_META: &str = "mypage-preload";
 /// "Painted" is the browser's first-contentful-paint entry, reported once the
 /// frame is on screen (the next animation frame where the browser has no such
 /// entry; a second after `load`, or three seconds in, if it never comes):
-/// starting on the next
-/// frame raced the paint, and Lighthouse still counted the wasm against the
-/// largest paint in 2 of 7 runs of the login page (0 of 7 on the entry). A
-/// page that is not visible (opened in a background tab) has nothing to paint
-/// and starts at once.
+/// starting on the next frame raced the paint, and Lighthouse still counted
+/// the wasm against the largest paint in 2 of 7 runs of the login page (0 of 7
+/// on the entry). A page that is not visible (opened in a background tab) has
+/// nothing to paint and starts at once.
 #[leptos::component]
 pub fn HydrationScripts(options: LeptosOptions) -> impl leptos::IntoView {
     use leptos::prelude::*;
@@ -237,13 +231,9 @@ fn browser_files(options: &LeptosOptions) -> &'static BrowserFiles {
     static FILES: OnceLock<BrowserFiles> = OnceLock::new();
     FILES.get_or_init(|| {
         let name = &options.output_name;
-        let hashed = |kind: &str| options.hash_files.then(|| hash_of(options, kind)).flatten();
-        let js = match hashed("js") {
-            Some(hash) => format!("{name}.{hash}.js"),
-            None => format!("{name}.js"),
-        };
-        let wasm = match hashed("wasm") {
-            Some(hash) => format!("{name}.{hash}.wasm"),
+        let js = hashed_name(options, "js", name, "js").unwrap_or_else(|| format!("{name}.js"));
+        let wasm = match hashed_name(options, "wasm", name, "wasm") {
+            Some(hashed) => hashed,
             None if option_env!("LEPTOS_OUTPUT_NAME").is_some() => format!("{name}.wasm"),
             None => format!("{name}_bg.wasm"),
         };
@@ -267,15 +257,8 @@ fn split_manifest(options: &LeptosOptions) -> Option<&'static SplitManifest> {
     static MANIFEST: OnceLock<Option<SplitManifest>> = OnceLock::new();
     MANIFEST
         .get_or_init(|| {
-            let hashed = |kind: &str, stem: &str, ext: &str| match options
-                .hash_files
-                .then(|| hash_of(options, kind))
-                .flatten()
-            {
-                Some(hash) => format!("{stem}.{hash}.{ext}"),
-                None => format!("{stem}.{ext}"),
-            };
-            let manifest = hashed("manifest", "__wasm_split_manifest", "json");
+            let manifest = hashed_name(options, "manifest", "__wasm_split_manifest", "json")
+                .unwrap_or_else(|| "__wasm_split_manifest.json".to_owned());
             let path = PathBuf::from(options.site_root.as_ref())
                 .join(options.site_pkg_dir.as_ref())
                 .join(manifest);
@@ -288,7 +271,8 @@ fn split_manifest(options: &LeptosOptions) -> Option<&'static SplitManifest> {
                 }
             };
             let loader = if options.hash_files {
-                hashed("split", "__wasm_split", "js")
+                hashed_name(options, "split", "__wasm_split", "js")
+                    .unwrap_or_else(|| "__wasm_split.js".to_owned())
             } else {
                 "__wasm_split.______________________.js".to_owned()
             };
@@ -307,6 +291,16 @@ fn snake_case(name: &str) -> String {
         out.push(c.to_ascii_lowercase());
     }
     out
+}
+
+/// `{stem}.{hash}.{ext}`, with the hash `hash.txt` gives `kind`, when names
+/// are hashed (`hash-files`); `None` otherwise, for the caller's plain name.
+fn hashed_name(options: &LeptosOptions, kind: &str, stem: &str, ext: &str) -> Option<String> {
+    let hash = options
+        .hash_files
+        .then(|| hash_of(options, kind))
+        .flatten()?;
+    Some(format!("{stem}.{hash}.{ext}"))
 }
 
 /// One file's hash from `hash.txt` (lines like `css: Zk3…`).
