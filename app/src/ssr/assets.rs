@@ -155,12 +155,7 @@ pub const PRELOAD_META: &str = "mypage-preload";
 #[leptos::component]
 pub fn HydrationScripts(options: LeptosOptions) -> impl leptos::IntoView {
     use leptos::prelude::*;
-    let files = browser_files(&options);
-    let script = format!(
-        "({START})({js:?}, {wasm:?}, {PRELOAD_META:?});",
-        js = files.js,
-        wasm = files.wasm
-    );
+    let script = start_script(&options);
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
@@ -218,31 +213,42 @@ const START: &str = r#"(js, wasm, meta) => {
   }
 }"#;
 
-/// The main wasm's and its JavaScript's addresses.
-struct BrowserFiles {
-    js: String,
-    wasm: String,
+/// [`START`] called with the main wasm's and its JavaScript's addresses,
+/// written once per process (every page used to format it anew).
+fn start_script(options: &LeptosOptions) -> &'static str {
+    static SCRIPT: OnceLock<String> = OnceLock::new();
+    SCRIPT.get_or_init(|| {
+        let (js, wasm) = browser_files(options);
+        format!(
+            "({START})({}, {}, {});",
+            js_string(&js),
+            js_string(&wasm),
+            js_string(PRELOAD_META)
+        )
+    })
 }
 
-/// Read from `hash.txt` once (names as Leptos gives them: hashed with
-/// `hash-files`; otherwise the wasm is `<name>_bg.wasm` unless cargo-leptos
-/// named the output).
-fn browser_files(options: &LeptosOptions) -> &'static BrowserFiles {
-    static FILES: OnceLock<BrowserFiles> = OnceLock::new();
-    FILES.get_or_init(|| {
-        let name = &options.output_name;
-        let js = hashed_name(options, "js", name, "js").unwrap_or_else(|| format!("{name}.js"));
-        let wasm = match hashed_name(options, "wasm", name, "wasm") {
-            Some(hashed) => hashed,
-            None if option_env!("LEPTOS_OUTPUT_NAME").is_some() => format!("{name}.wasm"),
-            None => format!("{name}_bg.wasm"),
-        };
-        let pkg = &options.site_pkg_dir;
-        BrowserFiles {
-            js: format!("/{pkg}/{js}"),
-            wasm: format!("/{pkg}/{wasm}"),
-        }
-    })
+/// `text` as a JavaScript string literal that can stand inside a `<script>`
+/// element: JSON, with `<` escaped so that no `</script>` can end it early.
+fn js_string(text: &str) -> String {
+    serde_json::Value::from(text)
+        .to_string()
+        .replace('<', "\\u003c")
+}
+
+/// The main JavaScript's and wasm's addresses, from `hash.txt` (names as
+/// Leptos gives them: hashed with `hash-files`; otherwise the wasm is
+/// `<name>_bg.wasm` unless cargo-leptos named the output).
+fn browser_files(options: &LeptosOptions) -> (String, String) {
+    let name = &options.output_name;
+    let js = hashed_name(options, "js", name, "js").unwrap_or_else(|| format!("{name}.js"));
+    let wasm = match hashed_name(options, "wasm", name, "wasm") {
+        Some(hashed) => hashed,
+        None if option_env!("LEPTOS_OUTPUT_NAME").is_some() => format!("{name}.wasm"),
+        None => format!("{name}_bg.wasm"),
+    };
+    let pkg = &options.site_pkg_dir;
+    (format!("/{pkg}/{js}"), format!("/{pkg}/{wasm}"))
 }
 
 /// `cargo leptos build --split`'s manifest: which chunks each lazily loaded
@@ -330,6 +336,18 @@ mod tests {
         assert_eq!(super::snake_case("ProcedureDetail"), "procedure_detail");
         assert_eq!(super::snake_case("Faq"), "faq");
         assert_eq!(super::snake_case("StaffNewMember"), "staff_new_member");
+    }
+
+    #[test]
+    fn file_names_become_string_literals_no_script_element_can_end_early() {
+        assert_eq!(
+            super::js_string("/pkg/mypage.x-Y_z.js"),
+            r#""/pkg/mypage.x-Y_z.js""#
+        );
+        assert_eq!(
+            super::js_string("a\"b\\c</script><script>"),
+            r#""a\"b\\c\u003c/script>\u003cscript>""#
+        );
     }
 
     #[test]
