@@ -222,6 +222,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             println!("user_id={}", seeded.user_id);
             println!("password={}", seeded.password);
             println!("device={}", seeded.device);
+            println!("staff_login_id={}", seeded.staff.login_id);
+            println!("staff_password={}", seeded.staff.password);
+            println!(
+                "staff_totp_secret={}",
+                seeded.staff.totp_secret.unwrap_or_default()
+            );
             Ok(())
         }
         Command::DemoData => demo::load(&db, clock.now())

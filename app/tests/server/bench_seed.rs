@@ -1,6 +1,7 @@
 //! `server seed-bench N`: members in bulk for the benchmarks, across more
 //! than one batch, each with what the measured pages read; the first one
-//! logs in from the printed known browser without a mailed code. It runs on
+//! logs in from the printed known browser without a mailed code, and the
+//! printed operator logs in to search them. It runs on
 //! a freshly migrated database (no demo data, as a benchmark starts).
 
 use crate::helpers::*;
@@ -48,6 +49,18 @@ async fn seeds_members_in_bulk(backend: Backend) {
     .await
     .expect("login");
     assert!(matches!(outcome, auth::LoginOutcome::Session(_)));
+    // The printed operator logs in, and has a second factor to give.
+    assert!(seeded.staff.totp_secret.is_some());
+    staff_auth::login(
+        &db,
+        &config(),
+        &seeded.staff.login_id,
+        &seeded.staff.password,
+        &client(),
+        now,
+    )
+    .await
+    .expect("staff login");
     // A second run on the same database is refused, not doubled.
     assert!(bench::seed(&db, 10, now).await.is_err());
     db.close().await.expect("close");

@@ -4,7 +4,8 @@
 //! rows per INSERT. Their numbers are 9xxxxxxxx (a range neither the
 //! showcase nor the test fixtures use); every password is [`DEMO_PASSWORD`]
 //! (hashed once, the same hash for all). The first member gets a known
-//! browser, so a benchmark can log in without a mailed code.
+//! browser, so a benchmark can log in without a mailed code; an operator with
+//! an enrolled second factor searches them.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
@@ -12,7 +13,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{catalogue, DEMO_PASSWORD};
+use super::{catalogue, fixtures, DEMO_PASSWORD};
 use crate::auth::ssr::device;
 use crate::domain::procedure::{Actor, Kind, Status};
 use crate::error::AppError;
@@ -43,6 +44,8 @@ pub struct Seeded {
     pub password: String,
     /// The `mypage_device` cookie of the first member's known browser.
     pub device: String,
+    /// An operator to search the members with (second factor enrolled).
+    pub staff: fixtures::Staff,
 }
 
 /// Writes `n` benchmark members; refuses when some are there already.
@@ -227,11 +230,16 @@ pub async fn seed(db: &DatabaseConnection, n: u32, now: DateTime<Utc>) -> Result
         txn.commit().await?;
         start = end;
     }
+    let operator = fixtures::WantedStaff {
+        role: None,
+        enrolled: true,
+    };
     Ok(Seeded {
         members: n,
         user_id: format!("bench.{:08}", 0),
         password: DEMO_PASSWORD.to_owned(),
         device: known_browser.ok_or(AppError::Internal)?,
+        staff: fixtures::staff(db, &operator, now).await?,
     })
 }
 
