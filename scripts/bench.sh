@@ -222,7 +222,7 @@ bench_on() { # backend database_url
   # Logins that succeed (the first member from its known browser), two at a
   # time: each is one argon2 hash on a core of its own. Last, as they start
   # sessions of their own.
-  hey -n 40 -c 2 -m POST -T application/x-www-form-urlencoded -H "Origin: $base" \
+  hey -n 100 -c 2 -m POST -T application/x-www-form-urlencoded -H "Origin: $base" \
     -H "Cookie: mypage_device=$device" \
     -d "identifier=$(urlencode "$user_id")&password=$(urlencode "$password")" "$base/api/login" > "$WORK/login.txt"
   read -r rps p50 p99 < <(summary "$WORK/login.txt")

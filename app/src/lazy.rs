@@ -95,6 +95,7 @@ lazy_screens! {
     StaffMails => pages::StaffMailsPage,
     StaffInquiry => pages::StaffInquiryPage,
     StaffMembers => pages::StaffMembersPage,
+    StaffLetters => pages::StaffLettersPage,
     StaffNewMember => pages::StaffNewMemberPage,
     StaffMember => pages::StaffMemberPage,
     StaffAudit => pages::StaffAuditPage,

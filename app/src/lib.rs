@@ -125,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("mails") view={Lazy::<lazy::StaffMails>::new()} />
                     <Route path=path!("inquiries/:id") view={Lazy::<lazy::StaffInquiry>::new()} />
                     <Route path=path!("members") view={Lazy::<lazy::StaffMembers>::new()} />
+                    <Route path=path!("letters") view={Lazy::<lazy::StaffLetters>::new()} />
                     <Route path=path!("members/new") view={Lazy::<lazy::StaffNewMember>::new()} />
                     <Route path=path!("members/:id") view={Lazy::<lazy::StaffMember>::new()} />
                     <Route path=path!("audit") view={Lazy::<lazy::StaffAudit>::new()} />

@@ -161,4 +161,13 @@ test('staff register a member after the 出資金 payment and later record a nam
   await expect(page.getByRole('heading', { name: '改姓 花子様' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'ログインと登録内容の管理' }).getByText('窓口 花子(マドグチ　ハナコ) → 改姓 花子(カイセイ　ハナコ)', { exact: false })).toBeVisible();
   await snap(page, testInfo, 'staff-member-care');
+
+  // She has no My Page yet: the batch of letters, on a page of its own that
+  // the member search links to, counts her among those waiting.
+  await page.getByRole('link', { name: '← 組合員検索' }).click();
+  await page.getByRole('link', { name: '登録案内書の一括印刷(マイページ未登録の組合員へ)' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '登録案内書の一括印刷' })).toBeVisible();
+  await expect(page.locator('.letters-waiting')).toHaveText(/^[1-9][0-9]*名$/);
+  await expect(page.getByRole('button', { name: '登録案内書をまとめて印刷する(PDF)' })).toBeVisible();
+  await snap(page, testInfo, 'staff-letters');
 });

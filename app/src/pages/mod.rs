@@ -50,9 +50,10 @@ pub use register::RegisterPage;
 pub use security::SecurityPage;
 pub use staff::{
     StaffAccountsPage, StaffAuditPage, StaffCertificatesPage, StaffImportPage, StaffImportsPage,
-    StaffInquiriesPage, StaffInquiryPage, StaffLoginPage, StaffMailsPage, StaffMaintenancePage,
-    StaffMemberPage, StaffMembersPage, StaffNewMemberPage, StaffNoticesPage, StaffPasswordPage,
-    StaffProcedurePage, StaffQueuePage, StaffSecondFactorPage, StaffSetupPage, StaffVerifyPage,
+    StaffInquiriesPage, StaffInquiryPage, StaffLettersPage, StaffLoginPage, StaffMailsPage,
+    StaffMaintenancePage, StaffMemberPage, StaffMembersPage, StaffNewMemberPage, StaffNoticesPage,
+    StaffPasswordPage, StaffProcedurePage, StaffQueuePage, StaffSecondFactorPage, StaffSetupPage,
+    StaffVerifyPage,
 };
 pub use statements::{StatementPage, StatementsPage};
 pub use top::TopPage;

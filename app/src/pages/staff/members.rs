@@ -7,9 +7,9 @@ use crate::components::{invalid, FieldError};
 use crate::domain::membership::Stage;
 use crate::pages::{use_id_param, ContractCard, StatusBadge};
 use crate::staff::{
-    staff_letters_waiting, staff_member, staff_member_history, staff_search_members, MemberRecord,
-    StaffChangeName, StaffEndMemberSessions, StaffIssueTemporaryPassword, StaffRecordWithdrawal,
-    StaffReopenService, StaffStopService, StaffUnlockMember,
+    staff_member, staff_member_history, staff_search_members, MemberRecord, StaffChangeName,
+    StaffEndMemberSessions, StaffIssueTemporaryPassword, StaffRecordWithdrawal, StaffReopenService,
+    StaffStopService, StaffUnlockMember,
 };
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -66,41 +66,7 @@ pub fn StaffMembersPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <LetterBatch />
-    }
-}
-
-/// The next batch of registration letters (M12): everyone without an
-/// account and without a usable code, one PDF.
-#[component]
-fn LetterBatch() -> impl IntoView {
-    let waiting = Resource::new_blocking(|| (), |()| staff_letters_waiting());
-    view! {
-        <section class="card" aria-labelledby="letters-title">
-            <h2 id="letters-title">"登録案内書の一括印刷"</h2>
-            <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
-                {move || Suspend::new(async move {
-                    match waiting.await {
-                        Ok(0) => Either::Left(view! {
-                            <p>"登録案内書を待っている組合員はいません。"</p>
-                        }.into_any()),
-                        Ok(n) => Either::Left(view! {
-                            <form method="post" action="/staff/letters" target="_blank">
-                                <p>
-                                    "マイページ未登録で、使える登録コードがない組合員: "
-                                    <strong class="letters-waiting">{n} "名"</strong>
-                                </p>
-                                <p class="hint">
-                                    {format!("組合員番号の順に最大{}名分の登録コードを発行し、1つのPDFにまとめて開きます。残りは続けて印刷できます。", crate::domain::policy::LETTER_BATCH_MAX)}
-                                </p>
-                                <button type="submit" class="button">"登録案内書をまとめて印刷する(PDF)"</button>
-                            </form>
-                        }.into_any()),
-                        Err(error) => Either::Right(view! { <StaffError error /> }),
-                    }
-                })}
-            </Suspense>
-        </section>
+        <p><A href="/staff/letters">"登録案内書の一括印刷(マイページ未登録の組合員へ)"</A></p>
     }
 }
 
