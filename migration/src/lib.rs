@@ -20,6 +20,7 @@ mod m20261206_000015_maintenance;
 mod m20261206_000016_mail_failures;
 mod m20261206_000017_member_search_trgm;
 mod m20261206_000018_contract_period_indexes;
+mod m20261206_000019_fixed_width_text;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_mail_failures::Migration),
             Box::new(m20261206_000017_member_search_trgm::Migration),
             Box::new(m20261206_000018_contract_period_indexes::Migration),
+            Box::new(m20261206_000019_fixed_width_text::Migration),
         ]
     }
 }

@@ -84,3 +84,58 @@ async fn sqlite_is_compiled_with_the_workspace_options() {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+/// On PostgreSQL no column is `char(n)`: the app binds strings as `text`,
+/// and a `char(n)` column compared with one is cast first and its index no
+/// longer applies (every session lookup read the whole sessions table; the
+/// staff search by member number, every member). With sequential reads
+/// discouraged, a lookup by a bound value must find an index to use.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_lookups_by_a_bound_text_value_use_their_index() {
+    use sea_orm::DatabaseBackend::Postgres;
+    let Some((url, _)) = fresh_database(Backend::Postgres).await else {
+        return;
+    };
+    let pool = db::connect(&url).await.expect("connect");
+    db::migrate(&pool).await.expect("migrate");
+    let fixed: Vec<String> = pool
+        .query_all_raw(Statement::from_string(
+            Postgres,
+            "SELECT table_name || '.' || column_name AS c FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND data_type = 'character'",
+        ))
+        .await
+        .expect("columns")
+        .iter()
+        .map(|row| row.try_get("", "c").expect("name"))
+        .collect();
+    assert!(fixed.is_empty(), "char(n) columns: {fixed:?}");
+    let txn = db::begin_write(&pool).await.expect("begin");
+    txn.execute_unprepared("SET LOCAL enable_seqscan = off")
+        .await
+        .expect("set");
+    for (table, column) in [
+        ("sessions", "token_hash"),
+        ("staff_sessions", "token_hash"),
+        ("members", "member_number"),
+        ("registration_codes", "code_hash"),
+    ] {
+        let plan: Vec<String> = txn
+            .query_all_raw(Statement::from_sql_and_values(
+                Postgres,
+                format!("EXPLAIN SELECT * FROM {table} WHERE {column} = $1"),
+                [String::from("0123456789").into()],
+            ))
+            .await
+            .expect("explain")
+            .iter()
+            .map(|row| row.try_get("", "QUERY PLAN").expect("plan line"))
+            .collect();
+        assert!(
+            plan.iter().any(|line| line.contains("Index")),
+            "{table}.{column} looked up without its index: {plan:?}"
+        );
+    }
+    txn.rollback().await.expect("rollback");
+    pool.close().await.expect("close");
+}
