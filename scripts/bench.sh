@@ -11,9 +11,9 @@
 # Prints req/s, p50 and p99 for each, and the ratios; then the My Page home's
 # p99 while 200 logins arrive at once; then the staff member search (an
 # operator logged in with its second factor) and logins that succeed, the
-# figures issue 13 compares between 1,000 and 1,000,000 members. SQLite always; PostgreSQL at
-# BENCH_DATABASE_URL (a server URL; a fresh database is made there), or the
-# test server scripts/test-db.sh starts.
+# figures issue 13 compares between 1,000 and 1,000,000 members. SQLite
+# always; PostgreSQL at BENCH_DATABASE_URL (a server URL; a fresh database is
+# made there), or the test server scripts/test-db.sh starts.
 #
 #   scripts/bench.sh                       # 1,000 members, 8 s per measurement
 #   BENCH_MEMBERS=1000000 BENCH_ONLY=postgres scripts/bench.sh
@@ -92,6 +92,8 @@ totp() {
   ' "$1"
 }
 urlencode() { node -e 'console.log(encodeURIComponent(process.argv[1]))' "$1"; }
+# One line of what `server seed-bench` printed (`name=value`).
+seeded() { sed -n "s/^$1=//p" "$WORK/seed.txt"; }
 wait_for() { for _ in $(seq 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; return 1; }
 
 # PostgreSQL query plans, with their times, of the staff member search (a
@@ -130,9 +132,9 @@ bench_on() { # backend database_url
   MYPAGE_DEV=true DATABASE_URL="$url" RUST_LOG=warn "$WORK/bin/server" seed-bench "$MEMBERS" > "$WORK/seed.txt"
   echo "seeded in $((SECONDS - started)) s"
   local user_id password device
-  user_id=$(sed -n 's/^user_id=//p' "$WORK/seed.txt")
-  password=$(sed -n 's/^password=//p' "$WORK/seed.txt")
-  device=$(sed -n 's/^device=//p' "$WORK/seed.txt")
+  user_id=$(seeded user_id)
+  password=$(seeded password)
+  device=$(seeded device)
 
   DATABASE_URL="$url" LEPTOS_SITE_ROOT="$WORK/site" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
     LEPTOS_ENV=PROD MYPAGE_PUBLIC_URL="$base" MYPAGE_SMTP_URL=smtp://127.0.0.1:9 \
@@ -210,10 +212,9 @@ bench_on() { # backend database_url
   # 1,000; the first 200 of 111,111 among 1,000,000).
   local sjar="$WORK/staff-cookies" staff
   curl -fs -o /dev/null -b "$sjar" -c "$sjar" -X POST -H "Origin: $base" "$base/api/staff/login" \
-    --data-urlencode "login_id=$(sed -n 's/^staff_login_id=//p' "$WORK/seed.txt")" \
-    --data-urlencode "password=$(sed -n 's/^staff_password=//p' "$WORK/seed.txt")"
+    --data-urlencode "login_id=$(seeded staff_login_id)" --data-urlencode "password=$(seeded staff_password)"
   curl -fs -o /dev/null -b "$sjar" -c "$sjar" -X POST -H "Origin: $base" "$base/api/staff/second_factor/verify" \
-    --data-urlencode "code=$(totp "$(sed -n 's/^staff_totp_secret=//p' "$WORK/seed.txt")")"
+    --data-urlencode "code=$(totp "$(seeded staff_totp_secret)")"
   staff=$(awk '$6 == "mypage_staff" {print $7}' "$sjar")
   [ -n "$staff" ] || { echo "could not log the operator in" >&2; exit 1; }
   printf '%-34s %5s %9s %8s %8s\n' "staff search" conns req/s p50_ms p99_ms
