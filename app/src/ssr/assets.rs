@@ -94,9 +94,7 @@ fn hash_file(options: &LeptosOptions) -> Option<PathBuf> {
 pub fn stylesheet_href(options: &LeptosOptions) -> &'static str {
     static HREF: OnceLock<String> = OnceLock::new();
     HREF.get_or_init(|| {
-        let stem = &options.output_name;
-        let name =
-            hashed_name(options, "css", stem, "css").unwrap_or_else(|| format!("{stem}.css"));
+        let name = pkg_name(options, "css", &options.output_name, "css");
         format!("/{}/{name}", options.site_pkg_dir)
     })
 }
@@ -241,7 +239,7 @@ fn js_string(text: &str) -> String {
 /// `<name>_bg.wasm` unless cargo-leptos named the output).
 fn browser_files(options: &LeptosOptions) -> (String, String) {
     let name = &options.output_name;
-    let js = hashed_name(options, "js", name, "js").unwrap_or_else(|| format!("{name}.js"));
+    let js = pkg_name(options, "js", name, "js");
     let wasm = match hashed_name(options, "wasm", name, "wasm") {
         Some(hashed) => hashed,
         None if option_env!("LEPTOS_OUTPUT_NAME").is_some() => format!("{name}.wasm"),
@@ -263,8 +261,7 @@ fn split_manifest(options: &LeptosOptions) -> Option<&'static SplitManifest> {
     static MANIFEST: OnceLock<Option<SplitManifest>> = OnceLock::new();
     MANIFEST
         .get_or_init(|| {
-            let manifest = hashed_name(options, "manifest", "__wasm_split_manifest", "json")
-                .unwrap_or_else(|| "__wasm_split_manifest.json".to_owned());
+            let manifest = pkg_name(options, "manifest", "__wasm_split_manifest", "json");
             let path = PathBuf::from(options.site_root.as_ref())
                 .join(options.site_pkg_dir.as_ref())
                 .join(manifest);
@@ -277,8 +274,7 @@ fn split_manifest(options: &LeptosOptions) -> Option<&'static SplitManifest> {
                 }
             };
             let loader = if options.hash_files {
-                hashed_name(options, "split", "__wasm_split", "js")
-                    .unwrap_or_else(|| "__wasm_split.js".to_owned())
+                pkg_name(options, "split", "__wasm_split", "js")
             } else {
                 "__wasm_split.______________________.js".to_owned()
             };
@@ -307,6 +303,11 @@ fn hashed_name(options: &LeptosOptions, kind: &str, stem: &str, ext: &str) -> Op
         .then(|| hash_of(options, kind))
         .flatten()?;
     Some(format!("{stem}.{hash}.{ext}"))
+}
+
+/// [`hashed_name`], or `{stem}.{ext}` when names are not hashed.
+fn pkg_name(options: &LeptosOptions, kind: &str, stem: &str, ext: &str) -> String {
+    hashed_name(options, kind, stem, ext).unwrap_or_else(|| format!("{stem}.{ext}"))
 }
 
 /// One file's hash from `hash.txt` (lines like `css: Zk3…`).
