@@ -236,26 +236,43 @@ test('the certificate in March, May and June: the paper year, the electronic per
 
 test('a maintenance window: announced, then members see the maintenance page while staff work, until an admin ends it', async ({ page, browser }, testInfo) => {
   const me = await seedMember(page.request, { server, knownBrowser: true });
+  const operator = await seedStaff(page.request, { server, role: 'operator' });
   const admin = await seedStaff(page.request, { server, role: 'admin' });
   const staffContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
   const staff = await staffContext.newPage();
-  await staffLogin(staff, admin, server);
+  // An operator schedules it: from an hour from now (the suggested start)
+  // for two hours.
+  await staffLogin(staff, operator, server);
   await staff.goto(`${server}/staff/maintenance`);
   await hydrated(staff);
-  // From an hour from now (the suggested start) for two hours.
   const starts = await staff.getByLabel('開始日時').inputValue();
   const end = new Date(Date.parse(`${starts}:00Z`) + 2 * 3600_000).toISOString().slice(0, 16);
   await staff.getByLabel('終了日時').fill(end);
   await staff.getByRole('button', { name: '予定する' }).click();
   await expect(staff.getByRole('table', { name: 'メンテナンスの一覧' })).toContainText('予定');
 
-  // Members are told in advance, on the login page and on My Page.
+  // Members are told in advance on the login page (at 1280 px here) and,
+  // on a phone, on the login page and on My Page; the member on the phone
+  // starts writing an inquiry.
   await page.goto(`${server}/`);
   await expect(page.getByRole('note').filter({ hasText: 'システムメンテナンスのお知らせ' })).toBeVisible();
-  await apiLogin(page, me, { server, goto: '/mypage' });
-  await expect(page.getByRole('note').filter({ hasText: 'システムメンテナンスのお知らせ' })).toContainText('ご利用いただけません');
+  const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, locale: 'ja-JP' });
+  const small = await phone.newPage();
+  await small.goto(`${server}/`);
+  await expect(small.getByRole('note').filter({ hasText: 'システムメンテナンスのお知らせ' })).toBeVisible();
+  await apiLogin(small, me, { server, goto: '/mypage' });
+  const notice = small.getByRole('note').filter({ hasText: 'システムメンテナンスのお知らせ' });
+  await expect(notice).toContainText('ご利用いただけません');
+  expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await snap(small, testInfo, 'maintenance-notice-375');
+  await small.goto(`${server}/mypage/inquiries/new`);
+  await hydrated(small);
+  await small.getByLabel('お問い合わせの分類').selectOption({ label: 'その他' });
+  await small.getByLabel('件名').fill('住所変更の書類について');
+  await small.getByLabel('内容').fill('書類が届いていません。');
 
-  // Inside the window: every member page is the maintenance page (503).
+  // Inside the window: every member and public page is the maintenance
+  // page (503), at both widths.
   await advance(page, '61m');
   const res = await page.goto(`${server}/mypage/contracts`);
   expect(res?.status()).toBe(503);
@@ -264,25 +281,42 @@ test('a maintenance window: announced, then members see the maintenance page whi
   await expect(page.getByRole('status')).toContainText('ごろに再開する予定です');
   await snap(page, testInfo, 'maintenance');
   expect((await page.goto(`${server}/`))?.status()).toBe(503);
-  // On a phone (this test runs once, on the clock server): nothing wider
-  // than the screen.
-  const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, locale: 'ja-JP' });
-  const small = await phone.newPage();
-  expect((await small.goto(`${server}/mypage`))?.status()).toBe(503);
-  await expect(small.getByRole('heading', { name: 'システムメンテナンス中です' })).toBeVisible();
-  expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-  await snap(small, testInfo, 'maintenance-375');
-  await phone.close();
+  // The inquiry sent now is refused beside the form, which keeps the text.
+  await small.getByRole('button', { name: '送信する' }).click();
+  await expect(small.getByRole('alert').filter({ hasText: 'システムメンテナンスのため' })).toBeVisible();
+  await expect(small.getByLabel('件名')).toHaveValue('住所変更の書類について');
+  await expect(small.getByLabel('内容')).toHaveValue('書類が届いていません。');
+  const other = await phone.newPage();
+  expect((await other.goto(`${server}/mypage`))?.status()).toBe(503);
+  await expect(other.getByRole('heading', { name: 'システムメンテナンス中です' })).toBeVisible();
+  expect(await other.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await snap(other, testInfo, 'maintenance-375');
+  await other.close();
 
-  // The back office works, and the admin ends the window now.
-  await staffLogin(staff, admin, server);
+  // The back office works; the operator cannot end it early, the admin can.
+  await staffLogin(staff, operator, server);
   await staff.goto(`${server}/staff/maintenance`);
   await hydrated(staff);
-  const row = staff.getByRole('row').filter({ hasText: '実施中' });
-  await row.getByRole('button', { name: '今すぐ終了する' }).click();
-  await expect(staff.getByRole('table', { name: 'メンテナンスの一覧' })).toContainText('早期終了');
+  const running = staff.getByRole('row').filter({ hasText: '実施中' });
+  await expect(running).toBeVisible();
+  await expect(running.getByRole('button')).toHaveCount(0);
   await staffContext.close();
+  const adminContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
+  const boss = await adminContext.newPage();
+  await staffLogin(boss, admin, server);
+  await boss.goto(`${server}/staff/maintenance`);
+  await hydrated(boss);
+  await boss.getByRole('row').filter({ hasText: '実施中' }).getByRole('button', { name: '今すぐ終了する' }).click();
+  await expect(boss.getByRole('table', { name: 'メンテナンスの一覧' })).toContainText('早期終了');
+  await adminContext.close();
 
   expect((await page.goto(`${server}/`))?.status()).toBe(200);
   await expect(page.getByRole('heading', { name: '組合員マイページ' })).toBeVisible();
+  // The member sends the same inquiry again, as typed, and it arrives (after
+  // logging in again: the clock's jump outlasted the session's idle time).
+  await apiLogin(small, me, { server });
+  await small.getByRole('button', { name: '送信する' }).click();
+  await expect(small).toHaveURL(/\/mypage\/inquiries\/\d+/);
+  await expect(small.getByText('書類が届いていません。')).toBeVisible();
+  await phone.close();
 });

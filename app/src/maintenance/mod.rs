@@ -1,4 +1,4 @@
-//! Maintenance windows (M17, S5): staff schedule them; during one, member
+//! Maintenance windows (M17, S5): staff schedule and cancel them; during one, member
 //! and public pages answer 503 with a maintenance page (`ssr::gate`), the back
 //! office stays up, and an admin can end it early; a week before, members
 //! are told on the login page and the My Page home. This feature owns
@@ -29,7 +29,8 @@ pub struct WindowRow {
     pub message: String,
     /// 予定 / 実施中 / 終了 / 早期終了.
     pub state: String,
-    /// Active or to come, and the staff member is an admin.
+    /// To come (any staff member cancels it), or under way and the staff
+    /// member is an admin (who ends it early).
     pub can_end: bool,
 }
 
@@ -63,7 +64,7 @@ pub async fn staff_schedule_maintenance(
     crate::error::with_status(ssr::schedule(&starts_at, &ends_at, &message).await)
 }
 
-/// Ends an active window now, or cancels one to come (admins only).
+/// Cancels a window to come, or ends one under way now (admins only).
 #[server(endpoint = "staff_maintenance_end")]
 pub async fn staff_end_maintenance(id: i32) -> Result<(), AppError> {
     crate::error::with_status(ssr::end(id).await)

@@ -4,7 +4,6 @@
 //! public requests with 503 while one is active.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration as StdDuration, Instant};
 
 use axum::{
     extract::{Request as HttpRequest, State},
@@ -25,19 +24,27 @@ use crate::domain::policy::MAINTENANCE_CACHE_SECONDS;
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
 use crate::ssr::entities::maintenance_window as window;
-use crate::ssr::request::Request;
+use crate::ssr::request::{accepts_html, Request};
 use crate::ssr::AppState;
 use crate::staff::ssr::auth::current_staff;
 
 /// Longest message of a window, in characters.
 const MESSAGE_MAX_CHARS: usize = 500;
 
-/// Windows as read at an instant.
-type Reading = (Instant, Arc<Vec<window::Model>>);
+#[derive(Default)]
+struct Cached {
+    /// Counts [`MaintenanceCache::forget`]s: a reading that began before one
+    /// is not kept, so a change made in this process shows at once even to a
+    /// request that was reading the old windows while it was made.
+    generation: u64,
+    /// The windows, and when (on the app's clock) they were read.
+    reading: Option<(DateTime<Utc>, Arc<Vec<window::Model>>)>,
+}
 
-/// The windows not yet over, as one process last read them.
+/// The windows not yet over, as one process last read them. Another
+/// process's change is seen here within [`MAINTENANCE_CACHE_SECONDS`].
 #[derive(Clone, Default)]
-pub struct MaintenanceCache(Arc<Mutex<Option<Reading>>>);
+pub struct MaintenanceCache(Arc<Mutex<Cached>>);
 
 impl MaintenanceCache {
     /// Windows not over at `now`, oldest start first.
@@ -46,17 +53,24 @@ impl MaintenanceCache {
         db: &DatabaseConnection,
         now: DateTime<Utc>,
     ) -> Result<Arc<Vec<window::Model>>, AppError> {
-        let fresh = StdDuration::from_secs(MAINTENANCE_CACHE_SECONDS);
-        if let Ok(cached) = self.0.lock() {
-            if let Some((at, list)) = cached.as_ref() {
-                if at.elapsed() < fresh {
-                    return Ok(list.clone());
+        let fresh = Duration::seconds(MAINTENANCE_CACHE_SECONDS as i64);
+        let generation = match self.0.lock() {
+            Ok(cached) => {
+                if let Some((at, list)) = &cached.reading {
+                    // A clock set back makes a reading from the "future" stale.
+                    if *at <= now && now - *at < fresh {
+                        return Ok(list.clone());
+                    }
                 }
+                Some(cached.generation)
             }
-        }
+            Err(_) => None,
+        };
         let list = Arc::new(pending(db, now).await?);
-        if let Ok(mut cached) = self.0.lock() {
-            *cached = Some((Instant::now(), list.clone()));
+        if let (Some(generation), Ok(mut cached)) = (generation, self.0.lock()) {
+            if cached.generation == generation {
+                cached.reading = Some((now, list.clone()));
+            }
         }
         Ok(list)
     }
@@ -64,7 +78,8 @@ impl MaintenanceCache {
     /// Drops what this process read (after a change made here).
     pub fn forget(&self) {
         if let Ok(mut cached) = self.0.lock() {
-            *cached = None;
+            cached.generation += 1;
+            cached.reading = None;
         }
     }
 }
@@ -126,8 +141,10 @@ pub async fn gate(State(state): State<AppState>, req: HttpRequest, next: Next) -
     };
     let retry_after = active.window().retry_after(now).to_string();
     let message = message_of(active);
-    let mut res = if path.starts_with("/api/") {
-        // A server function's error, which the form shows where it was sent.
+    let mut res = if path.starts_with("/api/") && !accepts_html(req.headers()) {
+        // A hydrated page's server function: an error the form shows where
+        // it was sent, keeping what was typed. A plain form (sent before the
+        // page hydrated) gets the maintenance page below instead.
         let body = serde_json::to_string(&AppError::Maintenance(message)).unwrap_or_default();
         (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -237,7 +254,9 @@ pub async fn staff_list() -> Result<MaintenanceAdmin, AppError> {
                 starts: jst::format_datetime(w.starts_at),
                 ends: jst::format_datetime(span.end()),
                 message: w.message,
-                can_end: admin && matches!(state, "実施中" | "予定"),
+                // Any staff member cancels a window to come; stopping one
+                // under way early is an admin's decision.
+                can_end: state == "予定" || (admin && state == "実施中"),
                 state: state.to_owned(),
             }
         })
@@ -252,8 +271,6 @@ pub async fn staff_list() -> Result<MaintenanceAdmin, AppError> {
 /// [`super::staff_schedule_maintenance`].
 pub async fn schedule(starts_at: &str, ends_at: &str, message: &str) -> Result<(), AppError> {
     let me = current_staff().await?;
-    // Stopping the service is an admin's decision, as ending a stop is.
-    me.require_admin()?;
     let Request {
         state, client, now, ..
     } = Request::current()?;
@@ -314,10 +331,10 @@ pub async fn schedule(starts_at: &str, ends_at: &str, message: &str) -> Result<(
     Ok(())
 }
 
-/// [`super::staff_end_maintenance`] (admins only).
+/// [`super::staff_end_maintenance`]: any staff member cancels a window to
+/// come; only an admin ends one under way.
 pub async fn end(id: i32) -> Result<(), AppError> {
     let me = current_staff().await?;
-    me.require_admin()?;
     let Request {
         state, client, now, ..
     } = Request::current()?;
@@ -329,16 +346,21 @@ pub async fn end(id: i32) -> Result<(), AppError> {
     let action = if now < w.starts_at {
         "maintenance_cancelled"
     } else {
+        me.require_admin()?;
         "maintenance_ended"
     };
-    let ended = window::Entity::update_many()
+    let mut ended = window::Entity::update_many()
         .col_expr(window::Column::EndedEarlyAt, Expr::value(now))
         .col_expr(window::Column::EndedBy, Expr::value(me.staff_id))
         .filter(window::Column::Id.eq(id))
         .filter(window::Column::EndedEarlyAt.is_null())
-        .filter(window::Column::EndsAt.gt(now))
-        .exec(&txn)
-        .await?;
+        .filter(window::Column::EndsAt.gt(now));
+    if action == "maintenance_cancelled" {
+        // Not begun yet, as it was read: a window that began meanwhile is
+        // an admin's to end.
+        ended = ended.filter(window::Column::StartsAt.gt(now));
+    }
+    let ended = ended.exec(&txn).await?;
     if ended.rows_affected != 1 {
         return Err(AppError::Conflict(
             "このメンテナンスは、すでに終了しています。".to_owned(),

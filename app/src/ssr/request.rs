@@ -106,17 +106,23 @@ pub struct Redirected;
 /// login page, which brings the member back to the page the form was on
 /// (M2). The hydrated page does the same itself (`FormError`).
 pub fn plain_form_to_login(parts: &Parts, timed_out: bool) {
-    let accepts_html = parts
-        .headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    if !parts.uri.path().starts_with("/api/") || !accepts_html {
+    if !parts.uri.path().starts_with("/api/") || !accepts_html(&parts.headers) {
         return;
     }
     let here = referer_path(&parts.headers).unwrap_or_else(|| "/mypage".to_owned());
     leptos_axum::redirect(&crate::domain::next_path::login_again_url(&here, timed_out));
     leptos::prelude::provide_context(Redirected);
+}
+
+/// Whether the request came from a browser page rather than a hydrated
+/// page's server-function call: a plain form (sent before the page has
+/// hydrated, or without JavaScript) asks for `text/html`; the hydrated page
+/// asks for the server function's own encoding.
+pub fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
 }
 
 /// The path (and query) of the page a request was sent from, if it is one

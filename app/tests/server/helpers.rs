@@ -58,6 +58,9 @@ pub const SKIP_POSTGRES: &str = "MYPAGE_TEST_SKIP_POSTGRES";
 pub struct TestApp {
     pub db: DatabaseConnection,
     pub clock: Clock,
+    /// The maintenance windows as this scenario's server process last read
+    /// them (one process: every request shares it).
+    maintenance: app::maintenance::ssr::MaintenanceCache,
     /// The SQLite database's directory, removed when the scenario ends.
     dir: Option<std::path::PathBuf>,
 }
@@ -76,6 +79,7 @@ impl TestApp {
         Some(Self {
             db,
             clock: Clock::frozen(t0()),
+            maintenance: Default::default(),
             dir,
         })
     }
@@ -96,7 +100,16 @@ impl TestApp {
             config: Arc::new(config()),
             clock: self.clock.clone(),
             throttle: app::ssr::identity::throttle::Throttle::per_minute(10_000),
+            maintenance: self.maintenance.clone(),
+        }
+    }
+
+    /// The state of a second server process on the same database: its own
+    /// caches, the same clock.
+    pub fn another_process(&self) -> AppState {
+        AppState {
             maintenance: Default::default(),
+            ..self.state()
         }
     }
 

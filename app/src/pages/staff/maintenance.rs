@@ -1,6 +1,6 @@
 //! `/staff/maintenance` (S5): schedule a maintenance window (JST) with the
-//! message members read; admins end an active one early or cancel one to
-//! come. The back office itself stays up during a window.
+//! message members read; any staff member cancels one to come, an admin
+//! ends one under way early. The back office itself stays up during a window.
 
 use crate::components::{action_error, invalid, successes, FieldError, FormError, Loaded};
 use crate::maintenance::{
@@ -24,11 +24,10 @@ pub fn StaffMaintenancePage() -> impl IntoView {
             "開始の7日前から、ログイン画面とマイページトップに予告を表示します。"
         </p>
         <Loaded resource=data view=move |d: MaintenanceAdmin| view! {
-            {if d.admin {
-                view! { <ScheduleForm suggested=d.suggested_start.clone() schedule /> }.into_any()
-            } else {
-                view! { <p class="card">"メンテナンスの予定の登録と終了は、管理者が行います。"</p> }.into_any()
-            }}
+            <ScheduleForm suggested=d.suggested_start.clone() schedule />
+            {(!d.admin).then(|| view! {
+                <p class="hint">"実施中のメンテナンスを予定より早く終えるのは、管理者が行います。"</p>
+            })}
             <WindowTable rows=d.rows end />
         } />
     }
