@@ -110,6 +110,16 @@ pub fn after(from: Status, event: Event) -> Result<Status, Refused> {
     }
 }
 
+/// Whether the member sees that `event` happened to a thread in `from`: a
+/// message they can read, or a new status. Only then does the thread's
+/// "last changed" time, which the member is shown, move: an internal note on
+/// a thread already 対応中 or taking over a colleague's thread leaves no
+/// trace the member could read.
+pub fn member_sees(from: Status, event: Event) -> bool {
+    matches!(event, Event::MemberWrote | Event::StaffReplied)
+        || after(from, event).is_ok_and(|to| to != from)
+}
+
 /// Who wrote a message, as the member sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(EnumIter, DeriveActiveEnum))]
@@ -317,6 +327,19 @@ mod tests {
         for event in [MemberWrote, StaffReplied, StaffTookUp, Event::Close] {
             assert!(after(Status::Closed, event).is_err(), "{event:?}");
         }
+    }
+
+    #[test]
+    fn the_member_sees_messages_and_new_statuses_only() {
+        for from in [Waiting, InProgress, Answered] {
+            assert!(member_sees(from, MemberWrote), "{from:?}");
+            assert!(member_sees(from, StaffReplied), "{from:?}");
+            assert!(member_sees(from, Event::Close), "{from:?}");
+        }
+        // Taking a thread up (a note, an assignment) shows as 対応中 once.
+        assert!(member_sees(Waiting, StaffTookUp));
+        assert!(!member_sees(InProgress, StaffTookUp));
+        assert!(!member_sees(Answered, StaffTookUp));
     }
 
     #[test]

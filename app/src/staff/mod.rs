@@ -104,6 +104,10 @@ pub struct StaffRow {
     pub is_me: bool,
 }
 
+/// Reads of a member's data (on record for "who looked at my data"), left
+/// out of the history on the member's page, which lists changes.
+pub const VIEW_ACTIONS: [&str; 3] = ["member_viewed", "procedure_viewed", "inquiry_viewed"];
+
 /// Action codes and how staff read them.
 pub const AUDIT_ACTIONS: [(&str, &str); 53] = [
     ("procedure_filed", "お手続きの受付"),

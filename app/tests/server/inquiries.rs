@@ -5,7 +5,7 @@
 
 use crate::helpers::*;
 use app::domain::inquiry::Status as InquiryStatus;
-use app::domain::policy::{INQUIRIES_PER_DAY, INQUIRY_TEXT_MAX_CHARS};
+use app::domain::policy::{INQUIRIES_PER_DAY, INQUIRY_MESSAGES_PER_DAY, INQUIRY_TEXT_MAX_CHARS};
 use app::inquiry::*;
 use app::ssr::entities::{inquiry as inquiry_entity, inquiry_message};
 use sea_orm::QueryOrder;
@@ -351,3 +351,157 @@ on_both!(
     staff_acting_at_once_never_both_win,
     staff_acting_at_once_never_both_win
 );
+
+/// The inbox is worked oldest-waiting first and filtered by status and
+/// category; staff take a thread (or a colleague's) on record; an internal
+/// step the member cannot see leaves the time they are shown alone.
+async fn staff_take_threads_and_work_the_inbox_oldest_first(app: TestApp) {
+    let db = app.db.clone();
+    let taro = app.member_headers("kyosai.taro").await;
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    start(&app, &taro, "先に届いた相談").await.unwrap();
+    let first = latest_inquiry(&db).await.id;
+    app.advance(Duration::hours(1));
+    let hanako = app.member_headers("kyosai.hanako").await;
+    app.call(hanako.clone(), || {
+        start_inquiry("contract".into(), "後の相談".into(), "特約について".into())
+    })
+    .await
+    .unwrap();
+    let second = latest_inquiry(&db).await.id;
+
+    let operator = app.staff_headers("operator").await;
+    let admin = app.staff_headers("admin").await;
+    let ids = |rows: Vec<InboxRow>| rows.iter().map(|r| r.summary.id).collect::<Vec<_>>();
+    let inbox = |status: Option<&str>, category: Option<&str>| {
+        let (status, category) = (status.map(str::to_owned), category.map(str::to_owned));
+        app.call(operator.clone(), move || staff_inquiries(status, category))
+    };
+    assert_eq!(ids(inbox(None, None).await.unwrap()), [first, second]);
+    assert_eq!(
+        ids(inbox(Some("waiting"), None).await.unwrap()),
+        [first, second]
+    );
+    assert_eq!(ids(inbox(None, Some("contract")).await.unwrap()), [second]);
+    assert_eq!(
+        inbox(Some("nonsense"), None).await.unwrap_err(),
+        AppError::NotFound
+    );
+
+    // The operator takes the first thread: 対応中 for the member too.
+    app.advance(Duration::minutes(5));
+    app.call(operator.clone(), || staff_assign_inquiry(first))
+        .await
+        .unwrap();
+    let taken = latest_of(&db, first).await;
+    assert_eq!(taken.status, InquiryStatus::InProgress);
+    assert_eq!(taken.updated_at, app.now());
+    let rows = inbox(Some("in_progress"), None).await.unwrap();
+    assert_eq!(ids(rows.clone()), [first]);
+    assert!(rows[0].assigned_to.is_some());
+    assert_eq!(ids(inbox(Some("waiting"), None).await.unwrap()), [second]);
+
+    // A note and a colleague taking it over change nothing the member sees.
+    let shown = taken.updated_at;
+    app.advance(Duration::minutes(5));
+    app.call(operator.clone(), || {
+        staff_note_inquiry(first, "折り返し電話の予定".into())
+    })
+    .await
+    .unwrap();
+    app.call(admin.clone(), || staff_assign_inquiry(first))
+        .await
+        .unwrap();
+    let now_taken = latest_of(&db, first).await;
+    assert_eq!(now_taken.updated_at, shown);
+    assert_ne!(now_taken.assigned_staff_id, taken.assigned_staff_id);
+    let case = app
+        .call(admin.clone(), || staff_inquiry(first))
+        .await
+        .unwrap();
+    assert!(case.assigned_to_me);
+    let case = app
+        .call(operator.clone(), || staff_inquiry(first))
+        .await
+        .unwrap();
+    assert!(!case.assigned_to_me);
+    let taro = app.member_headers("kyosai.taro").await;
+    let mine = app.call(taro.clone(), my_inquiries).await.unwrap();
+    assert_eq!(mine[0].status_label, "対応中");
+    assert_eq!(mine[0].updated_at, app::domain::jst::format_datetime(shown));
+
+    // A reply the member reads moves it.
+    app.call(admin.clone(), || {
+        staff_reply_inquiry(first, "お電話いたします。".into(), None)
+    })
+    .await
+    .unwrap();
+    assert_eq!(latest_of(&db, first).await.updated_at, app.now());
+    assert_eq!(
+        actions_on(&db, taro_id).await,
+        [
+            "inquiry_started",
+            "inquiry_assigned",
+            "inquiry_noted",
+            "inquiry_assigned",
+            "inquiry_viewed",
+            "inquiry_viewed",
+            "inquiry_replied",
+        ]
+    );
+    // Reads are on record, but not in the history of changes on the
+    // member's page.
+    let history = app
+        .call(admin.clone(), || app::staff::staff_member_history(taro_id))
+        .await
+        .unwrap();
+    assert!(
+        !history
+            .iter()
+            .any(|r| r.action.contains("閲覧") || r.action.ends_with("_viewed")),
+        "{history:?}"
+    );
+}
+on_both!(
+    staff_take_threads_and_work_the_inbox_oldest_first,
+    staff_take_threads_and_work_the_inbox_oldest_first
+);
+
+async fn latest_of(db: &DatabaseConnection, id: i32) -> inquiry_entity::Model {
+    inquiry_entity::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("the inquiry")
+}
+
+/// Messages per member per day are limited too (each thread's first one
+/// counts).
+async fn messages_are_limited_per_day(app: TestApp) {
+    let db = app.db.clone();
+    let taro = app.member_headers("kyosai.taro").await;
+    start(&app, &taro, "続けて書きます").await.unwrap();
+    let id = latest_inquiry(&db).await.id;
+    for i in 1..INQUIRY_MESSAGES_PER_DAY {
+        app.call(taro.clone(), || reply_inquiry(id, format!("追記 {i}")))
+            .await
+            .unwrap();
+    }
+    let refused = app
+        .call(taro.clone(), || reply_inquiry(id, "もう一通".into()))
+        .await;
+    assert!(
+        matches!(&refused, Err(AppError::Conflict(m)) if m.starts_with("メッセージの送信が続いたため")),
+        "{refused:?}"
+    );
+    let messages = inquiry_message::Entity::find()
+        .filter(inquiry_message::Column::InquiryId.eq(id))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(messages.len(), INQUIRY_MESSAGES_PER_DAY as usize);
+    // Another member is not held back.
+    let hanako = app.member_headers("kyosai.hanako").await;
+    start(&app, &hanako, "別の組合員").await.unwrap();
+}
+on_both!(messages_are_limited_per_day, messages_are_limited_per_day);

@@ -95,6 +95,9 @@ pub struct Step {
     /// The member starts waiting now.
     pub waiting_from: Option<DateTime<Utc>>,
     pub assign_to: Option<i32>,
+    /// The member sees something new ([`inquiry::member_sees`]): the time
+    /// they are shown as "last changed" moves.
+    pub member_sees: bool,
 }
 
 /// Applies `step` to the thread `id`, or refuses when it moved meanwhile.
@@ -106,7 +109,6 @@ pub async fn move_thread(
 ) -> Result<(), AppError> {
     let mut update = thread_entity::Entity::update_many()
         .col_expr(thread_entity::Column::Status, Expr::value(step.to))
-        .col_expr(thread_entity::Column::UpdatedAt, Expr::value(now))
         .filter(thread_entity::Column::Id.eq(id))
         .filter(thread_entity::Column::Status.eq(step.from))
         .filter(match step.assigned_from {
@@ -121,6 +123,9 @@ pub async fn move_thread(
             thread_entity::Column::AssignedStaffId,
             Expr::value(staff_id),
         );
+    }
+    if step.member_sees {
+        update = update.col_expr(thread_entity::Column::UpdatedAt, Expr::value(now));
     }
     if step.to == Status::Closed {
         update = update.col_expr(thread_entity::Column::ClosedAt, Expr::value(now));
@@ -346,6 +351,7 @@ pub async fn reply(id: i32, text: &str) -> Result<(), AppError> {
             // Waiting again from now, unless the member already waited.
             waiting_from: (!t.status.awaits_staff()).then_some(now),
             assign_to: None,
+            member_sees: true,
         },
         now,
     )
@@ -395,6 +401,7 @@ pub async fn close(id: i32) -> Result<(), AppError> {
             to,
             waiting_from: None,
             assign_to: None,
+            member_sees: true,
         },
         now,
     )

@@ -193,6 +193,7 @@ async fn act(
                 _ if t.assigned_staff_id.is_none() && to != Status::Closed => Some(me.staff_id),
                 _ => None,
             },
+            member_sees: inquiry::member_sees(t.status, event),
         },
         now,
     )

@@ -78,8 +78,7 @@ pub async fn entries(filter: Filter<'_>) -> Result<Vec<AuditRow>, AppError> {
         query = query.filter(audit_log::Column::Action.eq(action));
     }
     if filter.hide_views {
-        query = query
-            .filter(audit_log::Column::Action.is_not_in(["member_viewed", "procedure_viewed"]));
+        query = query.filter(audit_log::Column::Action.is_not_in(crate::staff::VIEW_ACTIONS));
     }
     if let Some(number) = filter.member.map(str::trim).filter(|m| !m.is_empty()) {
         let number = MemberNumber::parse(number).map_err(|e| AppError::field("member", e.0))?;
