@@ -169,6 +169,37 @@ async fn notices_reach_their_audience_in_time(app: TestApp) {
         );
     }
 
+    // A member who has withdrawn (with access left until the refund date)
+    // sees the notices for withdrawn members and for everyone, not those
+    // for members still in.
+    let hanako_id = member_id_of(&db, "kyosai.hanako").await;
+    app::ssr::entities::member::Entity::update_many()
+        .col_expr(
+            app::ssr::entities::member::Column::WithdrawnOn,
+            sea_orm::sea_query::Expr::value(today),
+        )
+        .col_expr(
+            app::ssr::entities::member::Column::AccessUntil,
+            sea_orm::sea_query::Expr::value(today + Duration::days(60)),
+        )
+        .filter(app::ssr::entities::member::Column::Id.eq(hanako_id))
+        .exec(&db)
+        .await
+        .unwrap();
+    let hanako = app.member_headers("kyosai.hanako").await;
+    let board = app.call(hanako.clone(), my_notices).await.unwrap();
+    let seen = titles(&board.current);
+    assert!(
+        seen.contains(&"脱退者へ") && seen.contains(&"全員へ"),
+        "{seen:?}"
+    );
+    assert!(!seen.contains(&"まもなく終了"), "{seen:?}");
+    let id = id_of(&db, "まもなく終了").await;
+    assert_eq!(
+        app.call(hanako.clone(), || my_notice(id)).await,
+        Err(AppError::NotFound)
+    );
+
     // Reading marks it once, however many tabs open it at once.
     let id = id_of(&db, "全員へ").await;
     let reads = futures::future::join_all((0..4).map(|_| {

@@ -72,6 +72,27 @@ fn sort(list: &mut [notice::Model]) {
     });
 }
 
+/// The audiences `who` is in, as a condition on the stored codes: the
+/// database leaves out other audiences' notices before the list is cut, so
+/// however many there are, they never push the member's own out.
+fn audience_condition(who: &MemberFacts) -> Condition {
+    let code = |a: Audience| a.code().0;
+    let mut any = Condition::any().add(notice::Column::Audience.eq(code(Audience::AllMembers)));
+    any = any.add(notice::Column::Audience.eq(if who.withdrawn {
+        code(Audience::Withdrawn)
+    } else {
+        code(Audience::Active)
+    }));
+    if !who.courses.is_empty() {
+        any = any.add(
+            Condition::all()
+                .add(notice::Column::Audience.eq(code(Audience::Course(String::new()))))
+                .add(notice::Column::AudienceCourse.is_in(who.courses.clone())),
+        );
+    }
+    any
+}
+
 /// The notices published since a year ago up to now that `facts` is in
 /// the audience of, current ones first.
 async fn visible(
@@ -82,11 +103,13 @@ async fn visible(
     Ok(notice::Entity::find()
         .filter(notice::Column::PublishAt.lte(now))
         .filter(notice::Column::PublishAt.gt(now - Duration::days(PAST_DAYS)))
+        .filter(audience_condition(who))
         .order_by_desc(notice::Column::PublishAt)
         .limit(LIST_MAX * 4)
         .all(db)
         .await?
         .into_iter()
+        // The rule itself (`Audience::includes`) has the last word.
         .filter(|n| audience_of(n).is_some_and(|a| a.includes(who)))
         .collect())
 }
