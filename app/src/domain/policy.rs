@@ -140,3 +140,10 @@ pub const INQUIRY_LIST_MAX: u64 = 200;
 /// windows, in seconds: a window scheduled in another process takes effect
 /// here within this time.
 pub const MAINTENANCE_CACHE_SECONDS: u64 = 10;
+
+/// Longest one PostgreSQL statement of a request may run, in seconds, before
+/// the database cancels it: a runaway query (a plan gone wrong at a million
+/// members) ends with its request instead of holding a connection and a core
+/// for minutes after the browser gave up. Migrations run without it. A
+/// `statement_timeout` in the database URL's `options` replaces it.
+pub const DB_STATEMENT_TIMEOUT_SECONDS: u64 = 30;

@@ -20,6 +20,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if url.starts_with("sqlite:") {
         // One writer at a time is SQLite's rule; a small pool avoids lock waits.
         options.max_connections(4);
+    } else if !url.contains("statement_timeout") {
+        let timeout = format!("{}s", crate::domain::policy::DB_STATEMENT_TIMEOUT_SECONDS);
+        options.map_sqlx_postgres_opts(move |pg| pg.options([("statement_timeout", &timeout)]));
     }
     let db = Database::connect(options).await?;
     if url.starts_with("sqlite:") {
@@ -99,6 +102,10 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     use sea_orm::ConnectionTrait;
     let txn = begin_write(db).await?;
     if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // Waiting for another process's migrations, and rewriting a large
+        // table, may take longer than a request's statement may.
+        txn.execute_unprepared("SET LOCAL statement_timeout = 0")
+            .await?;
         txn.execute_unprepared(&format!(
             "SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"
         ))
@@ -110,7 +117,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 
 /// The advisory lock key migrations hold (any fixed 64-bit number no other
 /// code uses; this one spells "mypage" in ASCII).
-const MIGRATION_LOCK_KEY: i64 = 0x6d79_7061_6765;
+pub const MIGRATION_LOCK_KEY: i64 = 0x6d79_7061_6765;
 
 /// The file behind a `sqlite://path?…` URL, if it names one.
 fn sqlite_file(url: &str) -> Option<&str> {

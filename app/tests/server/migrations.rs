@@ -5,7 +5,7 @@
 
 use crate::helpers::{fresh_database, Backend};
 use app::ssr::db;
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 /// How many processes start at once: each has a pool of its own, as a
 /// separate process would.
@@ -137,5 +137,57 @@ async fn postgres_lookups_by_a_bound_text_value_use_their_index() {
         );
     }
     txn.rollback().await.expect("rollback");
+    pool.close().await.expect("close");
+}
+
+/// A request's statement on PostgreSQL is cancelled after
+/// `DB_STATEMENT_TIMEOUT_SECONDS` (or what the URL sets), so a runaway query
+/// cannot outlive its request; migrations are exempt, even while they wait
+/// for another process's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_statements_are_cut_off_but_not_migrations() {
+    use sea_orm::DatabaseBackend::Postgres;
+    let Some((url, _)) = fresh_database(Backend::Postgres).await else {
+        return;
+    };
+    let show = |db: DatabaseConnection| async move {
+        let row = db
+            .query_one_raw(Statement::from_string(Postgres, "SHOW statement_timeout"))
+            .await
+            .expect("show")
+            .expect("a row");
+        row.try_get::<String>("", "statement_timeout")
+            .expect("value")
+    };
+    let pool = db::connect(&url).await.expect("connect");
+    assert_eq!(
+        show(pool.clone()).await,
+        format!("{}s", app::domain::policy::DB_STATEMENT_TIMEOUT_SECONDS)
+    );
+    let quick = db::connect(&format!("{url}?options=-c%20statement_timeout%3D200ms"))
+        .await
+        .expect("connect");
+    assert_eq!(show(quick.clone()).await, "200ms");
+    let slow = quick.execute_unprepared("SELECT pg_sleep(2)").await;
+    assert!(
+        slow.as_ref()
+            .is_err_and(|e| e.to_string().contains("statement timeout")),
+        "{slow:?}"
+    );
+    // Another process holds the migration lock for a second: these
+    // migrations wait longer than a statement may, and then run.
+    let holder = db::begin_write(&pool).await.expect("begin");
+    holder
+        .execute_unprepared(&format!(
+            "SELECT pg_advisory_xact_lock({})",
+            db::MIGRATION_LOCK_KEY
+        ))
+        .await
+        .expect("lock");
+    let migrating = tokio::spawn(async move { db::migrate(&quick).await });
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert!(!migrating.is_finished(), "migrations waited for the lock");
+    holder.commit().await.expect("release");
+    migrating.await.expect("join").expect("migrated");
     pool.close().await.expect("close");
 }
