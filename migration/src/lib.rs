@@ -21,6 +21,7 @@ mod m20261206_000016_mail_failures;
 mod m20261206_000017_member_search_trgm;
 mod m20261206_000018_contract_period_indexes;
 mod m20261206_000019_fixed_width_text;
+mod m20261207_000020_member_name_lookup;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_member_search_trgm::Migration),
             Box::new(m20261206_000018_contract_period_indexes::Migration),
             Box::new(m20261206_000019_fixed_width_text::Migration),
+            Box::new(m20261207_000020_member_name_lookup::Migration),
         ]
     }
 }

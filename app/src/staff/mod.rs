@@ -29,6 +29,17 @@ pub struct MemberBrief {
     pub kana: String,
 }
 
+/// What a member search found: members whose number, name or kana is the
+/// text typed come first, then those with it in their name or kana, each
+/// group in kana order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberSearch {
+    pub rows: Vec<MemberBrief>,
+    /// More members have the text in their name or kana than the list
+    /// shows: the staff member should type more of it.
+    pub more: bool,
+}
+
 /// One row of the procedure queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueRow {
@@ -239,7 +250,7 @@ pub async fn staff_move_procedure(
 
 /// Members by number, or part of a name or its kana.
 #[server(endpoint = "staff/members")]
-pub async fn staff_search_members(q: String) -> Result<Vec<MemberBrief>, AppError> {
+pub async fn staff_search_members(q: String) -> Result<MemberSearch, AppError> {
     crate::error::with_status(ssr::office::search_members(&q).await)
 }
 

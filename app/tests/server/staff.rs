@@ -177,6 +177,7 @@ async fn staff_find_members_by_number_name_or_kana(app: TestApp) {
             app.call(staff, || app::staff::staff_search_members(q))
                 .await
                 .unwrap()
+                .rows
                 .into_iter()
                 .map(|m| m.name)
                 .collect::<Vec<_>>()
@@ -232,10 +233,70 @@ async fn staff_find_members_by_number_name_or_kana(app: TestApp) {
         ] {
             assert!(plan.contains(index), "{index} unused:\n{plan}");
         }
+        // The exact name, kana or compact kana: a btree each.
+        let plan = txn
+            .query_all_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                "EXPLAIN SELECT id FROM members WHERE name = 'ヤマダ' OR name_kana = 'ヤマダ' \
+                 OR REPLACE(REPLACE(name_kana, ' ', ''), '　', '') = 'ヤマダ'",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(0).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for index in [
+            "idx_members_name ",
+            "idx_members_name_kana ",
+            "idx_members_name_kana_compact ",
+        ] {
+            assert!(plan.contains(index), "{index} unused:\n{plan}");
+        }
         txn.rollback().await.unwrap();
     }
 }
 on_both!(member_search, staff_find_members_by_number_name_or_kana);
+
+/// When more members share the text than a list shows, staff are told to
+/// type more, and the member whose name is exactly the text is still first.
+async fn a_broad_search_says_so_and_keeps_the_exact_name_first(app: TestApp) {
+    app::ssr::demo::bench::seed(&app.db, 230, app.now())
+        .await
+        .expect("seed");
+    let staff = app.staff_headers("operator").await;
+    let search = |q: &str| {
+        let (q, staff, app) = (q.to_owned(), staff.clone(), &app);
+        async move {
+            app.call(staff, || app::staff::staff_search_members(q))
+                .await
+                .unwrap()
+        }
+    };
+    // Every bench member is 試験…: 230 match, 200 shown.
+    let broad = search("試験").await;
+    assert!(broad.more);
+    assert_eq!(broad.rows.len(), 200);
+    let kana: Vec<_> = broad.rows.iter().map(|m| m.kana.clone()).collect();
+    assert!(kana.is_sorted(), "kana order: {kana:?}");
+    // 試験一 (member 1) is the name typed; 試験一〇〇 and others contain it
+    // and come before it in kana order, but after it here.
+    let one = search("試験一").await;
+    assert!(!one.more);
+    assert_eq!(one.rows[0].name, "試験一");
+    assert!(one.rows.len() > 1);
+    assert!(one.rows[1..].iter().all(|m| m.name.starts_with("試験一")));
+    assert!(one.rows.iter().any(|m| m.name == "試験一〇〇"));
+    // Its number finds it alone.
+    let by_number = search("900000001").await;
+    assert_eq!(by_number.rows.len(), 1);
+    assert_eq!(by_number.rows[0].name, "試験一");
+    assert!(!by_number.more);
+}
+on_both!(
+    broad_member_search,
+    a_broad_search_says_so_and_keeps_the_exact_name_first
+);
 
 /// A password alone opens nothing but the second step; the code from the
 /// app, each used once, or a recovery code, each used once, makes the

@@ -36,13 +36,19 @@ pub fn StaffMembersPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
             {move || Suspend::new(async move {
                 match found.await {
-                    Ok(list) if list.is_empty() && q().trim().is_empty() => Either::Left(
+                    Ok(found) if found.rows.is_empty() && q().trim().is_empty() => Either::Left(
                         view! { <p class="hint">"組合員番号(例 0123-45678)、氏名またはフリガナの一部を入力してください。"</p> }.into_any(),
                     ),
-                    Ok(list) if list.is_empty() => Either::Left(
+                    Ok(found) if found.rows.is_empty() => Either::Left(
                         view! { <p class="card">"該当する組合員はいません。"</p> }.into_any(),
                     ),
-                    Ok(list) => Either::Left(view! {
+                    Ok(found) => Either::Left(view! {
+                        {found.more.then(|| view! {
+                            <p class="notice" role="status">
+                                "該当する組合員が多いため、"{found.rows.len()}"件までを表示しています(氏名・フリガナが検索語と一致する組合員が先頭です)。"
+                                "組合員番号や、氏名・フリガナをもう少し詳しく入力してください。"
+                            </p>
+                        })}
                         <div class="table-wrap">
                             <table class="table">
                                 <thead><tr>
@@ -51,7 +57,7 @@ pub fn StaffMembersPage() -> impl IntoView {
                                     <th scope="col">"フリガナ"</th>
                                 </tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|m| view! {
+                                    {found.rows.into_iter().map(|m| view! {
                                         <tr>
                                             <td>{m.number}</td>
                                             <td><A href=format!("/staff/members/{}", m.id)>{m.name}</A></td>
