@@ -224,6 +224,22 @@ pub fn check_window(
     Ok(())
 }
 
+/// A window scheduled by someone who may not end it early must start at
+/// least `lead` after `now`.
+pub fn check_lead(
+    starts_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    lead: Duration,
+) -> Result<(), String> {
+    if starts_at < now + lead {
+        return Err(format!(
+            "開始日時は、今から{}分以上先にしてください(すぐに始めるメンテナンスは管理者が登録します)。",
+            lead.num_minutes()
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,5 +360,10 @@ mod tests {
         assert!(check_window(t(2), t(3), t(4)).is_err());
         assert!(check_window(t(2), t(2) + Duration::hours(73), t(0)).is_err());
         assert!(check_window(t(2), t(5), t(0)).is_ok());
+        let lead = Duration::minutes(30);
+        assert!(check_lead(t(1), t(0), lead).is_ok());
+        assert!(check_lead(t(0) + lead, t(0), lead).is_ok());
+        assert!(check_lead(t(0) + Duration::minutes(29), t(0), lead).is_err());
+        assert!(check_lead(t(0), t(1), lead).is_err());
     }
 }

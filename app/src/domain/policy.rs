@@ -141,6 +141,11 @@ pub const INQUIRY_LIST_MAX: u64 = 200;
 /// here within this time.
 pub const MAINTENANCE_CACHE_SECONDS: u64 = 10;
 
+/// How far ahead an operator's maintenance window must start, in minutes:
+/// members get some notice, and a window to come can still be cancelled by
+/// any staff member. Only an admin starts one at once (and ends one early).
+pub const MAINTENANCE_OPERATOR_LEAD_MINUTES: i64 = 30;
+
 /// Longest one PostgreSQL statement of a request may run, in seconds, before
 /// the database cancels it: a runaway query (a plan gone wrong at a million
 /// members) ends with its request instead of holding a connection and a core

@@ -19,8 +19,8 @@ use sea_orm::{
 
 use super::{MaintenanceAdmin, UpcomingMaintenance, WindowRow};
 use crate::domain::jst;
-use crate::domain::notice::check_window;
-use crate::domain::policy::MAINTENANCE_CACHE_SECONDS;
+use crate::domain::notice::{check_lead, check_window};
+use crate::domain::policy::{MAINTENANCE_CACHE_SECONDS, MAINTENANCE_OPERATOR_LEAD_MINUTES};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
 use crate::ssr::entities::maintenance_window as window;
@@ -279,6 +279,11 @@ pub async fn schedule(starts_at: &str, ends_at: &str, message: &str) -> Result<(
     let ends = jst::parse_datetime_local(ends_at)
         .ok_or_else(|| AppError::field("ends_at", "終了日時を入力してください。"))?;
     check_window(starts, ends, now).map_err(|e| AppError::field("ends_at", e))?;
+    if me.require_admin().is_err() {
+        // An operator's window cannot start before someone could cancel it.
+        let lead = Duration::minutes(MAINTENANCE_OPERATOR_LEAD_MINUTES);
+        check_lead(starts, now, lead).map_err(|e| AppError::field("starts_at", e))?;
+    }
     let message = message.replace("\r\n", "\n");
     let message = message.trim();
     if message.is_empty() {
@@ -335,10 +340,11 @@ pub async fn schedule(starts_at: &str, ends_at: &str, message: &str) -> Result<(
 /// come; only an admin ends one under way.
 pub async fn end(id: i32) -> Result<(), AppError> {
     let me = current_staff().await?;
-    let Request {
-        state, client, now, ..
-    } = Request::current()?;
+    let Request { state, client, .. } = Request::current()?;
     let txn = crate::ssr::db::begin_write(&state.db).await?;
+    // The time once the write lock is held: a window that began while this
+    // waited for it is under way, an admin's to end.
+    let now = state.clock.now();
     let w = window::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -356,8 +362,8 @@ pub async fn end(id: i32) -> Result<(), AppError> {
         .filter(window::Column::EndedEarlyAt.is_null())
         .filter(window::Column::EndsAt.gt(now));
     if action == "maintenance_cancelled" {
-        // Not begun yet, as it was read: a window that began meanwhile is
-        // an admin's to end.
+        // Not begun yet (the same instant as the check above, in the same
+        // statement that ends it).
         ended = ended.filter(window::Column::StartsAt.gt(now));
     }
     let ended = ended.exec(&txn).await?;

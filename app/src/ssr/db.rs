@@ -83,6 +83,19 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// [`begin_write`] for work that is not a request's and may take long
+/// (migrations, housekeeping after a mass mailing): on PostgreSQL its
+/// statements are exempt from the statement timeout set at connect.
+pub async fn begin_unhurried(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    use sea_orm::ConnectionTrait;
+    let txn = begin_write(db).await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared("SET LOCAL statement_timeout = 0")
+            .await?;
+    }
+    Ok(txn)
+}
+
 /// Whether `err` is a unique index refusing a row: how the database tells
 /// that a parallel request already did the same thing.
 pub fn is_unique_violation(err: &DbErr) -> bool {
@@ -100,12 +113,10 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
 /// PostgreSQL database both created the same tables and one crashed.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     use sea_orm::ConnectionTrait;
-    let txn = begin_write(db).await?;
+    // Waiting for another process's migrations, and rewriting a large
+    // table, may take longer than a request's statement may.
+    let txn = begin_unhurried(db).await?;
     if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
-        // Waiting for another process's migrations, and rewriting a large
-        // table, may take longer than a request's statement may.
-        txn.execute_unprepared("SET LOCAL statement_timeout = 0")
-            .await?;
         txn.execute_unprepared(&format!(
             "SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"
         ))

@@ -43,6 +43,10 @@ pub async fn sweep(
 ) -> Result<Swept, AppError> {
     let idle = Duration::from_std(config.idle_timeout).map_err(|_| AppError::Internal)?;
     // Ended sessions stay a while, so a browser coming back hears "timed out".
+    // One transaction exempt from the statement timeout: after a mass
+    // mailing, deleting a quarter's sent mail may take longer than a
+    // request's statement may.
+    let txn = super::db::begin_unhurried(db).await?;
     let ended = now - KEEP_EXPIRED;
     let sessions = session::Entity::delete_many()
         .filter(
@@ -50,7 +54,7 @@ pub async fn sweep(
                 .lte(ended)
                 .or(session::Column::LastSeenAt.lte(ended - idle)),
         )
-        .exec(db)
+        .exec(&txn)
         .await?
         .rows_affected
         + staff_session::Entity::delete_many()
@@ -59,22 +63,22 @@ pub async fn sweep(
                     .lte(ended)
                     .or(staff_session::Column::LastSeenAt.lte(ended - idle)),
             )
-            .exec(db)
+            .exec(&txn)
             .await?
             .rows_affected;
     let codes = one_time_code::Entity::delete_many()
         .filter(one_time_code::Column::ExpiresAt.lte(now - KEEP_SPENT))
-        .exec(db)
+        .exec(&txn)
         .await?
         .rows_affected;
     let resets = password_reset::Entity::delete_many()
         .filter(password_reset::Column::ExpiresAt.lte(now - KEEP_SPENT))
-        .exec(db)
+        .exec(&txn)
         .await?
         .rows_affected;
     let rate_counts = rate_counter::Entity::delete_many()
         .filter(rate_counter::Column::WindowStart.lte(now - KEEP_RATE_COUNTS))
-        .exec(db)
+        .exec(&txn)
         .await?
         .rows_affected;
     let ended_before = now - Duration::days(FAILED_MAIL_KEEP_DAYS);
@@ -92,9 +96,10 @@ pub async fn sweep(
                         ),
                 ),
         )
-        .exec(db)
+        .exec(&txn)
         .await?
         .rows_affected;
+    txn.commit().await?;
     let imports = crate::member::ssr::import::end_stale(db, now).await?;
     Ok(Swept {
         sessions,

@@ -96,7 +96,10 @@ async fn a_window_stops_members_not_staff(app: TestApp) {
     // A form sent from a hydrated page gets an error it shows beside the
     // form (which keeps what was typed), and nothing happens.
     let form = "identifier=kyosai.taro&password=kyosai-demo-2026";
-    let login = post(&app, "/api/login", HeaderMap::new(), form).await;
+    let mut hydrated = HeaderMap::new();
+    // What a hydrated page's server function call asks for.
+    hydrated.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    let login = post(&app, "/api/login", hydrated, form).await;
     assert_eq!(login.status(), StatusCode::SERVICE_UNAVAILABLE);
     let error: AppError = serde_json::from_str(&text(login).await).expect("an AppError");
     assert!(
@@ -196,6 +199,16 @@ async fn windows_are_checked_when_scheduled(app: TestApp) {
         other => panic!("{other:?}"),
     };
     assert_eq!(field(schedule(&app, &staff, 60, 30).await), "ends_at");
+    // An operator's window starts far enough ahead to be cancelled; an
+    // admin may start one at once.
+    assert_eq!(field(schedule(&app, &staff, 10, 70).await), "starts_at");
+    let admin = app.staff_headers("admin").await;
+    schedule(&app, &admin, 0, 1).await.unwrap();
+    assert_eq!(
+        get(&app, "/").await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    app.advance(Duration::minutes(2));
     assert_eq!(field(schedule(&app, &staff, -120, -60).await), "ends_at");
     assert_eq!(
         field(schedule(&app, &staff, 60, 60 + 73 * 60).await),

@@ -261,7 +261,7 @@ on_both!(member_search, staff_find_members_by_number_name_or_kana);
 /// When more members share the text than a list shows, staff are told to
 /// type more, and the member whose name is exactly the text is still first.
 async fn a_broad_search_says_so_and_keeps_the_exact_name_first(app: TestApp) {
-    app::ssr::demo::bench::seed(&app.db, 230, app.now())
+    app::ssr::demo::bench::seed(&app.db, 1_200, app.now())
         .await
         .expect("seed");
     let staff = app.staff_headers("operator").await;
@@ -273,20 +273,25 @@ async fn a_broad_search_says_so_and_keeps_the_exact_name_first(app: TestApp) {
                 .unwrap()
         }
     };
-    // Every bench member is 試験…: 230 match, 200 shown.
+    // Every bench member is 試験…: 1,200 match, 200 shown.
     let broad = search("試験").await;
     assert!(broad.more);
     assert_eq!(broad.rows.len(), 200);
     let kana: Vec<_> = broad.rows.iter().map(|m| m.kana.clone()).collect();
     assert!(kana.is_sorted(), "kana order: {kana:?}");
-    // 試験一 (member 1) is the name typed; 試験一〇〇 and others contain it
-    // and come before it in kana order, but after it here.
+    // 試験一 (member 1) is the name typed; 311 others contain it (試験一〇,
+    // 試験一〇〇, 試験一〇〇〇…), many before it in kana order: it is first
+    // however many are left out.
     let one = search("試験一").await;
-    assert!(!one.more);
+    assert!(one.more);
+    assert_eq!(one.rows.len(), 200);
     assert_eq!(one.rows[0].name, "試験一");
-    assert!(one.rows.len() > 1);
     assert!(one.rows[1..].iter().all(|m| m.name.starts_with("試験一")));
-    assert!(one.rows.iter().any(|m| m.name == "試験一〇〇"));
+    assert_eq!(one.rows.iter().filter(|m| m.name == "試験一").count(), 1);
+    let fewer = search("試験一〇〇").await;
+    assert!(!fewer.more);
+    assert_eq!(fewer.rows[0].name, "試験一〇〇");
+    assert_eq!(fewer.rows.len(), 11, "試験一〇〇 and 試験一〇〇〇…九");
     // Its number finds it alone.
     let by_number = search("900000001").await;
     assert_eq!(by_number.rows.len(), 1);

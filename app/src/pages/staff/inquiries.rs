@@ -80,7 +80,7 @@ fn Inbox(rows: Vec<InboxRow>) -> impl IntoView {
                         <th scope="col">"分類"</th>
                         <th scope="col">"組合員"</th>
                         <th scope="col">"担当"</th>
-                        <th scope="col">"更新"</th>
+                        <th scope="col">"最終やりとり"</th>
                     </tr>
                 </thead>
                 <tbody>

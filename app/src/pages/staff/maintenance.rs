@@ -26,7 +26,9 @@ pub fn StaffMaintenancePage() -> impl IntoView {
         <Loaded resource=data view=move |d: MaintenanceAdmin| view! {
             <ScheduleForm suggested=d.suggested_start.clone() schedule />
             {(!d.admin).then(|| view! {
-                <p class="hint">"実施中のメンテナンスを予定より早く終えるのは、管理者が行います。"</p>
+                <p class="hint">
+                    "今から" {crate::domain::policy::MAINTENANCE_OPERATOR_LEAD_MINUTES} "分以内に始まるメンテナンスの登録と、実施中のメンテナンスを予定より早く終えるのは、管理者が行います。"
+                </p>
             })}
             <WindowTable rows=d.rows end />
         } />

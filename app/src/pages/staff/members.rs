@@ -45,7 +45,7 @@ pub fn StaffMembersPage() -> impl IntoView {
                     Ok(found) => Either::Left(view! {
                         {found.more.then(|| view! {
                             <p class="notice" role="status">
-                                "該当する組合員が多いため、"{found.rows.len()}"件までを表示しています(氏名・フリガナが検索語と一致する組合員が先頭です)。"
+                                "該当する組合員が多いため、その一部("{found.rows.len()}"件)を表示しています(氏名・フリガナが検索語と一致する組合員は必ず先頭に表示します)。"
                                 "組合員番号や、氏名・フリガナをもう少し詳しく入力してください。"
                             </p>
                         })}

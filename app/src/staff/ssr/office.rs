@@ -221,7 +221,9 @@ pub async fn search_members(q: &str) -> Result<MemberSearch, AppError> {
     let partial = Condition::any()
         .add(like(member::Column::Name, q))
         .add(like(member::Column::NameKana, q))
-        .add(compact_kana().like(format!("%{}%", escape_like(&compact))));
+        .add(compact_kana().like(
+            sea_orm::sea_query::LikeExpr::new(format!("%{}%", escape_like(&compact))).escape('\\'),
+        ));
     let mut found = member::Entity::find()
         .filter(exact)
         .limit(MAX_ROWS)
