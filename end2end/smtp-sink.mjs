@@ -3,7 +3,7 @@
 // A recipient whose name starts with "unknown" is refused for good
 // (550 5.1.1); with MODE `relay-denied` every sender is refused
 // (550 5.7.1), as a server refusing the sending itself would.
-// Usage: node smtp-sink.mjs PORT FILE [MODE]
+// Usage: node smtp-sink.mjs PORT FILE [MODE]   (PORT 0: any free port)
 import { appendFileSync } from 'node:fs';
 import { SMTPServer } from 'smtp-server';
 
@@ -47,5 +47,13 @@ const server = new SMTPServer({
     });
   },
 });
-server.listen(Number(port), '127.0.0.1', () => console.log(`smtp-sink listening on ${port}`));
+// PORT 0: a free port the system chooses. The one line on stdout says
+// where it listens (the tests wait for it); a port it cannot take ends it.
+server.on('error', (err) => {
+  console.error(`smtp-sink: ${err.message}`);
+  process.exit(1);
+});
+server.listen(Number(port), '127.0.0.1', () =>
+  console.log(`smtp-sink listening on ${server.server.address().port}`),
+);
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

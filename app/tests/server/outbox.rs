@@ -4,41 +4,69 @@ use crate::helpers::*;
 
 struct SmtpSink {
     child: std::process::Child,
+    port: u16,
+}
+
+/// The port of this test binary's `which`th sink: below the range the
+/// system hands out to outgoing connections (32768–60999 on Linux), which
+/// the tests' many database connections use, so none of them can hold it
+/// (an earlier choice, 30000 + pid % 20000, was mostly inside that range).
+/// Tests of one binary share a pid: each test has its own `which`.
+fn sink_port(which: u16) -> u16 {
+    20_000 + (std::process::id() % 6_000) as u16 * 2 + which
 }
 
 impl SmtpSink {
-    /// Starts `end2end/smtp-sink.mjs` (npm smtp-server) and waits until it listens.
+    /// Starts `end2end/smtp-sink.mjs` (npm smtp-server) on `port` and waits
+    /// until it says it listens.
     async fn start(port: u16, file: &std::path::Path) -> Self {
         Self::start_in(port, file, "accept").await
     }
 
     async fn start_in(port: u16, file: &std::path::Path, mode: &str) -> Self {
+        use std::io::BufRead;
         let mut child = std::process::Command::new("node")
             .arg("../end2end/smtp-sink.mjs")
             .arg(port.to_string())
             .arg(file)
             .arg(mode)
-            .stdout(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .spawn()
             .expect("node must be installed (scripts/setup.sh --test)");
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                return Self { child };
+        let stdout = child.stdout.take().expect("piped stdout");
+        let said = tokio::task::spawn_blocking(move || {
+            let mut line = String::new();
+            std::io::BufReader::new(stdout)
+                .read_line(&mut line)
+                .map(|_| line)
+        });
+        // Node starts in well under a second, but a CI machine busy with every
+        // other test once took over five: wait for the sink's word instead of
+        // a deadline of our own (a port it cannot take ends it at once).
+        let line = tokio::time::timeout(std::time::Duration::from_secs(120), said).await;
+        match &line {
+            Ok(Ok(Ok(said))) if said.trim() == format!("smtp-sink listening on {port}") => {
+                Self { child, port }
             }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("smtp-sink did not start on port {port}: {line:?}");
+            }
         }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("smtp-sink did not start on port {port}");
     }
 
     fn stop(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The outbox's transport to `sink`.
+fn transport_to(sink: &SmtpSink) -> worker::Transport {
+    let mut cfg = config();
+    cfg.smtp_url = Some(format!("smtp://127.0.0.1:{}", sink.port));
+    worker::Transport::from_config(&cfg).unwrap()
 }
 
 fn received(file: &std::path::Path) -> Vec<String> {
@@ -53,11 +81,7 @@ fn received(file: &std::path::Path) -> Vec<String> {
 async fn no_mail_is_lost_while_the_smtp_server_is_down() {
     let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
     let db = app.db.clone();
-    let port = 30000 + (std::process::id() % 20000) as u16;
     let file = std::env::temp_dir().join(format!("{}.jsonl", unique_name()));
-    let mut cfg = config();
-    cfg.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-    let transport = worker::Transport::from_config(&cfg).unwrap();
     let mail = |n: u32| mail::Mail {
         to: "taro@example.jp".into(),
         subject: format!("テスト{n}のお知らせ"),
@@ -66,7 +90,8 @@ async fn no_mail_is_lost_while_the_smtp_server_is_down() {
     };
 
     // Up: queued mails go out.
-    let sink = SmtpSink::start(port, &file).await;
+    let sink = SmtpSink::start(sink_port(0), &file).await;
+    let (port, transport) = (sink.port, transport_to(&sink));
     mail::enqueue(&db, mail(1), t0()).await.unwrap();
     assert_eq!(worker::deliver_due(&db, &transport, t0()).await.unwrap(), 1);
     assert_eq!(received(&file).len(), 1);
@@ -101,7 +126,7 @@ async fn no_mail_is_lost_while_the_smtp_server_is_down() {
         1 + 2
     );
 
-    // Back up: once due, every waiting mail goes out, once.
+    // Back up (where it was): once due, every waiting mail goes out, once.
     let sink = SmtpSink::start(port, &file).await;
     let later = t0() + Duration::minutes(1);
     assert_eq!(
@@ -157,12 +182,7 @@ async fn no_mail_is_lost_while_the_smtp_server_is_down() {
 async fn only_a_refused_recipient_fails_at_once() {
     let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
     let db = app.db.clone();
-    // Another port than the test above: tests of one binary share a pid.
-    let port = 30000 + (std::process::id() % 20000) as u16 + 1;
     let file = std::env::temp_dir().join(format!("{}.jsonl", unique_name()));
-    let mut cfg = config();
-    cfg.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-    let transport = worker::Transport::from_config(&cfg).unwrap();
     let mail = |to: &str, subject: &str| mail::Mail {
         to: to.into(),
         subject: subject.into(),
@@ -170,7 +190,8 @@ async fn only_a_refused_recipient_fails_at_once() {
         sensitive: false,
     };
 
-    let sink = SmtpSink::start(port, &file).await;
+    let sink = SmtpSink::start(sink_port(1), &file).await;
+    let (port, transport) = (sink.port, transport_to(&sink));
     mail::enqueue(&db, mail("unknown@example.jp", "宛先不明"), t0())
         .await
         .unwrap();
