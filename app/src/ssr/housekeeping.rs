@@ -42,11 +42,11 @@ pub async fn sweep(
     now: DateTime<Utc>,
 ) -> Result<Swept, AppError> {
     let idle = Duration::from_std(config.idle_timeout).map_err(|_| AppError::Internal)?;
-    // Ended sessions stay a while, so a browser coming back hears "timed out".
     // One transaction exempt from the statement timeout: after a mass
     // mailing, deleting a quarter's sent mail may take longer than a
     // request's statement may.
     let txn = super::db::begin_unhurried(db).await?;
+    // Ended sessions stay a while, so a browser coming back hears "timed out".
     let ended = now - KEEP_EXPIRED;
     let sessions = session::Entity::delete_many()
         .filter(
