@@ -169,14 +169,21 @@ async fn staff_roles_lockout_and_accounts(app: TestApp) {
 }
 on_both!(staff_accounts, staff_roles_lockout_and_accounts);
 
+/// A staff member's search for `q`.
+async fn search_as(app: &TestApp, staff: &HeaderMap, q: &str) -> app::staff::MemberSearch {
+    let q = q.to_owned();
+    app.call(staff.clone(), || app::staff::staff_search_members(q))
+        .await
+        .unwrap()
+}
+
 async fn staff_find_members_by_number_name_or_kana(app: TestApp) {
     let staff = app.staff_headers("operator").await;
     let search = |q: &str| {
         let (q, staff, app) = (q.to_owned(), staff.clone(), &app);
         async move {
-            app.call(staff, || app::staff::staff_search_members(q))
+            search_as(app, &staff, &q)
                 .await
-                .unwrap()
                 .rows
                 .into_iter()
                 .map(|m| m.name)
@@ -213,45 +220,44 @@ async fn staff_find_members_by_number_name_or_kana(app: TestApp) {
         txn.execute_unprepared("SET LOCAL enable_seqscan = off")
             .await
             .unwrap();
-        let plan = txn
-            .query_all_raw(sea_orm::Statement::from_string(
-                sea_orm::DbBackend::Postgres,
-                "EXPLAIN SELECT id FROM members WHERE name LIKE '%ヤマダ%' ESCAPE '\\' \
+        // The partial match: a trigram index each; the exact name, kana or
+        // compact kana: a btree each.
+        let reads = [
+            (
+                "SELECT id FROM members WHERE name LIKE '%ヤマダ%' ESCAPE '\\' \
                  OR name_kana LIKE '%ヤマダ%' ESCAPE '\\' \
                  OR REPLACE(REPLACE(name_kana, ' ', ''), '　', '') LIKE '%ヤマダ%'",
-            ))
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| row.try_get_by_index::<String>(0).unwrap())
-            .collect::<Vec<_>>()
-            .join("\n");
-        for index in [
-            "idx_members_name_trgm",
-            "idx_members_name_kana_trgm",
-            "idx_members_name_kana_compact_trgm",
-        ] {
-            assert!(plan.contains(index), "{index} unused:\n{plan}");
-        }
-        // The exact name, kana or compact kana: a btree each.
-        let plan = txn
-            .query_all_raw(sea_orm::Statement::from_string(
-                sea_orm::DbBackend::Postgres,
-                "EXPLAIN SELECT id FROM members WHERE name = 'ヤマダ' OR name_kana = 'ヤマダ' \
+                [
+                    "idx_members_name_trgm",
+                    "idx_members_name_kana_trgm",
+                    "idx_members_name_kana_compact_trgm",
+                ],
+            ),
+            (
+                "SELECT id FROM members WHERE name = 'ヤマダ' OR name_kana = 'ヤマダ' \
                  OR REPLACE(REPLACE(name_kana, ' ', ''), '　', '') = 'ヤマダ'",
-            ))
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| row.try_get_by_index::<String>(0).unwrap())
-            .collect::<Vec<_>>()
-            .join("\n");
-        for index in [
-            "idx_members_name ",
-            "idx_members_name_kana ",
-            "idx_members_name_kana_compact ",
-        ] {
-            assert!(plan.contains(index), "{index} unused:\n{plan}");
+                [
+                    "idx_members_name ",
+                    "idx_members_name_kana ",
+                    "idx_members_name_kana_compact ",
+                ],
+            ),
+        ];
+        for (query, indexes) in reads {
+            let plan = txn
+                .query_all_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    format!("EXPLAIN {query}"),
+                ))
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| row.try_get_by_index::<String>(0).unwrap())
+                .collect::<Vec<_>>()
+                .join("\n");
+            for index in indexes {
+                assert!(plan.contains(index), "{index} unused:\n{plan}");
+            }
         }
         txn.rollback().await.unwrap();
     }
@@ -265,14 +271,7 @@ async fn a_broad_search_says_so_and_keeps_the_exact_name_first(app: TestApp) {
         .await
         .expect("seed");
     let staff = app.staff_headers("operator").await;
-    let search = |q: &str| {
-        let (q, staff, app) = (q.to_owned(), staff.clone(), &app);
-        async move {
-            app.call(staff, || app::staff::staff_search_members(q))
-                .await
-                .unwrap()
-        }
-    };
+    let search = |q: &'static str| search_as(&app, &staff, q);
     // Every bench member is 試験…: 1,200 match, 200 shown.
     let broad = search("試験").await;
     assert!(broad.more);
