@@ -103,20 +103,22 @@ wait_for() { for _ in $(seq 150); do curl -fs -o /dev/null "$1" && return 0; sle
 plans() { # database_url
   local url=$1 kana name number id
   psql "$url" -qc "ANALYZE" > /dev/null
-  kana=$(psql "$url" -Atc "SELECT substr(replace(name_kana, ' ', ''), 4) FROM members ORDER BY id DESC LIMIT 1")
+  kana=$(psql "$url" -Atc "SELECT replace(name_kana, '　', '') FROM members ORDER BY id DESC LIMIT 1")
   name=$(psql "$url" -Atc "SELECT name FROM members ORDER BY id DESC LIMIT 1")
   number=$(psql "$url" -Atc "SELECT member_number FROM members ORDER BY id DESC LIMIT 1")
   id=$(psql "$url" -Atc "SELECT id FROM members ORDER BY id DESC LIMIT 1")
-  # The search's two reads (staff::ssr::office::search_members): exact
-  # matches, then at most 201 partial ones, unsorted.
+  # The search's two reads (staff::ssr::office::search_reads): exact
+  # matches, then at most 201 partial ones, unsorted; names and kana
+  # without their spaces.
+  local name_c="REPLACE(REPLACE(name, ' ', ''), '　', '')"
+  local kana_c="REPLACE(REPLACE(name_kana, ' ', ''), '　', '')"
   for q in "$kana" "$name" 試験七; do
-    echo "--- staff search '$q': exact name, kana or kana without spaces"
+    echo "--- staff search '$q': exact name or kana"
     psql "$url" -Atc "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM members \
-      WHERE name = '$q' OR name_kana = '$q' OR REPLACE(REPLACE(name_kana, ' ', ''), '　', '') = '$q' LIMIT 200"
+      WHERE $name_c = '$q' OR $kana_c = '$q' LIMIT 200"
     echo "--- staff search '$q': partial name or kana"
     psql "$url" -Atc "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM members \
-      WHERE name LIKE '%$q%' ESCAPE '\\' OR name_kana LIKE '%$q%' ESCAPE '\\' \
-      OR REPLACE(REPLACE(name_kana, ' ', ''), '　', '') LIKE '%$q%' ESCAPE '\\' LIMIT 201"
+      WHERE $name_c LIKE '%$q%' ESCAPE '\\' OR $kana_c LIKE '%$q%' ESCAPE '\\' LIMIT 201"
   done
   echo "--- staff search by number"
   psql "$url" -Atc "EXPLAIN (ANALYZE, COSTS OFF) SELECT * FROM members WHERE member_number = '$number'"
@@ -235,7 +237,7 @@ bench_on() { # backend database_url
   [ -n "$staff" ] || { echo "could not log the operator in" >&2; exit 1; }
   # (The query last: printf pads by bytes, not by the width of Japanese.)
   printf '%5s %9s %8s %8s  %s\n' conns req/s p50_ms p99_ms "staff search"
-  for q in 900000000 試験〇 シケンクアア 試験七; do
+  for q in 900000000 試験〇 サトウアアア 試験七; do
     read -r rps p50 p99 < <(load "search-$q" "$base/staff/members?q=$(urlencode "$q")" 16 "mypage_staff=$staff")
     printf '%5s %9s %8s %8s  %s\n' 16 "$rps" "$p50" "$p99" "/staff/members?q=$q"
   done

@@ -22,6 +22,7 @@ mod m20261206_000017_member_search_trgm;
 mod m20261206_000018_contract_period_indexes;
 mod m20261206_000019_fixed_width_text;
 mod m20261207_000020_member_name_lookup;
+mod m20261207_000021_member_search_compact;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_contract_period_indexes::Migration),
             Box::new(m20261206_000019_fixed_width_text::Migration),
             Box::new(m20261207_000020_member_name_lookup::Migration),
+            Box::new(m20261207_000021_member_search_compact::Migration),
         ]
     }
 }

@@ -26,6 +26,29 @@ const INDEXES: [(&str, &str); 3] = [
     ),
 ];
 
+/// Installs `pg_trgm` where it is available and says whether it finds
+/// trigrams in Japanese here (module comment): where not, no trigram index
+/// is made.
+pub(crate) async fn trigrams_usable(db: &SchemaManagerConnection<'_>) -> Result<bool, DbErr> {
+    let yes = |sql: &'static str| async move {
+        let row = db
+            .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+            .await?;
+        Ok::<bool, DbErr>(match row {
+            Some(row) => row.try_get::<bool>("", "yes")?,
+            None => false,
+        })
+    };
+    if !yes("SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') AS yes")
+        .await?
+    {
+        return Ok(false);
+    }
+    db.execute_unprepared("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        .await?;
+    yes("SELECT show_trgm('ヤマダ') <> '{}' AS yes").await
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     fn use_transaction(&self) -> Option<bool> {
@@ -37,25 +60,7 @@ impl MigrationTrait for Migration {
             return Ok(());
         }
         let db = manager.get_connection();
-        let yes = |sql: &'static str| async move {
-            let row = db
-                .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
-                .await?;
-            Ok::<bool, DbErr>(match row {
-                Some(row) => row.try_get::<bool>("", "yes")?,
-                None => false,
-            })
-        };
-        if !yes(
-            "SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') AS yes",
-        )
-        .await?
-        {
-            return Ok(());
-        }
-        db.execute_unprepared("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            .await?;
-        if !yes("SELECT show_trgm('ヤマダ') <> '{}' AS yes").await? {
+        if !trigrams_usable(db).await? {
             return Ok(());
         }
         for (name, expression) in INDEXES {

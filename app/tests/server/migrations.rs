@@ -191,3 +191,42 @@ async fn postgres_statements_are_cut_off_but_not_migrations() {
     migrating.await.expect("join").expect("migrated");
     pool.close().await.expect("close");
 }
+
+/// Every migration after the money tables (which refuse to be dropped: a
+/// backup is restored instead) can be undone, newest first, and done again,
+/// as an operator rolling a release back would.
+async fn migrations_go_down_and_up_again(backend: Backend) {
+    use migration::MigratorTrait;
+    let Some((url, dir)) = fresh_database(backend).await else {
+        return;
+    };
+    let pool = db::connect(&url).await.expect("connect");
+    db::migrate(&pool).await.expect("migrate");
+    let all = migration::Migrator::migrations();
+    let money = all
+        .iter()
+        .position(|m| m.name() == "m20261126_000012_money")
+        .expect("the money migration");
+    let after = u32::try_from(all.len() - money - 1).expect("a few");
+    migration::Migrator::down(&pool, Some(after))
+        .await
+        .expect("the migrations after the money tables undone");
+    db::migrate(&pool).await.expect("migrate again");
+    app::ssr::demo::load(&pool, crate::helpers::t0())
+        .await
+        .expect("demo data on the schema done again");
+    pool.close().await.expect("close");
+    if let Some(dir) = dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_down_and_up() {
+    migrations_go_down_and_up_again(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_down_and_up() {
+    migrations_go_down_and_up_again(Backend::Postgres).await;
+}

@@ -37,7 +37,7 @@ pub fn StaffMembersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match found.await {
                     Ok(found) if found.rows.is_empty() && q().trim().is_empty() => Either::Left(
-                        view! { <p class="hint">"組合員番号(例 0123-45678)、氏名またはフリガナの一部を入力してください。"</p> }.into_any(),
+                        view! { <p class="hint">"組合員番号(例 0123-45678)、氏名またはフリガナの一部を入力してください。フリガナはひらがなでも、姓と名の間の空白はあってもなくても探せます。"</p> }.into_any(),
                     ),
                     Ok(found) if found.rows.is_empty() => Either::Left(
                         view! { <p class="card">"該当する組合員はいません。"</p> }.into_any(),

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
-    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 use super::super::{MemberBrief, MemberRecord, MemberSearch, ProcedureCase, QueueRow};
@@ -15,6 +15,7 @@ use crate::contract::ssr::contracts_of;
 use crate::domain::coverage::first_of_next_month;
 use crate::domain::jst;
 use crate::domain::lockout::LockoutState;
+use crate::domain::member_fields;
 use crate::domain::member_number::MemberNumber;
 use crate::domain::procedure::{next_statuses, Actor, Kind, Status};
 use crate::error::AppError;
@@ -185,9 +186,8 @@ pub async fn move_procedure(
 /// [`crate::staff::staff_search_members`]: a member number (with or without
 /// the hyphen), or a name or kana, whole or in part.
 ///
-/// Two bounded reads, whatever the number of members: the members whose
-/// number, name or kana is exactly the text (btree indexes), and at most
-/// [`MAX_ROWS`] + 1 whose name or kana contains it (trigram indexes on
+/// Two bounded reads ([`search_reads`]), whatever the number of members: the
+/// exact matches (btree indexes) and the partial ones (trigram indexes on
 /// PostgreSQL), in no particular order. Neither asks the database to sort:
 /// sorting every partial match of a common name part at a million members
 /// took 60 ms, and walking the kana index in order instead could read most
@@ -208,33 +208,10 @@ pub async fn search_members(q: &str) -> Result<MemberSearch, AppError> {
             format!("検索語は{MAX_QUERY_CHARS}文字以内で入力してください。"),
         ));
     }
-    // Kana typed without the space between family and given name.
-    let compact = q.replace([' ', '　'], "");
-    let compact_kana = || Expr::cust("REPLACE(REPLACE(name_kana, ' ', ''), '　', '')");
-    let mut exact = Condition::any()
-        .add(member::Column::Name.eq(q))
-        .add(member::Column::NameKana.eq(q))
-        .add(compact_kana().eq(compact.as_str()));
-    if let Ok(number) = MemberNumber::parse(q) {
-        exact = exact.add(member::Column::MemberNumber.eq(number.digits()));
-    }
-    let partial = Condition::any()
-        .add(like(member::Column::Name, q))
-        .add(like(member::Column::NameKana, q))
-        .add(compact_kana().like(
-            sea_orm::sea_query::LikeExpr::new(format!("%{}%", escape_like(&compact))).escape('\\'),
-        ));
-    let mut found = member::Entity::find()
-        .filter(exact)
-        .limit(MAX_ROWS)
-        .all(&state.db)
-        .await?;
+    let (exact, partial) = search_reads(q);
+    let mut found = exact.all(&state.db).await?;
     found.sort_by(kana_order);
-    let mut partly = member::Entity::find()
-        .filter(partial)
-        .limit(MAX_ROWS + 1)
-        .all(&state.db)
-        .await?;
+    let mut partly = partial.all(&state.db).await?;
     let more = partly.len() as u64 > MAX_ROWS;
     partly.sort_by(kana_order);
     for m in partly {
@@ -251,19 +228,50 @@ pub async fn search_members(q: &str) -> Result<MemberSearch, AppError> {
     })
 }
 
+/// The search's two reads for the trimmed text `q`: the members whose
+/// number, name or kana is `q` (at most [`MAX_ROWS`]) and those whose name
+/// or kana contains it (at most [`MAX_ROWS`] + 1). Names and kana are
+/// compared without their spaces (a name registered as 山田 太郎 is found by
+/// 山田太郎 and the other way round), kana also when typed in hiragana.
+pub fn search_reads(q: &str) -> (Select<member::Entity>, Select<member::Entity>) {
+    let name = without_spaces(q);
+    let kana = member_fields::kana(q).map_or_else(|_| name.clone(), |k| without_spaces(&k));
+    let mut exact = Condition::any()
+        .add(spaceless("name").eq(name.as_str()))
+        .add(spaceless("name_kana").eq(kana.as_str()));
+    if let Ok(number) = MemberNumber::parse(q) {
+        exact = exact.add(member::Column::MemberNumber.eq(number.digits()));
+    }
+    let partial = Condition::any()
+        .add(spaceless("name").like(containing(&name)))
+        .add(spaceless("name_kana").like(containing(&kana)));
+    (
+        member::Entity::find().filter(exact).limit(MAX_ROWS),
+        member::Entity::find().filter(partial).limit(MAX_ROWS + 1),
+    )
+}
+
 fn kana_order(a: &member::Model, b: &member::Model) -> std::cmp::Ordering {
     (&a.name_kana, &a.member_number).cmp(&(&b.name_kana, &b.member_number))
 }
 
-fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+fn without_spaces(text: &str) -> String {
+    text.replace([' ', '　'], "")
 }
 
-fn like(column: member::Column, q: &str) -> sea_orm::sea_query::SimpleExpr {
-    Expr::col(column)
-        .like(sea_orm::sea_query::LikeExpr::new(format!("%{}%", escape_like(q))).escape('\\'))
+/// `column` without half- and full-width spaces: the expression the indexes
+/// of m20261207_000021 are on, spelled the same.
+fn spaceless(column: &'static str) -> Expr {
+    Expr::cust(format!("REPLACE(REPLACE({column}, ' ', ''), '　', '')"))
+}
+
+/// `LIKE '%text%'` with the text's `%`, `_` and `\` taken literally.
+fn containing(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 /// [`crate::staff::staff_member`].
