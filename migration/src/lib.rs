@@ -23,6 +23,7 @@ mod m20261206_000018_contract_period_indexes;
 mod m20261206_000019_fixed_width_text;
 mod m20261207_000020_member_name_lookup;
 mod m20261207_000021_member_search_compact;
+mod m20261207_000022_mail_sending;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_fixed_width_text::Migration),
             Box::new(m20261207_000020_member_name_lookup::Migration),
             Box::new(m20261207_000021_member_search_compact::Migration),
+            Box::new(m20261207_000022_mail_sending::Migration),
         ]
     }
 }

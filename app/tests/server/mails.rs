@@ -384,3 +384,119 @@ on_both!(
     staff_acting_on_one_mail_at_once_change_it_once,
     staff_acting_on_one_mail_at_once_change_it_once
 );
+
+/// An SMTP server on a free port that takes one mail at a time and holds
+/// its answer to the mail's text until `release` is notified; `arrived` is
+/// notified when the text is in. (Enough SMTP for lettre without TLS.)
+async fn holding_smtp() -> (
+    u16,
+    std::sync::Arc<tokio::sync::Notify>,
+    std::sync::Arc<tokio::sync::Notify>,
+) {
+    use std::sync::Arc;
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let (arrived, release) = (
+        Arc::new(tokio::sync::Notify::new()),
+        Arc::new(tokio::sync::Notify::new()),
+    );
+    let (told, held) = (arrived.clone(), release.clone());
+    tokio::spawn(async move {
+        let Ok((socket, _)) = listener.accept().await else {
+            return;
+        };
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        let _ = write.write_all(b"220 test\r\n").await;
+        let mut in_text = false;
+        while let Ok(Some(line)) = lines.next_line().await {
+            let answer: &[u8] = if in_text {
+                if line != "." {
+                    continue;
+                }
+                in_text = false;
+                told.notify_one();
+                held.notified().await;
+                b"250 queued\r\n"
+            } else {
+                match line.get(..4).map(str::to_ascii_uppercase).as_deref() {
+                    Some("DATA") => {
+                        in_text = true;
+                        b"354 go on\r\n"
+                    }
+                    Some("QUIT") => b"221 bye\r\n",
+                    _ => b"250 ok\r\n",
+                }
+            };
+            if write.write_all(answer).await.is_err() {
+                return;
+            }
+        }
+    });
+    (port, arrived, release)
+}
+
+/// Staff cannot cancel a mail while it is being sent (before, the cancel
+/// succeeded and the list said 取消 for a mail the member then received);
+/// a sender that held a mail past its time no longer blocks the cancel.
+async fn a_mail_being_sent_cannot_be_cancelled(app: TestApp) {
+    let db = app.db.clone();
+    let (port, arrived, release) = holding_smtp().await;
+    let mut cfg = config();
+    cfg.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+    let transport = worker::Transport::from_config(&cfg).expect("transport");
+    mail::enqueue(&db, mail(TARO, "送信中のメール"), app.now())
+        .await
+        .unwrap();
+    let id = row_of(&db, "送信中のメール").await.id;
+    let now = app.now();
+    let sending = tokio::spawn({
+        let db = db.clone();
+        async move { worker::deliver_due(&db, &transport, now).await }
+    });
+    tokio::time::timeout(std::time::Duration::from_secs(20), arrived.notified())
+        .await
+        .expect("the mail's text reached the SMTP server");
+    let operator = app.staff_headers("operator").await;
+    let refused = app.call(operator.clone(), || staff_cancel_mail(id)).await;
+    assert!(
+        matches!(&refused, Err(AppError::Conflict(m)) if m.contains("いま送信している")),
+        "{refused:?}"
+    );
+    release.notify_one();
+    assert_eq!(sending.await.expect("task").expect("delivered"), 1);
+    let row = row_of(&db, "送信中のメール").await;
+    assert!(row.sent_at.is_some() && row.cancelled_at.is_none() && row.sending_until.is_none());
+    assert!(audited(&db, "mail_cancelled").await.is_empty());
+    let late = app.call(operator.clone(), || staff_cancel_mail(id)).await;
+    assert!(
+        matches!(&late, Err(AppError::Conflict(m)) if m.contains("送信済み")),
+        "{late:?}"
+    );
+
+    // A sender that died holding a mail: once its time is over, staff may
+    // cancel it.
+    mail::enqueue(&db, mail(TARO, "置き去りのメール"), now)
+        .await
+        .unwrap();
+    let left = row_of(&db, "置き去りのメール").await;
+    mail_outbox::Entity::update_many()
+        .col_expr(
+            mail_outbox::Column::SendingUntil,
+            sea_orm::sea_query::Expr::value(Some(now - Duration::seconds(1))),
+        )
+        .filter(mail_outbox::Column::Id.eq(left.id))
+        .exec(&db)
+        .await
+        .unwrap();
+    app.call(operator, || staff_cancel_mail(left.id))
+        .await
+        .expect("cancelled");
+}
+on_both!(
+    a_mail_being_sent_cannot_be_cancelled,
+    a_mail_being_sent_cannot_be_cancelled
+);

@@ -23,6 +23,9 @@ pub struct Model {
     pub failed_at: Option<DateTimeUtc>,
     /// Stopped by staff.
     pub cancelled_at: Option<DateTimeUtc>,
+    /// Claimed by a sender, which is sending it until then at the latest:
+    /// staff cannot cancel it meanwhile.
+    pub sending_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

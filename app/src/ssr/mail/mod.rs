@@ -72,6 +72,7 @@ pub async fn enqueue(
         last_error: Set(None),
         failed_at: Set(None),
         cancelled_at: Set(None),
+        sending_until: Set(None),
         ..Default::default()
     }
     .insert(db)

@@ -180,18 +180,29 @@ pub async fn cancel(
             "このメールは、すでに送信済みか取り消されています。".to_owned(),
         ));
     }
+    // Not while a sender holds it: it may be on its way already.
+    let not_sending = Condition::any()
+        .add(Column::SendingUntil.is_null())
+        .add(Column::SendingUntil.lte(now));
     let update = mail_outbox::Entity::update_many()
         .col_expr(Column::CancelledAt, Expr::value(Some(now)))
         .filter(Column::Id.eq(id))
         .filter(Column::CancelledAt.is_null())
-        .filter(Column::SentAt.is_null());
+        .filter(Column::SentAt.is_null())
+        .filter(not_sending);
     let update = super::drop_secret(update, mail.sensitive, super::REDACTED_UNSENT);
-    if update.exec(db).await?.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "このメールは、すでに送信済みか取り消されています。".to_owned(),
-        ));
+    if update.exec(db).await?.rows_affected == 1 {
+        return Ok(mail);
     }
-    Ok(mail)
+    let now_sending = find(db, id)
+        .await?
+        .sending_until
+        .is_some_and(|until| until > now);
+    Err(AppError::Conflict(if now_sending {
+        "このメールは、いま送信しているところのため取り消せません。少し待ってから、送信済みになったかを確かめてください。".to_owned()
+    } else {
+        "このメールは、すでに送信済みか取り消されています。".to_owned()
+    }))
 }
 
 async fn find(db: &impl ConnectionTrait, id: i32) -> Result<mail_outbox::Model, AppError> {

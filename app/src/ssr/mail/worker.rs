@@ -147,6 +147,10 @@ pub async fn deliver_due(
         // Claim: only the process whose update lands sends it.
         let claimed = mail_outbox::Entity::update_many()
             .col_expr(mail_outbox::Column::NextAttemptAt, Expr::value(now + CLAIM))
+            .col_expr(
+                mail_outbox::Column::SendingUntil,
+                Expr::value(Some(now + CLAIM)),
+            )
             .filter(mail_outbox::Column::Id.eq(mail.id))
             .filter(mail_outbox::Column::NextAttemptAt.eq(mail.next_attempt_at))
             .filter(mail_outbox::Column::SentAt.is_null())
@@ -162,6 +166,10 @@ pub async fn deliver_due(
             .col_expr(
                 mail_outbox::Column::Attempts,
                 Expr::value(mail.attempts + 1),
+            )
+            .col_expr(
+                mail_outbox::Column::SendingUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
             );
         match transport.send(&mail).await {
             Ok(()) => {
