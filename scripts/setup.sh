@@ -44,7 +44,7 @@ if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$LEPTOS_VERS
   install_profile=()
   if [ "${CI:-}" = true ]; then install_profile=(--debug); fi
   say "cargo-leptos $LEPTOS_VERSION (about 6 to 15 minutes, once)"
-  cargo install cargo-leptos --version "$LEPTOS_VERSION" --locked "${install_profile[@]}"
+  cargo install cargo-leptos --version "$LEPTOS_VERSION" --locked ${install_profile[@]+"${install_profile[@]}"}
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$BINDGEN_VERSION" ]; then

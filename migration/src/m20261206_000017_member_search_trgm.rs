@@ -9,6 +9,9 @@
 //! "Deploy"). Where the extension is not installed, nothing is made either:
 //! the search still works, by reading the table. SQLite: nothing (its
 //! co-ops are small).
+//!
+//! m20261207_000021 later dropped the indexes here on the name and the kana
+//! as stored: the search compares both without their spaces.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{DbBackend, Statement};

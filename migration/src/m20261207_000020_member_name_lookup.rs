@@ -7,6 +7,9 @@
 //! so the planner is never tempted to walk a name index in order, filtering
 //! row by row until 200 match (800 ms at 1,000,000 when the matches sat at
 //! the end of the order).
+//!
+//! m20261207_000021 later dropped the indexes here on the name and the kana
+//! as stored: the search compares both without their spaces.
 
 use sea_orm_migration::prelude::*;
 

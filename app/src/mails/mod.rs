@@ -66,7 +66,7 @@ pub async fn staff_resend_mail(id: i32) -> Result<(), AppError> {
     crate::error::with_status(ssr::resend(id).await)
 }
 
-/// Stops a mail not sent yet, for good.
+/// Stops a mail not sent yet (and not being sent), for good.
 #[server(endpoint = "staff/mails/cancel")]
 pub async fn staff_cancel_mail(id: i32) -> Result<(), AppError> {
     crate::error::with_status(ssr::cancel(id).await)

@@ -23,7 +23,7 @@ pub struct Model {
     pub failed_at: Option<DateTimeUtc>,
     /// Stopped by staff.
     pub cancelled_at: Option<DateTimeUtc>,
-    /// Claimed by a sender, which is sending it until then at the latest:
+    /// Claimed by a sender until then (a try is cut off well before):
     /// staff cannot cancel it meanwhile.
     pub sending_until: Option<DateTimeUtc>,
 }

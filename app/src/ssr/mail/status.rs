@@ -167,7 +167,8 @@ pub async fn resend(
     Ok(mail)
 }
 
-/// Stops a mail not sent yet, for good; a secret's text goes with it.
+/// Stops a mail not sent yet (and not being sent), for good; a secret's text
+/// goes with it.
 /// Returns the mail as it was.
 pub async fn cancel(
     db: &impl ConnectionTrait,
@@ -184,8 +185,14 @@ pub async fn cancel(
     let not_sending = Condition::any()
         .add(Column::SendingUntil.is_null())
         .add(Column::SendingUntil.lte(now));
+    // A claim that ran out is ended too: its sender's outcome, should it
+    // still come, is then not recorded over the cancel.
     let update = mail_outbox::Entity::update_many()
         .col_expr(Column::CancelledAt, Expr::value(Some(now)))
+        .col_expr(
+            Column::SendingUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(Column::Id.eq(id))
         .filter(Column::CancelledAt.is_null())
         .filter(Column::SentAt.is_null())

@@ -3,7 +3,7 @@
 //! and marked failed after [`MAIL_MAX_ATTEMPTS`] tries or a permanent
 //! refusal, for staff to see (`/staff/mails`).
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use lettre::{
     message::{header::ContentType, Mailbox},
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
@@ -24,8 +24,14 @@ use crate::ssr::{Clock, Config};
 pub const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 /// Mails taken per round.
 const BATCH: u64 = 20;
-/// How long a claimed mail is left to its sender before another may try.
+/// How long a claimed mail is left to its sender before another may try,
+/// and staff may cancel it.
 const CLAIM: Duration = Duration::minutes(5);
+/// How long one try may take before it counts as failed (and is retried):
+/// well inside [`CLAIM`], so a mail whose claim ran out is not being sent.
+/// (lettre's own timeout applies to each SMTP command, not to a whole mail.)
+const SEND_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+const _: () = assert!(SEND_LIMIT.as_secs() * 2 <= CLAIM.num_seconds() as u64);
 
 /// Why a try did not deliver a mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,14 +149,17 @@ pub async fn deliver_due(
         .all(db)
         .await?;
     let mut sent = 0;
+    let started = std::time::Instant::now();
     for mail in due {
-        // Claim: only the process whose update lands sends it.
+        // Claim: only the process whose update lands sends it. The claim runs
+        // from when it is made (earlier mails of the round took time), in
+        // whole microseconds as the database keeps it, so that the outcome
+        // can be written on the condition that this claim still holds.
+        let claim =
+            (now + Duration::from_std(started.elapsed()).unwrap_or(CLAIM) + CLAIM).trunc_subsecs(6);
         let claimed = mail_outbox::Entity::update_many()
-            .col_expr(mail_outbox::Column::NextAttemptAt, Expr::value(now + CLAIM))
-            .col_expr(
-                mail_outbox::Column::SendingUntil,
-                Expr::value(Some(now + CLAIM)),
-            )
+            .col_expr(mail_outbox::Column::NextAttemptAt, Expr::value(claim))
+            .col_expr(mail_outbox::Column::SendingUntil, Expr::value(Some(claim)))
             .filter(mail_outbox::Column::Id.eq(mail.id))
             .filter(mail_outbox::Column::NextAttemptAt.eq(mail.next_attempt_at))
             .filter(mail_outbox::Column::SentAt.is_null())
@@ -163,6 +172,7 @@ pub async fn deliver_due(
         }
         let update = mail_outbox::Entity::update_many()
             .filter(mail_outbox::Column::Id.eq(mail.id))
+            .filter(mail_outbox::Column::SendingUntil.eq(claim))
             .col_expr(
                 mail_outbox::Column::Attempts,
                 Expr::value(mail.attempts + 1),
@@ -171,8 +181,18 @@ pub async fn deliver_due(
                 mail_outbox::Column::SendingUntil,
                 Expr::value(Option::<DateTime<Utc>>::None),
             );
-        match transport.send(&mail).await {
-            Ok(()) => {
+        let outcome = match tokio::time::timeout(SEND_LIMIT, transport.send(&mail)).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(Refusal {
+                error: format!(
+                    "no answer from the mail server within {} s",
+                    SEND_LIMIT.as_secs()
+                ),
+                permanent: false,
+            }),
+        };
+        let (update, delivered) = match outcome {
+            Ok(()) => (
                 super::drop_secret(
                     update,
                     transport.is_smtp() && mail.sensitive,
@@ -186,11 +206,9 @@ pub async fn deliver_due(
                 .col_expr(
                     mail_outbox::Column::LastError,
                     Expr::value(Option::<String>::None),
-                )
-                .exec(db)
-                .await?;
-                sent += 1;
-            }
+                ),
+                true,
+            ),
             Err(Refusal { error, permanent }) => {
                 let attempts = mail.attempts + 1;
                 let update = match after_failure(attempts, permanent, now) {
@@ -206,11 +224,23 @@ pub async fn deliver_due(
                             .col_expr(mail_outbox::Column::FailedAt, Expr::value(Some(now)))
                     }
                 };
-                update
-                    .col_expr(mail_outbox::Column::LastError, Expr::value(Some(error)))
-                    .exec(db)
-                    .await?;
+                (
+                    update.col_expr(mail_outbox::Column::LastError, Expr::value(Some(error))),
+                    false,
+                )
             }
+        };
+        if update.exec(db).await?.rows_affected != 1 {
+            // Only if a try outlasted the claim despite SEND_LIMIT (a
+            // stopped process clock, say): the mail may be cancelled or
+            // claimed again by now, and its row is left as they made it.
+            tracing::error!(
+                mail = mail.id,
+                delivered,
+                "the outcome of a try was not recorded: the claim on the mail ran out"
+            );
+        } else if delivered {
+            sent += 1;
         }
     }
     Ok(sent)

@@ -259,8 +259,9 @@ fn without_spaces(text: &str) -> String {
     text.replace([' ', '　'], "")
 }
 
-/// `column` without half- and full-width spaces: the expression the indexes
-/// of m20261207_000021 are on, spelled the same.
+/// `column` without half- and full-width spaces, spelled as the indexes on
+/// it are (the kana's: m20261206_000017 and m20261207_000020; the name's:
+/// m20261207_000021).
 fn spaceless(column: &'static str) -> Expr {
     Expr::cust(format!("REPLACE(REPLACE({column}, ' ', ''), '　', '')"))
 }
