@@ -199,11 +199,13 @@ async fn staff_find_members_by_number_name_or_kana(app: TestApp) {
         ["共済太郎"],
         "kana typed without the space"
     );
-    assert_eq!(
-        search("%").await,
-        Vec::<String>::new(),
-        "LIKE wildcards are literal"
-    );
+    for wildcard in ["%", "_", "共済_郎", "\\", "共済%"] {
+        assert_eq!(
+            search(wildcard).await,
+            Vec::<String>::new(),
+            "LIKE wildcards and the escape are literal: {wildcard}"
+        );
+    }
     assert!(search("").await.is_empty());
     let too_long = app
         .call(staff.clone(), || {
