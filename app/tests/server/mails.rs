@@ -439,6 +439,33 @@ async fn holding_smtp() -> (
     (port, arrived, release)
 }
 
+/// A worker's round under way, sending one mail `subject` to an SMTP
+/// server that holds its answer to the mail's text until `release`.
+struct HeldSending {
+    id: i32,
+    round: tokio::task::JoinHandle<Result<usize, AppError>>,
+    release: std::sync::Arc<tokio::sync::Notify>,
+}
+
+/// Queues `subject`, starts a worker round sending it to [`holding_smtp`],
+/// and returns once the mail's text has reached the server.
+async fn sending_held(app: &TestApp, subject: &str) -> HeldSending {
+    let (port, arrived, release) = holding_smtp().await;
+    let mut cfg = config();
+    cfg.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+    let transport = worker::Transport::from_config(&cfg).expect("transport");
+    mail::enqueue(&app.db, mail(TARO, subject), app.now())
+        .await
+        .unwrap();
+    let id = row_of(&app.db, subject).await.id;
+    let (db, now) = (app.db.clone(), app.now());
+    let round = tokio::spawn(async move { worker::deliver_due(&db, &transport, now).await });
+    tokio::time::timeout(std::time::Duration::from_secs(20), arrived.notified())
+        .await
+        .expect("the mail's text reached the SMTP server");
+    HeldSending { id, round, release }
+}
+
 /// Staff cannot cancel a mail while it is being sent (before, the cancel
 /// succeeded and the list said 取消 for a mail the member then received).
 /// Once a claim has run out (a sender that died, or one slower than its
@@ -446,34 +473,16 @@ async fn holding_smtp() -> (
 async fn a_mail_being_sent_cannot_be_cancelled(app: TestApp) {
     let db = app.db.clone();
     let operator = app.staff_headers("operator").await;
-    let sender = |port: u16| {
-        let mut cfg = config();
-        cfg.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-        worker::Transport::from_config(&cfg).expect("transport")
-    };
-    let until_arrived = std::time::Duration::from_secs(20);
 
-    let (port, arrived, release) = holding_smtp().await;
-    let transport = sender(port);
-    mail::enqueue(&db, mail(TARO, "送信中のメール"), app.now())
-        .await
-        .unwrap();
-    let id = row_of(&db, "送信中のメール").await.id;
-    let now = app.now();
-    let sending = tokio::spawn({
-        let db = db.clone();
-        async move { worker::deliver_due(&db, &transport, now).await }
-    });
-    tokio::time::timeout(until_arrived, arrived.notified())
-        .await
-        .expect("the mail's text reached the SMTP server");
+    let held = sending_held(&app, "送信中のメール").await;
+    let id = held.id;
     let refused = app.call(operator.clone(), || staff_cancel_mail(id)).await;
     assert!(
         matches!(&refused, Err(AppError::Conflict(m)) if m.contains("いま送信している")),
         "{refused:?}"
     );
-    release.notify_one();
-    assert_eq!(sending.await.expect("task").expect("delivered"), 1);
+    held.release.notify_one();
+    assert_eq!(held.round.await.expect("task").expect("delivered"), 1);
     let row = row_of(&db, "送信中のメール").await;
     assert!(row.sent_at.is_some() && row.cancelled_at.is_none() && row.sending_until.is_none());
     assert!(audited(&db, "mail_cancelled").await.is_empty());
@@ -485,26 +494,14 @@ async fn a_mail_being_sent_cannot_be_cancelled(app: TestApp) {
 
     // A claim that ran out: the cancel lands, and the sender's outcome,
     // when it comes, does not turn the cancelled mail into a sent one.
-    let (port, arrived, release) = holding_smtp().await;
-    let transport = sender(port);
-    mail::enqueue(&db, mail(TARO, "遅れたメール"), app.now())
-        .await
-        .unwrap();
-    let id = row_of(&db, "遅れたメール").await.id;
-    let now = app.now();
-    let sending = tokio::spawn({
-        let db = db.clone();
-        async move { worker::deliver_due(&db, &transport, now).await }
-    });
-    tokio::time::timeout(until_arrived, arrived.notified())
-        .await
-        .expect("the mail's text reached the SMTP server");
+    let held = sending_held(&app, "遅れたメール").await;
+    let id = held.id;
     app.advance(Duration::minutes(6));
     app.call(operator.clone(), || staff_cancel_mail(id))
         .await
         .expect("cancelled once the claim ran out");
-    release.notify_one();
-    assert_eq!(sending.await.expect("task").expect("round"), 0);
+    held.release.notify_one();
+    assert_eq!(held.round.await.expect("task").expect("round"), 0);
     let row = row_of(&db, "遅れたメール").await;
     assert!(
         row.cancelled_at.is_some() && row.sent_at.is_none(),
