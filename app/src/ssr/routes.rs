@@ -73,7 +73,39 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(config, security::guard))
         .layer(DefaultBodyLimit::max(security::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(own_owner))
         .with_state(state)
+}
+
+/// Runs a request without the reactive owner another request left on the
+/// thread.
+///
+/// Rendering a page makes its root owner with `Owner::new_root`, which also
+/// sets it as the thread's current owner and leaves it there while the answer
+/// is sent. An owner made on that thread in the meantime outside any scope
+/// (leptos_axum makes one per server function and per file at the site's
+/// root) became its child and found the other request's context through it:
+/// `/sw.js` was answered with another page's status and took its headers,
+/// a `Set-Cookie` among them. The thread's owner is therefore forgotten
+/// before and after every poll of a request: everything Leptos does for a
+/// request it does inside its own owner's scope.
+async fn own_owner(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    fn forget_thread_owner() {
+        if let Some(owner) = leptos::prelude::Owner::current() {
+            owner.unset();
+        }
+    }
+    let mut answer = std::pin::pin!(next.run(req));
+    std::future::poll_fn(move |cx| {
+        forget_thread_owner();
+        let polled = std::future::Future::poll(answer.as_mut(), cx);
+        forget_thread_owner();
+        polled
+    })
+    .await
 }
 
 /// The app's routes, listed once per process.

@@ -287,3 +287,74 @@ async fn pages_render_while_other_routers_are_built() {
     drop(_stop);
     assert!(builder.await.expect("builder") > 0);
 }
+
+/// Requests never share Leptos' reactive owner. Rendering a page makes a root
+/// owner that Leptos leaves set on its thread while the page's answer is
+/// still being sent; a request then handled on that thread (a file at the
+/// site's root, a server function) used to take it as its parent and find
+/// the other request's answer options: `/sw.js` was sent with another page's
+/// 410 and would have taken its `Set-Cookie` (seen in a Playwright run: the
+/// service worker failed to register with a 410). Here every request runs on
+/// the test's one thread, the first answers held unread, so the old
+/// behaviour showed every time.
+#[tokio::test(flavor = "current_thread")]
+async fn a_request_never_takes_another_requests_answer_options() {
+    let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
+    let site = std::env::temp_dir().join(unique_name());
+    std::fs::create_dir_all(&site).expect("site directory");
+    std::fs::write(site.join("sw.js"), b"// worker").expect("file");
+    let mut state = app.state();
+    state.leptos_options = LeptosOptions::builder()
+        .output_name("mypage")
+        .site_root(site.to_string_lossy().into_owned())
+        .build();
+    let get = |path: &str, cookie: Option<&str>| {
+        let mut request = http::Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        app::ssr::routes::router(state.clone())
+            .oneshot(request.body(Body::empty()).expect("request"))
+    };
+    let dead_cookie = format!("{}=no-such-session", session::COOKIE);
+
+    // A page that answers 410, and one that drops a dead session cookie.
+    let gone = get("/password/reset?token=made-up", None)
+        .await
+        .expect("an answer");
+    assert_eq!(gone.status(), StatusCode::GONE);
+    let dropped = get("/mypage", Some(&dead_cookie)).await.expect("an answer");
+    assert!(
+        dropped.headers().contains_key(header::SET_COOKIE),
+        "{dropped:?}"
+    );
+
+    // While both are still being sent: a root file and a server function.
+    let worker = get("/sw.js", None).await.expect("an answer");
+    assert_eq!(worker.status(), StatusCode::OK, "{worker:?}");
+    assert!(
+        !worker.headers().contains_key(header::SET_COOKIE),
+        "{worker:?}"
+    );
+    assert_eq!(text(worker).await, "// worker");
+    let site_fn = app::ssr::routes::router(state.clone())
+        .oneshot(
+            http::Request::post("/api/site")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("an answer");
+    assert_eq!(site_fn.status(), StatusCode::OK, "{site_fn:?}");
+    assert!(
+        !site_fn.headers().contains_key(header::SET_COOKIE),
+        "{site_fn:?}"
+    );
+
+    assert!(text(gone)
+        .await
+        .contains("このURLは無効か、有効期限が切れています"));
+    let _ = text(dropped).await;
+    let _ = std::fs::remove_dir_all(site);
+}
