@@ -25,7 +25,10 @@ export TEST_DATABASE_URL
 
 step "Rust tests (SQLite and PostgreSQL)"
 # The app crate holds every test (server and migration only wire and declare).
-cargo test -p app --features ssr --lib --tests
+# The server is built alongside, with its features as cargo-leptos builds it,
+# so the site build below compiles only the server's own crate and the wasm
+# instead of every dependency again.
+cargo test -p app -p server --no-default-features --features app/ssr --lib --bins --tests
 
 step "build the site"
 cargo leptos build --split
