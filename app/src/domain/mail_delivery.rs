@@ -16,6 +16,8 @@ pub enum DeliveryState {
     Queued,
     /// Tried and refused; it will be tried again.
     Retrying,
+    /// A sender holds it now: it may be on its way already.
+    Sending,
     Sent,
     /// Given up: staff may resend or cancel it.
     Failed,
@@ -25,14 +27,17 @@ pub enum DeliveryState {
 
 impl DeliveryState {
     /// From the outbox columns; sent wins (a mail cancelled while it was
-    /// going out did go out).
-    pub fn of(sent: bool, failed: bool, cancelled: bool, attempts: i32) -> Self {
+    /// going out did go out). `sending`: a sender's claim on it has not run
+    /// out.
+    pub fn of(sent: bool, failed: bool, cancelled: bool, sending: bool, attempts: i32) -> Self {
         if sent {
             Self::Sent
         } else if cancelled {
             Self::Cancelled
         } else if failed {
             Self::Failed
+        } else if sending {
+            Self::Sending
         } else if attempts > 0 {
             Self::Retrying
         } else {
@@ -44,6 +49,7 @@ impl DeliveryState {
         match self {
             Self::Queued => "送信待ち",
             Self::Retrying => "再試行中",
+            Self::Sending => "送信中",
             Self::Sent => "送信済み",
             Self::Failed => "送信失敗",
             Self::Cancelled => "取消済み",
@@ -56,7 +62,7 @@ impl DeliveryState {
         self == Self::Failed && !sensitive
     }
 
-    /// Staff may stop it for good.
+    /// Staff may stop it for good (not while it is being sent).
     pub fn can_cancel(self) -> bool {
         matches!(self, Self::Queued | Self::Retrying | Self::Failed)
     }
@@ -221,22 +227,25 @@ mod tests {
     #[test]
     fn state_from_columns() {
         use DeliveryState::*;
-        // (sent, failed, cancelled, attempts)
+        // (sent, failed, cancelled, sending, attempts)
         let table = [
-            ((false, false, false, 0), Queued),
-            ((false, false, false, 3), Retrying),
-            ((true, false, false, 1), Sent),
-            ((true, false, true, 1), Sent),
-            ((false, true, false, 12), Failed),
-            ((false, true, true, 12), Cancelled),
-            ((false, false, true, 0), Cancelled),
-            ((false, false, true, 2), Cancelled),
+            ((false, false, false, false, 0), Queued),
+            ((false, false, false, false, 3), Retrying),
+            ((false, false, false, true, 0), Sending),
+            ((false, false, false, true, 3), Sending),
+            ((true, false, false, false, 1), Sent),
+            ((true, false, false, true, 1), Sent),
+            ((true, false, true, false, 1), Sent),
+            ((false, true, false, false, 12), Failed),
+            ((false, true, true, false, 12), Cancelled),
+            ((false, false, true, false, 0), Cancelled),
+            ((false, false, true, false, 2), Cancelled),
         ];
-        for ((sent, failed, cancelled, attempts), want) in table {
+        for ((sent, failed, cancelled, sending, attempts), want) in table {
             assert_eq!(
-                DeliveryState::of(sent, failed, cancelled, attempts),
+                DeliveryState::of(sent, failed, cancelled, sending, attempts),
                 want,
-                "{sent} {failed} {cancelled} {attempts}"
+                "{sent} {failed} {cancelled} {sending} {attempts}"
             );
         }
     }
@@ -244,7 +253,7 @@ mod tests {
     #[test]
     fn what_staff_may_do() {
         use DeliveryState::*;
-        for state in [Queued, Retrying, Sent, Failed, Cancelled] {
+        for state in [Queued, Retrying, Sending, Sent, Failed, Cancelled] {
             for sensitive in [false, true] {
                 assert_eq!(
                     state.can_resend(sensitive),
@@ -252,7 +261,10 @@ mod tests {
                     "{state:?} {sensitive}"
                 );
             }
-            assert_eq!(state.can_cancel(), !matches!(state, Sent | Cancelled));
+            assert_eq!(
+                state.can_cancel(),
+                !matches!(state, Sending | Sent | Cancelled)
+            );
         }
     }
 }

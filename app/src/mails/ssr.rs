@@ -21,7 +21,7 @@ const SHOWN: u64 = 200;
 /// [`super::staff_mails`].
 pub async fn list(show: Option<&str>, member_id: Option<i32>) -> Result<MailList, AppError> {
     current_staff().await?;
-    let Request { state, .. } = Request::current()?;
+    let Request { state, now, .. } = Request::current()?;
     let db = &state.db;
     let to = match member_id {
         Some(id) => Some(
@@ -40,7 +40,7 @@ pub async fn list(show: Option<&str>, member_id: Option<i32>) -> Result<MailList
         .into_iter()
         .map(|m| {
             let member = members.get(&m.to_address).cloned();
-            row(m, member)
+            row(m, member, now)
         })
         .collect();
     let (failed, retrying) = status::counts(db, None).await?;
@@ -52,13 +52,17 @@ pub async fn list(show: Option<&str>, member_id: Option<i32>) -> Result<MailList
     })
 }
 
-fn row(m: mail_outbox::Model, member: Option<(i32, String)>) -> MailRow {
-    let state = status::state_of(&m);
+fn row(
+    m: mail_outbox::Model,
+    member: Option<(i32, String)>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> MailRow {
+    let state = status::state_of(&m, now);
     let ended = match state {
         DeliveryState::Sent => m.sent_at,
         DeliveryState::Failed => m.failed_at,
         DeliveryState::Cancelled => m.cancelled_at,
-        DeliveryState::Queued | DeliveryState::Retrying => None,
+        DeliveryState::Queued | DeliveryState::Retrying | DeliveryState::Sending => None,
     };
     MailRow {
         id: m.id,

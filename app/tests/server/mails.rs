@@ -466,6 +466,15 @@ async fn sending_held(app: &TestApp, subject: &str) -> HeldSending {
     HeldSending { id, round, release }
 }
 
+/// The staff list's row of mail `id`.
+async fn listed(app: &TestApp, staff: &HeaderMap, id: i32) -> MailRow {
+    let list = app
+        .call(staff.clone(), || staff_mails(None, None))
+        .await
+        .unwrap();
+    list.rows.into_iter().find(|r| r.id == id).expect("listed")
+}
+
 /// Staff cannot cancel a mail while it is being sent (before, the cancel
 /// succeeded and the list said 取消 for a mail the member then received).
 /// Once a claim has run out (a sender that died, or one slower than its
@@ -476,6 +485,10 @@ async fn a_mail_being_sent_cannot_be_cancelled(app: TestApp) {
 
     let held = sending_held(&app, "送信中のメール").await;
     let id = held.id;
+    let row = listed(&app, &operator, id).await;
+    assert_eq!(row.state, DeliveryState::Sending, "{row:?}");
+    assert_eq!(row.state.label(), "送信中");
+    assert!(!row.can_cancel && !row.can_resend, "no button: {row:?}");
     let refused = app.call(operator.clone(), || staff_cancel_mail(id)).await;
     assert!(
         matches!(&refused, Err(AppError::Conflict(m)) if m.contains("いま送信している")),
@@ -497,6 +510,13 @@ async fn a_mail_being_sent_cannot_be_cancelled(app: TestApp) {
     let held = sending_held(&app, "遅れたメール").await;
     let id = held.id;
     app.advance(Duration::minutes(6));
+    let row = listed(&app, &operator, id).await;
+    assert_eq!(
+        row.state,
+        DeliveryState::Queued,
+        "the claim ran out: {row:?}"
+    );
+    assert!(row.can_cancel);
     app.call(operator.clone(), || staff_cancel_mail(id))
         .await
         .expect("cancelled once the claim ran out");

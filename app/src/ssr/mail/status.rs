@@ -62,12 +62,13 @@ impl Shown {
     }
 }
 
-/// Where `mail` stands.
-pub fn state_of(mail: &mail_outbox::Model) -> DeliveryState {
+/// Where `mail` stands at `now`.
+pub fn state_of(mail: &mail_outbox::Model, now: DateTime<Utc>) -> DeliveryState {
     DeliveryState::of(
         mail.sent_at.is_some(),
         mail.failed_at.is_some(),
         mail.cancelled_at.is_some(),
+        mail.sending_until.is_some_and(|until| until > now),
         mail.attempts,
     )
 }
@@ -137,7 +138,7 @@ pub async fn resend(
     now: DateTime<Utc>,
 ) -> Result<mail_outbox::Model, AppError> {
     let mail = find(db, id).await?;
-    let state = state_of(&mail);
+    let state = state_of(&mail, now);
     if !state.can_resend(mail.sensitive) {
         return Err(AppError::Conflict(
             if mail.sensitive && state == DeliveryState::Failed {
@@ -176,10 +177,12 @@ pub async fn cancel(
     now: DateTime<Utc>,
 ) -> Result<mail_outbox::Model, AppError> {
     let mail = find(db, id).await?;
-    if !state_of(&mail).can_cancel() {
-        return Err(AppError::Conflict(
-            "このメールは、すでに送信済みか取り消されています。".to_owned(),
-        ));
+    match state_of(&mail, now) {
+        DeliveryState::Sending => return Err(AppError::Conflict(NOW_SENDING.to_owned())),
+        state if !state.can_cancel() => {
+            return Err(AppError::Conflict(SENT_OR_CANCELLED.to_owned()))
+        }
+        _ => {}
     }
     // Not while a sender holds it: it may be on its way already.
     let not_sending = Condition::any()
@@ -205,12 +208,18 @@ pub async fn cancel(
         .await?
         .sending_until
         .is_some_and(|until| until > now);
-    Err(AppError::Conflict(if now_sending {
-        "このメールは、いま送信しているところのため取り消せません。少し待ってから、送信済みになったかを確かめてください。".to_owned()
-    } else {
-        "このメールは、すでに送信済みか取り消されています。".to_owned()
-    }))
+    Err(AppError::Conflict(
+        if now_sending {
+            NOW_SENDING
+        } else {
+            SENT_OR_CANCELLED
+        }
+        .to_owned(),
+    ))
 }
+
+const NOW_SENDING: &str = "このメールは、いま送信しているところのため取り消せません。少し待ってから、送信済みになったかを確かめてください。";
+const SENT_OR_CANCELLED: &str = "このメールは、すでに送信済みか取り消されています。";
 
 async fn find(db: &impl ConnectionTrait, id: i32) -> Result<mail_outbox::Model, AppError> {
     mail_outbox::Entity::find_by_id(id)
