@@ -31,6 +31,10 @@ pub enum AppError {
     TemporaryPasswordExpired,
     #[error("お手続きが続けて行われたため、受付を一時的に止めています。しばらく時間をおいてから再度お試しください。")]
     RateLimited,
+    /// A member's own allowance is used up (inquiries or certificates per
+    /// day); the message says which and when it comes back.
+    #[error("{0}")]
+    Limit(String),
     /// Too many logins at once for the server to check in time.
     #[error("ただいま混み合っています。しばらく時間をおいてから再度お試しください。")]
     Busy,
@@ -102,7 +106,7 @@ impl AppError {
             | Self::StaffLoginFailed
             | Self::TemporaryPasswordExpired => StatusCode::UNAUTHORIZED,
             Self::Field { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited | Self::Limit(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy | Self::Maintenance(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::InvalidLink | Self::CodeSpent => StatusCode::GONE,
             Self::PasswordChangeRequired

@@ -19,6 +19,13 @@ pub fn today(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&offset()).date_naive()
 }
 
+/// When the calendar day in Japan that holds `t` began (midnight JST), in
+/// UTC: 15:00 UTC the day before.
+pub fn day_start(t: DateTime<Utc>) -> DateTime<Utc> {
+    let midnight = today(t).and_time(chrono::NaiveTime::MIN);
+    (midnight - chrono::Duration::hours(9)).and_utc()
+}
+
 /// `2018/8/14`.
 pub fn format_date(d: NaiveDate) -> String {
     d.format("%Y/%-m/%-d").to_string()
@@ -52,6 +59,24 @@ pub fn datetime_local(t: DateTime<Utc>) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_day_in_japan_begins_at_midnight_jst() {
+        let start = Utc.with_ymd_and_hms(2026, 12, 6, 15, 0, 0).unwrap();
+        for t in [
+            start,
+            start + chrono::Duration::hours(9),
+            start + chrono::Duration::hours(24) - chrono::Duration::seconds(1),
+        ] {
+            assert_eq!(day_start(t), start, "{t}");
+        }
+        let before = start - chrono::Duration::seconds(1);
+        assert_eq!(day_start(before), start - chrono::Duration::days(1));
+        assert_eq!(
+            day_start(start + chrono::Duration::days(1)),
+            start + chrono::Duration::days(1)
+        );
+    }
 
     #[test]
     fn datetime_local_inputs_are_jst() {

@@ -28,10 +28,29 @@ pub async fn allow(
     window: Duration,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
+    count_in(db, bucket, max, window_start(now, window)).await
+}
+
+/// [`allow`] per calendar day in Japan: the count starts again at midnight
+/// JST, as members read 「1日に」.
+pub async fn allow_today(
+    db: &impl ConnectionTrait,
+    bucket: &str,
+    max: i32,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    count_in(db, bucket, max, crate::domain::jst::day_start(now)).await
+}
+
+async fn count_in(
+    db: &impl ConnectionTrait,
+    bucket: &str,
+    max: i32,
+    start: DateTime<Utc>,
+) -> Result<bool, AppError> {
     if max <= 0 {
         return Ok(false);
     }
-    let start = window_start(now, window);
     let statement = Query::insert()
         .into_table(Entity)
         .columns([Column::Bucket, Column::WindowStart, Column::Count])

@@ -306,13 +306,18 @@ async fn new_inquiries_are_limited_per_day_under_parallel_requests(app: TestApp)
     assert!(results
         .iter()
         .filter_map(|r| r.as_ref().err())
-        .all(|e| matches!(e, AppError::Conflict(m) if m.contains("受け付けを止めています"))));
+        .all(|e| matches!(e, AppError::Limit(m) if m.contains("本日の受け付けを止めています"))));
     assert_eq!(
         inquiry_entity::Entity::find().all(&db).await.unwrap().len(),
         INQUIRIES_PER_DAY as usize
     );
-    // A new day, a new allowance.
-    app.advance(Duration::days(1));
+    // The day is Japan's: still refused at 23:59 JST (the test clock starts
+    // at 10:00 JST), allowed again from midnight.
+    app.advance(Duration::hours(13) + Duration::minutes(59));
+    let taro = app.member_headers("kyosai.taro").await;
+    let late = start(&app, &taro, "夜の相談").await;
+    assert!(matches!(late, Err(AppError::Limit(_))), "{late:?}");
+    app.advance(Duration::minutes(1));
     let taro = app.member_headers("kyosai.taro").await;
     start(&app, &taro, "翌日の相談").await.unwrap();
 }
@@ -491,8 +496,12 @@ async fn messages_are_limited_per_day(app: TestApp) {
         .call(taro.clone(), || reply_inquiry(id, "もう一通".into()))
         .await;
     assert!(
-        matches!(&refused, Err(AppError::Conflict(m)) if m.starts_with("メッセージの送信が続いたため")),
+        matches!(&refused, Err(AppError::Limit(m)) if m.starts_with("メッセージの送信が続いたため")),
         "{refused:?}"
+    );
+    assert_eq!(
+        refused.unwrap_err().status(),
+        http::StatusCode::TOO_MANY_REQUESTS
     );
     let messages = inquiry_message::Entity::find()
         .filter(inquiry_message::Column::InquiryId.eq(id))

@@ -294,6 +294,53 @@ async fn electronic_certificate_and_check(app: TestApp) {
 }
 on_both!(money_certificate, electronic_certificate_and_check);
 
+/// A member issues at most `CERTIFICATES_PER_DAY` electronic certificates
+/// in a day, counted by Japan's calendar day (the test clock starts at 10:00
+/// JST; the count used to start again at 9:00 JST), and is told so with 429.
+async fn certificates_are_limited_per_day_in_japan(app: TestApp) {
+    let taro_id = app::ssr::entities::member::Entity::find()
+        .filter(app::ssr::entities::member::Column::MemberNumber.eq("012345678"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let issue = |app: &TestApp| {
+        let state = app.state();
+        let now = app.now();
+        async move {
+            app::money::ssr::certificate::issue(
+                &state,
+                taro_id,
+                app::ssr::audit::Actor::System,
+                2026,
+                app::domain::jst::today(now),
+                now,
+                "",
+            )
+            .await
+            .map(|_| ())
+        }
+    };
+    for _ in 0..app::domain::policy::CERTIFICATES_PER_DAY {
+        issue(&app).await.expect("within the day's allowance");
+    }
+    let refused = issue(&app).await.unwrap_err();
+    assert!(
+        matches!(&refused, AppError::Limit(m) if m.contains("本日の電子発行")),
+        "{refused:?}"
+    );
+    assert_eq!(refused.status(), http::StatusCode::TOO_MANY_REQUESTS);
+    app.advance(Duration::hours(13) + Duration::minutes(59));
+    assert!(issue(&app).await.is_err(), "23:59 JST is the same day");
+    app.advance(Duration::minutes(1));
+    issue(&app).await.expect("a new day in Japan");
+}
+on_both!(
+    money_certificates_per_day,
+    certificates_are_limited_per_day_in_japan
+);
+
 /// The electronic PDF route: open in November for a member, refused in May
 /// with the opening date, 401 without a session.
 async fn certificate_route(app: TestApp) {

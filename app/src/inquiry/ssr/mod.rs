@@ -5,7 +5,7 @@
 
 pub mod staff;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -182,30 +182,27 @@ async fn count_message(
     new_thread: bool,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let day = Duration::days(1);
     let refused = |what: &str| {
-        AppError::Conflict(format!(
-            "{what}の送信が続いたため、一時的に受け付けを止めています。時間をおいてからお送りいただくか、お急ぎの場合は{}({})までお電話ください。",
+        AppError::Limit(format!(
+            "{what}の送信が続いたため、本日の受け付けを止めています。明日以降にお送りいただくか、お急ぎの場合は{}({})までお電話ください。",
             config.coop_phone, config.coop_phone_hours
         ))
     };
     if new_thread
-        && !crate::ssr::rate_limit::allow(
+        && !crate::ssr::rate_limit::allow_today(
             db,
             &format!("inquiry-new:{member_id}"),
             policy::INQUIRIES_PER_DAY,
-            day,
             now,
         )
         .await?
     {
         return Err(refused("新しいお問い合わせ"));
     }
-    if !crate::ssr::rate_limit::allow(
+    if !crate::ssr::rate_limit::allow_today(
         db,
         &format!("inquiry-message:{member_id}"),
         policy::INQUIRY_MESSAGES_PER_DAY,
-        day,
         now,
     )
     .await?

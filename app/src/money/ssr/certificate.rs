@@ -317,16 +317,15 @@ pub async fn issue(
     now: DateTime<Utc>,
     ip: &str,
 ) -> Result<(Vec<u8>, VerificationCode), AppError> {
-    let allowed = crate::ssr::rate_limit::allow(
+    let allowed = crate::ssr::rate_limit::allow_today(
         &state.db,
         &format!("certificate:{member_id}"),
         policy::CERTIFICATES_PER_DAY,
-        chrono::Duration::days(1),
         now,
     )
     .await?;
     if !allowed {
-        return Err(AppError::Conflict(
+        return Err(AppError::Limit(
             "本日の電子発行の回数が上限に達しました。発行済みの証明書をお使いいただくか、明日以降にお試しください。".into(),
         ));
     }
