@@ -82,6 +82,21 @@ async fn a_thread_from_question_to_close(app: TestApp) {
     assert!(case.assigned_to_me);
     assert_eq!(case.thread.messages.len(), 2);
     assert!(case.thread.messages[1].internal);
+    // Staff see which of them wrote; the member's own message names no one.
+    let operator = app::ssr::entities::staff_account::Entity::find()
+        .filter(app::ssr::entities::staff_account::Column::LoginId.eq("operator"))
+        .one(&db)
+        .await
+        .unwrap()
+        .expect("the operator");
+    assert!(
+        case.thread.messages[1]
+            .author
+            .ends_with(&format!("({})", operator.name)),
+        "{:?}",
+        case.thread.messages[1]
+    );
+    assert!(!case.thread.messages[0].author.contains('('));
 
     // The note never reaches the member (logged in again: hours passed).
     let taro = app.member_headers("kyosai.taro").await;

@@ -45,30 +45,34 @@ fn message(m: inquiry_message::Model) -> Message {
     }
 }
 
-/// A thread and its messages, internal notes only when `with_notes`.
-pub async fn load_thread(
+/// A thread's messages, oldest first; internal notes only when `with_notes`.
+pub async fn messages_of(
     db: &impl ConnectionTrait,
-    config: &Config,
     t: &thread_entity::Model,
     with_notes: bool,
-) -> Result<InquiryThread, AppError> {
+) -> Result<Vec<inquiry_message::Model>, AppError> {
     let mut query =
         inquiry_message::Entity::find().filter(inquiry_message::Column::InquiryId.eq(t.id));
     if !with_notes {
         query = query.filter(inquiry_message::Column::Internal.eq(false));
     }
-    let messages = query
+    Ok(query
         .order_by_asc(inquiry_message::Column::Id)
         .all(db)
-        .await?
-        .into_iter()
-        .map(message)
-        .collect();
-    Ok(InquiryThread {
+        .await?)
+}
+
+/// A thread as shown, from its messages ([`messages_of`]).
+pub fn thread_of(
+    config: &Config,
+    t: &thread_entity::Model,
+    messages: Vec<inquiry_message::Model>,
+) -> InquiryThread {
+    InquiryThread {
         summary: summary(config, t),
-        messages,
+        messages: messages.into_iter().map(message).collect(),
         open: t.status != Status::Closed,
-    })
+    }
 }
 
 /// The thread `id`; with `member_id`, only if it is that member's (another
@@ -265,7 +269,8 @@ pub async fn thread(id: i32) -> Result<InquiryThread, AppError> {
     let me = current_member().await?;
     let Request { state, .. } = Request::current()?;
     let t = find(&state.db, id, Some(me.member_id)).await?;
-    load_thread(&state.db, &state.config, &t, false).await
+    let messages = messages_of(&state.db, &t, false).await?;
+    Ok(thread_of(&state.config, &t, messages))
 }
 
 /// [`super::start_inquiry`].

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{
-    add_message, find, load_thread, move_thread, next, parse_text, summary, NewMessage, Step,
+    add_message, find, messages_of, move_thread, next, parse_text, summary, thread_of, NewMessage,
+    Step,
 };
 use crate::domain::inquiry::{self, waited, Author, Category, Event, Status};
 use crate::domain::policy;
@@ -114,27 +115,20 @@ pub async fn thread(id: i32) -> Result<StaffThread, AppError> {
         .one(db)
         .await?
         .ok_or(AppError::Internal)?;
-    let mut thread = load_thread(db, &state.config, &t, true).await?;
-    // Staff see who of them wrote, whatever the member was shown.
-    let writers = crate::ssr::entities::inquiry_message::Entity::find()
-        .filter(crate::ssr::entities::inquiry_message::Column::InquiryId.eq(id))
-        .all(db)
-        .await?;
+    let messages = messages_of(db, &t, true).await?;
     let names = staff_names(
         db,
-        writers
+        messages
             .iter()
             .filter_map(|m| m.staff_id)
             .chain(t.assigned_staff_id),
     )
     .await?;
-    for m in &mut thread.messages {
-        let by = writers
-            .iter()
-            .find(|w| w.id == m.id)
-            .and_then(|w| w.staff_id)
-            .and_then(|s| names.get(&s));
-        if let Some(name) = by {
+    // Staff see who of them wrote, whatever the member was shown.
+    let writers: Vec<Option<i32>> = messages.iter().map(|m| m.staff_id).collect();
+    let mut thread = thread_of(&state.config, &t, messages);
+    for (m, writer) in thread.messages.iter_mut().zip(writers) {
+        if let Some(name) = writer.and_then(|s| names.get(&s)) {
             m.author = format!("{}({name})", m.author);
         }
     }
