@@ -10,7 +10,7 @@ use crate::domain::jst;
 use crate::domain::mail_delivery::DeliveryState;
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
-use crate::ssr::entities::{mail_outbox, member, member_account};
+use crate::ssr::entities::{member, member_account};
 use crate::ssr::mail::status::{self, Shown};
 use crate::ssr::request::Request;
 use crate::staff::ssr::auth::current_staff;
@@ -53,7 +53,7 @@ pub async fn list(show: Option<&str>, member_id: Option<i32>) -> Result<MailList
 }
 
 fn row(
-    m: mail_outbox::Model,
+    m: status::MailHeader,
     member: Option<(i32, String)>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> MailRow {

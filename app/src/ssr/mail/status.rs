@@ -62,8 +62,44 @@ impl Shown {
     }
 }
 
+/// A mail as staff lists and a member's notice see it: everything but its
+/// text, which is never shown and would be most of what a list reads.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct MailHeader {
+    pub id: i32,
+    pub to_address: String,
+    pub subject: String,
+    pub created_at: DateTime<Utc>,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub sensitive: bool,
+    pub failed_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub sending_until: Option<DateTime<Utc>>,
+}
+
+/// The outbox read for [`MailHeader`]s.
+fn headers() -> sea_orm::Select<mail_outbox::Entity> {
+    mail_outbox::Entity::find().select_only().columns([
+        Column::Id,
+        Column::ToAddress,
+        Column::Subject,
+        Column::CreatedAt,
+        Column::Attempts,
+        Column::NextAttemptAt,
+        Column::SentAt,
+        Column::LastError,
+        Column::Sensitive,
+        Column::FailedAt,
+        Column::CancelledAt,
+        Column::SendingUntil,
+    ])
+}
+
 /// Where `mail` stands at `now`.
-pub fn state_of(mail: &mail_outbox::Model, now: DateTime<Utc>) -> DeliveryState {
+pub fn state_of(mail: &MailHeader, now: DateTime<Utc>) -> DeliveryState {
     DeliveryState::of(
         mail.sent_at.is_some(),
         mail.failed_at.is_some(),
@@ -79,12 +115,17 @@ pub async fn list(
     shown: Shown,
     to: Option<&str>,
     limit: u64,
-) -> Result<Vec<mail_outbox::Model>, AppError> {
-    let mut find = mail_outbox::Entity::find().filter(shown.condition());
+) -> Result<Vec<MailHeader>, AppError> {
+    let mut find = headers().filter(shown.condition());
     if let Some(to) = to {
         find = find.filter(Column::ToAddress.eq(to));
     }
-    Ok(find.order_by_desc(Column::Id).limit(limit).all(db).await?)
+    Ok(find
+        .order_by_desc(Column::Id)
+        .limit(limit)
+        .into_model::<MailHeader>()
+        .all(db)
+        .await?)
 }
 
 /// How many mails failed (and were not dealt with) and are being retried:
@@ -111,7 +152,7 @@ pub async fn undeliverable_since(
     db: &impl ConnectionTrait,
     address: &str,
 ) -> Result<Option<DateTime<Utc>>, AppError> {
-    let newest = mail_outbox::Entity::find()
+    let newest = headers()
         .filter(Column::ToAddress.eq(address))
         .filter(
             Condition::any()
@@ -119,6 +160,7 @@ pub async fn undeliverable_since(
                 .add(Column::FailedAt.is_not_null()),
         )
         .order_by_desc(Column::Id)
+        .into_model::<MailHeader>()
         .one(db)
         .await?;
     Ok(newest.and_then(|m| {
@@ -136,7 +178,7 @@ pub async fn resend(
     db: &impl ConnectionTrait,
     id: i32,
     now: DateTime<Utc>,
-) -> Result<mail_outbox::Model, AppError> {
+) -> Result<MailHeader, AppError> {
     let mail = find(db, id).await?;
     let state = state_of(&mail, now);
     if !state.can_resend(mail.sensitive) {
@@ -175,7 +217,7 @@ pub async fn cancel(
     db: &impl ConnectionTrait,
     id: i32,
     now: DateTime<Utc>,
-) -> Result<mail_outbox::Model, AppError> {
+) -> Result<MailHeader, AppError> {
     let mail = find(db, id).await?;
     match state_of(&mail, now) {
         DeliveryState::Sending => return Err(AppError::Conflict(NOW_SENDING.to_owned())),
@@ -221,8 +263,10 @@ pub async fn cancel(
 const NOW_SENDING: &str = "このメールは、いま送信しているところのため取り消せません。少し待ってから、送信済みになったかを確かめてください。";
 const SENT_OR_CANCELLED: &str = "このメールは、すでに送信済みか取り消されています。";
 
-async fn find(db: &impl ConnectionTrait, id: i32) -> Result<mail_outbox::Model, AppError> {
-    mail_outbox::Entity::find_by_id(id)
+async fn find(db: &impl ConnectionTrait, id: i32) -> Result<MailHeader, AppError> {
+    headers()
+        .filter(Column::Id.eq(id))
+        .into_model::<MailHeader>()
         .one(db)
         .await?
         .ok_or(AppError::NotFound)
