@@ -60,8 +60,9 @@ pub const OUTPUT_NAME: &str = "mypage";
 /// Completes the options the environment left unset, then checks that the
 /// site directory holds this build's files, so a misplaced deployment stops
 /// at start instead of serving pages whose scripts and styles are missing:
-/// - the output name (cargo-leptos compiles it in; a plain `cargo build`
-///   does not, and Leptos would then ask for files named `.wasm`);
+/// - the output name (cargo-leptos compiles it in, and so does every build
+///   in this workspace through `.cargo/config.toml`; a build without either
+///   would have Leptos ask for files named `.wasm`);
 /// - hashed names: on when `hash.txt` lies beside the binary, unless
 ///   `LEPTOS_HASH_FILES` says otherwise.
 pub fn settle(options: &mut LeptosOptions) -> Result<(), String> {

@@ -298,13 +298,7 @@ on_both!(money_certificate, electronic_certificate_and_check);
 /// in a day, counted by Japan's calendar day (the test clock starts at 10:00
 /// JST; the count used to start again at 9:00 JST), and is told so with 429.
 async fn certificates_are_limited_per_day_in_japan(app: TestApp) {
-    let taro_id = app::ssr::entities::member::Entity::find()
-        .filter(app::ssr::entities::member::Column::MemberNumber.eq("012345678"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let taro_id = member_id_of(&app.db, "kyosai.taro").await;
     let issue = |app: &TestApp| {
         let state = app.state();
         let now = app.now();
@@ -332,7 +326,11 @@ async fn certificates_are_limited_per_day_in_japan(app: TestApp) {
     );
     assert_eq!(refused.status(), http::StatusCode::TOO_MANY_REQUESTS);
     app.advance(Duration::hours(13) + Duration::minutes(59));
-    assert!(issue(&app).await.is_err(), "23:59 JST is the same day");
+    let late = issue(&app).await;
+    assert!(
+        matches!(late, Err(AppError::Limit(_))),
+        "23:59 JST is the same day: {late:?}"
+    );
     app.advance(Duration::minutes(1));
     issue(&app).await.expect("a new day in Japan");
 }

@@ -222,7 +222,7 @@ async fn staff_find_members_by_number_name_or_kana(app: TestApp) {
     // A name registered with a space is found without it, and the other way
     // round; a full-width space is a space.
     use app::ssr::entities::member;
-    use sea_orm::{ActiveModelTrait, QueryTrait, Set};
+    use sea_orm::{ActiveModelTrait, Set};
     let hanako = member::Entity::find()
         .filter(member::Column::Name.eq("共済花子"))
         .one(&app.db)
@@ -267,18 +267,7 @@ async fn staff_find_members_by_number_name_or_kana(app: TestApp) {
             ),
         ];
         for (read, indexes) in reads {
-            let read = read.build(sea_orm::DbBackend::Postgres);
-            let plan = txn
-                .query_all_raw(sea_orm::Statement {
-                    sql: format!("EXPLAIN {}", read.sql),
-                    ..read
-                })
-                .await
-                .unwrap()
-                .iter()
-                .map(|row| row.try_get_by_index::<String>(0).unwrap())
-                .collect::<Vec<_>>()
-                .join("\n");
+            let plan = plan_of(&txn, "EXPLAIN", read, 0).await;
             for index in indexes {
                 assert!(plan.contains(index), "{index} unused:\n{plan}");
             }
@@ -289,19 +278,8 @@ async fn staff_find_members_by_number_name_or_kana(app: TestApp) {
     // (a part of a name, `LIKE '%…%'`, cannot use one there).
     if app.db.get_database_backend() == sea_orm::DbBackend::Sqlite {
         let (exact, _) = app::staff::ssr::office::search_reads("やまだ");
-        let read = exact.build(sea_orm::DbBackend::Sqlite);
-        let plan = app
-            .db
-            .query_all_raw(sea_orm::Statement {
-                sql: format!("EXPLAIN QUERY PLAN {}", read.sql),
-                ..read
-            })
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| row.try_get::<String>("", "detail").unwrap())
-            .collect::<Vec<_>>()
-            .join("\n");
+        // The plan's text is the fourth column (`detail`).
+        let plan = plan_of(&app.db, "EXPLAIN QUERY PLAN", exact, 3).await;
         for index in [
             "USING INDEX idx_members_name_compact ",
             "USING INDEX idx_members_name_kana_compact ",
@@ -311,6 +289,28 @@ async fn staff_find_members_by_number_name_or_kana(app: TestApp) {
     }
 }
 on_both!(member_search, staff_find_members_by_number_name_or_kana);
+
+/// The plan `explain` (the database's own words for it) prints for `read`,
+/// its lines from result column `column`.
+async fn plan_of(
+    db: &impl ConnectionTrait,
+    explain: &str,
+    read: sea_orm::Select<app::ssr::entities::member::Entity>,
+    column: usize,
+) -> String {
+    use sea_orm::QueryTrait;
+    let read = read.build(db.get_database_backend());
+    db.query_all_raw(sea_orm::Statement {
+        sql: format!("{explain} {}", read.sql),
+        ..read
+    })
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| row.try_get_by_index::<String>(column).unwrap())
+    .collect::<Vec<_>>()
+    .join("\n")
+}
 
 /// When more members share the text than a list shows, staff are told to
 /// type more, and the member whose name is exactly the text is still first.
