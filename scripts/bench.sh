@@ -41,6 +41,9 @@ fi
 [ "$PART" = search ] || cargo build --release -p server --example baseline > /dev/null 2>&1
 
 WORK=$(mktemp -d /tmp/mypage-bench.XXXXXX)
+# The production server opens the staff TOTP secret seed-bench sealed: one key for both.
+export MYPAGE_TOTP_KEY
+MYPAGE_TOTP_KEY=$(head -c 32 /dev/urandom | base64)
 SERVER= BASELINE=
 cleanup() {
   [ -n "$SERVER" ] && kill "$SERVER" 2> /dev/null || true

@@ -27,6 +27,9 @@ if [ "${LIGHTHOUSE_NO_BUILD:-}" != 1 ]; then
 fi
 
 WORK=$(mktemp -d /tmp/mypage-lighthouse.XXXXXX)
+# The production server opens the staff TOTP secret seed-bench sealed: one key for both.
+export MYPAGE_TOTP_KEY
+MYPAGE_TOTP_KEY=$(head -c 32 /dev/urandom | base64)
 SERVER=
 trap '[ -n "$SERVER" ] && kill "$SERVER" 2> /dev/null; rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/bin"

@@ -197,6 +197,12 @@ async fn run(cli: Cli) -> Result<(), String> {
     db::migrate(&db)
         .await
         .map_err(|e| format!("migration: {e}"))?;
+    let resealed = app::staff::ssr::second_factor::reseal_all(&db, &config.totp_keys)
+        .await
+        .map_err(|e| format!("sealing the staff's TOTP secrets: {e}"))?;
+    if resealed > 0 {
+        tracing::info!(resealed, "staff TOTP secrets sealed under MYPAGE_TOTP_KEY");
+    }
     let clock = Clock::system();
 
     match cli.command.unwrap_or(Command::Serve) {
@@ -210,7 +216,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         ),
         Command::SeedBench { members } => {
             let started = std::time::Instant::now();
-            let seeded = demo::bench::seed(&db, members, clock.now())
+            let seeded = demo::bench::seed(&db, &config.totp_keys, members, clock.now())
                 .await
                 .map_err(|e| format!("seed-bench: {e}"))?;
             eprintln!(

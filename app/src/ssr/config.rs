@@ -60,6 +60,12 @@ pub struct Config {
     /// Earlier seeds whose tokens still verify after a rotation
     /// (`MYPAGE_CARD_OLD_KEYS`, comma-separated base64).
     pub card_old_keys: Vec<[u8; 32]>,
+    /// The key that seals the staff's TOTP secrets in the database
+    /// (`MYPAGE_TOTP_KEY`, 32 bytes in base64; required unless `dev`, which
+    /// uses a fixed, published key) and earlier keys that still open what
+    /// they sealed (`MYPAGE_TOTP_OLD_KEYS`): each process seals every secret
+    /// again under the current key when it starts.
+    pub totp_keys: crate::ssr::identity::sealed::SealKeys,
     /// Under `cargo leptos watch`: the port of its reload websocket, for the CSP.
     pub dev_reload_port: Option<u32>,
     /// What members may choose as the subject area of an お問い合わせ
@@ -69,6 +75,9 @@ pub struct Config {
 
 /// The card-signing seed of development (published: never for production).
 pub const DEV_CARD_SEED: &[u8; 32] = b"mypage-development-card-key-0001";
+
+/// The TOTP-sealing key of development (published: never for production).
+pub const DEV_TOTP_KEY: &[u8; 32] = b"mypage-development-totp-key-0001";
 
 /// Debian's BIZ UD Gothic (fonts-morisawa-bizud-gothic), the fixed-pitch cut.
 pub const DEFAULT_PDF_FONT: &str = "/usr/share/fonts/truetype/bizud-gothic/BIZUDGothic-Regular.ttf";
@@ -295,6 +304,23 @@ impl Config {
             .filter(|v| !v.trim().is_empty())
             .map(|v| seed("MYPAGE_CARD_OLD_KEYS", v))
             .collect::<Result<Vec<_>, _>>()?;
+        let totp_key = match get("MYPAGE_TOTP_KEY").filter(|v| !v.trim().is_empty()) {
+            Some(v) => seed("MYPAGE_TOTP_KEY", &v)?,
+            None if dev => *DEV_TOTP_KEY,
+            None => {
+                return Err(ConfigError::Invalid {
+                    name: "MYPAGE_TOTP_KEY",
+                    value: String::new(),
+                    reason: "required unless MYPAGE_DEV=true: the key that seals the staff's \
+                             second-factor secrets, 32 bytes in base64 (openssl rand -base64 32)",
+                })
+            }
+        };
+        let totp_old_keys = var("MYPAGE_TOTP_OLD_KEYS", "")
+            .split(',')
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| seed("MYPAGE_TOTP_OLD_KEYS", v))
+            .collect::<Result<Vec<_>, _>>()?;
         let inquiry_categories =
             match get("MYPAGE_INQUIRY_CATEGORIES").filter(|v| !v.trim().is_empty()) {
                 Some(v) => crate::domain::inquiry::parse_categories(&v).map_err(|e| {
@@ -339,6 +365,7 @@ impl Config {
             registration_ip_tries_per_hour,
             card_key,
             card_old_keys,
+            totp_keys: crate::ssr::identity::sealed::SealKeys::new(totp_key, totp_old_keys),
             dev_reload_port: get("LEPTOS_WATCH")
                 .map(|_| var("LEPTOS_RELOAD_PORT", "3001").parse().unwrap_or(3001)),
             inquiry_categories,
@@ -385,10 +412,15 @@ mod tests {
 
     const DEV: (&str, &str) = ("MYPAGE_DEV", "true");
     const SMTP: (&str, &str) = ("MYPAGE_SMTP_URL", "smtp://user:secret@mail.example.jp:587");
+    /// 32 bytes in base64 (`[1; 32]`).
+    const TOTP: (&str, &str) = (
+        "MYPAGE_TOTP_KEY",
+        "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+    );
 
     #[test]
     fn defaults_are_the_documented_ones() {
-        let c = from(&[SMTP]).unwrap();
+        let c = from(&[SMTP, TOTP]).unwrap();
         assert_eq!(c.idle_timeout, Duration::from_secs(20 * 60));
         assert!(c.database_url.starts_with("sqlite:"));
         assert!(!c.cookie_secure());
@@ -415,16 +447,38 @@ mod tests {
         assert!(from(&[DEV, ("LEPTOS_SITE_ADDR", "localhost")]).is_err());
         assert!(from(&[("MYPAGE_SMTP_URL", "http://x")]).is_err());
         // Old switches are refused by name rather than silently ignored.
-        assert!(from(&[SMTP, ("MYPAGE_PRODUCTION", "true")]).is_err());
-        assert!(from(&[SMTP, ("MYPAGE_TRUST_PROXY", "true")]).is_err());
+        assert!(from(&[SMTP, TOTP, ("MYPAGE_PRODUCTION", "true")]).is_err());
+        assert!(from(&[SMTP, TOTP, ("MYPAGE_TRUST_PROXY", "true")]).is_err());
     }
 
     #[test]
     fn without_development_smtp_is_required_and_demo_data_refused() {
         let err = from(&[]).unwrap_err();
         assert!(err.to_string().starts_with("MYPAGE_SMTP_URL"), "{err}");
-        assert!(from(&[SMTP, ("MYPAGE_DEMO_DATA", "1")]).is_err());
+        assert!(from(&[SMTP, TOTP, ("MYPAGE_DEMO_DATA", "1")]).is_err());
         assert!(from(&[DEV, ("MYPAGE_DEMO_DATA", "1")]).unwrap().demo_data);
+    }
+
+    #[test]
+    fn without_development_the_totp_key_is_required_and_checked() {
+        let err = from(&[SMTP]).unwrap_err();
+        assert!(err.to_string().starts_with("MYPAGE_TOTP_KEY"), "{err}");
+        let err = from(&[SMTP, ("MYPAGE_TOTP_KEY", "c2hvcnQ=")]).unwrap_err();
+        assert!(err.to_string().starts_with("MYPAGE_TOTP_KEY"), "{err}");
+        assert!(
+            !err.to_string().contains("c2hvcnQ"),
+            "a key is never printed: {err}"
+        );
+        let err = from(&[SMTP, TOTP, ("MYPAGE_TOTP_OLD_KEYS", "AQEB")]).unwrap_err();
+        assert!(err.to_string().starts_with("MYPAGE_TOTP_OLD_KEYS"), "{err}");
+        use crate::ssr::identity::sealed::SealKeys;
+        let old = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=";
+        let c = from(&[SMTP, TOTP, ("MYPAGE_TOTP_OLD_KEYS", &format!(" {old} ,"))]).unwrap();
+        assert_eq!(c.totp_keys, SealKeys::new([1; 32], vec![[2; 32]]));
+        assert_eq!(
+            from(&[DEV]).unwrap().totp_keys,
+            SealKeys::new(*DEV_TOTP_KEY, vec![])
+        );
     }
 
     #[test]
@@ -451,6 +505,7 @@ mod tests {
     fn trusted_proxies_are_addresses_or_ranges() {
         let c = from(&[
             SMTP,
+            TOTP,
             ("MYPAGE_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 ,::1"),
         ])
         .unwrap();
@@ -471,7 +526,12 @@ mod tests {
 
     #[test]
     fn https_public_url_makes_cookies_secure() {
-        let c = from(&[SMTP, ("MYPAGE_PUBLIC_URL", "https://mypage.example.jp/")]).unwrap();
+        let c = from(&[
+            SMTP,
+            TOTP,
+            ("MYPAGE_PUBLIC_URL", "https://mypage.example.jp/"),
+        ])
+        .unwrap();
         assert!(c.cookie_secure());
         assert_eq!(c.public_url, "https://mypage.example.jp");
     }

@@ -96,7 +96,14 @@ pub async fn seed_staff(
     if !state.config.dev {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match super::demo::fixtures::staff(&state.db, &wanted, state.clock.now()).await {
+    match super::demo::fixtures::staff(
+        &state.db,
+        &state.config.totp_keys,
+        &wanted,
+        state.clock.now(),
+    )
+    .await
+    {
         Ok(staff) => axum::Json(staff).into_response(),
         Err(e) => {
             tracing::error!(error = ?e, "seeding a test staff account failed");

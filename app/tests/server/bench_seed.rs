@@ -16,7 +16,9 @@ async fn seeds_members_in_bulk(backend: Backend) {
     let db = db::connect(&url).await.expect("connect");
     db::migrate(&db).await.expect("migrate");
     let now = t0();
-    let seeded = bench::seed(&db, 2_500, now).await.expect("seed");
+    let seeded = bench::seed(&db, &config().totp_keys, 2_500, now)
+        .await
+        .expect("seed");
     assert_eq!(seeded.members, 2_500);
     let members = member::Entity::find().count(&db).await.expect("count");
     assert_eq!(members, 2_500);
@@ -62,7 +64,9 @@ async fn seeds_members_in_bulk(backend: Backend) {
     .await
     .expect("staff login");
     // A second run on the same database is refused, not doubled.
-    assert!(bench::seed(&db, 10, now).await.is_err());
+    assert!(bench::seed(&db, &config().totp_keys, 10, now)
+        .await
+        .is_err());
     db.close().await.expect("close");
     if let Some(dir) = dir {
         let _ = std::fs::remove_dir_all(dir);

@@ -186,9 +186,10 @@ impl TestApp {
             let me = staff_auth::staff_from_headers(&self.db, &config(), &h, self.now())
                 .await
                 .unwrap();
-            let secret = me.account.totp_secret.clone().unwrap();
+            let secret = totp_secret_of(&me.account);
             second_factor::verify(
                 &self.db,
+                &config().totp_keys,
                 &me,
                 &totp_code(&secret, self.now()),
                 &client(),
@@ -203,6 +204,7 @@ impl TestApp {
                 .unwrap();
             second_factor::enrol(
                 &self.db,
+                &config().totp_keys,
                 &me,
                 &totp_code(&secret, self.now()),
                 &client(),
@@ -390,6 +392,17 @@ pub async fn outbox_subjects_to(db: &DatabaseConnection, to: &str) -> Vec<String
         .into_iter()
         .map(|m| m.subject)
         .collect()
+}
+
+/// The base32 TOTP secret a staff account has enrolled, opened from its
+/// sealed column as the server opens it.
+pub fn totp_secret_of(account: &app::ssr::entities::staff_account::Model) -> String {
+    let stored = account.totp_secret.as_deref().expect("a TOTP secret");
+    config()
+        .totp_keys
+        .open(stored, &format!("staff_totp:{}", account.id))
+        .expect("opens with the development key")
+        .secret
 }
 
 /// The TOTP code of `secret` (base32) at `at`, as an authenticator app shows it.

@@ -6,11 +6,13 @@ use axum::body::Body;
 use http::StatusCode;
 use tower::ServiceExt;
 
-/// A deployment's configuration: SMTP set, development features not asked for.
+/// A deployment's configuration: SMTP and the TOTP key set, development
+/// features not asked for.
 fn production(public_url: &str) -> Config {
     Config::from_lookup(|name| match name {
         "MYPAGE_SMTP_URL" => Some("smtp://127.0.0.1:2525".into()),
         "MYPAGE_PUBLIC_URL" => Some(public_url.into()),
+        "MYPAGE_TOTP_KEY" => Some("AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=".into()),
         _ => None,
     })
     .expect("production configuration")

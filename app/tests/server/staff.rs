@@ -315,7 +315,7 @@ async fn plan_of(
 /// When more members share the text than a list shows, staff are told to
 /// type more, and the member whose name is exactly the text is still first.
 async fn a_broad_search_says_so_and_keeps_the_exact_name_first(app: TestApp) {
-    app::ssr::demo::bench::seed(&app.db, 1_200, app.now())
+    app::ssr::demo::bench::seed(&app.db, &config().totp_keys, 1_200, app.now())
         .await
         .expect("seed");
     let staff = app.staff_headers("operator").await;
@@ -501,6 +501,114 @@ async fn staff_need_their_second_factor(app: TestApp) {
     );
 }
 on_both!(staff_second_factor, staff_need_their_second_factor);
+
+async fn stored_totp(db: &DatabaseConnection, staff_id: i32) -> String {
+    app::ssr::entities::staff_account::Entity::find_by_id(staff_id)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("the account")
+        .totp_secret
+        .expect("a stored secret")
+}
+
+/// A copy of the database gives no second factor: secrets are stored
+/// sealed under `MYPAGE_TOTP_KEY`. One stored before sealing, or sealed
+/// under a key rotated out, is sealed again under the current key when a
+/// process starts (each row once, however many start together); one no
+/// configured key opens is refused with a message, not an error page.
+async fn staff_totp_secrets_are_sealed_at_rest(app: TestApp) {
+    use app::ssr::demo::fixtures::{staff as new_staff, WantedStaff};
+    use app::ssr::entities::staff_account;
+    use app::ssr::identity::sealed::SealKeys;
+    use app::staff::ssr::second_factor::reseal_all;
+    let db = app.db.clone();
+    let dev = config().totp_keys;
+    let enrolled = WantedStaff {
+        role: None,
+        enrolled: true,
+    };
+
+    // Enrolled at the first login: the column holds no trace of the secret.
+    app.staff_headers("operator").await;
+    let operator = staff_account::Entity::find()
+        .filter(staff_account::Column::LoginId.eq("operator"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let secret = totp_secret_of(&operator);
+    assert_eq!(secret.len(), 32);
+    let stored = operator.totp_secret.clone().unwrap();
+    assert!(stored.starts_with("v1."), "{stored}");
+    assert!(!stored.contains(&secret[..8]), "{stored}");
+    assert_eq!(reseal_all(&db, &dev).await.unwrap(), 0);
+
+    // Stored before sealing existed: read as it is, then sealed once by two
+    // processes starting at the same moment.
+    let legacy = new_staff(&db, &dev, &enrolled, app.now()).await.unwrap();
+    let plain = legacy.totp_secret.clone().unwrap();
+    staff_account::Entity::update_many()
+        .col_expr(
+            staff_account::Column::TotpSecret,
+            sea_orm::sea_query::Expr::value(Some(plain.clone())),
+        )
+        .filter(staff_account::Column::Id.eq(legacy.staff_id))
+        .exec(&db)
+        .await
+        .unwrap();
+    app.staff_headers(&legacy.login_id).await;
+    let (a, b) = tokio::join!(reseal_all(&db, &dev), reseal_all(&db, &dev));
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    let resealed = stored_totp(&db, legacy.staff_id).await;
+    assert!(resealed.starts_with("v1.") && !resealed.contains(&plain[..8]));
+    let opened = dev
+        .open(&resealed, &format!("staff_totp:{}", legacy.staff_id))
+        .unwrap();
+    assert_eq!((opened.secret, opened.stale), (plain, false));
+    app.staff_headers(&legacy.login_id).await;
+
+    // Sealed under a key since rotated out: until it is sealed again the
+    // code step says what to do, and starting without the old key leaves it.
+    let old = SealKeys::new([5; 32], vec![]);
+    let rotated = new_staff(&db, &old, &enrolled, app.now()).await.unwrap();
+    let token = staff_auth::login(
+        &db,
+        &config(),
+        &rotated.login_id,
+        demo::DEMO_STAFF_PASSWORD,
+        &client(),
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let mut half = HeaderMap::new();
+    half.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).unwrap(),
+    );
+    let code = totp_code(rotated.totp_secret.as_deref().unwrap(), app.now());
+    match app
+        .call(half.clone(), || {
+            app::staff::verify_second_factor(code.clone(), None)
+        })
+        .await
+    {
+        Err(AppError::Conflict(message)) => assert!(message.contains("リセット"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    let before = stored_totp(&db, rotated.staff_id).await;
+    assert_eq!(reseal_all(&db, &dev).await.unwrap(), 0);
+    assert_eq!(stored_totp(&db, rotated.staff_id).await, before);
+    let with_old = SealKeys::new(*app::ssr::config::DEV_TOTP_KEY, vec![[5; 32]]);
+    assert_eq!(reseal_all(&db, &with_old).await.unwrap(), 1);
+    app.call(half, || {
+        app::staff::verify_second_factor(code.clone(), None)
+    })
+    .await
+    .expect("opens under the current key now");
+}
+on_both!(staff_totp_sealed, staff_totp_secrets_are_sealed_at_rest);
 
 /// An admin resets a colleague: password and second factor gone, sessions
 /// ended, a link mailed; the colleague sets a password and enrols again. The

@@ -74,7 +74,12 @@ pub struct Seeded {
 }
 
 /// Writes `n` benchmark members; refuses when some are there already.
-pub async fn seed(db: &DatabaseConnection, n: u32, now: DateTime<Utc>) -> Result<Seeded, AppError> {
+pub async fn seed(
+    db: &DatabaseConnection,
+    keys: &crate::ssr::identity::sealed::SealKeys,
+    n: u32,
+    now: DateTime<Utc>,
+) -> Result<Seeded, AppError> {
     let there = member::Entity::find()
         .filter(member::Column::MemberNumber.gte(FIRST.to_string()))
         .count(db)
@@ -264,7 +269,7 @@ pub async fn seed(db: &DatabaseConnection, n: u32, now: DateTime<Utc>) -> Result
         user_id: format!("bench.{:08}", 0),
         password: DEMO_PASSWORD.to_owned(),
         device: known_browser.ok_or(AppError::Internal)?,
-        staff: fixtures::staff(db, &operator, now).await?,
+        staff: fixtures::staff(db, keys, &operator, now).await?,
     })
 }
 

@@ -214,6 +214,7 @@ pub struct Staff {
 /// Makes a staff account for one test.
 pub async fn staff(
     db: &DatabaseConnection,
+    keys: &crate::ssr::identity::sealed::SealKeys,
     wanted: &WantedStaff,
     now: DateTime<Utc>,
 ) -> Result<Staff, AppError> {
@@ -231,6 +232,7 @@ pub async fn staff(
         .enrolled
         .then(crate::staff::ssr::second_factor::new_secret);
     let hash = password::hash_blocking(super::DEMO_STAFF_PASSWORD.to_owned()).await?;
+    let txn = crate::ssr::db::begin_write(db).await?;
     let saved = staff_account::ActiveModel {
         login_id: Set(login_id.clone()),
         name: Set(name.clone()),
@@ -241,15 +243,27 @@ pub async fn staff(
         locked_until: Set(None),
         last_login_at: Set(None),
         email: Set(Some(email.clone())),
-        totp_secret: Set(secret.clone()),
+        totp_secret: Set(None),
         totp_enrolled_at: Set(secret.as_ref().map(|_| now)),
         totp_last_step: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    // Sealed for its row, so written once the row has its id.
+    if let Some(secret) = &secret {
+        use crate::staff::ssr::second_factor::seal;
+        staff_account::ActiveModel {
+            id: Set(saved.id),
+            totp_secret: Set(Some(seal(keys, saved.id, secret)?)),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+    }
+    txn.commit().await?;
     Ok(Staff {
         staff_id: saved.id,
         login_id,

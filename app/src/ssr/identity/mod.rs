@@ -8,6 +8,7 @@ pub mod codes;
 pub mod lockout;
 pub mod password;
 pub mod password_policy;
+pub mod sealed;
 pub mod session;
 pub mod throttle;
 pub mod token;

@@ -60,7 +60,7 @@ pub async fn second_factor_verify(code: &str, next: Option<&str>) -> Result<(), 
         state, client, now, ..
     } = Request::current()?;
     state.throttle.check(&client.ip)?;
-    second_factor::verify(&state.db, &me, code, &client, now).await?;
+    second_factor::verify(&state.db, &state.config.totp_keys, &me, code, &client, now).await?;
     leptos_axum::redirect(staff_next(next));
     Ok(())
 }
@@ -72,7 +72,7 @@ pub async fn second_factor_enrol(code: &str) -> Result<Vec<String>, AppError> {
         state, client, now, ..
     } = Request::current()?;
     state.throttle.check(&client.ip)?;
-    second_factor::enrol(&state.db, &me, code, &client, now).await
+    second_factor::enrol(&state.db, &state.config.totp_keys, &me, code, &client, now).await
 }
 
 /// [`super::load_staff`].

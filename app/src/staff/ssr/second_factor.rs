@@ -2,7 +2,9 @@
 //! first login, with one-time recovery codes. A staff session starts at the
 //! "password" stage and opens nothing but this step until a right code (or
 //! recovery code) makes it full. Every try counts against the account's
-//! lockout, and each TOTP code works once.
+//! lockout, and each TOTP code works once. The secret is stored sealed
+//! ([`crate::ssr::identity::sealed`]) and opened only to show it at
+//! enrolment and to check a code.
 
 use chrono::{DateTime, Utc};
 use rand::Rng;
@@ -10,7 +12,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
 };
 use totp_rs::{Algorithm, Secret, TOTP};
 
@@ -21,6 +23,7 @@ use crate::ssr::entities::staff_login_event::LoginResult;
 use crate::ssr::entities::staff_session::{self, SessionStage};
 use crate::ssr::entities::{staff_account, staff_recovery_code};
 use crate::ssr::identity::lockout::{self, Realm};
+use crate::ssr::identity::sealed::SealKeys;
 use crate::ssr::identity::token::token_hash;
 use crate::ssr::request::ClientInfo;
 use crate::ssr::Config;
@@ -68,6 +71,78 @@ pub fn matching_step(
     Ok(None)
 }
 
+/// What a staff account's secret is sealed for: its own row only.
+fn context(staff_id: i32) -> String {
+    format!("staff_totp:{staff_id}")
+}
+
+/// `secret` (base32) as stored for the staff account `staff_id`.
+pub fn seal(keys: &SealKeys, staff_id: i32, secret: &str) -> Result<String, AppError> {
+    keys.seal(secret, &context(staff_id)).map_err(|e| {
+        tracing::error!(staff_id, error = %e, "sealing a TOTP secret failed");
+        AppError::Internal
+    })
+}
+
+/// The base32 secret of the staff account `staff_id` from what is `stored`.
+fn open(keys: &SealKeys, staff_id: i32, stored: &str) -> Result<String, AppError> {
+    match keys.open(stored, &context(staff_id)) {
+        Ok(opened) => Ok(opened.secret),
+        Err(e) => {
+            tracing::error!(
+                staff_id,
+                error = %e,
+                "a staff TOTP secret does not open with MYPAGE_TOTP_KEY or MYPAGE_TOTP_OLD_KEYS"
+            );
+            Err(AppError::Conflict(UNOPENABLE.to_owned()))
+        }
+    }
+}
+
+const UNOPENABLE: &str = "二段階認証の登録情報を読み取れませんでした。管理者に二段階認証の登録のやり直し(リセット)を依頼してください。";
+
+/// Seals again, under the current key, every secret stored unsealed (before
+/// sealing existed) or under an earlier key; each one conditionally, so
+/// processes starting together change a row once. Answers how many it
+/// sealed; a secret no key opens is logged and left (an admin resets that
+/// account's second factor).
+pub async fn reseal_all(db: &impl ConnectionTrait, keys: &SealKeys) -> Result<u64, AppError> {
+    let stored: Vec<(i32, Option<String>)> = staff_account::Entity::find()
+        .select_only()
+        .columns([staff_account::Column::Id, staff_account::Column::TotpSecret])
+        .filter(staff_account::Column::TotpSecret.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut sealed = 0;
+    for (staff_id, stored) in stored {
+        let Some(stored) = stored else { continue };
+        let secret = match keys.open(&stored, &context(staff_id)) {
+            Ok(opened) if !opened.stale => continue,
+            Ok(opened) => opened.secret,
+            Err(_) => {
+                tracing::error!(
+                    staff_id,
+                    "a staff TOTP secret does not open with MYPAGE_TOTP_KEY or MYPAGE_TOTP_OLD_KEYS: \
+                     an admin must reset this account's second factor"
+                );
+                continue;
+            }
+        };
+        sealed += staff_account::Entity::update_many()
+            .col_expr(
+                staff_account::Column::TotpSecret,
+                Expr::value(Some(seal(keys, staff_id, &secret)?)),
+            )
+            .filter(staff_account::Column::Id.eq(staff_id))
+            .filter(staff_account::Column::TotpSecret.eq(stored))
+            .exec(db)
+            .await?
+            .rows_affected;
+    }
+    Ok(sealed)
+}
+
 /// 160 random bits, base32, for a new enrolment.
 pub fn new_secret() -> String {
     let mut bytes = [0u8; 20];
@@ -93,13 +168,14 @@ pub async fn state(
             qr_svg: None,
         });
     }
+    let keys = &config.totp_keys;
     let secret = match &me.account.totp_secret {
-        Some(s) => s.clone(),
+        Some(stored) => open(keys, me.staff_id, stored)?,
         None => {
             let s = new_secret();
             staff_account::ActiveModel {
                 id: Set(me.staff_id),
-                totp_secret: Set(Some(s.clone())),
+                totp_secret: Set(Some(seal(keys, me.staff_id, &s)?)),
                 ..Default::default()
             }
             .update(db)
@@ -130,6 +206,7 @@ pub async fn state(
 /// of the recovery codes. A right one makes the session full.
 pub async fn verify(
     db: &DatabaseConnection,
+    keys: &SealKeys,
     me: &CurrentStaff,
     typed: &str,
     client: &ClientInfo,
@@ -139,16 +216,17 @@ pub async fn verify(
     if typed.is_empty() {
         return Err(AppError::field("code", "確認コードを入力してください。"));
     }
-    let Some(secret) = me
+    let Some(stored) = me
         .account
         .totp_secret
-        .clone()
+        .as_deref()
         .filter(|_| me.account.totp_enrolled_at.is_some())
     else {
         return Err(AppError::Conflict(
             "二段階認証の登録がまだです。画面を読み込み直してください。".to_owned(),
         ));
     };
+    let secret = open(keys, me.staff_id, stored)?;
     let Some(attempt) = lockout::reserve(db, Realm::Staff, me.staff_id, now).await? else {
         log(db, me, client, LoginResult::Locked, now).await?;
         return Err(AppError::StaffLoginFailed);
@@ -225,6 +303,7 @@ async fn log(
 /// the recovery codes, shown this once. The session becomes full.
 pub async fn enrol(
     db: &DatabaseConnection,
+    keys: &SealKeys,
     me: &CurrentStaff,
     typed: &str,
     client: &ClientInfo,
@@ -235,9 +314,10 @@ pub async fn enrol(
             "二段階認証はすでに登録されています。".to_owned(),
         ));
     }
-    let secret = me.account.totp_secret.clone().ok_or_else(|| {
+    let stored = me.account.totp_secret.clone().ok_or_else(|| {
         AppError::Conflict("画面を読み込み直してから、もう一度お試しください。".to_owned())
     })?;
+    let secret = open(keys, me.staff_id, &stored)?;
     let Some(attempt) = lockout::reserve(db, Realm::Staff, me.staff_id, now).await? else {
         log(db, me, client, LoginResult::Locked, now).await?;
         return Err(AppError::StaffLoginFailed);
@@ -260,7 +340,7 @@ pub async fn enrol(
         .col_expr(staff_account::Column::UpdatedAt, Expr::value(now))
         .filter(staff_account::Column::Id.eq(me.staff_id))
         .filter(staff_account::Column::TotpEnrolledAt.is_null())
-        .filter(staff_account::Column::TotpSecret.eq(secret))
+        .filter(staff_account::Column::TotpSecret.eq(stored))
         .exec(&txn)
         .await?;
     let hash = &me.account.password_hash;
