@@ -18,7 +18,7 @@ use axum::{
     Router,
 };
 use leptos::config::LeptosOptions;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 
 /// How long a browser keeps a hashed file: a year, never revalidated.
 pub const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
@@ -51,6 +51,49 @@ pub fn pkg_service<S: Clone + Send + Sync + 'static>(options: &LeptosOptions) ->
                 res
             },
         ))
+}
+
+/// The files at the site's root (copied from `public/`): names browsers and
+/// the installed app ask for by themselves, so not hashed. Each is served
+/// straight from disk (never through the app's renderer) and revalidated
+/// before each use: unchanged, the answer is a bodiless 304.
+pub const ROOT_FILES: &[&str] = &[
+    "/sw.js",
+    "/manifest.webmanifest",
+    "/favicon.svg",
+    "/apple-touch-icon.png",
+    "/icon-192.png",
+    "/icon-512.png",
+    "/scan.js",
+];
+
+/// Whether `path` names one of [`ROOT_FILES`].
+pub fn is_root_file(path: &str) -> bool {
+    ROOT_FILES.contains(&path)
+}
+
+/// A route for each of [`ROOT_FILES`], from the site directory.
+pub fn root_files<S: Clone + Send + Sync + 'static>(options: &LeptosOptions) -> Router<S> {
+    let root = PathBuf::from(options.site_root.as_ref());
+    let mut router = Router::new();
+    for path in ROOT_FILES {
+        let file = ServeFile::new(root.join(path.trim_start_matches('/')))
+            .precompressed_br()
+            .precompressed_gzip();
+        router = router.route_service(path, file);
+    }
+    router.layer(middleware::from_fn(|req: Request, next: Next| async move {
+        let mut res: Response = next.run(req).await;
+        if matches!(res.status(), StatusCode::OK | StatusCode::NOT_MODIFIED) {
+            let h = res.headers_mut();
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(UNHASHED_CACHE),
+            );
+            h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        res
+    }))
 }
 
 /// The name cargo-leptos gives the site's files (`name` in the workspace's

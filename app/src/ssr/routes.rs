@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/dev/seed/browser", post(dev::seed_browser))
         .route("/dev/seed/staff", post(dev::seed_staff))
         .nest("/pkg", super::assets::pkg_service(&state.leptos_options))
+        .merge(super::assets::root_files(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, request_context, move || {
             shell(options.clone())
         })
@@ -83,13 +84,13 @@ pub fn router(state: AppState) -> Router {
 /// Rendering a page makes its root owner with `Owner::new_root`, which also
 /// sets it as the thread's current owner and leaves it there while the answer
 /// is sent. An owner made on that thread in the meantime outside any scope
-/// (leptos_axum makes one per server function and per file at the site's
-/// root) became its child and found the other request's context through it:
-/// `/sw.js` was answered with another page's status and took its headers,
-/// a `Set-Cookie` among them. The thread's owner is therefore forgotten
+/// (leptos_axum makes one per server function, and made one per file at the
+/// site's root before those were served from disk) became its child and
+/// found the other request's context through it: `/sw.js` was answered with
+/// another page's status and took its headers, a `Set-Cookie` among them. The thread's owner is therefore forgotten
 /// before and after every poll of a request: everything Leptos does for a
 /// request it does inside its own owner's scope.
-async fn own_owner(
+pub async fn own_owner(
     req: axum::extract::Request,
     next: middleware::Next,
 ) -> axum::response::Response {

@@ -61,7 +61,7 @@ pub fn provide_request_nonce() {
 /// gives every answer (its own refusals included) the security headers.
 pub async fn guard(State(config): State<Arc<Config>>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let static_asset = path.starts_with("/pkg/");
+    let static_asset = path.starts_with("/pkg/") || super::assets::is_root_file(path);
     let kind = match path {
         SERVICE_WORKER => Answer::ServiceWorker,
         // The staff check of a card may scan it with the device camera.
@@ -157,13 +157,16 @@ fn add_headers(h: &mut HeaderMap, config: &Config, nonce: &str, kind: Answer) {
     // so the back button after logout shows nothing private.
     if !static_asset {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else if !h.contains_key(header::CACHE_CONTROL) {
+        // A static file's service sets its own (see below); its refusals
+        // (404, 405) are checked again next time.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
     // Every answer but the static files gets the page policy with this request's
     // nonce: pages need it, and on anything else a browser ignores it.
-    if kind == Answer::ServiceWorker {
-        // A new version of the worker is picked up at the next page load.
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    }
+    // The static files' services set their own Cache-Control: hashed files
+    // are kept a year, the root files (the service worker among them, so a
+    // new version is picked up at the next page load) are revalidated.
     let csp = if kind == Answer::ServiceWorker {
         HeaderValue::from_static("default-src 'none'; connect-src 'self'; frame-ancestors 'none'")
     } else if static_asset {
@@ -272,7 +275,12 @@ mod tests {
             worker[header::CONTENT_SECURITY_POLICY],
             "default-src 'none'; connect-src 'self'; frame-ancestors 'none'"
         );
+        // Kept as its service set it, or revalidated if it set none.
         assert_eq!(worker[header::CACHE_CONTROL], "no-cache");
+        let mut kept = HeaderMap::new();
+        kept.insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=9"));
+        add_headers(&mut kept, &config, "n", Answer::Static);
+        assert_eq!(kept[header::CACHE_CONTROL], "max-age=9");
         assert!(answer(Answer::CameraPage)["permissions-policy"]
             .to_str()
             .unwrap()

@@ -244,7 +244,68 @@ async fn static_files_are_precompressed_and_cached_by_their_hashed_names() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!header_of(&h, header::CACHE_CONTROL).contains("immutable"));
 
+    // The root files: from disk, revalidated (they were `no-store`, fetched
+    // whole on every page), an unchanged one answered with a bodiless 304.
+    std::fs::write(site.join("favicon.svg"), b"<svg/>").expect("file");
+    std::fs::write(site.join("sw.js"), b"// worker").expect("file");
+    std::fs::write(site.join("sw.js.br"), b"brotli worker").expect("file");
+    let (status, h, body) = get(true, "/favicon.svg", "gzip").await;
+    assert_eq!((status, &body[..]), (StatusCode::OK, &b"<svg/>"[..]));
+    assert_eq!(header_of(&h, header::CACHE_CONTROL), "no-cache");
+    assert_eq!(
+        header_of(&h, header::CONTENT_SECURITY_POLICY),
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    let modified = header_of(&h, header::LAST_MODIFIED);
+    assert!(!modified.is_empty(), "{h:?}");
+    let mut state = app.state();
+    state.leptos_options = LeptosOptions::builder()
+        .output_name("mypage")
+        .site_root(site.to_string_lossy().into_owned())
+        .build();
+    let again = app::ssr::routes::router(state)
+        .oneshot(
+            http::Request::get("/favicon.svg")
+                .header(header::IF_MODIFIED_SINCE, &modified)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("an answer");
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        header_of(again.headers(), header::CACHE_CONTROL),
+        "no-cache"
+    );
+    assert!(text(again).await.is_empty());
+    let (status, h, body) = get(true, "/sw.js", "br").await;
+    assert_eq!((status, &body[..]), (StatusCode::OK, &b"brotli worker"[..]));
+    assert_eq!(header_of(&h, header::CACHE_CONTROL), "no-cache");
+    assert!(header_of(&h, header::CONTENT_SECURITY_POLICY).contains("connect-src 'self'"));
+    // Anything else still gets the app's 404 page.
+    let (status, h, body) = get(true, "/favicon.ico", "gzip").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(header_of(&h, header::CACHE_CONTROL), "no-store");
+    assert!(String::from_utf8_lossy(&body).contains("<html"), "{body:?}");
+
     let _ = std::fs::remove_dir_all(site);
+}
+
+/// Every file `public/` holds is one the server routes as a root file.
+#[test]
+fn every_public_file_is_routed() {
+    let public = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public");
+    let mut found: Vec<String> = std::fs::read_dir(public)
+        .expect("public/")
+        .map(|e| format!("/{}", e.expect("entry").file_name().to_string_lossy()))
+        .collect();
+    found.sort();
+    let mut routed: Vec<String> = app::ssr::assets::ROOT_FILES
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    routed.sort();
+    assert_eq!(found, routed);
 }
 
 /// Pages render while routers are being built on other threads (every test
@@ -292,54 +353,94 @@ async fn pages_render_while_other_routers_are_built() {
 
 /// Requests never share Leptos' reactive owner. Rendering a page makes a root
 /// owner that Leptos leaves set on its thread while the page's answer is
-/// still being sent; a file at the site's root (and a server function)
-/// handled on that thread meanwhile used to take it as its parent and find
-/// the other request's answer options: `/sw.js` was sent with another page's
-/// status (seen in a Playwright run: the service worker failed to register
-/// with a 410), and while that page was still being rendered it could have
-/// taken its headers too. Here every request runs on the test's one thread,
-/// the pages' answers held unread, so the old behaviour showed every time
-/// (401, the status of the page that dropped a dead session cookie).
+/// still being sent; an owner made on that thread meanwhile outside any
+/// scope, as leptos_axum makes one for each server function (and made one
+/// for each file at the site's root, before those were served from disk),
+/// took it as its parent and found the other request's answer options:
+/// `/sw.js` was sent with another page's status (seen in a Playwright run:
+/// the service worker failed to register with a 410), and while that page
+/// was still being rendered it could have taken its headers too. Here every
+/// request runs on the test's one thread, the pages' answers held unread;
+/// the probe does what those handlers do, behind the router's middleware
+/// (without it, it finds the page's options every time).
 #[tokio::test(flavor = "current_thread")]
 async fn a_request_never_takes_another_requests_answer_options() {
+    use axum::response::IntoResponse;
+    use leptos::prelude::{provide_context, use_context, Owner};
     let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
-    let site = std::env::temp_dir().join(unique_name());
-    std::fs::create_dir_all(&site).expect("site directory");
-    std::fs::write(site.join("sw.js"), b"// worker").expect("file");
-    let mut state = app.state();
-    state.leptos_options = LeptosOptions::builder()
-        .output_name("mypage")
-        .site_root(site.to_string_lossy().into_owned())
-        .build();
-    let get = |path: &str, cookie: Option<&str>| {
+    let page = |path: &str, cookie: Option<&str>| {
         let mut request = http::Request::get(path);
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
         }
-        app::ssr::routes::router(state.clone())
-            .oneshot(request.body(Body::empty()).expect("request"))
+        app::ssr::routes::router(app.state()).oneshot(request.body(Body::empty()).expect("request"))
+    };
+    // `/leak` does what rendering a page does (a root owner, set on the
+    // thread and left there, holding the page's answer options); `/probe`
+    // what leptos_axum does for a server function. `guarded`: behind the
+    // router's middleware.
+    let probe = |path: &'static str, guarded: bool| {
+        let routes = axum::Router::new()
+            .route(
+                "/leak",
+                axum::routing::get(|| async {
+                    let page = Owner::new_root(None);
+                    provide_context(leptos_axum::ResponseOptions::default());
+                    // Alive as long as its answer, as a page's owner is.
+                    let mut answer = StatusCode::GONE.into_response();
+                    answer.extensions_mut().insert(page);
+                    answer
+                }),
+            )
+            .route(
+                "/probe",
+                axum::routing::get(|| async {
+                    let owner = Owner::new();
+                    match owner.with(use_context::<leptos_axum::ResponseOptions>) {
+                        None => StatusCode::OK,
+                        Some(_) => StatusCode::CONFLICT,
+                    }
+                }),
+            );
+        let routes = if guarded {
+            routes.layer(axum::middleware::from_fn(app::ssr::routes::own_owner))
+        } else {
+            routes
+        };
+        routes.oneshot(
+            http::Request::get(path)
+                .body(Body::empty())
+                .expect("request"),
+        )
     };
     let dead_cookie = format!("{}=no-such-session", session::COOKIE);
 
     // A page that answers 410, and one that drops a dead session cookie.
-    let gone = get("/password/reset?token=made-up", None)
+    let gone = page("/password/reset?token=made-up", None)
         .await
         .expect("an answer");
     assert_eq!(gone.status(), StatusCode::GONE);
-    let dropped = get("/mypage", Some(&dead_cookie)).await.expect("an answer");
+    let dropped = page("/mypage", Some(&dead_cookie))
+        .await
+        .expect("an answer");
     assert!(
         dropped.headers().contains_key(header::SET_COOKIE),
         "{dropped:?}"
     );
 
-    // While both are still being sent.
-    let worker = get("/sw.js", None).await.expect("an answer");
-    assert_eq!(worker.status(), StatusCode::OK, "{worker:?}");
-    assert_eq!(text(worker).await, "// worker");
+    // While both are still being sent, the app's router left neither's owner
+    // on the thread.
+    let probed = probe("/probe", false).await.expect("an answer");
+    assert_eq!(probed.status(), StatusCode::OK);
+    // Nor does it let a handler find one left there.
+    let leaked = probe("/leak", false).await.expect("an answer");
+    assert_eq!(leaked.status(), StatusCode::GONE);
+    let probed = probe("/probe", true).await.expect("an answer");
+    assert_eq!(probed.status(), StatusCode::OK);
+    drop(leaked);
 
     assert!(text(gone)
         .await
         .contains("このURLは無効か、有効期限が切れています"));
     let _ = text(dropped).await;
-    let _ = std::fs::remove_dir_all(site);
 }
