@@ -24,6 +24,7 @@ mod m20261206_000019_fixed_width_text;
 mod m20261207_000020_member_name_lookup;
 mod m20261207_000021_member_search_compact;
 mod m20261207_000022_mail_sending;
+mod m20261207_000023_core_pending;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_member_name_lookup::Migration),
             Box::new(m20261207_000021_member_search_compact::Migration),
             Box::new(m20261207_000022_mail_sending::Migration),
+            Box::new(m20261207_000023_core_pending::Migration),
         ]
     }
 }

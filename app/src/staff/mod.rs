@@ -87,6 +87,9 @@ pub struct MemberRecord {
     pub procedures: Vec<ProcedureSummary>,
     /// Mails to the member's address that failed or are being retried.
     pub mail_trouble: Option<crate::mails::MailTrouble>,
+    /// Changed here and not yet seen in a members import, for staff to
+    /// carry into the core system: `住所(2026/11/23)`.
+    pub pending_core: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

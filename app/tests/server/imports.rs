@@ -376,3 +376,120 @@ async fn a_cut_off_import_is_marked_failed(app: TestApp) {
     assert!(failed.error.unwrap().contains("もう一度アップロード"));
 }
 on_both!(import_stale, a_cut_off_import_is_marked_failed);
+
+async fn member_no(db: &DatabaseConnection, number: &str) -> member::Model {
+    member::Entity::find()
+        .filter(member::Column::MemberNumber.eq(number))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("the member")
+}
+
+/// FAQ: 改姓や住所変更は…いただいた情報をもとにデータ更新を行います. A change made
+/// on My Page (or a name change applied here) is not undone by a core
+/// system export older than it: the row's older value is not taken, staff
+/// are warned, and once an export shows the change (in whatever width) the
+/// core system is trusted again for it.
+async fn changes_made_here_survive_an_older_export(app: TestApp) {
+    use app::domain::profile_change::NewAddress;
+    use app::member::ssr::changes::{write_address, write_name};
+    let old = rows(200, 1);
+    run(&app, old.as_bytes(), Mode::Commit).await;
+    let m = member_no(&app.db, "700000200").await;
+    let new = NewAddress::parse("3300064", "埼玉県", "さいたま市浦和区高砂9-9", "").unwrap();
+    write_address(&app.db, &m, &new, Actor::System, "", app.now())
+        .await
+        .unwrap();
+    write_name(
+        &app.db,
+        m.id,
+        ("新姓 太郎", "シンセイ　タロウ"),
+        Actor::System,
+        "",
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let changed = member_no(&app.db, "700000200").await;
+
+    // The core system's export from before: nothing of it is taken back.
+    let preview = run(&app, old.as_bytes(), Mode::Preview).await;
+    assert_eq!((preview.unchanged, preview.warnings), (1, 1));
+    let done = run(&app, old.as_bytes(), Mode::Commit).await;
+    assert_eq!((done.updated, done.unchanged, done.warnings), (0, 1, 1));
+    let columns: Vec<&str> = done.issues.iter().map(|i| i.column.as_str()).collect();
+    assert_eq!(columns, ["住所1", "氏名"]);
+    assert!(done.issues.iter().all(|i| i.warning));
+    assert!(
+        done.issues[0]
+            .message
+            .contains("2026/11/23にマイページで変更"),
+        "{}",
+        done.issues[0].message
+    );
+    assert!(done.issues_csv().contains("警告(取込済)"));
+    assert_eq!(member_no(&app.db, "700000200").await, changed);
+    // Staff see what to carry into the core system on the member's record.
+    let staff = app.staff_headers("operator").await;
+    let record = app
+        .call(staff.clone(), || app::staff::staff_member(m.id))
+        .await
+        .unwrap();
+    assert_eq!(
+        record.pending_core,
+        ["住所(2026/11/23)", "氏名・フリガナ(2026/11/23)"]
+    );
+
+    // Another column changed meanwhile is taken; the address and name stay.
+    let moved_job = old.replace("埼玉県庁", "さいたま市役所");
+    let done = run(&app, moved_job.as_bytes(), Mode::Commit).await;
+    assert_eq!((done.updated, done.warnings), (1, 1));
+    let now = member_no(&app.db, "700000200").await;
+    assert_eq!(now.workplace.as_deref(), Some("さいたま市役所"));
+    assert_eq!(
+        (&now.address1, &now.name),
+        (&changed.address1, &changed.name)
+    );
+    assert!(now.address_pending_core_at.is_some() && now.name_pending_core_at.is_some());
+
+    // The core system has the address now (half-width): the mark goes; the
+    // name is still the old one there.
+    let caught_up = moved_job.replace("岸町1-1", "高砂9-9");
+    let done = run(&app, caught_up.as_bytes(), Mode::Commit).await;
+    assert_eq!(done.issues.len(), 1);
+    assert_eq!(done.issues[0].column, "氏名");
+    let now = member_no(&app.db, "700000200").await;
+    assert_eq!(now.address_pending_core_at, None);
+    assert!(now.name_pending_core_at.is_some());
+    let record = app
+        .call(staff.clone(), || app::staff::staff_member(m.id))
+        .await
+        .unwrap();
+    assert_eq!(record.pending_core, ["氏名・フリガナ(2026/11/23)"]);
+    assert_eq!(now.name, "新姓 太郎");
+
+    // From then on the core system's address is taken again.
+    let moved_again = caught_up.replace("高砂9-9", "常盤1-1");
+    let done = run(&app, moved_again.as_bytes(), Mode::Commit).await;
+    assert_eq!(done.updated, 1);
+    assert_eq!(
+        member_no(&app.db, "700000200").await.address1,
+        "さいたま市浦和区常盤1-1"
+    );
+
+    // An export showing the new name exactly changes nothing but the mark.
+    let renamed = moved_again
+        .replace("取込 太郎200", "新姓 太郎")
+        .replace("トリコミ タロウ", "シンセイ タロウ");
+    let before = member_no(&app.db, "700000200").await;
+    let done = run(&app, renamed.as_bytes(), Mode::Commit).await;
+    assert_eq!((done.unchanged, done.warnings), (1, 0));
+    let now = member_no(&app.db, "700000200").await;
+    assert_eq!(now.name_pending_core_at, None);
+    assert_eq!((now.name, now.updated_at), (before.name, before.updated_at));
+}
+on_both!(
+    import_keeps_changes_made_here,
+    changes_made_here_survive_an_older_export
+);

@@ -50,7 +50,8 @@ fn phones_of(phone: &str, mobile: Option<&str>) -> String {
     }
 }
 
-/// Writes the new address in `txn`, audited with before and after.
+/// Writes the new address in `txn`, audited with before and after, marked as
+/// not yet in the core system (see [`super::import`]).
 pub async fn write_address(
     txn: &impl ConnectionTrait,
     m: &member::Model,
@@ -70,6 +71,7 @@ pub async fn write_address(
         )
         .col_expr(member::Column::Address1, Expr::value(new.address1.clone()))
         .col_expr(member::Column::Address2, Expr::value(new.address2.clone()))
+        .col_expr(member::Column::AddressPendingCoreAt, Expr::value(Some(now)))
         .col_expr(member::Column::UpdatedAt, Expr::value(now))
         .filter(member::Column::Id.eq(m.id))
         .exec(txn)
@@ -95,7 +97,8 @@ pub async fn write_address(
     .await
 }
 
-/// Writes the new phone numbers in `txn`, audited with before and after.
+/// Writes the new phone numbers in `txn`, audited with before and after,
+/// marked as not yet in the core system.
 pub async fn write_phones(
     txn: &impl ConnectionTrait,
     m: &member::Model,
@@ -108,6 +111,7 @@ pub async fn write_phones(
     member::Entity::update_many()
         .col_expr(member::Column::Phone, Expr::value(new.phone.as_str()))
         .col_expr(member::Column::MobilePhone, Expr::value(mobile.clone()))
+        .col_expr(member::Column::PhonePendingCoreAt, Expr::value(Some(now)))
         .col_expr(member::Column::UpdatedAt, Expr::value(now))
         .filter(member::Column::Id.eq(m.id))
         .exec(txn)
@@ -128,7 +132,8 @@ pub async fn write_phones(
 }
 
 /// Writes a checked new name in `txn`, audited with before and after: a
-/// name change staff confirmed, or the member's filed one being applied.
+/// name change staff confirmed, or the member's filed one being applied;
+/// marked as not yet in the core system.
 pub async fn write_name(
     txn: &impl ConnectionTrait,
     member_id: i32,
@@ -144,6 +149,7 @@ pub async fn write_name(
     member::Entity::update_many()
         .col_expr(member::Column::Name, Expr::value(name))
         .col_expr(member::Column::NameKana, Expr::value(kana))
+        .col_expr(member::Column::NamePendingCoreAt, Expr::value(Some(now)))
         .col_expr(member::Column::UpdatedAt, Expr::value(now))
         .filter(member::Column::Id.eq(m.id))
         .exec(txn)

@@ -18,8 +18,8 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter,
 };
 
-use crate::domain::jst;
 use crate::domain::member_fields::{check, Field, MemberFields, Raw};
+use crate::domain::{jis, jst};
 use crate::ssr::audit;
 pub use crate::ssr::csv_import::{
     end_stale, ImportError, Mode, Options, Outcome, INTERRUPTED, ISSUES_KEPT, STALE_AFTER_MINUTES,
@@ -51,7 +51,7 @@ pub async fn run<R: Read + Send>(
     let today = jst::today(now);
     let mut out = Outcome::new(records.encoding);
     let mut seen: HashSet<String> = HashSet::new();
-    let mut batch: Vec<(u64, MemberFields)> = Vec::with_capacity(BATCH);
+    let mut batch: Vec<Row> = Vec::with_capacity(BATCH);
     loop {
         let next = match records.next_record() {
             None => None,
@@ -96,7 +96,8 @@ pub async fn run<R: Read + Send>(
                         });
                         continue;
                     }
-                    if !warnings.is_empty() {
+                    let warned = !warnings.is_empty();
+                    if warned {
                         out.warnings += 1;
                     }
                     for w in warnings {
@@ -107,7 +108,11 @@ pub async fn run<R: Read + Send>(
                             warning: true,
                         });
                     }
-                    batch.push((row, fields));
+                    batch.push(Row {
+                        row,
+                        fields,
+                        warned,
+                    });
                 }
             },
         }
@@ -145,6 +150,166 @@ pub async fn run<R: Read + Send>(
         txn.commit().await?;
     }
     Ok(out)
+}
+
+/// A checked row waiting in a batch.
+struct Row {
+    row: u64,
+    fields: MemberFields,
+    /// Already counted among the rows taken with a warning.
+    warned: bool,
+}
+
+/// What a member changes here, and an import must not undo before the core
+/// system has it: each marked with when it was changed
+/// (`members.*_pending_core_at`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Address,
+    Phone,
+    Name,
+}
+
+impl Group {
+    const ALL: [Group; 3] = [Group::Address, Group::Phone, Group::Name];
+
+    fn pending_since(self, m: &member::Model) -> Option<DateTime<Utc>> {
+        match self {
+            Group::Address => m.address_pending_core_at,
+            Group::Phone => m.phone_pending_core_at,
+            Group::Name => m.name_pending_core_at,
+        }
+    }
+
+    /// Whether the row shows what the member's record holds, whatever the
+    /// width of its letters, digits and hyphens (My Page stores full-width
+    /// forms; a core system may export half-width ones).
+    fn shown(self, m: &member::Model, f: &MemberFields) -> bool {
+        let same = |a: &str, b: &str| jis::normalise(a) == jis::normalise(b);
+        let digits = |p: &str| p.chars().filter(char::is_ascii_digit).collect::<String>();
+        match self {
+            Group::Address => {
+                m.postal_code == f.postal_code
+                    && same(&m.prefecture, &f.prefecture)
+                    && same(&m.address1, &f.address1)
+                    && same(&m.address2, &f.address2)
+            }
+            Group::Phone => digits(&m.phone) == digits(&f.phone),
+            Group::Name => same(&m.name, &f.name) && same(&m.name_kana, &f.kana),
+        }
+    }
+
+    /// Takes the member's record for this group into the row.
+    fn keep(self, m: &member::Model, f: &mut MemberFields) {
+        match self {
+            Group::Address => {
+                f.postal_code = m.postal_code.clone();
+                f.prefecture = m.prefecture.clone();
+                f.address1 = m.address1.clone();
+                f.address2 = m.address2.clone();
+            }
+            Group::Phone => f.phone = m.phone.clone(),
+            Group::Name => {
+                f.name = m.name.clone();
+                f.kana = m.name_kana.clone();
+            }
+        }
+    }
+
+    fn field(self) -> Field {
+        match self {
+            Group::Address => Field::Address1,
+            Group::Phone => Field::Phone,
+            Group::Name => Field::Name,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Group::Address => "住所",
+            Group::Phone => "電話番号",
+            Group::Name => "氏名・フリガナ",
+        }
+    }
+}
+
+/// What was changed here and no members import has shown yet, with the day
+/// (JST): `住所(2026/11/23)`.
+pub fn pending_in_core(m: &member::Model) -> Vec<String> {
+    Group::ALL
+        .into_iter()
+        .filter_map(|g| {
+            g.pending_since(m)
+                .map(|since| format!("{}({})", g.label(), jst::format_date(jst::today(since))))
+        })
+        .collect()
+}
+
+/// A row as it is taken for a member already here.
+#[derive(Debug)]
+struct Reconciled {
+    fields: MemberFields,
+    /// Changed here and not shown by the row: the member's record is kept.
+    held: Vec<(Group, DateTime<Utc>)>,
+    /// Changed here and shown by the row now: the core system has it.
+    settled: Vec<Group>,
+}
+
+impl Reconciled {
+    /// The group's mark after this row: kept while held, cleared otherwise.
+    fn mark(&self, group: Group) -> Option<DateTime<Utc>> {
+        self.held
+            .iter()
+            .find(|(g, _)| *g == group)
+            .map(|(_, since)| *since)
+    }
+}
+
+/// The row `f` for the member `m`: whatever the member changed here that
+/// the row does not show yet stays as the member left it (the core system's
+/// export may be older than the change, and writing it back would undo it).
+fn reconcile(m: &member::Model, f: &MemberFields) -> Reconciled {
+    let mut fields = f.clone();
+    let mut held = Vec::new();
+    let mut settled = Vec::new();
+    for group in Group::ALL {
+        let Some(since) = group.pending_since(m) else {
+            continue;
+        };
+        if group.shown(m, f) {
+            settled.push(group);
+        } else {
+            group.keep(m, &mut fields);
+            held.push((group, since));
+        }
+    }
+    Reconciled {
+        fields,
+        held,
+        settled,
+    }
+}
+
+/// Tells staff which changes made here a row did not take.
+fn warn_held(out: &mut Outcome, row: &Row, held: &[(Group, DateTime<Utc>)]) {
+    if held.is_empty() {
+        return;
+    }
+    if !row.warned {
+        out.warnings += 1;
+    }
+    for (group, since) in held {
+        out.issue(Issue {
+            row: row.row,
+            column: group.field().column().to_owned(),
+            message: format!(
+                "{label}は{date}にマイページで変更されていて、このファイルの{label}と異なるため、取り込まずにマイページの{label}を残しました。基幹システムへの反映をご確認ください(反映後の取込で解消します)。",
+                label = group.label(),
+                date = jst::format_date(jst::today(*since)),
+            ),
+            warning: true,
+        });
+    }
 }
 
 /// What differs between a member and a row: (column, before, after).
@@ -224,7 +389,7 @@ pub fn new_member(f: &MemberFields, now: DateTime<Utc>) -> member::ActiveModel {
 
 async fn apply(
     db: &DatabaseConnection,
-    batch: &mut Vec<(u64, MemberFields)>,
+    batch: &mut Vec<Row>,
     options: &Options<'_>,
     now: DateTime<Utc>,
     out: &mut Outcome,
@@ -237,16 +402,22 @@ async fn apply(
     }
     let numbers: Vec<String> = batch
         .iter()
-        .map(|(_, f)| f.number.digits().to_owned())
+        .map(|r| r.fields.number.digits().to_owned())
         .collect();
     match options.mode {
         Mode::Preview => {
             let existing = existing(db, &numbers).await?;
-            for (_, f) in batch.iter() {
-                match existing.get(f.number.digits()) {
-                    None => out.inserted += 1,
-                    Some(m) if changes(m, f).is_empty() => out.unchanged += 1,
-                    Some(_) => out.updated += 1,
+            for row in batch.iter() {
+                let Some(m) = existing.get(row.fields.number.digits()) else {
+                    out.inserted += 1;
+                    continue;
+                };
+                let taken = reconcile(m, &row.fields);
+                warn_held(out, row, &taken.held);
+                if changes(m, &taken.fields).is_empty() {
+                    out.unchanged += 1;
+                } else {
+                    out.updated += 1;
                 }
             }
         }
@@ -254,16 +425,22 @@ async fn apply(
             let txn = crate::ssr::db::begin_write(db).await?;
             let existing = existing(&txn, &numbers).await?;
             let mut new = Vec::new();
-            for (_, f) in batch.iter() {
-                let Some(m) = existing.get(f.number.digits()) else {
-                    new.push(new_member(f, now));
+            for row in batch.iter() {
+                let Some(m) = existing.get(row.fields.number.digits()) else {
+                    new.push(new_member(&row.fields, now));
                     continue;
                 };
-                let changed = changes(m, f);
+                let taken = reconcile(m, &row.fields);
+                warn_held(out, row, &taken.held);
+                let changed = changes(m, &taken.fields);
                 if changed.is_empty() {
                     out.unchanged += 1;
+                    if !taken.settled.is_empty() {
+                        settle(&txn, m.id, &taken).await?;
+                    }
                     continue;
                 }
+                let f = &taken.fields;
                 let mut active: member::ActiveModel = new_member(f, now);
                 active.id = Set(m.id);
                 active.status = Set(m.status);
@@ -271,6 +448,9 @@ async fn apply(
                 active.access_until = Set(m.access_until);
                 active.capital_paid_on = Set(f.capital_paid_on.or(m.capital_paid_on));
                 active.capital_amount = Set(f.capital_amount.or(m.capital_amount));
+                active.address_pending_core_at = Set(taken.mark(Group::Address));
+                active.phone_pending_core_at = Set(taken.mark(Group::Phone));
+                active.name_pending_core_at = Set(taken.mark(Group::Name));
                 active.created_at = Set(m.created_at);
                 active.update(&txn).await?;
                 audit::record(
@@ -321,6 +501,33 @@ async fn apply(
         }
     }
     batch.clear();
+    Ok(())
+}
+
+/// Clears the marks of the changes a row showed, for a member the row
+/// otherwise left as it was.
+async fn settle(
+    txn: &impl ConnectionTrait,
+    member_id: i32,
+    taken: &Reconciled,
+) -> Result<(), ImportError> {
+    use sea_orm::sea_query::Expr;
+    member::Entity::update_many()
+        .col_expr(
+            member::Column::AddressPendingCoreAt,
+            Expr::value(taken.mark(Group::Address)),
+        )
+        .col_expr(
+            member::Column::PhonePendingCoreAt,
+            Expr::value(taken.mark(Group::Phone)),
+        )
+        .col_expr(
+            member::Column::NamePendingCoreAt,
+            Expr::value(taken.mark(Group::Name)),
+        )
+        .filter(member::Column::Id.eq(member_id))
+        .exec(txn)
+        .await?;
     Ok(())
 }
 

@@ -183,6 +183,16 @@ fn Record(
     let member_id = r.brief.id;
     let can_end = r.can_end_sessions;
     let mail_trouble = r.mail_trouble.clone();
+    let pending_core = (!r.pending_core.is_empty()).then(|| {
+        let list = r.pending_core.join("、");
+        view! {
+            <p class="notice" role="note">
+                "マイページで変更され、基幹システムの取込でまだ確認できていない項目があります: "
+                {list}
+                "。基幹システムに反映してください(反映後の取込で、この表示は消えます)。"
+            </p>
+        }
+    });
     let care = view! {
         <Care
             member_id
@@ -235,6 +245,7 @@ fn Record(
                         .collect_view()}
                 </dl>
                 {mail_trouble.map(|t| view! { <MailTroubleLine t member_id /> })}
+                {pending_core}
                 {can_end.then(|| view! { <EndSessions member_id /> })}
             </section>
             {standing}

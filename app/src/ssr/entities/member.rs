@@ -28,6 +28,13 @@ pub struct Model {
     pub capital_amount: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the address was changed here (by the member) and not yet seen
+    /// in a members import: until then an import keeps it.
+    pub address_pending_core_at: Option<DateTimeUtc>,
+    /// The same for the phone numbers.
+    pub phone_pending_core_at: Option<DateTimeUtc>,
+    /// The same for the name and its kana (a name change applied here).
+    pub name_pending_core_at: Option<DateTimeUtc>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]

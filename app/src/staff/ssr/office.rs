@@ -324,6 +324,7 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
             Some(a) => crate::mails::ssr::trouble_of(db, &a.email).await?,
             None => None,
         },
+        pending_core: crate::member::ssr::import::pending_in_core(&m),
         email: account.as_ref().map(|a| a.email.clone()),
         user_id: account.map(|a| a.user_id),
         contracts: contracts_of(db, m.id, jst::today(now)).await?,
