@@ -110,7 +110,7 @@ pub const CATEGORIES: &[Category] = &[
             },
             Item {
                 question: "マイページ利用を中止するには、どうすればよいですか?",
-                answer: &["マイページ内の「サービス停止手続き」をご利用ください。サービスを停止すると、ログインとデジタル組合員証がご利用いただけなくなります。再開をご希望の場合は{coop}へご連絡ください。"],
+                answer: &["マイページのメニュー「ログイン情報の変更」にある「マイページの利用停止」(サービス停止の手続き)をご利用ください。サービスを停止すると、ログインとデジタル組合員証がご利用いただけなくなります。再開をご希望の場合は{coop}へご連絡ください。"],
             },
         ],
     },
@@ -145,11 +145,11 @@ pub const CATEGORIES: &[Category] = &[
             },
             Item {
                 question: "ユーザーIDを変更したいのですが、どうしたらよいですか?",
-                answer: &["登録内容の変更お手続き画面より変更できます。"],
+                answer: &["マイページのメニュー「ログイン情報の変更」から変更できます。変更が終わると、ご登録のメールアドレスにお知らせします。"],
             },
             Item {
                 question: "パスワードを変更したいのですが、どうしたらよいですか?",
-                answer: &["登録内容の変更お手続き画面より変更できます。"],
+                answer: &["マイページのメニュー「ログイン情報の変更」から、いまのパスワードを入力して変更できます。変更が終わると、ご登録のメールアドレスにお知らせします。"],
             },
             Item {
                 question: "ユーザーID・パスワードを第三者に知られた可能性がありますが、どうすればいいですか?",
@@ -174,11 +174,11 @@ pub const CATEGORIES: &[Category] = &[
         items: &[
             Item {
                 question: "メールアドレスを変更したいのですが、どうしたらよいですか?",
-                answer: &["登録内容の変更お手続き画面より変更できます。"],
+                answer: &["マイページのメニュー「ログイン情報の変更」から変更できます。新しいメールアドレスに届く確認コードを入力すると、変更が完了します。"],
             },
             Item {
                 question: "マイページで電話番号の変更はできますか?",
-                answer: &["登録内容の変更お手続き画面より変更できます。"],
+                answer: &["はい。マイページのメニュー「登録内容の変更」から変更できます。"],
             },
             Item {
                 question: "氏名や住所の表示が正しい漢字で表示されていません。どうしてですか?",
@@ -312,6 +312,24 @@ mod tests {
         // (forgotten password, recommended environment) and are answered once.
         let total: usize = CATEGORIES.iter().map(|c| c.items.len()).sum();
         assert_eq!(total, 40);
+    }
+
+    /// An answer that sends members to a screen names it as the menu does
+    /// (`components/member_shell.rs`): the seeds' 「登録内容の変更お手続き画面」
+    /// and 「サービス停止手続き」 are not what members find there.
+    #[test]
+    fn answers_name_screens_as_the_menu_does() {
+        const MENU: [&str; 2] = ["登録内容の変更", "ログイン情報の変更"];
+        for item in CATEGORIES.iter().flat_map(|c| c.items) {
+            for answer in item.answer {
+                for named in answer.split("メニュー「").skip(1) {
+                    let screen = named.split('」').next().unwrap_or_default();
+                    assert!(MENU.contains(&screen), "{}: {screen}", item.question);
+                }
+                assert!(!answer.contains("お手続き画面"), "{answer}");
+                assert!(!answer.contains("「サービス停止手続き」"), "{answer}");
+            }
+        }
     }
 
     #[test]
