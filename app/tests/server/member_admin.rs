@@ -157,7 +157,7 @@ async fn staff_add_a_member(app: TestApp) {
 on_both!(member_create, staff_add_a_member);
 
 /// A confirmed name change: before and after in the audit log, a mail to
-/// the member; the same name again is refused.
+/// the member, listed on their 手続き照会; the same name again is refused.
 async fn staff_record_a_name_change(app: TestApp) {
     let staff = app.staff_headers("operator").await;
     let m = fixtures::member(&app.db, &fixtures::Wanted::default(), app.now())
@@ -196,6 +196,18 @@ async fn staff_record_a_name_change(app: TestApp) {
     assert_eq!(entry.after.as_deref(), Some("改姓 花子(カイセイ　ハナコ)"));
     let mail = latest_mail_to(&app.db, &m.email).await;
     assert!(mail.subject.contains("登録内容変更(氏名)完了"));
+    // On the member's 手続き照会, done and made by the co-op (M7: a member
+    // spots changes they did not make).
+    let me = app.member_headers(&m.user_id).await;
+    let listed = app.call(me, app::procedure::my_procedures).await.unwrap();
+    assert_eq!(
+        (
+            listed[0].kind.as_str(),
+            listed[0].status,
+            listed[0].filed_by_staff
+        ),
+        ("改姓(氏名の変更)", Status::Completed, true)
+    );
     // A record that predates today's rules (a very long address from the
     // core system) does not stand in the way of a name change.
     member::Entity::update_many()

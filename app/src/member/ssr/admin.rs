@@ -93,7 +93,8 @@ pub async fn create(
 }
 
 /// Records a name change staff confirmed (改姓届): the new 氏名 and フリガナ,
-/// audited with before and after; a member with an account is told by mail.
+/// audited with before and after, listed on the member's 手続き照会; a
+/// member with an account is told by mail.
 pub async fn change_name(
     db: &DatabaseConnection,
     config: &Config,
@@ -117,6 +118,9 @@ pub async fn change_name(
     }
     let txn = crate::ssr::db::begin_write(db).await?;
     super::changes::write_name(&txn, m.id, (&name, &kana), actor, ip, now).await?;
+    // On the member's 手続き照会 too, as made by the co-op (M7).
+    crate::procedure::ssr::apply::record_name_changed(&txn, m.id, (&name, &kana), actor, now)
+        .await?;
     if let Some(account) = account {
         let (shown, _) = crate::domain::jis::display_spelling(&name);
         mail::enqueue(

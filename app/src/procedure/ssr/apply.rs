@@ -528,18 +528,46 @@ pub async fn record_completed(
     by: By,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let saved = procedure::ActiveModel {
+    let done = procedure::ActiveModel {
         member_id: Set(member_id),
         kind: Set(kind),
-        status: Set(Status::Completed),
-        filed_by: Set(by.side()),
-        filed_by_staff_id: Set(by.staff_id()),
         summary: Set(summary.to_owned()),
-        created_at: Set(now),
-        updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(txn)
-    .await?;
+    };
+    insert_completed(txn, done, by, now).await
+}
+
+/// Lists a name change staff applied from a paper 改姓届 on the member's
+/// 手続き照会, done, as made by the co-op.
+pub async fn record_name_changed(
+    txn: &impl ConnectionTrait,
+    member_id: i32,
+    (name, kana): (&str, &str),
+    by: By,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let done = procedure::ActiveModel {
+        member_id: Set(member_id),
+        kind: Set(Kind::NameChange),
+        summary: Set("改姓届により、氏名を変更しました。".to_owned()),
+        new_name: Set(Some(name.to_owned())),
+        new_name_kana: Set(Some(kana.to_owned())),
+        ..Default::default()
+    };
+    insert_completed(txn, done, by, now).await
+}
+
+async fn insert_completed(
+    txn: &impl ConnectionTrait,
+    mut done: procedure::ActiveModel,
+    by: By,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    done.status = Set(Status::Completed);
+    done.filed_by = Set(by.side());
+    done.filed_by_staff_id = Set(by.staff_id());
+    done.created_at = Set(now);
+    done.updated_at = Set(now);
+    let saved = done.insert(txn).await?;
     workflow::record_event(txn, &saved, Status::Completed, by, None, now).await
 }
