@@ -43,7 +43,7 @@ export type Member = {
  */
 export async function seedMember(
   request: APIRequestContext,
-  opts: { contract?: boolean; money?: boolean; knownBrowser?: boolean; withoutAccount?: boolean; registrationCode?: boolean; undeliverable?: boolean; server?: string } = {},
+  opts: { contract?: boolean; money?: boolean; knownBrowser?: boolean; withoutAccount?: boolean; registrationCode?: boolean; undeliverable?: boolean; unpaid?: boolean; server?: string } = {},
 ): Promise<Member> {
   const form: Record<string, string> = {};
   if (opts.withoutAccount) form.without_account = 'true';
@@ -52,6 +52,7 @@ export async function seedMember(
   if (opts.knownBrowser) form.known_browser = 'true';
   if (opts.registrationCode) form.registration_code = 'true';
   if (opts.undeliverable) form.undeliverable = 'true';
+  if (opts.unpaid) form.unpaid = 'true';
   const res = await request.post(`${opts.server ?? ''}/dev/seed/member`, { form });
   if (!res.ok()) throw new Error(`seeding a member: ${res.status()} ${await res.text()}`);
   return res.json();

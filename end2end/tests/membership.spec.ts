@@ -125,7 +125,7 @@ test('an admin imports a members CSV: the preview lists the rejected rows, then 
   await expect(page.getByRole('link', { name: '取込 一郎' })).toBeVisible();
 });
 
-test('staff register a member after the 出資金 payment and later record a name change', async ({ page }, testInfo) => {
+test('staff register a member after the 出資金 payment and later record a name change', async ({ page, request }, testInfo) => {
   await staffLogin(page, await seedStaff(page.request));
   await page.goto('/staff/members');
   await page.getByRole('link', { name: '組合員を登録する(出資金の払込確認後)' }).click();
@@ -163,11 +163,15 @@ test('staff register a member after the 出資金 payment and later record a nam
   await snap(page, testInfo, 'staff-member-care');
 
   // She has no My Page yet: the batch of letters, on a page of its own that
-  // the member search links to, counts her among those waiting.
+  // the member search links to, counts her among those waiting; someone an
+  // import brought without a recorded 出資金 payment is counted apart.
+  await seedMember(request, { withoutAccount: true, unpaid: true });
   await page.getByRole('link', { name: '← 組合員検索' }).click();
   await page.getByRole('link', { name: '登録案内書の一括印刷(マイページ未登録の組合員へ)' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '登録案内書の一括印刷' })).toBeVisible();
   await expect(page.locator('.letters-waiting')).toHaveText(/^[1-9][0-9]*名$/);
   await expect(page.getByRole('button', { name: '登録案内書をまとめて印刷する(PDF)' })).toBeVisible();
+  await expect(page.getByRole('note').filter({ hasText: '出資金の入金が記録されていない組合員' })).toBeVisible();
+  await expect(page.locator('.letters-unpaid')).toHaveText(/^[1-9][0-9]*名$/);
   await snap(page, testInfo, 'staff-letters');
 });

@@ -378,10 +378,18 @@ pub async fn staff_login_history() -> Result<Vec<StaffLoginRow>, AppError> {
     crate::error::with_status(ssr::accounts::login_history().await)
 }
 
-/// How many members have no My Page account and no usable registration
-/// code: the next batch of letters (M12).
+/// Members with no My Page account and no usable registration code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LettersWaiting {
+    /// Their 出資金 payment recorded: the next batch of letters.
+    pub ready: u64,
+    /// No payment recorded yet: no letter until it is (seed 001).
+    pub unpaid: u64,
+}
+
+/// Who is waiting for a registration letter (M12).
 #[server(endpoint = "staff/letters/waiting")]
-pub async fn staff_letters_waiting() -> Result<u64, AppError> {
+pub async fn staff_letters_waiting() -> Result<LettersWaiting, AppError> {
     crate::error::with_status(ssr::office::letters_waiting().await)
 }
 

@@ -422,9 +422,7 @@ async fn changes_made_here_survive_an_older_export(app: TestApp) {
     assert_eq!(columns, ["住所1", "氏名"]);
     assert!(done.issues.iter().all(|i| i.warning));
     assert!(
-        done.issues[0]
-            .message
-            .contains("2026/11/23にマイページで変更"),
+        done.issues[0].message.contains("2026/11/23にマイページ側"),
         "{}",
         done.issues[0].message
     );

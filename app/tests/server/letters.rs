@@ -107,14 +107,30 @@ async fn a_letter_carries_a_working_code(app: TestApp) {
 }
 on_both!(letter_single, a_letter_carries_a_working_code);
 
-/// The batch: everyone without an account and without a usable code, one
-/// page each, then nobody is waiting.
+/// The batch: everyone without an account and without a usable code whose
+/// 出資金 payment is recorded, one page each, then nobody is waiting; one
+/// without the payment is counted apart and gets no letter, in the batch
+/// or alone (seed 001: the guide follows the payment).
 async fn the_batch_reaches_everyone_waiting(app: TestApp) {
     let staff = app.staff_headers("operator").await;
     let a = without_account(&app).await;
     let b = without_account(&app).await;
-    let waiting = letters::waiting_count(&app.db, app.now()).await.unwrap();
+    // Without a recorded 出資金 payment: counted apart, never sent a letter.
+    let unpaid = fixtures::member(
+        &app.db,
+        &fixtures::Wanted {
+            without_account: true,
+            unpaid: true,
+            ..Default::default()
+        },
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let counted = letters::waiting_count(&app.db, app.now()).await.unwrap();
+    let waiting = counted.ready;
     assert!(waiting >= 2);
+    assert_eq!(counted.unpaid, 1);
     let (issued, pdf) = print(&app, &staff, None).await.unwrap();
     assert_eq!(issued.len() as u64, waiting);
     let text = pdf_text(&pdf);
@@ -127,7 +143,18 @@ async fn the_batch_reaches_everyone_waiting(app: TestApp) {
         assert!(issued.iter().any(|l| l.member_number == m.member_number));
         assert!(text.contains(&m.member_number));
     }
-    assert_eq!(letters::waiting_count(&app.db, app.now()).await.unwrap(), 0);
+    assert!(!text.contains(&unpaid.member_number));
+    assert_eq!(
+        letters::waiting_count(&app.db, app.now()).await.unwrap(),
+        app::staff::LettersWaiting {
+            ready: 0,
+            unpaid: 1
+        }
+    );
+    match print(&app, &staff, Some(unpaid.member_id)).await {
+        Err(AppError::Conflict(message)) => assert!(message.contains("出資金"), "{message}"),
+        other => panic!("{:?}", other.map(|(l, _)| l)),
+    }
     assert!(matches!(
         print(&app, &staff, None).await,
         Err(AppError::Conflict(_))
@@ -137,7 +164,10 @@ async fn the_batch_reaches_everyone_waiting(app: TestApp) {
         app::domain::policy::REGISTRATION_CODE_DAYS + 1,
     ));
     assert_eq!(
-        letters::waiting_count(&app.db, app.now()).await.unwrap(),
+        letters::waiting_count(&app.db, app.now())
+            .await
+            .unwrap()
+            .ready,
         waiting
     );
 }

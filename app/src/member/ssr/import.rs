@@ -303,7 +303,7 @@ fn warn_held(out: &mut Outcome, row: &Row, held: &[(Group, DateTime<Utc>)]) {
             row: row.row,
             column: group.field().column().to_owned(),
             message: format!(
-                "{label}は{date}にマイページで変更されていて、このファイルの{label}と異なるため、取り込まずにマイページの{label}を残しました。基幹システムへの反映をご確認ください(反映後の取込で解消します)。",
+                "{label}は{date}にマイページ側(組合員ご本人の変更・管理画面での記録)で変更されていて、このファイルの{label}と異なるため、取り込まずにマイページ側の{label}を残しました。基幹システムへの反映をご確認ください(反映後の取込で解消します)。",
                 label = group.label(),
                 date = jst::format_date(jst::today(*since)),
             ),

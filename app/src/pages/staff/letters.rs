@@ -1,6 +1,6 @@
 //! `/staff/letters` (M12, S2): the next batch of registration letters —
-//! everyone registered with the co-op without a My Page account and without
-//! a usable code, one PDF. A page of its own, not a part of the member
+//! everyone registered with the co-op, their 出資金 payment recorded,
+//! without a My Page account and without a usable code, one PDF. A page of its own, not a part of the member
 //! search: counting them reads every member (0.5 s at 1,000,000 members,
 //! measured), too much for a page staff open all day.
 
@@ -23,20 +23,30 @@ pub fn StaffLettersPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
                 {move || Suspend::new(async move {
                     match waiting.await {
-                        Ok(0) => Either::Left(view! {
-                            <p>"登録案内書を待っている組合員はいません。"</p>
-                        }.into_any()),
-                        Ok(n) => Either::Left(view! {
-                            <form method="post" action="/staff/letters" target="_blank">
-                                <p>
-                                    "マイページ未登録で、使える登録コードがない組合員: "
-                                    <strong class="letters-waiting">{n} "名"</strong>
+                        Ok(w) => Either::Left(view! {
+                            {if w.ready == 0 {
+                                Either::Left(view! { <p>"登録案内書を待っている組合員はいません。"</p> })
+                            } else {
+                                Either::Right(view! {
+                                    <form method="post" action="/staff/letters" target="_blank">
+                                        <p>
+                                            "マイページ未登録で、使える登録コードがない組合員: "
+                                            <strong class="letters-waiting">{w.ready} "名"</strong>
+                                        </p>
+                                        <p class="hint">
+                                            {format!("組合員番号の順に最大{}名分の登録コードを発行し、1つのPDFにまとめて開きます。残りは続けて印刷できます。", crate::domain::policy::LETTER_BATCH_MAX)}
+                                        </p>
+                                        <button type="submit" class="button">"登録案内書をまとめて印刷する(PDF)"</button>
+                                    </form>
+                                })
+                            }}
+                            {(w.unpaid > 0).then(|| view! {
+                                <p class="notice" role="note">
+                                    "このほか、出資金の入金が記録されていない組合員 "
+                                    <strong class="letters-unpaid">{w.unpaid} "名"</strong>
+                                    " には、登録案内書を作成しません。入金を確認したら、出資金払込日を組合員の取込で記録してください。"
                                 </p>
-                                <p class="hint">
-                                    {format!("組合員番号の順に最大{}名分の登録コードを発行し、1つのPDFにまとめて開きます。残りは続けて印刷できます。", crate::domain::policy::LETTER_BATCH_MAX)}
-                                </p>
-                                <button type="submit" class="button">"登録案内書をまとめて印刷する(PDF)"</button>
-                            </form>
+                            })}
                         }.into_any()),
                         Err(error) => Either::Right(view! { <StaffError error /> }),
                     }

@@ -98,6 +98,7 @@ pub async fn seed(
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or(AppError::Internal);
     let (born, started) = (day(1980, 4, 1)?, day(2024, 4, 1)?);
     let (closed, billed) = (day(2026, 11, 20)?, day(2026, 11, 27)?);
+    let paid = day(2024, 4, 1)?;
     let mut known_browser = None;
     let mut start = 0;
     while start < n {
@@ -115,6 +116,8 @@ pub async fn seed(
             phone: Set("048-000-9999".into()),
             workplace: Set(None),
             status: Set(member::MemberStatus::Active),
+            capital_paid_on: Set(Some(paid)),
+            capital_amount: Set(Some(1_000)),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

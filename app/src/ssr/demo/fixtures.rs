@@ -41,6 +41,10 @@ pub struct Wanted {
     /// mailbox refuses mails to it for good.
     #[serde(default)]
     pub undeliverable: bool,
+    /// No 出資金 payment recorded (a members import may bring such people):
+    /// no registration letter goes out.
+    #[serde(default)]
+    pub unpaid: bool,
 }
 
 /// A member made for one test. The password is [`DEMO_PASSWORD`].
@@ -96,6 +100,8 @@ pub async fn member(
         phone: Set("048-000-9999".into()),
         workplace: Set(None),
         status: Set(member::MemberStatus::Active),
+        capital_paid_on: Set((!wanted.unpaid).then(|| crate::domain::jst::today(now))),
+        capital_amount: Set((!wanted.unpaid).then_some(1_000)),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -241,6 +241,9 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), App
             phone: Set(m.phone.into()),
             workplace: Set(m.workplace.map(Into::into)),
             status: Set(member::MemberStatus::Active),
+            // Members since the school year 2024 (出資金 1,000 yen).
+            capital_paid_on: Set(NaiveDate::from_ymd_opt(2024, 4, 1)),
+            capital_amount: Set(Some(1_000)),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

@@ -15,8 +15,8 @@ use axum::{
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::auth::{staff_from_headers, CurrentStaff};
@@ -30,10 +30,18 @@ use crate::ssr::entities::{member, member_account, registration_code};
 use crate::ssr::request::ClientInfo;
 use crate::ssr::AppState;
 
-/// Members a batch letter goes to: registered with the co-op, no My Page
+/// Members a batch letter goes to: registered with the co-op, their 出資金
+/// payment confirmed (seed 001: the guide is sent once the payment is
+/// confirmed; a members import may bring people without it), no My Page
 /// account, and no code still usable (never sent one, or it expired or was
 /// used up by a void).
 fn waiting(now: DateTime<Utc>) -> sea_orm::Select<member::Entity> {
+    without_account(now).filter(member::Column::CapitalPaidOn.is_not_null())
+}
+
+/// Members registered with the co-op without an account or a usable code,
+/// whether or not their payment is recorded.
+fn without_account(now: DateTime<Utc>) -> sea_orm::Select<member::Entity> {
     // NOT EXISTS, not NOT IN: PostgreSQL cannot turn `id NOT IN (subquery)`
     // into an anti-join (NULL rules), and once the subquery's ids outgrow
     // work_mem it scans them again for every member. At 1,000,000 members
@@ -65,9 +73,25 @@ fn waiting(now: DateTime<Utc>) -> sea_orm::Select<member::Entity> {
         .filter(Expr::not_exists(usable_code))
 }
 
-/// How many members are waiting for a letter.
-pub async fn waiting_count(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, AppError> {
-    Ok(waiting(now).count(db).await?)
+/// How many members are waiting for a letter, and how many more would be
+/// once their 出資金 payment is recorded: one read of the table.
+pub async fn waiting_count(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<crate::staff::LettersWaiting, AppError> {
+    let counted: Option<(i64, i64)> = without_account(now)
+        .select_only()
+        .expr(Expr::col(member::Column::CapitalPaidOn).count())
+        .expr(Expr::cust("COUNT(*)"))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let (paid, all) = counted.unwrap_or_default();
+    let n = |v: i64| u64::try_from(v).unwrap_or_default();
+    Ok(crate::staff::LettersWaiting {
+        ready: n(paid),
+        unpaid: n(all - paid),
+    })
 }
 
 /// Issues codes for `members` in `txn`, audited one by one; answers what
@@ -118,7 +142,8 @@ async fn issue(
 }
 
 /// The member a single letter goes to, read in the printing transaction;
-/// refused once the member has an account.
+/// refused once the member has an account, or before their 出資金 payment
+/// is recorded.
 async fn one_member(
     txn: &DatabaseTransaction,
     member_id: i32,
@@ -131,6 +156,11 @@ async fn one_member(
         .ok_or(AppError::NotFound)?;
     let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
     transition(stage, Event::Register).map_err(|e| AppError::Conflict(e.to_string()))?;
+    if m.capital_paid_on.is_none() {
+        return Err(AppError::Conflict(
+            "出資金の入金が記録されていないため、登録のご案内は作成できません。入金を確認してから、出資金払込日を取込または登録してください。".to_owned(),
+        ));
+    }
     Ok(vec![m])
 }
 

@@ -663,7 +663,7 @@ pub async fn issue_temporary_password(member_id: i32) -> Result<(), AppError> {
 }
 
 /// [`crate::staff::staff_letters_waiting`].
-pub async fn letters_waiting() -> Result<u64, AppError> {
+pub async fn letters_waiting() -> Result<super::super::LettersWaiting, AppError> {
     current_staff().await?;
     let Request { state, now, .. } = Request::current()?;
     super::letters::waiting_count(&state.db, now).await
