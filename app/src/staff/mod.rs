@@ -77,6 +77,8 @@ pub struct MemberRecord {
     pub can_end_sessions: bool,
     /// Where the member stands with My Page (M12–M14).
     pub stage: crate::domain::membership::Stage,
+    /// The 出資金 payment is recorded (a registration letter needs it).
+    pub capital_paid: bool,
     /// `2027/3/31`, once a withdrawal is recorded.
     pub withdrawn_on: Option<String>,
     /// The last day of My Page after a withdrawal (`2027/7/31`).

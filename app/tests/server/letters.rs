@@ -155,6 +155,14 @@ async fn the_batch_reaches_everyone_waiting(app: TestApp) {
         Err(AppError::Conflict(message)) => assert!(message.contains("出資金"), "{message}"),
         other => panic!("{:?}", other.map(|(l, _)| l)),
     }
+    // Their record offers no letter button, and says why.
+    for (m, paid) in [(&unpaid, false), (&a, true)] {
+        let record = app
+            .call(staff.clone(), || app::staff::staff_member(m.member_id))
+            .await
+            .unwrap();
+        assert_eq!(record.capital_paid, paid);
+    }
     assert!(matches!(
         print(&app, &staff, None).await,
         Err(AppError::Conflict(_))

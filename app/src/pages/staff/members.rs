@@ -209,6 +209,7 @@ fn Record(
         <Standing
             member_id
             stage=r.stage
+            capital_paid=r.capital_paid
             withdrawn_on=r.withdrawn_on.clone()
             suggested_refund=r.suggested_refund.clone()
         />
@@ -431,6 +432,8 @@ fn Care(
 fn Standing(
     member_id: i32,
     stage: Stage,
+    /// The 出資金 payment is recorded: a registration letter may go out.
+    capital_paid: bool,
     withdrawn_on: Option<String>,
     suggested_refund: String,
 ) -> impl IntoView {
@@ -453,7 +456,12 @@ fn Standing(
                 <strong>{stage.label()}</strong>
                 {withdrawn_on.map(|d| format!("(脱退日 {d})"))}
             </p>
-            {unregistered.then(|| view! {
+            {(unregistered && !capital_paid).then(|| view! {
+                <p class="notice" role="note">
+                    "出資金の入金が記録されていないため、登録案内書はまだ作成できません。入金を確認したら、出資金払込日を組合員の取込で記録してください。"
+                </p>
+            })}
+            {(unregistered && capital_paid).then(|| view! {
                 // A plain form: the answer is the PDF, opened in a new tab.
                 <form method="post" action=format!("/staff/members/{member_id}/letter") target="_blank">
                     <p class="hint">

@@ -315,6 +315,7 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
         }),
         can_end_sessions: account.is_some() && me.require_admin().is_ok(),
         stage: crate::member::ssr::stage_of(&m, account.as_ref(), now),
+        capital_paid: m.capital_paid_on.is_some(),
         withdrawn_on: m.withdrawn_on.map(jst::format_date),
         access_until: m.access_until.map(jst::format_date),
         suggested_refund: crate::domain::membership::default_refund_date(jst::today(now))
