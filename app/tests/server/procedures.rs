@@ -556,3 +556,43 @@ async fn identical_parallel_filings_land_once(app: TestApp) {
     assert!(app::ssr::db::is_unique_violation(&err), "{err}");
 }
 on_both!(parallel_filings, identical_parallel_filings_land_once);
+
+/// A member who has left the co-op keeps My Page until the refund date, to
+/// read statements and ask for documents, but adds no rider and changes no
+/// course: the choices are gone with a reason, and a filing is refused.
+async fn a_withdrawn_member_applies_for_no_coverage(app: TestApp) {
+    let db = app.db.clone();
+    let staff = app.staff_headers("operator").await;
+    let sho_id = member_id_of(&db, "watanabe.sho").await;
+    let choice = rider_choice(&db, "K-2025-001001", "gan").await;
+    app.call(staff, || {
+        app::staff::staff_record_withdrawal(sho_id, "2026-12-31".into(), "2027-07-31".into())
+    })
+    .await
+    .unwrap();
+    let sho = app.member_headers("watanabe.sho").await;
+    let options = app.call(sho.clone(), load_apply_options).await.unwrap();
+    for c in &options.contracts {
+        assert!(c.riders.is_empty() && c.courses.is_empty());
+        assert!(c.rider_note.as_deref().is_some_and(|n| n.contains("脱退")));
+        assert!(c.course_note.as_deref().is_some_and(|n| n.contains("脱退")));
+    }
+    match app
+        .call(sho.clone(), || {
+            apply("rider_addition".into(), Some(choice.clone()), None)
+        })
+        .await
+    {
+        Err(AppError::Conflict(message)) => assert!(message.contains("脱退"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    app.call(sho, || {
+        apply("document_request".into(), None, Some("pamphlet".into()))
+    })
+    .await
+    .expect("documents may still be asked for");
+}
+on_both!(
+    withdrawn_no_coverage,
+    a_withdrawn_member_applies_for_no_coverage
+);

@@ -169,6 +169,7 @@ pub async fn options(
         .order_by_asc(contract::Column::ContractNumber)
         .all(db)
         .await?;
+    let withdrawn = member.status == member::MemberStatus::Withdrawn;
     let mut out = Vec::with_capacity(contracts.len());
     for c in contracts {
         let coverage = coverage_of(db, c.id).await?;
@@ -184,6 +185,7 @@ pub async fn options(
             .collect();
         let rider_choices: Vec<Choice> = riders
             .iter()
+            .filter(|_| !withdrawn)
             .filter(|r| !held.contains(&r.id) && !asked.contains(&r.id))
             .map(|r| Choice {
                 value: format!("{}-{}", c.id, r.id),
@@ -193,7 +195,8 @@ pub async fn options(
                 difference: None,
             })
             .collect();
-        let course_blocked = coverage.course_pending(day)
+        let course_blocked = withdrawn
+            || coverage.course_pending(day)
             || open.iter().any(|p| p.kind == Kind::CourseChange)
             || current.is_none();
         let course_choices: Vec<Choice> = if course_blocked {
@@ -216,13 +219,21 @@ pub async fn options(
         out.push(ContractOptions {
             contract_number: c.contract_number,
             current_course: current.map(|k| k.name.clone()),
-            rider_note: rider_choices
-                .is_empty()
-                .then(|| "追加できる特約はありません(お申し込み中のものを含みます)。".to_owned()),
-            course_note: course_blocked.then(|| {
-                "このご契約は、コース変更のお手続き中か保障開始前のため、いまはコース変更をお申し込みいただけません。"
-                    .to_owned()
-            }),
+            rider_note: if withdrawn {
+                Some(WITHDRAWN.to_owned())
+            } else {
+                rider_choices
+                    .is_empty()
+                    .then(|| "追加できる特約はありません(お申し込み中のものを含みます)。".to_owned())
+            },
+            course_note: if withdrawn {
+                Some(WITHDRAWN.to_owned())
+            } else {
+                course_blocked.then(|| {
+                    "このご契約は、コース変更のお手続き中か保障開始前のため、いまはコース変更をお申し込みいただけません。"
+                        .to_owned()
+                })
+            },
             riders: rider_choices,
             courses: course_choices,
         });
@@ -284,6 +295,9 @@ pub async fn check(
 ) -> Result<Checked, AppError> {
     if app.kind == Kind::DocumentRequest {
         return check_documents(member, &app.documents);
+    }
+    if app.kind.is_coverage() && member.status == member::MemberStatus::Withdrawn {
+        return Err(AppError::Conflict(WITHDRAWN.to_owned()));
     }
     let (Some(contract_id), Some(item_id)) = (app.contract_id, app.item_id) else {
         return Err(AppError::field("choice", missing_choice(app.kind)));
@@ -494,6 +508,11 @@ pub async fn file(
     workflow::audit(txn, &saved, by, "procedure_filed", None, ip, now).await?;
     Ok(saved)
 }
+
+/// Why a member who has left the co-op may not add a rider or change course
+/// (their contracts end with the membership).
+pub const WITHDRAWN: &str =
+    "脱退のお手続きが済んでいるため、特約の追加・コースの変更はお申し込みいただけません。";
 
 /// What a second paper reissue of the same year is told while one waits
 /// (a unique index: a double submit files once).
