@@ -216,3 +216,29 @@ test('staff change their own password', async ({ page, request }) => {
   await expect(page.getByText('パスワードを変更しました。ほかの端末でのログインは終了しました。')).toBeVisible();
   expect(await latestMail(page, staff.email, '管理画面のパスワード変更のお知らせ')).toContain(`${staff.name}様`);
 });
+
+test('a member asks by phone: staff file a certificate for an older year, and the member sees it as made by the co-op', async ({ page, browser, request }, testInfo) => {
+  const m = await seedMember(request, { contract: true, knownBrowser: true });
+  await staffLogin(page, await seedStaff(request));
+  await page.goto(`/staff/members/${m.member_id}`);
+  await hydrated(page);
+  const filing = page.getByRole('region', { name: 'お電話・窓口で受け付けたお手続き' });
+  await filing.getByText('掛金払込証明書の再発行(書面)').click();
+  const years = filing.getByLabel('対象年');
+  await expect(years.locator('option')).toHaveCount(6);
+  const oldest = await years.locator('option').last().getAttribute('value');
+  await years.selectOption(oldest!);
+  await snap(page, testInfo, 'staff-phone-filing');
+  await filing.getByRole('button', { name: '受け付ける' }).first().click();
+  await expect(page.getByRole('status')).toContainText('お手続きを受け付けました');
+  await expect(page.getByRole('cell', { name: `${oldest}年分(書面でご登録の住所へお送りします)` })).toBeVisible();
+
+  // The member's 手続き照会 shows who made it.
+  const context = await browser.newContext();
+  const member = await context.newPage();
+  await apiLogin(member, m);
+  await member.goto('/mypage/procedures');
+  const item = member.getByRole('listitem').filter({ hasText: `${oldest}年分` });
+  await expect(item).toContainText('お手続きした人:共済(職員)');
+  await context.close();
+});

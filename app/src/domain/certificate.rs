@@ -64,6 +64,31 @@ pub fn paper_year_for(today: NaiveDate, asked: Option<i32>) -> Result<i32, Parse
     }
 }
 
+/// The years staff may file a paper reissue for, asked by phone on `today`:
+/// the latest one the screen offers and the
+/// [`super::policy::PHONE_CERTIFICATE_YEARS_BACK`] before it, newest first.
+pub fn phone_paper_years(today: NaiveDate) -> Vec<i32> {
+    let latest = paper_year(today)
+        .years()
+        .into_iter()
+        .max()
+        .unwrap_or(today.year());
+    (latest - super::policy::PHONE_CERTIFICATE_YEARS_BACK..=latest)
+        .rev()
+        .collect()
+}
+
+/// The year of a paper reissue staff file on `today`, if it is one of
+/// [`phone_paper_years`].
+pub fn phone_paper_year(today: NaiveDate, asked: Option<i32>) -> Result<i32, ParseError> {
+    match asked {
+        Some(y) if phone_paper_years(today).contains(&y) => Ok(y),
+        _ => Err(ParseError(
+            "証明書の対象年を、一覧から選んでください(5年前まで)。",
+        )),
+    }
+}
+
 /// Whether an electronic certificate can be issued on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Electronic {
@@ -289,6 +314,25 @@ impl VerificationCode {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn staff_file_this_years_screen_year_and_five_before_it() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        // In May the screen offers 2025; in June 2025 and 2026; from July 2026.
+        assert_eq!(
+            phone_paper_years(d(5, 31)),
+            [2025, 2024, 2023, 2022, 2021, 2020]
+        );
+        assert_eq!(phone_paper_years(d(6, 1))[0], 2026);
+        assert_eq!(
+            phone_paper_years(d(7, 1)),
+            [2026, 2025, 2024, 2023, 2022, 2021]
+        );
+        assert_eq!(phone_paper_year(d(5, 31), Some(2020)), Ok(2020));
+        assert!(phone_paper_year(d(5, 31), Some(2019)).is_err());
+        assert!(phone_paper_year(d(5, 31), Some(2026)).is_err());
+        assert!(phone_paper_year(d(5, 31), None).is_err());
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

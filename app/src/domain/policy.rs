@@ -121,6 +121,11 @@ pub const FAILED_MAIL_KEEP_DAYS: i64 = 90;
 /// staff can verify; more than this is not a real need).
 pub const CERTIFICATES_PER_DAY: i32 = 10;
 
+/// How many years back staff may file a paper 掛金払込証明書 a member asked
+/// for by phone (seed 000: other years than the screen's go through the
+/// co-op): five, the period a tax return can still be corrected in.
+pub const PHONE_CERTIFICATE_YEARS_BACK: i32 = 5;
+
 // --- お問い合わせ (M11, S4) ----------------------------------------------------------
 
 /// Longest subject of an inquiry, in characters.

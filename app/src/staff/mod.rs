@@ -92,6 +92,17 @@ pub struct MemberRecord {
     /// Changed here and not yet seen in a members import, for staff to
     /// carry into the core system: `住所(2026/11/23)`.
     pub pending_core: Vec<String>,
+    /// What staff may file for the member, asked by phone or at the counter.
+    pub filing: PhoneFiling,
+}
+
+/// The choices of a procedure staff file for a member (M7: made by staff).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneFiling {
+    /// Riders and courses per contract, and the documents.
+    pub options: crate::procedure::ApplyOptions,
+    /// Years a paper 掛金払込証明書 may be filed for, newest first.
+    pub certificate_years: Vec<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -481,6 +492,30 @@ pub async fn staff_create_member(
     member: crate::domain::member_fields::Raw,
 ) -> Result<CreatedMember, AppError> {
     crate::error::with_status(ssr::office::create_member(member).await)
+}
+
+/// Files a procedure a member asked for by phone or at the counter (M7): as
+/// made by staff, the member mailed and shown it on 手続き照会. `kind` and
+/// `choice`/`documents` as on the member's form; `year` for a paper
+/// 掛金払込証明書 (`certificate_reissue`), any of the last years.
+#[server(endpoint = "staff/member/file")]
+pub async fn staff_file_procedure(
+    member_id: i32,
+    kind: String,
+    choice: Option<String>,
+    documents: Option<String>,
+    year: Option<String>,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        ssr::office::file_for(
+            member_id,
+            &kind,
+            choice.as_deref(),
+            documents.as_deref(),
+            year.as_deref(),
+        )
+        .await,
+    )
 }
 
 /// Records a name change staff confirmed (改姓届): 氏名 and フリガナ.

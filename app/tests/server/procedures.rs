@@ -596,3 +596,103 @@ on_both!(
     withdrawn_no_coverage,
     a_withdrawn_member_applies_for_no_coverage
 );
+
+/// A member asks by phone (seed 000: other years of the certificate go
+/// through the co-op): staff file it from the member's record; it is on the
+/// member's 手続き照会 as made by the co-op, mailed like their own, and
+/// only staff may do it, for a member that exists.
+async fn staff_file_what_a_member_asks_by_phone(app: TestApp) {
+    let db = app.db.clone();
+    let staff = app.staff_headers("operator").await;
+    let sho_id = member_id_of(&db, "watanabe.sho").await;
+    let file = |kind: &'static str, documents: Option<&'static str>, year: Option<&'static str>| {
+        let staff = staff.clone();
+        let app = &app;
+        async move {
+            app.call(staff, || {
+                app::staff::staff_file_procedure(
+                    sho_id,
+                    kind.into(),
+                    None,
+                    documents.map(Into::into),
+                    year.map(Into::into),
+                )
+            })
+            .await
+        }
+    };
+    // The record offers the years the screen does not: back to 2021.
+    let record = app
+        .call(staff.clone(), || app::staff::staff_member(sho_id))
+        .await
+        .unwrap();
+    assert_eq!(
+        record.filing.certificate_years,
+        [2026, 2025, 2024, 2023, 2022, 2021]
+    );
+    assert!(!record.filing.options.documents.is_empty());
+
+    file("document_request", Some("pamphlet"), None)
+        .await
+        .unwrap();
+    file("certificate_reissue", None, Some("2021"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        file("certificate_reissue", None, Some("2019")).await,
+        Err(AppError::Field { ref field, .. }) if field == "year"
+    ));
+    assert!(matches!(
+        file("certificate_reissue", None, Some("2021")).await,
+        Err(AppError::Conflict(_))
+    ));
+    let sho = app.member_headers("watanabe.sho").await;
+    let listed = app.call(sho.clone(), my_procedures).await.unwrap();
+    let by_staff: Vec<(&str, &str)> = listed
+        .iter()
+        .filter(|p| p.filed_by_staff)
+        .map(|p| (p.kind.as_str(), p.summary.as_str()))
+        .collect();
+    assert!(by_staff.contains(&(
+        "掛金払込証明書の再発行",
+        "2021年分(書面でご登録の住所へお送りします)"
+    )));
+    assert!(by_staff.iter().any(|(k, _)| *k == "書類のお取り寄せ"));
+    let by_staff_mails = mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::ToAddress.eq("sho@example.jp"))
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.body_text.contains("職員がお手続きを受け付けました"))
+        .count();
+    assert_eq!(by_staff_mails, 2);
+
+    // Not for a member session, and not for a member that does not exist.
+    assert!(app
+        .call(sho, || {
+            app::staff::staff_file_procedure(
+                sho_id,
+                "document_request".into(),
+                None,
+                Some("pamphlet".into()),
+                None,
+            )
+        })
+        .await
+        .is_err());
+    assert_eq!(
+        app.call(staff.clone(), || {
+            app::staff::staff_file_procedure(
+                999_999,
+                "document_request".into(),
+                None,
+                Some("pamphlet".into()),
+                None,
+            )
+        })
+        .await,
+        Err(AppError::NotFound)
+    );
+}
+on_both!(staff_file_by_phone, staff_file_what_a_member_asks_by_phone);

@@ -7,9 +7,9 @@ use crate::components::{invalid, FieldError};
 use crate::domain::membership::Stage;
 use crate::pages::{use_id_param, ContractCard, StatusBadge};
 use crate::staff::{
-    staff_member, staff_member_history, staff_search_members, MemberRecord, StaffChangeName,
-    StaffEndMemberSessions, StaffIssueTemporaryPassword, StaffRecordWithdrawal, StaffReopenService,
-    StaffStopService, StaffUnlockMember,
+    staff_member, staff_member_history, staff_search_members, MemberRecord, PhoneFiling,
+    StaffChangeName, StaffEndMemberSessions, StaffFileProcedure, StaffIssueTemporaryPassword,
+    StaffRecordWithdrawal, StaffReopenService, StaffStopService, StaffUnlockMember,
 };
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -116,7 +116,11 @@ pub fn StaffMemberPage() -> impl IntoView {
 }
 
 /// What a change on the member page says once done (`?done=…`).
-const DONE: [(&str, &str); 4] = [
+const DONE: [(&str, &str); 5] = [
+    (
+        "filed",
+        "お手続きを受け付けました(申込者: 共済(職員))。ご本人にメールでお知らせしました。下の「お手続き」から状況を進めてください。",
+    ),
     (
         "renamed",
         "氏名の変更を記録しました。ご本人にメールでお知らせしました。",
@@ -193,6 +197,7 @@ fn Record(
             </p>
         }
     });
+    let filing = view! { <PhoneFilingCard member_id f=r.filing.clone() /> };
     let care = view! {
         <Care
             member_id
@@ -251,6 +256,7 @@ fn Record(
             </section>
             {standing}
             {care}
+            {filing}
             <div>
                 <h2>"ご契約(本日時点)"</h2>
                 {if r.contracts.is_empty() {
@@ -422,6 +428,133 @@ fn Care(
                 })}
             </Suspense>
             <p><a href=audit_link>"監査ログですべて見る"</a></p>
+        </section>
+    }
+}
+
+/// Procedures a member asks for by phone or at the counter, filed by staff:
+/// on the member's 手続き照会 as made by the co-op, mailed like their own.
+#[component]
+fn PhoneFilingCard(member_id: i32, f: PhoneFiling) -> impl IntoView {
+    let documents = ServerAction::<StaffFileProcedure>::new();
+    let certificate = ServerAction::<StaffFileProcedure>::new();
+    let rider = ServerAction::<StaffFileProcedure>::new();
+    let course = ServerAction::<StaffFileProcedure>::new();
+    for action in [documents, certificate, rider, course] {
+        reload_after(action, "filed");
+    }
+    let (documents_error, certificate_error) = (action_error(documents), action_error(certificate));
+    let (rider_error, course_error) = (action_error(rider), action_error(course));
+    let riders: Vec<(String, String)> = f
+        .options
+        .contracts
+        .iter()
+        .flat_map(|c| {
+            c.riders.iter().map(move |r| {
+                (
+                    r.value.clone(),
+                    format!(
+                        "{} {}(月額 {})",
+                        c.contract_number, r.name, r.monthly_premium
+                    ),
+                )
+            })
+        })
+        .collect();
+    let courses: Vec<(String, String)> = f
+        .options
+        .contracts
+        .iter()
+        .flat_map(|c| {
+            c.courses.iter().map(move |k| {
+                (
+                    k.value.clone(),
+                    format!(
+                        "{} {}(月額 {})",
+                        c.contract_number, k.name, k.monthly_premium
+                    ),
+                )
+            })
+        })
+        .collect();
+    let select = |id: &'static str,
+                  name: &'static str,
+                  label: &'static str,
+                  items: Vec<(String, String)>| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <select id=id name=name required>
+                    {items.into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    let years: Vec<(String, String)> = f
+        .certificate_years
+        .iter()
+        .map(|y| (y.to_string(), format!("{y}年分")))
+        .collect();
+    let no_riders = riders.is_empty();
+    let no_courses = courses.is_empty();
+    view! {
+        <section class="card" aria-labelledby="filing-title">
+            <h2 id="filing-title">"お電話・窓口で受け付けたお手続き"</h2>
+            <p class="hint">"ご本人からのお申し出を、職員が受け付けたお手続きとして登録します。ご本人の手続き照会に表示し、メールでお知らせします。"</p>
+            <details>
+                <summary>"書類のお取り寄せ"</summary>
+                <ActionForm action=documents>
+                    <input type="hidden" name="member_id" value=member_id />
+                    <input type="hidden" name="kind" value="document_request" />
+                    {select("filing-documents", "documents", "書類", f.options.documents.clone())}
+                    <p class="hint">"送付先: " {f.options.address.clone()}</p>
+                    <FormError error=documents_error />
+                    <button type="submit" class="button" disabled=move || documents.pending().get()>"受け付ける"</button>
+                </ActionForm>
+            </details>
+            <details>
+                <summary>"掛金払込証明書の再発行(書面)"</summary>
+                <ActionForm action=certificate>
+                    <input type="hidden" name="member_id" value=member_id />
+                    <input type="hidden" name="kind" value="certificate_reissue" />
+                    {select("filing-year", "year", "対象年", years)}
+                    <p class="hint">"マイページでは選べない過去の年の分も、5年前まで受け付けられます。"</p>
+                    <FormError error=certificate_error />
+                    <button type="submit" class="button" disabled=move || certificate.pending().get()>"受け付ける"</button>
+                </ActionForm>
+            </details>
+            <details>
+                <summary>"特約追加"</summary>
+                {if no_riders {
+                    Either::Left(view! { <p class="hint">"追加できる特約はありません(お申し込み中・脱退済みを含みます)。"</p> })
+                } else {
+                    Either::Right(view! {
+                        <ActionForm action=rider>
+                            <input type="hidden" name="member_id" value=member_id />
+                            <input type="hidden" name="kind" value="rider_addition" />
+                            {select("filing-rider", "choice", "ご契約と特約", riders)}
+                            <FormError error=rider_error />
+                            <button type="submit" class="button" disabled=move || rider.pending().get()>"受け付ける"</button>
+                        </ActionForm>
+                    })
+                }}
+            </details>
+            <details>
+                <summary>"コース変更"</summary>
+                {if no_courses {
+                    Either::Left(view! { <p class="hint">"いまコース変更を受け付けられるご契約はありません(手続き中・保障開始前・脱退済みを含みます)。"</p> })
+                } else {
+                    Either::Right(view! {
+                        <ActionForm action=course>
+                            <input type="hidden" name="member_id" value=member_id />
+                            <input type="hidden" name="kind" value="course_change" />
+                            {select("filing-course", "choice", "ご契約と新しいコース", courses)}
+                            <FormError error=course_error />
+                            <button type="submit" class="button" disabled=move || course.pending().get()>"受け付ける"</button>
+                        </ActionForm>
+                    })
+                }}
+            </details>
         </section>
     }
 }

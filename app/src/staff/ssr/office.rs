@@ -326,6 +326,10 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
             None => None,
         },
         pending_core: crate::member::ssr::import::pending_in_core(&m),
+        filing: super::super::PhoneFiling {
+            options: crate::procedure::ssr::apply::options(db, &m, jst::today(now)).await?,
+            certificate_years: crate::domain::certificate::phone_paper_years(jst::today(now)),
+        },
         email: account.as_ref().map(|a| a.email.clone()),
         user_id: account.map(|a| a.user_id),
         contracts: contracts_of(db, m.id, jst::today(now)).await?,
@@ -602,6 +606,52 @@ pub async fn create_member(
         name: created.member.name,
         warnings: created.warnings,
     })
+}
+
+/// [`crate::staff::staff_file_procedure`].
+pub async fn file_for(
+    member_id: i32,
+    kind: &str,
+    choice: Option<&str>,
+    documents: Option<&str>,
+    year: Option<&str>,
+) -> Result<(), AppError> {
+    use crate::procedure::ssr::apply;
+    let me = current_staff().await?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
+    let today = jst::today(now);
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
+    let m = member::Entity::find_by_id(member_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let checked = if kind == Kind::CertificateReissue.code() {
+        let asked = year.and_then(|y| y.trim().parse().ok());
+        let year = crate::domain::certificate::phone_paper_year(today, asked)
+            .map_err(|e| AppError::field("year", e.0))?;
+        apply::Checked {
+            kind: Kind::CertificateReissue,
+            contract_id: None,
+            course_id: None,
+            rider_id: None,
+            documents: None,
+            new_name: None,
+            certificate_year: Some(year),
+            summary: format!("{year}年分(書面でご登録の住所へお送りします)"),
+            rows: Vec::new(),
+        }
+    } else {
+        let app = apply::parse(kind, choice, documents)?;
+        apply::check(&txn, &m, &app, today).await?
+    };
+    let by = By::Staff {
+        staff_id: me.staff_id,
+    };
+    apply::file(&txn, &state.config, &m, checked, by, &client.ip, now).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// [`crate::staff::staff_change_name`].
