@@ -174,7 +174,7 @@ pub const CATEGORIES: &[Category] = &[
         items: &[
             Item {
                 question: "メールアドレスを変更したいのですが、どうしたらよいですか?",
-                answer: &["マイページのメニュー「ログイン情報の変更」から変更できます。新しいメールアドレスに届く確認コードを入力すると、変更が完了します。"],
+                answer: &["マイページのメニュー「ログイン情報の変更」から変更できます。新しいメールアドレスに届く認証コードを入力すると、変更が完了します。"],
             },
             Item {
                 question: "マイページで電話番号の変更はできますか?",
@@ -319,7 +319,8 @@ mod tests {
     /// and 「サービス停止手続き」 are not what members find there.
     #[test]
     fn answers_name_screens_as_the_menu_does() {
-        const MENU: [&str; 2] = ["登録内容の変更", "ログイン情報の変更"];
+        use crate::components::{MENU_ACCOUNT, MENU_PROFILE};
+        const MENU: [&str; 2] = [MENU_PROFILE, MENU_ACCOUNT];
         for item in CATEGORIES.iter().flat_map(|c| c.items) {
             for answer in item.answer {
                 for named in answer.split("メニュー「").skip(1) {

@@ -2,10 +2,13 @@
 //! member changed their address or phone on My Page, or a name change was
 //! applied, the time it was. A members import whose row still differs keeps
 //! what was changed here (and warns) instead of writing the core system's
-//! older value back; a row that shows the change clears the mark.
+//! older value back; a row that shows the change clears the mark. Changes
+//! made before this migration are marked from the procedures that recorded
+//! them.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
+use sea_orm_migration::sea_orm::ConnectionTrait;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -33,6 +36,31 @@ impl MigrationTrait for Migration {
                         .to_owned(),
                 )
                 .await?;
+        }
+        // Changes made before this migration are marked too (an import may
+        // not have seen them yet; one that has shows them and clears the
+        // mark without a warning): the last address or phone change done
+        // on My Page, and the last name change applied.
+        let db = manager.get_connection();
+        for (column, kinds) in [
+            (
+                "address_pending_core_at",
+                "p.kind = 'address_change' AND p.status = 'completed'",
+            ),
+            (
+                "phone_pending_core_at",
+                "p.kind = 'phone_change' AND p.status = 'completed'",
+            ),
+            (
+                "name_pending_core_at",
+                "p.kind = 'name_change' AND p.status IN ('approved', 'completed')",
+            ),
+        ] {
+            db.execute_unprepared(&format!(
+                "UPDATE members SET {column} = (SELECT MAX(p.updated_at) FROM procedures p \
+                 WHERE p.member_id = members.id AND {kinds})"
+            ))
+            .await?;
         }
         Ok(())
     }

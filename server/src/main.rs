@@ -200,8 +200,19 @@ async fn run(cli: Cli) -> Result<(), String> {
     let resealed = app::staff::ssr::second_factor::reseal_all(&db, &config.totp_keys)
         .await
         .map_err(|e| format!("sealing the staff's TOTP secrets: {e}"))?;
-    if resealed > 0 {
-        tracing::info!(resealed, "staff TOTP secrets sealed under MYPAGE_TOTP_KEY");
+    if resealed.wrong_key() {
+        return Err(format!(
+            "MYPAGE_TOTP_KEY: opens none of the {} staff second-factor secrets stored; \
+             give the key they were sealed with (a new key goes in with the old one in \
+             MYPAGE_TOTP_OLD_KEYS)",
+            resealed.stored
+        ));
+    }
+    if resealed.sealed > 0 {
+        tracing::info!(
+            resealed = resealed.sealed,
+            "staff TOTP secrets sealed under MYPAGE_TOTP_KEY"
+        );
     }
     let clock = Clock::system();
 

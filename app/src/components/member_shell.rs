@@ -11,6 +11,11 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
+/// The menu's names of the two change screens; the FAQ's answers send
+/// members to them by these names (checked by its tests).
+pub const MENU_PROFILE: &str = "登録内容の変更";
+pub const MENU_ACCOUNT: &str = "ログイン情報の変更";
+
 /// Where a temporary password leads, and nowhere else until it is replaced.
 const FORCED_PAGE: &str = "/mypage/password";
 
@@ -108,8 +113,8 @@ fn MemberHeader(info: SessionInfo, coop: String) -> impl IntoView {
                 <A href="/mypage/capital">"出資金・割戻金"</A>
                 <A href="/mypage/apply">"各種お手続き"</A>
                 <A href="/mypage/procedures">"手続き照会"</A>
-                <A href="/mypage/profile">"登録内容の変更"</A>
-                <A href="/mypage/account">"ログイン情報の変更"</A>
+                <A href="/mypage/profile">{MENU_PROFILE}</A>
+                <A href="/mypage/account">{MENU_ACCOUNT}</A>
                 <A href="/mypage/security">"ログイン履歴"</A>
                 <A href="/mypage/notices">"お知らせ"</A>
                 <A href="/mypage/inquiries">"連絡・お問い合わせ"</A>
@@ -163,8 +168,8 @@ fn TabBar(hidden: bool) -> impl IntoView {
                     <li><A href="/mypage/certificate">"掛金払込証明書"</A></li>
                     <li><A href="/mypage/capital">"出資金・割戻金"</A></li>
                     <li><A href="/mypage/apply">"各種お手続き"</A></li>
-                    <li><A href="/mypage/profile">"登録内容の変更"</A></li>
-                    <li><A href="/mypage/account">"ログイン情報の変更"</A></li>
+                    <li><A href="/mypage/profile">{MENU_PROFILE}</A></li>
+                    <li><A href="/mypage/account">{MENU_ACCOUNT}</A></li>
                     <li><A href="/mypage/security">"ログイン履歴"</A></li>
                     <li><A href="/mypage/notices">"お知らせ"</A></li>
                     <li><A href="/mypage/inquiries">"連絡・お問い合わせ"</A></li>

@@ -10,5 +10,5 @@ pub use form::{
     IdentifierField, NewPasswordFields,
 };
 pub use layout::{PublicLayout, SiteFooter};
-pub use member_shell::{Loaded, MemberShell, ShowError};
+pub use member_shell::{Loaded, MemberShell, ShowError, MENU_ACCOUNT, MENU_PROFILE};
 pub use staff_shell::{StaffError, StaffShell};

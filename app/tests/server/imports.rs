@@ -491,3 +491,49 @@ on_both!(
     import_keeps_changes_made_here,
     changes_made_here_survive_an_older_export
 );
+
+/// A member changing their address while an import reads their row: the
+/// import waits for the change (its rows are locked for the batch on
+/// PostgreSQL; SQLite writes one at a time) and keeps it, instead of writing
+/// back the row it read before. Were it not to wait, the old address would
+/// come back whenever the import read first; it never fails otherwise.
+async fn an_import_waits_for_a_change_being_made(app: TestApp) {
+    use app::domain::profile_change::NewAddress;
+    use app::member::ssr::changes::write_address;
+    let old = rows(300, 1);
+    run(&app, old.as_bytes(), Mode::Commit).await;
+    let m = member_no(&app.db, "700000300").await;
+    let change = db::begin_write(&app.db).await.unwrap();
+    let new = NewAddress::parse("3300064", "埼玉県", "さいたま市浦和区高砂5-5", "").unwrap();
+    write_address(&change, &m, &new, Actor::System, "", app.now())
+        .await
+        .unwrap();
+    // The export also moves the member's workplace: the row is written.
+    let moved_job = old.replace("埼玉県庁", "さいたま市役所");
+    let import = tokio::spawn({
+        let (db, now) = (app.db.clone(), app.now());
+        async move {
+            import::run(
+                &db,
+                moved_job.as_bytes(),
+                &options(Mode::Commit),
+                now,
+                |_| {},
+            )
+            .await
+            .unwrap()
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    change.commit().await.unwrap();
+    let done = import.await.unwrap();
+    assert_eq!((done.updated, done.warnings), (1, 1));
+    let now = member_no(&app.db, "700000300").await;
+    assert_eq!(now.address1, "さいたま市浦和区高砂５−５");
+    assert_eq!(now.workplace.as_deref(), Some("さいたま市役所"));
+    assert!(now.address_pending_core_at.is_some());
+}
+on_both!(
+    import_waits_for_a_change,
+    an_import_waits_for_a_change_being_made
+);

@@ -230,3 +230,71 @@ async fn sqlite_down_and_up() {
 async fn postgres_down_and_up() {
     migrations_go_down_and_up_again(Backend::Postgres).await;
 }
+
+/// The core-system marks (m20261207_000023) start from what was changed on
+/// My Page before them: an import right after the upgrade must not write
+/// an older address back over a member's change either.
+async fn changes_before_the_marks_are_marked(backend: Backend) {
+    use app::domain::procedure::Kind;
+    use app::ssr::entities::member;
+    use migration::MigratorTrait;
+    use sea_orm::EntityTrait;
+    let Some((url, dir)) = fresh_database(backend).await else {
+        return;
+    };
+    let pool = db::connect(&url).await.expect("connect");
+    db::migrate(&pool).await.expect("migrate");
+    let now = crate::helpers::t0();
+    let m = app::ssr::demo::fixtures::member(&pool, &Default::default(), now)
+        .await
+        .expect("a member");
+    let other = app::ssr::demo::fixtures::member(&pool, &Default::default(), now)
+        .await
+        .expect("another member");
+    let by = app::ssr::actor::Actor::System;
+    app::procedure::ssr::apply::record_completed(
+        &pool,
+        m.member_id,
+        Kind::AddressChange,
+        "住所",
+        by,
+        now,
+    )
+    .await
+    .expect("an address change on record");
+    migration::Migrator::down(&pool, Some(1))
+        .await
+        .expect("the marks undone");
+    db::migrate(&pool).await.expect("the marks again");
+    let marked = |id: i32| {
+        let pool = pool.clone();
+        async move {
+            let row = member::Entity::find_by_id(id)
+                .one(&pool)
+                .await
+                .unwrap()
+                .unwrap();
+            (
+                row.address_pending_core_at,
+                row.phone_pending_core_at,
+                row.name_pending_core_at,
+            )
+        }
+    };
+    assert_eq!(marked(m.member_id).await, (Some(now), None, None));
+    assert_eq!(marked(other.member_id).await, (None, None, None));
+    pool.close().await.expect("close");
+    if let Some(dir) = dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_marks_earlier_changes() {
+    changes_before_the_marks_are_marked(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_marks_earlier_changes() {
+    changes_before_the_marks_are_marked(Backend::Postgres).await;
+}

@@ -668,31 +668,50 @@ async fn staff_file_what_a_member_asks_by_phone(app: TestApp) {
         .count();
     assert_eq!(by_staff_mails, 2);
 
-    // Not for a member session, and not for a member that does not exist.
-    assert!(app
-        .call(sho, || {
-            app::staff::staff_file_procedure(
-                sho_id,
-                "document_request".into(),
-                None,
-                Some("pamphlet".into()),
-                None,
-            )
-        })
-        .await
-        .is_err());
-    assert_eq!(
-        app.call(staff.clone(), || {
-            app::staff::staff_file_procedure(
-                999_999,
-                "document_request".into(),
-                None,
-                Some("pamphlet".into()),
-                None,
-            )
-        })
-        .await,
-        Err(AppError::NotFound)
+    // Not for a member session, anyone without a cookie, or staff before
+    // their second factor; and not for a member that does not exist.
+    let call = |headers: HeaderMap, member_id: i32| {
+        let app = &app;
+        async move {
+            app.call(headers, || {
+                app::staff::staff_file_procedure(
+                    member_id,
+                    "document_request".into(),
+                    None,
+                    Some("pamphlet".into()),
+                    None,
+                )
+            })
+            .await
+        }
+    };
+    assert!(matches!(
+        call(sho, sho_id).await,
+        Err(AppError::Unauthenticated { .. })
+    ));
+    assert!(matches!(
+        call(HeaderMap::new(), sho_id).await,
+        Err(AppError::Unauthenticated { .. })
+    ));
+    let token = staff_auth::login(
+        &db,
+        &config(),
+        "operator",
+        demo::DEMO_STAFF_PASSWORD,
+        &client(),
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let mut half = HeaderMap::new();
+    half.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).unwrap(),
     );
+    assert_eq!(
+        call(half, sho_id).await,
+        Err(AppError::SecondFactorRequired)
+    );
+    assert_eq!(call(staff.clone(), 999_999).await, Err(AppError::NotFound));
 }
 on_both!(staff_file_by_phone, staff_file_what_a_member_asks_by_phone);

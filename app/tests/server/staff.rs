@@ -522,6 +522,7 @@ async fn staff_totp_secrets_are_sealed_at_rest(app: TestApp) {
     use app::ssr::entities::staff_account;
     use app::ssr::identity::sealed::SealKeys;
     use app::staff::ssr::second_factor::reseal_all;
+    use sea_orm::ActiveModelTrait;
     let db = app.db.clone();
     let dev = config().totp_keys;
     let enrolled = WantedStaff {
@@ -542,7 +543,7 @@ async fn staff_totp_secrets_are_sealed_at_rest(app: TestApp) {
     let stored = operator.totp_secret.clone().unwrap();
     assert!(stored.starts_with("v1."), "{stored}");
     assert!(!stored.contains(&secret[..8]), "{stored}");
-    assert_eq!(reseal_all(&db, &dev).await.unwrap(), 0);
+    assert_eq!(reseal_all(&db, &dev).await.unwrap().sealed, 0);
 
     // Stored before sealing existed: read as it is, then sealed once by two
     // processes starting at the same moment.
@@ -559,7 +560,7 @@ async fn staff_totp_secrets_are_sealed_at_rest(app: TestApp) {
         .unwrap();
     app.staff_headers(&legacy.login_id).await;
     let (a, b) = tokio::join!(reseal_all(&db, &dev), reseal_all(&db, &dev));
-    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    assert_eq!(a.unwrap().sealed + b.unwrap().sealed, 1);
     let resealed = stored_totp(&db, legacy.staff_id).await;
     assert!(resealed.starts_with("v1.") && !resealed.contains(&plain[..8]));
     let opened = dev
@@ -572,21 +573,25 @@ async fn staff_totp_secrets_are_sealed_at_rest(app: TestApp) {
     // code step says what to do, and starting without the old key leaves it.
     let old = SealKeys::new([5; 32], vec![]);
     let rotated = new_staff(&db, &old, &enrolled, app.now()).await.unwrap();
-    let token = staff_auth::login(
-        &db,
-        &config(),
-        &rotated.login_id,
-        demo::DEMO_STAFF_PASSWORD,
-        &client(),
-        app.now(),
-    )
-    .await
-    .unwrap();
-    let mut half = HeaderMap::new();
-    half.insert(
-        header::COOKIE,
-        HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).unwrap(),
-    );
+    let half_login = || async {
+        let token = staff_auth::login(
+            &db,
+            &config(),
+            &rotated.login_id,
+            demo::DEMO_STAFF_PASSWORD,
+            &client(),
+            app.now(),
+        )
+        .await
+        .unwrap();
+        let mut half = HeaderMap::new();
+        half.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).unwrap(),
+        );
+        half
+    };
+    let half = half_login().await;
     let code = totp_code(rotated.totp_secret.as_deref().unwrap(), app.now());
     match app
         .call(half.clone(), || {
@@ -597,11 +602,34 @@ async fn staff_totp_secrets_are_sealed_at_rest(app: TestApp) {
         Err(AppError::Conflict(message)) => assert!(message.contains("リセット"), "{message}"),
         other => panic!("{other:?}"),
     }
+    // A recovery code still lets them in meanwhile.
+    app::ssr::entities::staff_recovery_code::ActiveModel {
+        staff_id: sea_orm::ActiveValue::Set(rotated.staff_id),
+        code_hash: sea_orm::ActiveValue::Set(token::token_hash("ABCDEFGH")),
+        used_at: sea_orm::ActiveValue::Set(None),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    app.call(half_login().await, || {
+        app::staff::verify_second_factor("abcd-efgh".into(), None)
+    })
+    .await
+    .expect("a recovery code needs no TOTP secret");
     let before = stored_totp(&db, rotated.staff_id).await;
-    assert_eq!(reseal_all(&db, &dev).await.unwrap(), 0);
+    let found = reseal_all(&db, &dev).await.unwrap();
+    assert_eq!((found.sealed, found.unopenable), (0, 1));
+    assert!(!found.wrong_key(), "the others open: the key is right");
     assert_eq!(stored_totp(&db, rotated.staff_id).await, before);
+    // A key that opens nothing stored is a wrong key (the server refuses
+    // to start with it), and it changes nothing.
+    assert!(reseal_all(&db, &SealKeys::new([9; 32], vec![]))
+        .await
+        .unwrap()
+        .wrong_key());
     let with_old = SealKeys::new(*app::ssr::config::DEV_TOTP_KEY, vec![[5; 32]]);
-    assert_eq!(reseal_all(&db, &with_old).await.unwrap(), 1);
+    assert_eq!(reseal_all(&db, &with_old).await.unwrap().sealed, 1);
     app.call(half, || {
         app::staff::verify_second_factor(code.clone(), None)
     })

@@ -97,8 +97,8 @@ pub async fn write_address(
     .await
 }
 
-/// Writes the new phone numbers in `txn`, audited with before and after,
-/// marked as not yet in the core system.
+/// Writes the new phone numbers in `txn`, audited with before and after; a
+/// new phone is marked as not yet in the core system.
 pub async fn write_phones(
     txn: &impl ConnectionTrait,
     m: &member::Model,
@@ -108,10 +108,17 @@ pub async fn write_phones(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mobile = new.mobile_phone.as_ref().map(|p| p.as_str().to_owned());
+    // The core system's export has the phone, not the mobile: only a new
+    // phone waits for it.
+    let phone_mark = if new.phone.as_str() != m.phone {
+        Some(now)
+    } else {
+        m.phone_pending_core_at
+    };
     member::Entity::update_many()
         .col_expr(member::Column::Phone, Expr::value(new.phone.as_str()))
         .col_expr(member::Column::MobilePhone, Expr::value(mobile.clone()))
-        .col_expr(member::Column::PhonePendingCoreAt, Expr::value(Some(now)))
+        .col_expr(member::Column::PhonePendingCoreAt, Expr::value(phone_mark))
         .col_expr(member::Column::UpdatedAt, Expr::value(now))
         .filter(member::Column::Id.eq(m.id))
         .exec(txn)

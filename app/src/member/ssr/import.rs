@@ -15,7 +15,7 @@ use std::io::Read;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter,
+    DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
 };
 
 use crate::domain::member_fields::{check, Field, MemberFields, Raw};
@@ -406,7 +406,7 @@ async fn apply(
         .collect();
     match options.mode {
         Mode::Preview => {
-            let existing = existing(db, &numbers).await?;
+            let existing = existing(db, &numbers, false).await?;
             for row in batch.iter() {
                 let Some(m) = existing.get(row.fields.number.digits()) else {
                     out.inserted += 1;
@@ -423,7 +423,7 @@ async fn apply(
         }
         Mode::Commit => {
             let txn = crate::ssr::db::begin_write(db).await?;
-            let existing = existing(&txn, &numbers).await?;
+            let existing = existing(&txn, &numbers, true).await?;
             let mut new = Vec::new();
             for row in batch.iter() {
                 let Some(m) = existing.get(row.fields.number.digits()) else {
@@ -531,12 +531,22 @@ async fn settle(
     Ok(())
 }
 
+/// The members of `numbers`. `lock`: held until the batch commits (`FOR
+/// UPDATE` on PostgreSQL, where a transaction reads what others committed
+/// since; SQLite's writing transaction holds the whole database already), so
+/// a member's change made meanwhile waits and is not written over by the
+/// row read before it.
 async fn existing(
     db: &impl ConnectionTrait,
     numbers: &[String],
+    lock: bool,
 ) -> Result<HashMap<String, member::Model>, ImportError> {
-    Ok(member::Entity::find()
-        .filter(member::Column::MemberNumber.is_in(numbers.iter().cloned()))
+    let mut find =
+        member::Entity::find().filter(member::Column::MemberNumber.is_in(numbers.iter().cloned()));
+    if lock {
+        find = find.lock_exclusive();
+    }
+    Ok(find
         .all(db)
         .await?
         .into_iter()

@@ -477,16 +477,21 @@ fn PhoneFilingCard(member_id: i32, f: PhoneFiling) -> impl IntoView {
             })
         })
         .collect();
+    // The field's error under it (ids by form: the rider and course forms
+    // both send `choice`).
     let select = |id: &'static str,
                   name: &'static str,
                   label: &'static str,
-                  items: Vec<(String, String)>| {
+                  items: Vec<(String, String)>,
+                  error: crate::components::ErrorSignal| {
+        let error_id = format!("{id}-error");
         view! {
             <div class="field">
                 <label for=id>{label}</label>
-                <select id=id name=name required>
+                <select id=id name=name required aria-describedby=error_id.clone() aria-invalid=invalid(error, name)>
                     {items.into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view()}
                 </select>
+                <p class="field-error" id=error_id>{move || error.get().and_then(|e| e.for_field(name))}</p>
             </div>
         }
     };
@@ -506,7 +511,7 @@ fn PhoneFilingCard(member_id: i32, f: PhoneFiling) -> impl IntoView {
                 <ActionForm action=documents>
                     <input type="hidden" name="member_id" value=member_id />
                     <input type="hidden" name="kind" value="document_request" />
-                    {select("filing-documents", "documents", "書類", f.options.documents.clone())}
+                    {select("filing-documents", "documents", "書類", f.options.documents.clone(), documents_error)}
                     <p class="hint">"送付先: " {f.options.address.clone()}</p>
                     <FormError error=documents_error />
                     <button type="submit" class="button" disabled=move || documents.pending().get()>"受け付ける"</button>
@@ -517,7 +522,7 @@ fn PhoneFilingCard(member_id: i32, f: PhoneFiling) -> impl IntoView {
                 <ActionForm action=certificate>
                     <input type="hidden" name="member_id" value=member_id />
                     <input type="hidden" name="kind" value="certificate_reissue" />
-                    {select("filing-year", "year", "対象年", years)}
+                    {select("filing-year", "year", "対象年", years, certificate_error)}
                     <p class="hint">"マイページでは選べない過去の年の分も、5年前まで受け付けられます。"</p>
                     <FormError error=certificate_error />
                     <button type="submit" class="button" disabled=move || certificate.pending().get()>"受け付ける"</button>
@@ -532,7 +537,7 @@ fn PhoneFilingCard(member_id: i32, f: PhoneFiling) -> impl IntoView {
                         <ActionForm action=rider>
                             <input type="hidden" name="member_id" value=member_id />
                             <input type="hidden" name="kind" value="rider_addition" />
-                            {select("filing-rider", "choice", "ご契約と特約", riders)}
+                            {select("filing-rider", "choice", "ご契約と特約", riders, rider_error)}
                             <FormError error=rider_error />
                             <button type="submit" class="button" disabled=move || rider.pending().get()>"受け付ける"</button>
                         </ActionForm>
@@ -548,7 +553,7 @@ fn PhoneFilingCard(member_id: i32, f: PhoneFiling) -> impl IntoView {
                         <ActionForm action=course>
                             <input type="hidden" name="member_id" value=member_id />
                             <input type="hidden" name="kind" value="course_change" />
-                            {select("filing-course", "choice", "ご契約と新しいコース", courses)}
+                            {select("filing-course", "choice", "ご契約と新しいコース", courses, course_error)}
                             <FormError error=course_error />
                             <button type="submit" class="button" disabled=move || course.pending().get()>"受け付ける"</button>
                         </ActionForm>

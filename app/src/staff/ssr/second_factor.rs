@@ -99,14 +99,33 @@ fn open(keys: &SealKeys, staff_id: i32, stored: &str) -> Result<String, AppError
     }
 }
 
-const UNOPENABLE: &str = "二段階認証の登録情報を読み取れませんでした。管理者に二段階認証の登録のやり直し(リセット)を依頼してください。";
+const UNOPENABLE: &str = "二段階認証の登録情報を読み取れませんでした。回復コードでログインするか、管理者に二段階認証のリセットを依頼してください。";
+
+/// What [`reseal_all`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Resealed {
+    /// Stored secrets.
+    pub stored: u64,
+    /// Sealed again now (unsealed, or under an earlier key).
+    pub sealed: u64,
+    /// Opened by no configured key.
+    pub unopenable: u64,
+}
+
+impl Resealed {
+    /// Every stored secret refuses every key: the key given is not the one
+    /// they were sealed with, and no staff member could log in.
+    pub fn wrong_key(&self) -> bool {
+        self.stored > 0 && self.unopenable == self.stored
+    }
+}
 
 /// Seals again, under the current key, every secret stored unsealed (before
 /// sealing existed) or under an earlier key; each one conditionally, so
-/// processes starting together change a row once. Answers how many it
-/// sealed; a secret no key opens is logged and left (an admin resets that
-/// account's second factor).
-pub async fn reseal_all(db: &impl ConnectionTrait, keys: &SealKeys) -> Result<u64, AppError> {
+/// processes starting together change a row once. A secret no key opens is
+/// logged and left (its owner logs in with a recovery code, or an admin
+/// resets that account's second factor).
+pub async fn reseal_all(db: &impl ConnectionTrait, keys: &SealKeys) -> Result<Resealed, AppError> {
     let stored: Vec<(i32, Option<String>)> = staff_account::Entity::find()
         .select_only()
         .columns([staff_account::Column::Id, staff_account::Column::TotpSecret])
@@ -114,13 +133,15 @@ pub async fn reseal_all(db: &impl ConnectionTrait, keys: &SealKeys) -> Result<u6
         .into_tuple()
         .all(db)
         .await?;
-    let mut sealed = 0;
+    let mut found = Resealed::default();
     for (staff_id, stored) in stored {
         let Some(stored) = stored else { continue };
+        found.stored += 1;
         let secret = match keys.open(&stored, &context(staff_id)) {
             Ok(opened) if !opened.stale => continue,
             Ok(opened) => opened.secret,
             Err(_) => {
+                found.unopenable += 1;
                 tracing::error!(
                     staff_id,
                     "a staff TOTP secret does not open with MYPAGE_TOTP_KEY or MYPAGE_TOTP_OLD_KEYS: \
@@ -129,7 +150,7 @@ pub async fn reseal_all(db: &impl ConnectionTrait, keys: &SealKeys) -> Result<u6
                 continue;
             }
         };
-        sealed += staff_account::Entity::update_many()
+        found.sealed += staff_account::Entity::update_many()
             .col_expr(
                 staff_account::Column::TotpSecret,
                 Expr::value(Some(seal(keys, staff_id, &secret)?)),
@@ -140,7 +161,7 @@ pub async fn reseal_all(db: &impl ConnectionTrait, keys: &SealKeys) -> Result<u6
             .await?
             .rows_affected;
     }
-    Ok(sealed)
+    Ok(found)
 }
 
 /// 160 random bits, base32, for a new enrolment.
@@ -169,8 +190,14 @@ pub async fn state(
         });
     }
     let keys = &config.totp_keys;
-    let secret = match &me.account.totp_secret {
-        Some(stored) => open(keys, me.staff_id, stored)?,
+    // Not enrolled yet: a secret no key opens is simply made anew.
+    let opened = me
+        .account
+        .totp_secret
+        .as_deref()
+        .and_then(|stored| keys.open(stored, &context(me.staff_id)).ok());
+    let secret = match opened {
+        Some(opened) => opened.secret,
         None => {
             let s = new_secret();
             staff_account::ActiveModel {
@@ -226,20 +253,23 @@ pub async fn verify(
             "二段階認証の登録がまだです。画面を読み込み直してください。".to_owned(),
         ));
     };
-    let secret = open(keys, me.staff_id, stored)?;
+    // A secret no key opens still lets a recovery code in.
+    let secret = open(keys, me.staff_id, stored);
     let Some(attempt) = lockout::reserve(db, Realm::Staff, me.staff_id, now).await? else {
         log(db, me, client, LoginResult::Locked, now).await?;
         return Err(AppError::StaffLoginFailed);
     };
     let txn = crate::ssr::db::begin_write(db).await?;
-    let step = if typed.chars().filter(char::is_ascii_digit).count() == TOTP_DIGITS
-        && typed
-            .chars()
-            .all(|c| c.is_ascii_digit() || c.is_whitespace())
-    {
-        matching_step(&secret, typed, now, me.account.totp_last_step)?
-    } else {
-        None
+    let step = match &secret {
+        Ok(secret)
+            if typed.chars().filter(char::is_ascii_digit).count() == TOTP_DIGITS
+                && typed
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c.is_whitespace()) =>
+        {
+            matching_step(secret, typed, now, me.account.totp_last_step)?
+        }
+        _ => None,
     };
     let accepted = match step {
         // Taken only if no parallel request took this step (or a later one).
@@ -268,6 +298,7 @@ pub async fn verify(
             LoginResult::Failure
         };
         log(db, me, client, result, now).await?;
+        secret?;
         return Err(AppError::field(
             "code",
             "確認コードが正しくありません。認証アプリの最新のコードを入力してください。",
@@ -317,7 +348,9 @@ pub async fn enrol(
     let stored = me.account.totp_secret.clone().ok_or_else(|| {
         AppError::Conflict("画面を読み込み直してから、もう一度お試しください。".to_owned())
     })?;
-    let secret = open(keys, me.staff_id, &stored)?;
+    let secret = open(keys, me.staff_id, &stored).map_err(|_| {
+        AppError::Conflict("画面を読み込み直してから、もう一度お試しください。".to_owned())
+    })?;
     let Some(attempt) = lockout::reserve(db, Realm::Staff, me.staff_id, now).await? else {
         log(db, me, client, LoginResult::Locked, now).await?;
         return Err(AppError::StaffLoginFailed);
