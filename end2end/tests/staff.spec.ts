@@ -242,3 +242,29 @@ test('a member asks by phone: staff file a certificate for an older year, and th
   await expect(item).toContainText('お手続きした人:共済(職員)');
   await context.close();
 });
+
+test('a refund date recorded wrong is corrected from the member page', async ({ page, request }, testInfo) => {
+  const m = await seedMember(request, {});
+  await staffLogin(page, await seedStaff(request));
+  await page.goto(`/staff/members/${m.member_id}`);
+  await hydrated(page);
+  const standing = page.getByRole('region', { name: 'マイページの利用状況' });
+  await standing.getByText('脱退を記録する').first().click();
+  await standing.getByLabel('脱退日').fill('2027-03-31');
+  await standing.getByLabel('出資金の返金日(マイページの最終利用日)').fill('2027-07-13');
+  await standing.getByRole('button', { name: '脱退を記録する' }).click();
+  await expect(standing.getByText('脱退を記録しました。', { exact: false })).toBeVisible();
+
+  await page.reload();
+  await hydrated(page);
+  await standing.getByText('脱退の記録を訂正する').click();
+  await expect(standing.getByLabel('出資金の返金日(マイページの最終利用日)')).toHaveValue('2027-07-13');
+  await standing.getByLabel('出資金の返金日(マイページの最終利用日)').fill('2027-03-30');
+  await standing.getByRole('button', { name: '訂正を記録する' }).click();
+  await expect(standing.getByText('返金日は、脱退日以降の日付を指定してください。')).toBeVisible();
+  await standing.getByLabel('出資金の返金日(マイページの最終利用日)').fill('2027-07-31');
+  await snap(page, testInfo, 'staff-withdrawal-correct');
+  await standing.getByRole('button', { name: '訂正を記録する' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '脱退の記録を訂正しました' })).toBeVisible();
+  await expect(standing.getByLabel('出資金の返金日(マイページの最終利用日)')).toHaveValue('2027-07-31');
+});

@@ -81,6 +81,9 @@ pub struct MemberRecord {
     pub capital_paid: bool,
     /// `2027/3/31`, once a withdrawal is recorded.
     pub withdrawn_on: Option<String>,
+    /// The recorded dates as a date field takes them (`2027-03-31`,
+    /// `2027-07-31`), to correct them.
+    pub withdrawal_dates: Option<(String, String)>,
     /// The last day of My Page after a withdrawal (`2027/7/31`).
     pub access_until: Option<String>,
     /// Offered when recording a withdrawal today: `2027-07-31`.
@@ -563,6 +566,19 @@ pub async fn staff_record_withdrawal(
 ) -> Result<(), AppError> {
     crate::error::with_status(
         ssr::office::record_withdrawal(member_id, &withdrawn_on, &access_until).await,
+    )
+}
+
+/// Corrects the dates of a recorded withdrawal (a mistyped day or refund
+/// date would end the member's My Page on the wrong day).
+#[server(endpoint = "staff/member/withdrawal/correct")]
+pub async fn staff_correct_withdrawal(
+    member_id: i32,
+    withdrawn_on: String,
+    access_until: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        ssr::office::correct_withdrawal(member_id, &withdrawn_on, &access_until).await,
     )
 }
 

@@ -141,3 +141,80 @@ on_both!(
     withdrawal,
     a_withdrawn_member_has_access_until_the_refund_date
 );
+
+/// A refund date recorded wrong is corrected: the member's My Page follows
+/// the new date (also back from closed), the member is mailed, the audit
+/// has before and after; a member without a withdrawal has none to
+/// correct.
+async fn a_withdrawal_recorded_wrong_is_corrected(app: TestApp) {
+    let db = app.db.clone();
+    let staff = app.staff_headers("operator").await;
+    let hanako_id = member_id_of(&db, "kyosai.hanako").await;
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    let correct = |member_id: i32, on: &str, until: &str| {
+        let (on, until, staff, app) = (on.to_owned(), until.to_owned(), staff.clone(), &app);
+        async move {
+            app.call(staff, || {
+                app::staff::staff_correct_withdrawal(member_id, on, until)
+            })
+            .await
+        }
+    };
+    assert!(matches!(
+        correct(taro_id, "2026-12-31", "2027-07-31").await,
+        Err(AppError::Conflict(_))
+    ));
+    // Recorded with a refund date already past: closed at once.
+    app.call(staff.clone(), || {
+        app::staff::staff_record_withdrawal(hanako_id, "2026-11-01".into(), "2026-11-01".into())
+    })
+    .await
+    .unwrap();
+    let message = closed(login(&db, "kyosai.hanako", demo::DEMO_PASSWORD, app.now()).await);
+    assert!(message.contains("終了しました"), "{message}");
+    let record = app
+        .call(staff.clone(), || app::staff::staff_member(hanako_id))
+        .await
+        .unwrap();
+    assert_eq!(
+        record.withdrawal_dates,
+        Some(("2026-11-01".to_owned(), "2026-11-01".to_owned()))
+    );
+
+    assert!(matches!(
+        correct(hanako_id, "2026-11-01", "2026-10-31").await,
+        Err(AppError::Field { ref field, .. }) if field == "access_until"
+    ));
+    assert!(matches!(
+        correct(hanako_id, "2026-11-01", "2026-11-01").await,
+        Err(AppError::Field { .. })
+    ));
+    correct(hanako_id, "2026-12-31", "2027-07-31")
+        .await
+        .unwrap();
+    login(&db, "kyosai.hanako", demo::DEMO_PASSWORD, app.now())
+        .await
+        .expect("open again until the corrected date");
+    assert!(outbox_subjects_to(&db, "hanako@example.jp")
+        .await
+        .iter()
+        .any(|s| s.contains("ご利用期間の訂正")));
+    let entry = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("withdrawal_corrected"))
+        .filter(audit_log::Column::MemberId.eq(hanako_id))
+        .one(&db)
+        .await
+        .unwrap()
+        .expect("audited");
+    assert_eq!(
+        (entry.before.as_deref(), entry.after.as_deref()),
+        (
+            Some("脱退 2026/11/1(マイページは2026/11/1まで)"),
+            Some("脱退 2026/12/31(マイページは2027/7/31まで)")
+        )
+    );
+}
+on_both!(
+    withdrawal_corrected,
+    a_withdrawal_recorded_wrong_is_corrected
+);

@@ -8,8 +8,9 @@ use crate::domain::membership::Stage;
 use crate::pages::{use_id_param, ContractCard, StatusBadge};
 use crate::staff::{
     staff_member, staff_member_history, staff_search_members, MemberRecord, PhoneFiling,
-    StaffChangeName, StaffEndMemberSessions, StaffFileProcedure, StaffIssueTemporaryPassword,
-    StaffRecordWithdrawal, StaffReopenService, StaffStopService, StaffUnlockMember,
+    StaffChangeName, StaffCorrectWithdrawal, StaffEndMemberSessions, StaffFileProcedure,
+    StaffIssueTemporaryPassword, StaffRecordWithdrawal, StaffReopenService, StaffStopService,
+    StaffUnlockMember,
 };
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -116,7 +117,11 @@ pub fn StaffMemberPage() -> impl IntoView {
 }
 
 /// What a change on the member page says once done (`?done=…`).
-const DONE: [(&str, &str); 5] = [
+const DONE: [(&str, &str); 6] = [
+    (
+        "corrected",
+        "脱退の記録を訂正しました。ご本人にメールでお知らせしました。",
+    ),
     (
         "filed",
         "お手続きを受け付けました(申込者: 共済(職員))。ご本人にメールでお知らせしました。下の「お手続き」から状況を進めてください。",
@@ -214,6 +219,7 @@ fn Record(
         <Standing
             member_id
             stage=r.stage
+            withdrawal_dates=r.withdrawal_dates.clone()
             capital_paid=r.capital_paid
             withdrawn_on=r.withdrawn_on.clone()
             suggested_refund=r.suggested_refund.clone()
@@ -570,6 +576,8 @@ fn PhoneFilingCard(member_id: i32, f: PhoneFiling) -> impl IntoView {
 fn Standing(
     member_id: i32,
     stage: Stage,
+    /// The recorded withdrawal's dates, for a date field (`2027-03-31`).
+    withdrawal_dates: Option<(String, String)>,
     /// The 出資金 payment is recorded: a registration letter may go out.
     capital_paid: bool,
     withdrawn_on: Option<String>,
@@ -587,6 +595,9 @@ fn Standing(
     let error = action_error(withdraw);
     let stopped = stage == Stage::Stopped;
     let can_withdraw = withdrawn_on.is_none() && stage != Stage::Ended;
+    let correct = ServerAction::<StaffCorrectWithdrawal>::new();
+    let correct_error = action_error(correct);
+    reload_after(correct, "corrected");
     view! {
         <section class="card" aria-labelledby="standing-title">
             <h2 id="standing-title">"マイページの利用状況"</h2>
@@ -657,6 +668,35 @@ fn Standing(
                         </p>
                         <button type="submit" class="button" disabled=move || withdraw.pending().get()>
                             "脱退を記録する"
+                        </button>
+                    </ActionForm>
+                </details>
+            })}
+            {withdrawal_dates.map(|(on, until)| view! {
+                <details class="withdrawal">
+                    <summary>"脱退の記録を訂正する"</summary>
+                    <ActionForm action=correct attr:novalidate=true>
+                        <input type="hidden" name="member_id" value=member_id />
+                        <p class="hint">"日付を誤って記録したときに使います。訂正すると、ご本人にメールでお知らせし、マイページは新しい返金日までご利用いただけます。"</p>
+                        <div class="field">
+                            <label for="correct-withdrawn_on">"脱退日"</label>
+                            <input id="correct-withdrawn_on" name="withdrawn_on" type="date" required value=on
+                                aria-describedby="correct-withdrawn_on-error" aria-invalid=invalid(correct_error, "withdrawn_on") />
+                            <p class="field-error" id="correct-withdrawn_on-error">
+                                {move || correct_error.get().and_then(|e| e.for_field("withdrawn_on"))}
+                            </p>
+                        </div>
+                        <div class="field">
+                            <label for="correct-access_until">"出資金の返金日(マイページの最終利用日)"</label>
+                            <input id="correct-access_until" name="access_until" type="date" required value=until
+                                aria-describedby="correct-access_until-error" aria-invalid=invalid(correct_error, "access_until") />
+                            <p class="field-error" id="correct-access_until-error">
+                                {move || correct_error.get().and_then(|e| e.for_field("access_until"))}
+                            </p>
+                        </div>
+                        <FormError error=correct_error />
+                        <button type="submit" class="button" disabled=move || correct.pending().get()>
+                            "訂正を記録する"
                         </button>
                     </ActionForm>
                 </details>

@@ -292,6 +292,30 @@ pub fn withdrawal_recorded(
     )
 }
 
+/// Staff corrected the dates of the member's withdrawal.
+pub fn withdrawal_corrected(
+    config: &Config,
+    to: &Recipient,
+    withdrawn_on: &str,
+    last_day: &str,
+) -> Mail {
+    compose(
+        config,
+        to,
+        "脱退のお手続きについて(ご利用期間の訂正)",
+        &format!(
+            "先にお知らせした脱退のお手続きの日付を、次のとおり訂正いたしました。\n\n\
+             脱退日:{withdrawn_on}\n\
+             マイページのご利用期間:{last_day}(出資金の返金日)まで\n\n\
+             {last_day}を過ぎるとログインできなくなります。請求明細などの必要な情報は、それまでにご確認ください。"
+        ),
+        &format!(
+            "お心当たりのない場合は、{}({})までご連絡ください。",
+            config.coop_phone, config.coop_phone_hours
+        ),
+    )
+}
+
 /// The code that confirms the address given at マイページ登録.
 pub fn registration_code(config: &Config, to: &Recipient, code: &str, minutes: i64) -> Mail {
     compose(

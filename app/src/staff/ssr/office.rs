@@ -317,6 +317,12 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
         stage: crate::member::ssr::stage_of(&m, account.as_ref(), now),
         capital_paid: m.capital_paid_on.is_some(),
         withdrawn_on: m.withdrawn_on.map(jst::format_date),
+        withdrawal_dates: m.withdrawn_on.zip(m.access_until).map(|(on, until)| {
+            (
+                on.format("%Y-%m-%d").to_string(),
+                until.format("%Y-%m-%d").to_string(),
+            )
+        }),
         access_until: m.access_until.map(jst::format_date),
         suggested_refund: crate::domain::membership::default_refund_date(jst::today(now))
             .format("%Y-%m-%d")
@@ -511,20 +517,7 @@ pub async fn record_withdrawal(
     let Request {
         state, client, now, ..
     } = Request::current()?;
-    let withdrawn_on = jst::parse_date(withdrawn_on)
-        .ok_or_else(|| AppError::field("withdrawn_on", "脱退日を入力してください。"))?;
-    let access_until = jst::parse_date(access_until).ok_or_else(|| {
-        AppError::field(
-            "access_until",
-            "出資金の返金日(ご利用の最終日)を入力してください。",
-        )
-    })?;
-    if access_until < withdrawn_on {
-        return Err(AppError::field(
-            "access_until",
-            "返金日は、脱退日以降の日付を指定してください。",
-        ));
-    }
+    let (withdrawn_on, access_until) = withdrawal_dates(withdrawn_on, access_until)?;
     let (m, account) = member_and_account(&state.db, member_id).await?;
     let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
     transition(stage, Event::Withdraw).map_err(|e| AppError::Conflict(e.to_string()))?;
@@ -581,6 +574,118 @@ pub async fn record_withdrawal(
         };
         let mail =
             crate::ssr::mail::templates::withdrawal_recorded(&state.config, &to, &on, &until);
+        crate::ssr::mail::enqueue(&txn, mail, now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The two dates of a withdrawal, checked: the day, and the refund date
+/// (the last day of My Page) not before it.
+fn withdrawal_dates(
+    withdrawn_on: &str,
+    access_until: &str,
+) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let withdrawn_on = jst::parse_date(withdrawn_on)
+        .ok_or_else(|| AppError::field("withdrawn_on", "脱退日を入力してください。"))?;
+    let access_until = jst::parse_date(access_until).ok_or_else(|| {
+        AppError::field(
+            "access_until",
+            "出資金の返金日(ご利用の最終日)を入力してください。",
+        )
+    })?;
+    if access_until < withdrawn_on {
+        return Err(AppError::field(
+            "access_until",
+            "返金日は、脱退日以降の日付を指定してください。",
+        ));
+    }
+    Ok((withdrawn_on, access_until))
+}
+
+/// [`crate::staff::staff_correct_withdrawal`]: new dates for a recorded
+/// withdrawal, written only over the dates read (the audit's "before" is
+/// what was replaced); audited, the member mailed.
+pub async fn correct_withdrawal(
+    member_id: i32,
+    withdrawn_on: &str,
+    access_until: &str,
+) -> Result<(), AppError> {
+    let me = current_staff().await?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
+    let (withdrawn_on, access_until) = withdrawal_dates(withdrawn_on, access_until)?;
+    let (m, account) = member_and_account(&state.db, member_id).await?;
+    let (Some(was_on), Some(was_until)) = (m.withdrawn_on, m.access_until) else {
+        return Err(AppError::Conflict(
+            "脱退の記録がありません。先に脱退を記録してください。".to_owned(),
+        ));
+    };
+    if (was_on, was_until) == (withdrawn_on, access_until) {
+        return Err(AppError::field(
+            "access_until",
+            "いまの記録と同じ日付です。訂正後の日付を入力してください。",
+        ));
+    }
+    let txn = crate::ssr::db::begin_write(&state.db).await?;
+    let corrected = member::Entity::update_many()
+        .col_expr(
+            member::Column::WithdrawnOn,
+            sea_orm::sea_query::Expr::value(Some(withdrawn_on)),
+        )
+        .col_expr(
+            member::Column::AccessUntil,
+            sea_orm::sea_query::Expr::value(Some(access_until)),
+        )
+        .col_expr(
+            member::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(member::Column::Id.eq(m.id))
+        .filter(member::Column::WithdrawnOn.eq(was_on))
+        .filter(member::Column::AccessUntil.eq(was_until))
+        .exec(&txn)
+        .await?;
+    if corrected.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "脱退の記録は、ほかの職員がすでに訂正しました。画面を読み込み直してご確認ください。"
+                .to_owned(),
+        ));
+    }
+    let shown = |on: NaiveDate, until: NaiveDate| {
+        format!(
+            "脱退 {}(マイページは{}まで)",
+            jst::format_date(on),
+            jst::format_date(until)
+        )
+    };
+    crate::ssr::audit::record(
+        &txn,
+        crate::ssr::audit::Entry {
+            actor: crate::ssr::audit::Actor::Staff {
+                staff_id: me.staff_id,
+            },
+            member_id: Some(m.id),
+            action: "withdrawal_corrected",
+            before: Some(shown(was_on, was_until)),
+            after: Some(shown(withdrawn_on, access_until)),
+            ip: &client.ip,
+        },
+        now,
+    )
+    .await?;
+    if let Some(account) = &account {
+        let to = crate::ssr::mail::templates::Recipient {
+            email: &account.email,
+            name: &m.name,
+        };
+        let mail = crate::ssr::mail::templates::withdrawal_corrected(
+            &state.config,
+            &to,
+            &jst::format_date(withdrawn_on),
+            &jst::format_date(access_until),
+        );
         crate::ssr::mail::enqueue(&txn, mail, now).await?;
     }
     txn.commit().await?;
