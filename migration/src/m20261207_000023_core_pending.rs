@@ -37,10 +37,11 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
-        // Changes made before this migration are marked too (an import may
-        // not have seen them yet; one that has shows them and clears the
-        // mark without a warning): the last address or phone change done
-        // on My Page, and the last name change applied.
+        // Changes made before this migration and after the last members
+        // import are marked too (the next import may not have them; one
+        // that has shows them and clears the mark without a warning): the
+        // last address or phone change done on My Page, and the last name
+        // change applied.
         let db = manager.get_connection();
         for (column, kinds) in [
             (
@@ -56,9 +57,16 @@ impl MigrationTrait for Migration {
                 "p.kind = 'name_change' AND p.status IN ('approved', 'completed')",
             ),
         ] {
+            // Not what a finished members import came after: that import
+            // wrote the core system's value, and it stands.
+            let changed = format!(
+                "FROM procedures p WHERE p.member_id = members.id AND {kinds} \
+                 AND NOT EXISTS (SELECT 1 FROM member_imports i WHERE i.kind = 'members' \
+                 AND i.status = 'done' AND i.finished_at >= p.updated_at)"
+            );
             db.execute_unprepared(&format!(
-                "UPDATE members SET {column} = (SELECT MAX(p.updated_at) FROM procedures p \
-                 WHERE p.member_id = members.id AND {kinds})"
+                "UPDATE members SET {column} = (SELECT MAX(p.updated_at) {changed}) \
+                 WHERE EXISTS (SELECT 1 {changed})"
             ))
             .await?;
         }

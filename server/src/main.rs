@@ -200,11 +200,14 @@ async fn run(cli: Cli) -> Result<(), String> {
     let resealed = app::staff::ssr::second_factor::reseal_all(&db, &config.totp_keys)
         .await
         .map_err(|e| format!("sealing the staff's TOTP secrets: {e}"))?;
-    if resealed.wrong_key() {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // Serving with a wrong key locks every staff member out; the other
+    // commands (create-admin, migrate …) still run.
+    if resealed.wrong_key() && matches!(command, Command::Serve) {
         return Err(format!(
             "MYPAGE_TOTP_KEY: opens none of the {} staff second-factor secrets stored; \
              give the key they were sealed with (a new key goes in with the old one in \
-             MYPAGE_TOTP_OLD_KEYS)",
+             MYPAGE_TOTP_OLD_KEYS); if it is lost, see MYPAGE_TOTP_KEY in the README",
             resealed.stored
         ));
     }
@@ -216,7 +219,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
     let clock = Clock::system();
 
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
         Command::Migrate => Ok(()),
         // Demo accounts have a published password: development only.
         Command::DemoData if !config.dev => {

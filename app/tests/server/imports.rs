@@ -495,8 +495,9 @@ on_both!(
 /// A member changing their address while an import reads their row: the
 /// import waits for the change (its rows are locked for the batch on
 /// PostgreSQL; SQLite writes one at a time) and keeps it, instead of writing
-/// back the row it read before. Were it not to wait, the old address would
-/// come back whenever the import read first; it never fails otherwise.
+/// back the row it read before. On PostgreSQL the change commits once the
+/// import waits for the row; without the lock it would have read the row
+/// before the change and written the old address back.
 async fn an_import_waits_for_a_change_being_made(app: TestApp) {
     use app::domain::profile_change::NewAddress;
     use app::member::ssr::changes::write_address;
@@ -524,7 +525,34 @@ async fn an_import_waits_for_a_change_being_made(app: TestApp) {
             .unwrap()
         }
     });
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    if app.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // Until the import waits for the member's row lock (its read is
+        // then certainly before the change is committed).
+        let waiting = "SELECT COUNT(*) AS n FROM pg_stat_activity \
+                       WHERE datname = current_database() AND wait_event_type = 'Lock'";
+        let mut polls = 0;
+        loop {
+            let n: i64 = app
+                .db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    waiting,
+                ))
+                .await
+                .unwrap()
+                .and_then(|row| row.try_get("", "n").ok())
+                .unwrap_or_default();
+            if n > 0 {
+                break;
+            }
+            polls += 1;
+            assert!(polls < 500, "the import never waited for the member's row");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    } else {
+        // SQLite: the import's writing transaction waits for the change's.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
     change.commit().await.unwrap();
     let done = import.await.unwrap();
     assert_eq!((done.updated, done.warnings), (1, 1));

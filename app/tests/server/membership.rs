@@ -164,6 +164,45 @@ async fn a_withdrawal_recorded_wrong_is_corrected(app: TestApp) {
         correct(taro_id, "2026-12-31", "2027-07-31").await,
         Err(AppError::Conflict(_))
     ));
+    // Only through a full staff session.
+    let hanako = app.member_headers("kyosai.hanako").await;
+    let token = staff_auth::login(
+        &db,
+        &config(),
+        "operator",
+        demo::DEMO_STAFF_PASSWORD,
+        &client(),
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let mut half = HeaderMap::new();
+    half.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).unwrap(),
+    );
+    for (headers, refused) in [
+        (hanako, "a member"),
+        (HeaderMap::new(), "no cookie"),
+        (half, "the password step only"),
+    ] {
+        let answer = app
+            .call(headers, || {
+                app::staff::staff_correct_withdrawal(
+                    hanako_id,
+                    "2026-12-31".into(),
+                    "2027-07-31".into(),
+                )
+            })
+            .await;
+        assert!(
+            matches!(
+                answer,
+                Err(AppError::Unauthenticated { .. } | AppError::SecondFactorRequired)
+            ),
+            "{refused}: {answer:?}"
+        );
+    }
     // Recorded with a refund date already past: closed at once.
     app.call(staff.clone(), || {
         app::staff::staff_record_withdrawal(hanako_id, "2026-11-01".into(), "2026-11-01".into())
@@ -195,10 +234,11 @@ async fn a_withdrawal_recorded_wrong_is_corrected(app: TestApp) {
     login(&db, "kyosai.hanako", demo::DEMO_PASSWORD, app.now())
         .await
         .expect("open again until the corrected date");
-    assert!(outbox_subjects_to(&db, "hanako@example.jp")
-        .await
-        .iter()
-        .any(|s| s.contains("ご利用期間の訂正")));
+    let mail = latest_mail_to(&db, "hanako@example.jp").await;
+    assert!(mail.subject.contains("ご利用期間の訂正"));
+    assert!(mail
+        .body_text
+        .contains("2027/7/31を過ぎるとログインできなくなります"));
     let entry = audit_log::Entity::find()
         .filter(audit_log::Column::Action.eq("withdrawal_corrected"))
         .filter(audit_log::Column::MemberId.eq(hanako_id))
@@ -212,6 +252,16 @@ async fn a_withdrawal_recorded_wrong_is_corrected(app: TestApp) {
             Some("脱退 2026/11/1(マイページは2026/11/1まで)"),
             Some("脱退 2026/12/31(マイページは2027/7/31まで)")
         )
+    );
+    // Corrected to a last day already past: the mail says it has ended.
+    correct(hanako_id, "2026-11-01", "2026-11-10")
+        .await
+        .unwrap();
+    let mail = latest_mail_to(&db, "hanako@example.jp").await;
+    assert!(
+        mail.body_text.contains("2026/11/10で終了しています"),
+        "{}",
+        mail.body_text
     );
 }
 on_both!(

@@ -108,21 +108,16 @@ pub async fn write_phones(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mobile = new.mobile_phone.as_ref().map(|p| p.as_str().to_owned());
-    // The core system's export has the phone, not the mobile: only a new
-    // phone waits for it.
-    let phone_mark = if new.phone.as_str() != m.phone {
-        Some(now)
-    } else {
-        m.phone_pending_core_at
-    };
-    member::Entity::update_many()
+    let mut update = member::Entity::update_many()
         .col_expr(member::Column::Phone, Expr::value(new.phone.as_str()))
         .col_expr(member::Column::MobilePhone, Expr::value(mobile.clone()))
-        .col_expr(member::Column::PhonePendingCoreAt, Expr::value(phone_mark))
-        .col_expr(member::Column::UpdatedAt, Expr::value(now))
-        .filter(member::Column::Id.eq(m.id))
-        .exec(txn)
-        .await?;
+        .col_expr(member::Column::UpdatedAt, Expr::value(now));
+    // The core system's export has the phone, not the mobile: only a new
+    // phone waits for it (and a mark is never written back from `m`).
+    if new.phone.as_str() != m.phone {
+        update = update.col_expr(member::Column::PhonePendingCoreAt, Expr::value(Some(now)));
+    }
+    update.filter(member::Column::Id.eq(m.id)).exec(txn).await?;
     audit::record(
         txn,
         audit::Entry {

@@ -15,7 +15,7 @@ use std::io::Read;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::domain::member_fields::{check, Field, MemberFields, Raw};
@@ -531,8 +531,8 @@ async fn settle(
     Ok(())
 }
 
-/// The members of `numbers`. `lock`: held until the batch commits (`FOR
-/// UPDATE` on PostgreSQL, where a transaction reads what others committed
+/// The members of `numbers`. `lock`: held until the batch commits (`FOR NO
+/// KEY UPDATE` on PostgreSQL, where a transaction reads what others committed
 /// since; SQLite's writing transaction holds the whole database already), so
 /// a member's change made meanwhile waits and is not written over by the
 /// row read before it.
@@ -544,7 +544,12 @@ async fn existing(
     let mut find =
         member::Entity::find().filter(member::Column::MemberNumber.is_in(numbers.iter().cloned()));
     if lock {
-        find = find.lock_exclusive();
+        // FOR NO KEY UPDATE, what the UPDATE takes anyway: it lets rows
+        // that point to the member (statements, procedures) be written
+        // meanwhile; in id order, so two imports lock in the same order.
+        find = find
+            .order_by_asc(member::Column::Id)
+            .lock(sea_orm::sea_query::LockType::NoKeyUpdate);
     }
     Ok(find
         .all(db)

@@ -120,7 +120,7 @@ pub fn StaffMemberPage() -> impl IntoView {
 const DONE: [(&str, &str); 6] = [
     (
         "corrected",
-        "脱退の記録を訂正しました。ご本人にメールでお知らせしました。",
+        "脱退の記録を訂正しました(マイページに登録のある方には、メールでお知らせしました)。",
     ),
     (
         "filed",

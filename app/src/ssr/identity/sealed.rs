@@ -61,6 +61,11 @@ impl SealKeys {
         Self { current, old }
     }
 
+    /// Whether `stored` was sealed (an unsealed value opens with any key).
+    pub fn is_sealed(stored: &str) -> bool {
+        stored.starts_with(PREFIX)
+    }
+
     /// Seals `secret` for the row named by `context`.
     pub fn seal(&self, secret: &str, context: &str) -> Result<String, SealError> {
         let mut nonce = [0u8; NONCE_LEN];

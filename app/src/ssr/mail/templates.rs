@@ -293,12 +293,21 @@ pub fn withdrawal_recorded(
 }
 
 /// Staff corrected the dates of the member's withdrawal.
+/// `ended`: the corrected last day has passed already.
 pub fn withdrawal_corrected(
     config: &Config,
     to: &Recipient,
     withdrawn_on: &str,
     last_day: &str,
+    ended: bool,
 ) -> Mail {
+    let after = if ended {
+        format!("マイページのご利用は{last_day}で終了しています。")
+    } else {
+        format!(
+            "{last_day}を過ぎるとログインできなくなります。請求明細などの必要な情報は、それまでにご確認ください。"
+        )
+    };
     compose(
         config,
         to,
@@ -306,8 +315,7 @@ pub fn withdrawal_corrected(
         &format!(
             "先にお知らせした脱退のお手続きの日付を、次のとおり訂正いたしました。\n\n\
              脱退日:{withdrawn_on}\n\
-             マイページのご利用期間:{last_day}(出資金の返金日)まで\n\n\
-             {last_day}を過ぎるとログインできなくなります。請求明細などの必要な情報は、それまでにご確認ください。"
+             マイページのご利用期間:{last_day}(出資金の返金日)まで\n\n{after}"
         ),
         &format!(
             "お心当たりのない場合は、{}({})までご連絡ください。",

@@ -685,6 +685,7 @@ pub async fn correct_withdrawal(
             &to,
             &jst::format_date(withdrawn_on),
             &jst::format_date(access_until),
+            access_until < jst::today(now),
         );
         crate::ssr::mail::enqueue(&txn, mail, now).await?;
     }

@@ -104,7 +104,7 @@ const UNOPENABLE: &str = "二段階認証の登録情報を読み取れません
 /// What [`reseal_all`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Resealed {
-    /// Stored secrets.
+    /// Sealed secrets stored (an unsealed one opens with any key).
     pub stored: u64,
     /// Sealed again now (unsealed, or under an earlier key).
     pub sealed: u64,
@@ -113,8 +113,9 @@ pub struct Resealed {
 }
 
 impl Resealed {
-    /// Every stored secret refuses every key: the key given is not the one
-    /// they were sealed with, and no staff member could log in.
+    /// Every sealed secret refuses every key: the key given is not the one
+    /// they were sealed with, and no staff member could log in. Nothing is
+    /// sealed again then (not even unsealed secrets, under a wrong key).
     pub fn wrong_key(&self) -> bool {
         self.stored > 0 && self.unopenable == self.stored
     }
@@ -134,22 +135,29 @@ pub async fn reseal_all(db: &impl ConnectionTrait, keys: &SealKeys) -> Result<Re
         .all(db)
         .await?;
     let mut found = Resealed::default();
+    let mut stale = Vec::new();
     for (staff_id, stored) in stored {
         let Some(stored) = stored else { continue };
-        found.stored += 1;
-        let secret = match keys.open(&stored, &context(staff_id)) {
-            Ok(opened) if !opened.stale => continue,
-            Ok(opened) => opened.secret,
+        if SealKeys::is_sealed(&stored) {
+            found.stored += 1;
+        }
+        match keys.open(&stored, &context(staff_id)) {
+            Ok(opened) if !opened.stale => {}
+            Ok(opened) => stale.push((staff_id, stored, opened.secret)),
             Err(_) => {
                 found.unopenable += 1;
                 tracing::error!(
                     staff_id,
                     "a staff TOTP secret does not open with MYPAGE_TOTP_KEY or MYPAGE_TOTP_OLD_KEYS: \
-                     an admin must reset this account's second factor"
+                     the staff member logs in with a recovery code, or an admin resets the second factor"
                 );
-                continue;
             }
-        };
+        }
+    }
+    if found.wrong_key() {
+        return Ok(found);
+    }
+    for (staff_id, stored, secret) in stale {
         found.sealed += staff_account::Entity::update_many()
             .col_expr(
                 staff_account::Column::TotpSecret,
