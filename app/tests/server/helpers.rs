@@ -156,6 +156,27 @@ impl TestApp {
         self.staff_login(login_id, demo::DEMO_STAFF_PASSWORD).await
     }
 
+    /// The cookie of a staff member who gave the password and not yet the
+    /// second factor.
+    pub async fn staff_password_stage(&self, login_id: &str) -> HeaderMap {
+        let token = staff_auth::login(
+            &self.db,
+            &config(),
+            login_id,
+            demo::DEMO_STAFF_PASSWORD,
+            &client(),
+            self.now(),
+        )
+        .await
+        .expect("staff password login");
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).expect("cookie"),
+        );
+        h
+    }
+
     /// [`TestApp::staff_headers`] with another password.
     pub async fn staff_login(&self, login_id: &str, password: &str) -> HeaderMap {
         use app::staff::ssr::second_factor;

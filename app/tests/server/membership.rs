@@ -166,21 +166,7 @@ async fn a_withdrawal_recorded_wrong_is_corrected(app: TestApp) {
     ));
     // Only through a full staff session.
     let hanako = app.member_headers("kyosai.hanako").await;
-    let token = staff_auth::login(
-        &db,
-        &config(),
-        "operator",
-        demo::DEMO_STAFF_PASSWORD,
-        &client(),
-        app.now(),
-    )
-    .await
-    .unwrap();
-    let mut half = HeaderMap::new();
-    half.insert(
-        header::COOKIE,
-        HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).unwrap(),
-    );
+    let half = app.staff_password_stage("operator").await;
     for (headers, refused) in [
         (hanako, "a member"),
         (HeaderMap::new(), "no cookie"),

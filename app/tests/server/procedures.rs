@@ -693,21 +693,7 @@ async fn staff_file_what_a_member_asks_by_phone(app: TestApp) {
         call(HeaderMap::new(), sho_id).await,
         Err(AppError::Unauthenticated { .. })
     ));
-    let token = staff_auth::login(
-        &db,
-        &config(),
-        "operator",
-        demo::DEMO_STAFF_PASSWORD,
-        &client(),
-        app.now(),
-    )
-    .await
-    .unwrap();
-    let mut half = HeaderMap::new();
-    half.insert(
-        header::COOKIE,
-        HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).unwrap(),
-    );
+    let half = app.staff_password_stage("operator").await;
     assert_eq!(
         call(half, sho_id).await,
         Err(AppError::SecondFactorRequired)

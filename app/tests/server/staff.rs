@@ -573,24 +573,7 @@ async fn staff_totp_secrets_are_sealed_at_rest(app: TestApp) {
     // code step says what to do, and starting without the old key leaves it.
     let old = SealKeys::new([5; 32], vec![]);
     let rotated = new_staff(&db, &old, &enrolled, app.now()).await.unwrap();
-    let half_login = || async {
-        let token = staff_auth::login(
-            &db,
-            &config(),
-            &rotated.login_id,
-            demo::DEMO_STAFF_PASSWORD,
-            &client(),
-            app.now(),
-        )
-        .await
-        .unwrap();
-        let mut half = HeaderMap::new();
-        half.insert(
-            header::COOKIE,
-            HeaderValue::from_str(&format!("{}={token}", staff_auth::COOKIE)).unwrap(),
-        );
-        half
-    };
+    let half_login = || app.staff_password_stage(&rotated.login_id);
     let half = half_login().await;
     let code = totp_code(rotated.totp_secret.as_deref().unwrap(), app.now());
     match app

@@ -75,17 +75,7 @@ pub async fn request_paper(year: Option<i32>) -> Result<i32, AppError> {
     let year = paper_year_for(jst::today(now), year).map_err(|e| AppError::field("year", e.0))?;
     let txn = crate::ssr::db::begin_write(&state.db).await?;
     let (_, m) = account_and_member(&txn, me.account_id).await?;
-    let checked = apply::Checked {
-        kind: Kind::CertificateReissue,
-        contract_id: None,
-        course_id: None,
-        rider_id: None,
-        documents: None,
-        new_name: None,
-        certificate_year: Some(year),
-        summary: format!("{year}年分(書面でご登録の住所へお送りします)"),
-        rows: Vec::new(),
-    };
+    let checked = apply::Checked::certificate_reissue(year);
     let by = Actor::Member {
         account_id: me.account_id,
     };

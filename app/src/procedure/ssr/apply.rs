@@ -277,6 +277,21 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// A paper 掛金払込証明書 of `year`, sent to the registered address.
+    pub fn certificate_reissue(year: i32) -> Self {
+        Checked {
+            kind: Kind::CertificateReissue,
+            contract_id: None,
+            course_id: None,
+            rider_id: None,
+            documents: None,
+            new_name: None,
+            certificate_year: Some(year),
+            summary: format!("{year}年分(書面でご登録の住所へお送りします)"),
+            rows: Vec::new(),
+        }
+    }
+
     pub fn preview(&self) -> Preview {
         Preview {
             kind: self.kind.label().to_owned(),

@@ -737,17 +737,7 @@ pub async fn file_for(
         let asked = year.and_then(|y| y.trim().parse().ok());
         let year = crate::domain::certificate::phone_paper_year(today, asked)
             .map_err(|e| AppError::field("year", e.0))?;
-        apply::Checked {
-            kind: Kind::CertificateReissue,
-            contract_id: None,
-            course_id: None,
-            rider_id: None,
-            documents: None,
-            new_name: None,
-            certificate_year: Some(year),
-            summary: format!("{year}年分(書面でご登録の住所へお送りします)"),
-            rows: Vec::new(),
-        }
+        apply::Checked::certificate_reissue(year)
     } else {
         let app = apply::parse(kind, choice, documents)?;
         apply::check(&txn, &m, &app, today).await?
