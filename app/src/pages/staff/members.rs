@@ -438,6 +438,26 @@ fn Care(
     }
 }
 
+/// Every contract's choices of one kind, as (value, `契約番号 名前(月額 …)`).
+fn choices_of(
+    options: &crate::procedure::ApplyOptions,
+    pick: fn(&crate::procedure::ContractOptions) -> &Vec<crate::procedure::Choice>,
+) -> Vec<(String, String)> {
+    options
+        .contracts
+        .iter()
+        .flat_map(|c| {
+            pick(c).iter().map(move |k| {
+                let text = format!(
+                    "{} {}(月額 {})",
+                    c.contract_number, k.name, k.monthly_premium
+                );
+                (k.value.clone(), text)
+            })
+        })
+        .collect()
+}
+
 /// Procedures a member asks for by phone or at the counter, filed by staff:
 /// on the member's 手続き照会 as made by the co-op, mailed like their own.
 #[component]
@@ -451,38 +471,8 @@ fn PhoneFilingCard(member_id: i32, f: PhoneFiling) -> impl IntoView {
     }
     let (documents_error, certificate_error) = (action_error(documents), action_error(certificate));
     let (rider_error, course_error) = (action_error(rider), action_error(course));
-    let riders: Vec<(String, String)> = f
-        .options
-        .contracts
-        .iter()
-        .flat_map(|c| {
-            c.riders.iter().map(move |r| {
-                (
-                    r.value.clone(),
-                    format!(
-                        "{} {}(月額 {})",
-                        c.contract_number, r.name, r.monthly_premium
-                    ),
-                )
-            })
-        })
-        .collect();
-    let courses: Vec<(String, String)> = f
-        .options
-        .contracts
-        .iter()
-        .flat_map(|c| {
-            c.courses.iter().map(move |k| {
-                (
-                    k.value.clone(),
-                    format!(
-                        "{} {}(月額 {})",
-                        c.contract_number, k.name, k.monthly_premium
-                    ),
-                )
-            })
-        })
-        .collect();
+    let riders = choices_of(&f.options, |c| &c.riders);
+    let courses = choices_of(&f.options, |c| &c.courses);
     // The field's error under it (ids by form: the rider and course forms
     // both send `choice`).
     let select = |id: &'static str,

@@ -522,24 +522,11 @@ pub async fn record_withdrawal(
     let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
     transition(stage, Event::Withdraw).map_err(|e| AppError::Conflict(e.to_string()))?;
     let txn = crate::ssr::db::begin_write(&state.db).await?;
-    let recorded = member::Entity::update_many()
+    let recorded = write_withdrawal(m.id, (withdrawn_on, access_until), now)
         .col_expr(
             member::Column::Status,
             sea_orm::sea_query::Expr::value(member::MemberStatus::Withdrawn),
         )
-        .col_expr(
-            member::Column::WithdrawnOn,
-            sea_orm::sea_query::Expr::value(Some(withdrawn_on)),
-        )
-        .col_expr(
-            member::Column::AccessUntil,
-            sea_orm::sea_query::Expr::value(Some(access_until)),
-        )
-        .col_expr(
-            member::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(member::Column::Id.eq(m.id))
         .filter(member::Column::WithdrawnOn.is_null())
         .exec(&txn)
         .await?;
@@ -552,6 +539,7 @@ pub async fn record_withdrawal(
         jst::format_date(withdrawn_on),
         jst::format_date(access_until),
     );
+    let after = withdrawal_shown(withdrawn_on, access_until);
     crate::ssr::audit::record(
         &txn,
         crate::ssr::audit::Entry {
@@ -561,7 +549,7 @@ pub async fn record_withdrawal(
             member_id: Some(m.id),
             action: "withdrawal_recorded",
             before: Some("在籍".into()),
-            after: Some(format!("脱退 {on}(マイページは{until}まで)")),
+            after: Some(after),
             ip: &client.ip,
         },
         now,
@@ -578,6 +566,30 @@ pub async fn record_withdrawal(
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// The update writing a member's withdrawal dates; the caller adds the
+/// condition it is written on (and, for a new withdrawal, the status).
+fn write_withdrawal(
+    member_id: i32,
+    (withdrawn_on, access_until): (NaiveDate, NaiveDate),
+    now: chrono::DateTime<chrono::Utc>,
+) -> sea_orm::UpdateMany<member::Entity> {
+    use sea_orm::sea_query::Expr;
+    member::Entity::update_many()
+        .col_expr(member::Column::WithdrawnOn, Expr::value(Some(withdrawn_on)))
+        .col_expr(member::Column::AccessUntil, Expr::value(Some(access_until)))
+        .col_expr(member::Column::UpdatedAt, Expr::value(now))
+        .filter(member::Column::Id.eq(member_id))
+}
+
+/// A withdrawal as the audit log shows it.
+fn withdrawal_shown(withdrawn_on: NaiveDate, access_until: NaiveDate) -> String {
+    format!(
+        "脱退 {}(マイページは{}まで)",
+        jst::format_date(withdrawn_on),
+        jst::format_date(access_until)
+    )
 }
 
 /// The two dates of a withdrawal, checked: the day, and the refund date
@@ -629,20 +641,7 @@ pub async fn correct_withdrawal(
         ));
     }
     let txn = crate::ssr::db::begin_write(&state.db).await?;
-    let corrected = member::Entity::update_many()
-        .col_expr(
-            member::Column::WithdrawnOn,
-            sea_orm::sea_query::Expr::value(Some(withdrawn_on)),
-        )
-        .col_expr(
-            member::Column::AccessUntil,
-            sea_orm::sea_query::Expr::value(Some(access_until)),
-        )
-        .col_expr(
-            member::Column::UpdatedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(member::Column::Id.eq(m.id))
+    let corrected = write_withdrawal(m.id, (withdrawn_on, access_until), now)
         .filter(member::Column::WithdrawnOn.eq(was_on))
         .filter(member::Column::AccessUntil.eq(was_until))
         .exec(&txn)
@@ -653,13 +652,6 @@ pub async fn correct_withdrawal(
                 .to_owned(),
         ));
     }
-    let shown = |on: NaiveDate, until: NaiveDate| {
-        format!(
-            "脱退 {}(マイページは{}まで)",
-            jst::format_date(on),
-            jst::format_date(until)
-        )
-    };
     crate::ssr::audit::record(
         &txn,
         crate::ssr::audit::Entry {
@@ -668,8 +660,8 @@ pub async fn correct_withdrawal(
             },
             member_id: Some(m.id),
             action: "withdrawal_corrected",
-            before: Some(shown(was_on, was_until)),
-            after: Some(shown(withdrawn_on, access_until)),
+            before: Some(withdrawal_shown(was_on, was_until)),
+            after: Some(withdrawal_shown(withdrawn_on, access_until)),
             ip: &client.ip,
         },
         now,
