@@ -36,21 +36,24 @@ pub fn pkg_service<S: Clone + Send + Sync + 'static>(options: &LeptosOptions) ->
     } else {
         UNHASHED_CACHE
     };
-    Router::new()
-        .fallback_service(files)
-        .layer(middleware::from_fn(
-            move |req: Request, next: Next| async move {
-                let mut res: Response = next.run(req).await;
-                if matches!(res.status(), StatusCode::OK | StatusCode::NOT_MODIFIED) {
-                    let h = res.headers_mut();
-                    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
-                    // The copy sent depends on what the browser accepts: a shared
-                    // cache must not hand the brotli copy to one that does not.
-                    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-                }
-                res
-            },
-        ))
+    cached(Router::new().fallback_service(files), policy)
+}
+
+/// `files` with the cache policy `policy` on what they send (200 and 304).
+fn cached<S: Clone + Send + Sync + 'static>(files: Router<S>, policy: &'static str) -> Router<S> {
+    files.layer(middleware::from_fn(
+        move |req: Request, next: Next| async move {
+            let mut res: Response = next.run(req).await;
+            if matches!(res.status(), StatusCode::OK | StatusCode::NOT_MODIFIED) {
+                let h = res.headers_mut();
+                h.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+                // The copy sent depends on what the browser accepts: a shared
+                // cache must not hand the brotli copy to one that does not.
+                h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+            }
+            res
+        },
+    ))
 }
 
 /// The files at the site's root (copied from `public/`): names browsers and
@@ -82,18 +85,7 @@ pub fn root_files<S: Clone + Send + Sync + 'static>(options: &LeptosOptions) -> 
             .precompressed_gzip();
         router = router.route_service(path, file);
     }
-    router.layer(middleware::from_fn(|req: Request, next: Next| async move {
-        let mut res: Response = next.run(req).await;
-        if matches!(res.status(), StatusCode::OK | StatusCode::NOT_MODIFIED) {
-            let h = res.headers_mut();
-            h.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static(UNHASHED_CACHE),
-            );
-            h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-        }
-        res
-    }))
+    cached(router, UNHASHED_CACHE)
 }
 
 /// The name cargo-leptos gives the site's files (`name` in the workspace's
