@@ -175,3 +175,28 @@ test('staff register a member after the 出資金 payment and later record a nam
   await expect(page.locator('.letters-unpaid')).toHaveText(/^[1-9][0-9]*名$/);
   await snap(page, testInfo, 'staff-letters');
 });
+
+test('staff record the 出資金 payment of a member sent without one, and the letter can be printed', async ({ page, request }, testInfo) => {
+  const member = await seedMember(request, { withoutAccount: true, unpaid: true });
+  await staffLogin(page, await seedStaff(page.request));
+  await page.goto(`/staff/members/${member.member_id}`);
+  const standing = page.getByRole('region', { name: 'マイページの利用状況' });
+  await expect(standing.getByRole('note')).toContainText('出資金の入金が記録されていないため');
+  await expect(standing.getByRole('button', { name: '登録案内書を印刷する(PDF)' })).toHaveCount(0);
+  await expect(page.getByText('入金の記録なし')).toBeVisible();
+  await hydrated(page);
+  await standing.getByLabel('出資金額(円)').fill('千円');
+  await standing.getByRole('button', { name: '入金を記録する' }).click();
+  await expect(standing.getByText('出資金の払込を確認した日を入力してください。')).toBeVisible();
+  await standing.getByLabel('出資金払込日(入金を確認した日)').fill('2026-11-20');
+  await standing.getByRole('button', { name: '入金を記録する' }).click();
+  await expect(standing.getByText('出資金額は円単位の数字で入力してください')).toBeVisible();
+  await expect(standing.getByLabel('出資金額(円)')).toHaveAttribute('aria-invalid', 'true');
+  await snap(page, testInfo, 'staff-capital');
+  await standing.getByLabel('出資金額(円)').fill('1,000');
+  await standing.getByRole('button', { name: '入金を記録する' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '出資金の入金を記録しました。' })).toBeVisible();
+  await expect(standing.getByRole('button', { name: '登録案内書を印刷する(PDF)' })).toBeVisible();
+  await expect(standing.getByRole('button', { name: '入金を記録する' })).toHaveCount(0);
+  await expect(page.getByText('1,000円(2026/11/20 払込)')).toBeVisible();
+});

@@ -238,6 +238,34 @@ fn ascii_digits(s: &str) -> String {
         .collect()
 }
 
+/// The day the 出資金 was paid, when given: a written date, not after
+/// `today`.
+pub fn paid_on(text: &str, today: NaiveDate) -> Result<Option<NaiveDate>, &'static str> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    match parse_date(text) {
+        Some(d) if d <= today => Ok(Some(d)),
+        Some(_) => Err("未来の日付は入力できません。"),
+        None => Err("日付を 2026-04-01 または 2026/4/1 の形で入力してください。"),
+    }
+}
+
+/// The 出資金 paid, in yen, when given: `1000`, `1,000`, `１，０００円`.
+pub fn capital_amount(text: &str) -> Result<Option<i32>, &'static str> {
+    let digits: String = ascii_digits(text.trim())
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | '円'))
+        .collect();
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    match digits.parse::<i32>() {
+        Ok(n) if (1..=CAPITAL_MAX).contains(&n) => Ok(Some(n)),
+        _ => Err("出資金額は円単位の数字で入力してください(例:1000)。"),
+    }
+}
+
 /// `1985-04-02`, `1985/4/2`, `19850402` (full-width digits too).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let t = ascii_digits(text.trim());
@@ -469,45 +497,14 @@ pub fn check(raw: &Raw, today: NaiveDate) -> Result<(MemberFields, Vec<Problem>)
         &mut problems,
         &mut warnings,
     );
-    let capital_paid_on = if raw.capital_paid_on.trim().is_empty() {
+    let capital_paid_on = paid_on(&raw.capital_paid_on, today).unwrap_or_else(|message| {
+        problems.push(problem(Field::CapitalPaidOn, message));
         None
-    } else {
-        match parse_date(&raw.capital_paid_on) {
-            Some(d) if d <= today => Some(d),
-            Some(_) => {
-                problems.push(problem(
-                    Field::CapitalPaidOn,
-                    "未来の日付は入力できません。",
-                ));
-                None
-            }
-            None => {
-                problems.push(problem(
-                    Field::CapitalPaidOn,
-                    "日付を 2026-04-01 または 2026/4/1 の形で入力してください。",
-                ));
-                None
-            }
-        }
-    };
-    let amount_text: String = ascii_digits(raw.capital_amount.trim())
-        .chars()
-        .filter(|c| !matches!(c, ',' | '，' | '円'))
-        .collect();
-    let capital_amount = if amount_text.is_empty() {
+    });
+    let capital_amount = capital_amount(&raw.capital_amount).unwrap_or_else(|message| {
+        problems.push(problem(Field::CapitalAmount, message));
         None
-    } else {
-        match amount_text.parse::<i32>() {
-            Ok(n) if (1..=CAPITAL_MAX).contains(&n) => Some(n),
-            _ => {
-                problems.push(problem(
-                    Field::CapitalAmount,
-                    "出資金額は円単位の数字で入力してください(例:1000)。",
-                ));
-                None
-            }
-        }
-    };
+    });
 
     match (number, birth_date) {
         (Some(number), Some(birth_date)) if problems.is_empty() => Ok((
@@ -643,6 +640,29 @@ mod tests {
             assert!(!date_shaped(s), "{s}");
         }
         assert!(date_shaped("1985/2/30") && parse_date("1985/2/30").is_none());
+    }
+
+    #[test]
+    fn capital_payment_day_and_amount() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20);
+        assert_eq!(paid_on("", today()), Ok(None));
+        assert_eq!(paid_on(" 2026/11/20 ", today()), Ok(day));
+        assert_eq!(paid_on("２０２６／１１／２０", today()), Ok(day));
+        assert!(paid_on("2099-01-01", today()).is_err_and(|m| m.contains("未来")));
+        assert!(paid_on("2026/2/30", today()).is_err());
+        assert!(paid_on("昨日", today()).is_err());
+        for (text, yen) in [
+            ("", None),
+            ("1000", Some(1000)),
+            ("1,000円", Some(1000)),
+            ("１，０００円", Some(1000)),
+            ("10000000", Some(CAPITAL_MAX)),
+        ] {
+            assert_eq!(capital_amount(text), Ok(yen), "{text}");
+        }
+        for text in ["0", "-5", "10000001", "千円", "1.5", "99999999999"] {
+            assert!(capital_amount(text).is_err(), "{text}");
+        }
     }
 
     #[test]

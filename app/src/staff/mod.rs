@@ -79,6 +79,8 @@ pub struct MemberRecord {
     pub stage: crate::domain::membership::Stage,
     /// The 出資金 payment is recorded (a registration letter needs it).
     pub capital_paid: bool,
+    /// The recorded payment, `1,000円(2026/11/20 払込)`, or that none is.
+    pub capital: String,
     /// `2027/3/31`, once a withdrawal is recorded.
     pub withdrawn_on: Option<String>,
     /// The recorded dates as a date field takes them (`2027-03-31`,
@@ -139,7 +141,7 @@ pub struct StaffRow {
 pub const VIEW_ACTIONS: [&str; 3] = ["member_viewed", "procedure_viewed", "inquiry_viewed"];
 
 /// Action codes and how staff read them.
-pub const AUDIT_ACTIONS: [(&str, &str); 53] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 54] = [
     ("procedure_filed", "お手続きの受付"),
     ("procedure_status", "お手続きの状況変更"),
     ("password_changed", "パスワード変更"),
@@ -167,6 +169,7 @@ pub const AUDIT_ACTIONS: [(&str, &str); 53] = [
     ("registration_code_issued", "登録コードの発行"),
     ("registered", "マイページ登録"),
     ("member_created", "組合員の登録(出資金確認済み)"),
+    ("capital_recorded", "出資金の入金の記録"),
     ("members_imported", "組合員データの取込"),
     ("member_imported", "取込による登録内容の更新"),
     ("name_changed", "氏名の変更(確認済み)"),
@@ -529,6 +532,20 @@ pub async fn staff_change_name(
     name_kana: String,
 ) -> Result<(), AppError> {
     crate::error::with_status(ssr::office::change_name(member_id, &name, &name_kana).await)
+}
+
+/// Records the 出資金 payment of a member sent without one (the day staff
+/// confirmed it, `2026-12-01`, and the yen), so a registration letter can go
+/// out.
+#[server(endpoint = "staff/member/capital")]
+pub async fn staff_record_capital(
+    member_id: i32,
+    capital_paid_on: String,
+    capital_amount: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        ssr::office::record_capital(member_id, &capital_paid_on, &capital_amount).await,
+    )
 }
 
 /// Lifts a member's login lockout now (M15).

@@ -286,3 +286,154 @@ async fn parallel_batches_print_once(app: TestApp) {
     }
 }
 on_both!(letter_parallel_batches, parallel_batches_print_once);
+
+/// A member the core system sent without the 出資金 payment: staff record
+/// it from the member page (checked beside each field, once even when two
+/// record it at the same moment, audited), and the letter can go out.
+async fn staff_record_the_capital_payment(app: TestApp) {
+    use app::ssr::entities::member;
+    let staff = app.staff_headers("operator").await;
+    let unpaid = fixtures::member(
+        &app.db,
+        &fixtures::Wanted {
+            without_account: true,
+            unpaid: true,
+            ..Default::default()
+        },
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let id = unpaid.member_id;
+    let record = |headers: HeaderMap, member_id: i32, on: &str, yen: &str| {
+        let (on, yen) = (on.to_owned(), yen.to_owned());
+        app.call(headers, move || {
+            app::staff::staff_record_capital(member_id, on, yen)
+        })
+    };
+    for (on, yen, field) in [
+        ("", "1000", "capital_paid_on"),
+        ("2026-11-24", "1000", "capital_paid_on"),
+        ("2026/2/30", "1000", "capital_paid_on"),
+        ("2026-11-20", "", "capital_amount"),
+        ("2026-11-20", "0", "capital_amount"),
+        ("2026-11-20", "千円", "capital_amount"),
+    ] {
+        match record(staff.clone(), id, on, yen).await {
+            Err(e) => assert!(e.for_field(field).is_some(), "{on} {yen}: {e:?}"),
+            Ok(()) => panic!("{on} {yen} taken"),
+        }
+    }
+    // Nobody else: a member, no cookie, a staff session without its second
+    // factor; an unknown member.
+    let taro = app.member_headers("kyosai.taro").await;
+    assert!(matches!(
+        record(taro, id, "2026-11-20", "1000").await,
+        Err(AppError::Unauthenticated { .. })
+    ));
+    assert!(matches!(
+        record(HeaderMap::new(), id, "2026-11-20", "1000").await,
+        Err(AppError::Unauthenticated { .. })
+    ));
+    let half = app.staff_password_stage("operator").await;
+    assert_eq!(
+        record(half, id, "2026-11-20", "1000").await,
+        Err(AppError::SecondFactorRequired)
+    );
+    assert_eq!(
+        record(staff.clone(), 999_999, "2026-11-20", "1000").await,
+        Err(AppError::NotFound)
+    );
+    let m = member::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((m.capital_paid_on, m.capital_amount), (None, None));
+
+    // Two staff at the same moment: recorded once, the other told.
+    let runs = (0..6).map(|i| {
+        record(
+            staff.clone(),
+            id,
+            "2026/11/20",
+            if i % 2 == 0 { "1,000円" } else { "2000" },
+        )
+    });
+    let results = futures::future::join_all(runs).await;
+    assert_eq!(
+        results.iter().filter(|r| r.is_ok()).count(),
+        1,
+        "{results:?}"
+    );
+    for r in results.iter().filter(|r| r.is_err()) {
+        assert!(
+            matches!(r, Err(AppError::Conflict(m)) if m.contains("すでに記録")),
+            "{r:?}"
+        );
+    }
+    let m = member::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.capital_paid_on, NaiveDate::from_ymd_opt(2026, 11, 20));
+    assert!(matches!(m.capital_amount, Some(1000 | 2000)));
+    let entries = audit_log::Entity::find()
+        .filter(audit_log::Column::MemberId.eq(id))
+        .filter(audit_log::Column::Action.eq("capital_recorded"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let [entry] = entries.as_slice() else {
+        panic!("one audit entry: {entries:?}")
+    };
+    assert!(
+        entry
+            .after
+            .as_deref()
+            .is_some_and(|a| a.contains("2026/11/20払込")),
+        "{entry:?}"
+    );
+
+    // The record says so, and the letter goes out.
+    let shown = app
+        .call(staff.clone(), || app::staff::staff_member(id))
+        .await
+        .unwrap();
+    assert!(shown.capital_paid);
+    assert!(
+        ["1,000円(2026/11/20 払込)", "2,000円(2026/11/20 払込)"].contains(&shown.capital.as_str()),
+        "{}",
+        shown.capital
+    );
+    let (issued, _) = print(&app, &staff, Some(id)).await.unwrap();
+    assert_eq!(issued.len(), 1);
+
+    // A withdrawn member's payment is not recorded.
+    let gone = fixtures::member(
+        &app.db,
+        &fixtures::Wanted {
+            without_account: true,
+            unpaid: true,
+            ..Default::default()
+        },
+        app.now(),
+    )
+    .await
+    .unwrap();
+    member::Entity::update_many()
+        .col_expr(
+            member::Column::Status,
+            sea_orm::sea_query::Expr::value("withdrawn"),
+        )
+        .filter(member::Column::Id.eq(gone.member_id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert!(matches!(
+        record(staff.clone(), gone.member_id, "2026-11-20", "1000").await,
+        Err(AppError::Conflict(_))
+    ));
+}
+on_both!(letter_capital_recorded, staff_record_the_capital_payment);

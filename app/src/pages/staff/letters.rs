@@ -44,7 +44,7 @@ pub fn StaffLettersPage() -> impl IntoView {
                                 <p class="notice" role="note">
                                     "このほか、出資金の入金が記録されていない組合員 "
                                     <strong class="letters-unpaid">{w.unpaid} "名"</strong>
-                                    " には、登録案内書を作成しません。入金を確認したら、出資金払込日を組合員の取込で記録してください。"
+                                    " には、登録案内書を作成しません。入金を確認したら、組合員の画面で記録してください(組合員の取込で払込日が届いたときも記録されます)。"
                                 </p>
                             })}
                         }.into_any()),

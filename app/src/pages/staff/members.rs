@@ -9,8 +9,8 @@ use crate::pages::{use_id_param, ContractCard, StatusBadge};
 use crate::staff::{
     staff_member, staff_member_history, staff_search_members, MemberRecord, PhoneFiling,
     StaffChangeName, StaffCorrectWithdrawal, StaffEndMemberSessions, StaffFileProcedure,
-    StaffIssueTemporaryPassword, StaffRecordWithdrawal, StaffReopenService, StaffStopService,
-    StaffUnlockMember,
+    StaffIssueTemporaryPassword, StaffRecordCapital, StaffRecordWithdrawal, StaffReopenService,
+    StaffStopService, StaffUnlockMember,
 };
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -117,7 +117,11 @@ pub fn StaffMemberPage() -> impl IntoView {
 }
 
 /// What a change on the member page says once done (`?done=…`).
-const DONE: [(&str, &str); 6] = [
+const DONE: [(&str, &str); 7] = [
+    (
+        "capital",
+        "出資金の入金を記録しました。登録案内書を印刷できます。",
+    ),
     (
         "corrected",
         "脱退の記録を訂正しました(マイページに登録のある方には、メールでお知らせしました)。",
@@ -231,6 +235,7 @@ fn Record(
         ("生年月日", r.birth_date),
         ("住所", r.address),
         ("電話番号", r.phone),
+        ("出資金", r.capital),
         (
             "メールアドレス",
             r.email.unwrap_or_else(|| "(マイページ未登録)".to_owned()),
@@ -560,6 +565,40 @@ fn PhoneFilingCard(member_id: i32, f: PhoneFiling) -> impl IntoView {
     }
 }
 
+/// Records the 出資金 payment of a member the core system sent without one:
+/// after it, the registration letter can be printed.
+#[component]
+fn CapitalForm(member_id: i32) -> impl IntoView {
+    let record = ServerAction::<StaffRecordCapital>::new();
+    let error = action_error(record);
+    reload_after(record, "capital");
+    view! {
+        <details class="capital" open>
+            <summary>"出資金の入金を記録する"</summary>
+            <ActionForm action=record attr:novalidate=true>
+                <input type="hidden" name="member_id" value=member_id />
+                <div class="field">
+                    <label for="capital_paid_on">"出資金払込日(入金を確認した日)"</label>
+                    <input id="capital_paid_on" name="capital_paid_on" type="date" required
+                        aria-describedby="capital_paid_on-error" aria-invalid=invalid(error, "capital_paid_on") />
+                    <FieldError error field="capital_paid_on" />
+                </div>
+                <div class="field">
+                    <label for="capital_amount">"出資金額(円)"</label>
+                    <input id="capital_amount" name="capital_amount" inputmode="numeric" required
+                        autocomplete="off" maxlength="12"
+                        aria-describedby="capital_amount-error" aria-invalid=invalid(error, "capital_amount") />
+                    <FieldError error field="capital_amount" />
+                </div>
+                <FormError error />
+                <button type="submit" class="button" disabled=move || record.pending().get()>
+                    "入金を記録する"
+                </button>
+            </ActionForm>
+        </details>
+    }
+}
+
 /// Where the member stands with My Page (M12–M14), and what staff can do
 /// about it: re-open a stopped service, record a withdrawal and the last day.
 #[component]
@@ -597,8 +636,9 @@ fn Standing(
             </p>
             {(unregistered && !capital_paid).then(|| view! {
                 <p class="notice" role="note">
-                    "出資金の入金が記録されていないため、登録案内書はまだ作成できません。入金を確認したら、出資金払込日を組合員の取込で記録してください。"
+                    "出資金の入金が記録されていないため、登録案内書はまだ作成できません。入金を確認したら、下で記録してください(組合員の取込で払込日が届いたときも記録されます)。"
                 </p>
+                <CapitalForm member_id />
             })}
             {(unregistered && capital_paid).then(|| view! {
                 // A plain form: the answer is the PDF, opened in a new tab.

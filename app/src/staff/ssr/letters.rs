@@ -158,7 +158,7 @@ async fn one_member(
     transition(stage, Event::Register).map_err(|e| AppError::Conflict(e.to_string()))?;
     if m.capital_paid_on.is_none() {
         return Err(AppError::Conflict(
-            "出資金の入金が記録されていないため、登録のご案内は作成できません。入金を確認してから、出資金払込日を取込または登録してください。".to_owned(),
+            "出資金の入金が記録されていないため、登録のご案内は作成できません。入金を確認してから、組合員の画面で記録してください。".to_owned(),
         ));
     }
     Ok(vec![m])

@@ -316,6 +316,15 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
         can_end_sessions: account.is_some() && me.require_admin().is_ok(),
         stage: crate::member::ssr::stage_of(&m, account.as_ref(), now),
         capital_paid: m.capital_paid_on.is_some(),
+        capital: match (m.capital_amount, m.capital_paid_on) {
+            (Some(yen), Some(on)) => format!(
+                "{}({} 払込)",
+                crate::domain::money::yen(yen.into()),
+                jst::format_date(on)
+            ),
+            (None, Some(on)) => format!("{} 払込", jst::format_date(on)),
+            (_, None) => "入金の記録なし".to_owned(),
+        },
         withdrawn_on: m.withdrawn_on.map(jst::format_date),
         withdrawal_dates: m.withdrawn_on.zip(m.access_until).map(|(on, until)| {
             (
@@ -756,6 +765,26 @@ pub async fn change_name(member_id: i32, name: &str, kana: &str) -> Result<(), A
         &state.config,
         member_id,
         (name, kana),
+        actor,
+        &client.ip,
+        now,
+    )
+    .await
+}
+
+/// [`crate::staff::staff_record_capital`].
+pub async fn record_capital(member_id: i32, paid_on: &str, amount: &str) -> Result<(), AppError> {
+    let me = current_staff().await?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
+    let actor = crate::ssr::audit::Actor::Staff {
+        staff_id: me.staff_id,
+    };
+    crate::member::ssr::admin::record_capital(
+        &state.db,
+        member_id,
+        (paid_on, amount),
         actor,
         &client.ip,
         now,
