@@ -74,9 +74,87 @@ pub struct Issue {
     pub warning: bool,
 }
 
+/// Reads `inner` with each CR LF made LF. The csv reader numbers the
+/// records of a CR LF file (what Windows and Excel write) one line short;
+/// with LF alone it counts as a person does. A CR LF inside a quoted cell
+/// becomes LF too; a lone CR is kept. The text always ends with an LF, so
+/// every record ends with one.
+struct LfOnly<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    pos: usize,
+    len: usize,
+    /// A CR read last, not yet known to be followed by LF.
+    held_cr: bool,
+    /// The last byte given out, to end the text with an LF.
+    last: u8,
+}
+
+impl<R: Read> LfOnly<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            buf: vec![0; 8192].into_boxed_slice(),
+            pos: 0,
+            len: 0,
+            held_cr: false,
+            last: b'\n',
+        }
+    }
+}
+
+impl<R: Read> Read for LfOnly<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let mut w = 0;
+        while w < out.len() {
+            if self.pos == self.len {
+                if w > 0 {
+                    break;
+                }
+                self.len = self.inner.read(&mut self.buf)?;
+                self.pos = 0;
+                if self.len == 0 {
+                    if std::mem::take(&mut self.held_cr) {
+                        out[0] = b'\r';
+                        self.last = b'\r';
+                        return Ok(1);
+                    }
+                    if self.last != b'\n' {
+                        out[0] = b'\n';
+                        self.last = b'\n';
+                        return Ok(1);
+                    }
+                    return Ok(0);
+                }
+            }
+            let b = self.buf[self.pos];
+            self.pos += 1;
+            if std::mem::take(&mut self.held_cr) && b != b'\n' {
+                out[w] = b'\r';
+                w += 1;
+                if w == out.len() {
+                    // `b` is read again next time.
+                    self.pos -= 1;
+                    break;
+                }
+            }
+            if b == b'\r' {
+                self.held_cr = true;
+            } else {
+                out[w] = b;
+                w += 1;
+            }
+        }
+        if w > 0 {
+            self.last = out[w - 1];
+        }
+        Ok(w)
+    }
+}
+
 /// The records of a CSV file with a heading line.
 pub struct Records<R: Read> {
-    csv: csv::Reader<DecodeReaderBytes<BufReader<R>, Vec<u8>>>,
+    csv: csv::Reader<LfOnly<DecodeReaderBytes<BufReader<R>, Vec<u8>>>>,
     pub encoding: TextEncoding,
     pub headings: Vec<String>,
     record: csv::StringRecord,
@@ -102,7 +180,7 @@ impl<R: Read> Records<R> {
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
-            .from_reader(decoded);
+            .from_reader(LfOnly::new(decoded));
         let headings = csv
             .headers()
             .map_err(|e| FileError(format!("見出し行を読み込めません({e})。")))?
@@ -148,7 +226,16 @@ impl<R: Read> Records<R> {
             match self.csv.read_record(&mut self.record) {
                 Ok(false) => return None,
                 Ok(true) => {
-                    let row = self.record.position().map_or(0, |p| p.line());
+                    // The line the record starts on, from where it ends: the
+                    // csv reader's own start position misses the empty lines
+                    // it skipped before the record. Every record ends with an
+                    // LF (see LfOnly), and LFs inside quoted cells count too.
+                    let inside: u64 = self
+                        .record
+                        .iter()
+                        .map(|f| f.bytes().filter(|&b| b == b'\n').count() as u64)
+                        .sum();
+                    let row = self.csv.position().line().saturating_sub(1 + inside);
                     // A blank line (an empty one, or only spaces) is not a record.
                     if self.record.len() == 1 && self.record[0].trim().is_empty() {
                         continue;
@@ -416,10 +503,58 @@ mod tests {
     }
 
     #[test]
+    fn crlf_becomes_lf_across_reads_of_any_size() {
+        let text = b"a\r\nb\rc\r\n\r\r\nd\r";
+        for size in 1..=text.len() + 1 {
+            for chunk in 1..=4 {
+                // The inner reader gives `chunk` bytes at a time.
+                struct Slow<'a>(&'a [u8], usize);
+                impl Read for Slow<'_> {
+                    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                        let n = self.1.min(out.len()).min(self.0.len());
+                        out[..n].copy_from_slice(&self.0[..n]);
+                        self.0 = &self.0[n..];
+                        Ok(n)
+                    }
+                }
+                let mut r = LfOnly::new(Slow(text, chunk));
+                let mut got = Vec::new();
+                let mut out = vec![0; size];
+                loop {
+                    let n = r.read(&mut out).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    got.extend_from_slice(&out[..n]);
+                }
+                assert_eq!(got, b"a\nb\rc\n\r\nd\r\n", "read {size}, inner {chunk}");
+            }
+        }
+    }
+
+    #[test]
+    fn rows_are_numbered_by_the_line_they_start_on() {
+        for (text, lines) in [
+            ("h\n1\n2\n3\n", [2, 3, 4]),
+            ("h\r\n1\r\n2\r\n3", [2, 3, 4]),
+            ("h\r\n1\r\n\r\n2\r\n3\r\n", [2, 4, 5]),
+            ("h\n\n\n1\n2\n \n3", [4, 5, 7]),
+            ("h\r\n\"1\r\nx\"\r\n2\r\n3\r\n", [2, 4, 5]),
+        ] {
+            let mut r = Records::open(text.as_bytes()).unwrap();
+            let mut found = Vec::new();
+            while let Some(rec) = r.next_record() {
+                found.push(rec.unwrap().0);
+            }
+            assert_eq!(found, lines, "{text:?}");
+        }
+    }
+
+    #[test]
     fn crlf_quotes_and_a_trailing_blank_line() {
         let text = "a,b\r\n\"1,5\",\"two\r\nlines\"\r\n\r\n";
         let (_, _, rows) = read_all(text.as_bytes());
-        assert_eq!(rows, [["1,5", "two\r\nlines"]]);
+        assert_eq!(rows, [["1,5", "two\nlines"]]);
     }
 
     #[test]
