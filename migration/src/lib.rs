@@ -25,6 +25,7 @@ mod m20261207_000020_member_name_lookup;
 mod m20261207_000021_member_search_compact;
 mod m20261207_000022_mail_sending;
 mod m20261207_000023_core_pending;
+mod m20261207_000024_contract_imports;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_member_search_compact::Migration),
             Box::new(m20261207_000022_mail_sending::Migration),
             Box::new(m20261207_000023_core_pending::Migration),
+            Box::new(m20261207_000024_contract_imports::Migration),
         ]
     }
 }

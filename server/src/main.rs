@@ -57,6 +57,20 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Import the core system's course and rider list (コース・特約; the
+    /// layout is in the README): known codes are updated, new ones added.
+    ImportCatalogue {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Import the core system's contracts CSV (契約: one row per course or
+    /// rider period): a contract in the file gets the file's coverage.
+    ImportContracts {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Import the core system's statements CSV (請求明細; the layout is in the
     /// README): a month sent again replaces that month.
     ImportStatements {
@@ -94,13 +108,12 @@ enum Command {
     },
 }
 
-/// Which CSV an `import-…` command reads: members, or one of the money
-/// exports.
-type ImportKind = Option<app::money::ssr::import::Kind>;
+use app::contract::ssr::import::Kind as ContractKind;
+use app::staff::ssr::imports::Upload;
 
 async fn import_csv(
     db: &sea_orm::DatabaseConnection,
-    kind: ImportKind,
+    kind: Upload,
     file: &std::path::Path,
     dry_run: bool,
     now: chrono::DateTime<chrono::Utc>,
@@ -126,19 +139,14 @@ async fn import_csv(
         let _ = err.flush();
     };
     let input = std::io::BufReader::new(input);
-    let (outcome, new, replaced) = match kind {
-        None => (
-            app::member::ssr::import::run(db, input, &options, now, progress).await,
-            "追加",
-            "更新",
-        ),
-        Some(kind) => {
-            let (new, replaced) = kind.counted();
-            (
-                app::money::ssr::import::run(db, input, kind, &options, now, progress).await,
-                new,
-                replaced,
-            )
+    let (new, replaced) = kind.counted(true);
+    let outcome = match kind {
+        Upload::Members => app::member::ssr::import::run(db, input, &options, now, progress).await,
+        Upload::Contract(k) => {
+            app::contract::ssr::import::run(db, input, k, &options, now, progress).await
+        }
+        Upload::Money(k) => {
+            app::money::ssr::import::run(db, input, k, &options, now, progress).await
         }
     };
     let outcome = outcome.map_err(|e| format!("import: {e}"))?;
@@ -292,16 +300,24 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::ImportMembers { file, dry_run } => {
-            import_csv(&db, None, &file, dry_run, clock.now()).await
+            import_csv(&db, Upload::Members, &file, dry_run, clock.now()).await
+        }
+        Command::ImportCatalogue { file, dry_run } => {
+            let kind = Upload::Contract(ContractKind::Catalogue);
+            import_csv(&db, kind, &file, dry_run, clock.now()).await
+        }
+        Command::ImportContracts { file, dry_run } => {
+            let kind = Upload::Contract(ContractKind::Contracts);
+            import_csv(&db, kind, &file, dry_run, clock.now()).await
         }
         Command::ImportStatements { file, dry_run } => {
-            import_csv(&db, Some(MoneyKind::Statements), &file, dry_run, clock.now()).await
+            import_csv(&db, Upload::Money(MoneyKind::Statements), &file, dry_run, clock.now()).await
         }
         Command::ImportPayments { file, dry_run } => {
-            import_csv(&db, Some(MoneyKind::Payments), &file, dry_run, clock.now()).await
+            import_csv(&db, Upload::Money(MoneyKind::Payments), &file, dry_run, clock.now()).await
         }
         Command::ImportRebates { file, dry_run } => {
-            import_csv(&db, Some(MoneyKind::Rebates), &file, dry_run, clock.now()).await
+            import_csv(&db, Upload::Money(MoneyKind::Rebates), &file, dry_run, clock.now()).await
         }
         Command::Unlock { member_number } => {
             let done = app::auth::ssr::temporary::unlock(

@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod card;
 pub mod certificate;
+pub mod contract_rows;
 pub mod coverage;
 pub mod email;
 pub mod inquiry;

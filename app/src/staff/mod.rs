@@ -141,7 +141,7 @@ pub struct StaffRow {
 pub const VIEW_ACTIONS: [&str; 3] = ["member_viewed", "procedure_viewed", "inquiry_viewed"];
 
 /// Action codes and how staff read them.
-pub const AUDIT_ACTIONS: [(&str, &str); 54] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 56] = [
     ("procedure_filed", "お手続きの受付"),
     ("procedure_status", "お手続きの状況変更"),
     ("password_changed", "パスワード変更"),
@@ -181,6 +181,8 @@ pub const AUDIT_ACTIONS: [(&str, &str); 54] = [
     ("statements_imported", "請求明細の取込"),
     ("payments_imported", "入金データの取込"),
     ("rebates_imported", "割戻金データの取込"),
+    ("catalogue_imported", "コース・特約データの取込"),
+    ("contracts_imported", "契約データの取込"),
     ("inquiry_started", "お問い合わせの受付"),
     ("inquiry_member_replied", "お問い合わせへの組合員の返信"),
     ("inquiry_viewed", "お問い合わせの閲覧"),

@@ -27,6 +27,7 @@ mod helpers;
 mod bench_seed;
 mod card;
 mod codes;
+mod contract_imports;
 mod contracts;
 mod credentials;
 mod forms;

@@ -1,4 +1,7 @@
-//! Reading contracts and their coverage periods.
+//! Reading contracts and their coverage periods; the catalogue and contracts
+//! imports in [`import`].
+
+pub mod import;
 
 use std::collections::HashMap;
 

@@ -1,9 +1,10 @@
 //! `/staff/imports` (S7, admins): upload the core system's members,
-//! statements, payments or 割戻金 CSV and
+//! course and rider list, contracts, statements, payments or 割戻金 CSV and
 //! see the latest uploads; `/staff/imports/:id`: its preview (nothing
 //! written yet), 取り込む, the progress, the results and the rejected rows.
 
 use crate::components::{action_error, FormError, StaffError};
+use crate::domain::contract_rows::{CATALOGUE_COLUMNS, CONTRACT_COLUMNS};
 use crate::domain::member_fields::Field;
 use crate::domain::policy::IMPORT_MAX_BYTES;
 use crate::domain::statement::{PAYMENT_COLUMNS, REBATE_COLUMNS, STATEMENT_COLUMNS};
@@ -25,7 +26,7 @@ pub fn StaffImportsPage() -> impl IntoView {
         <section class="card" aria-labelledby="upload-title">
             <h2 id="upload-title">"CSVファイルを選ぶ"</h2>
             <p>
-                "基幹システムから書き出したCSV(組合員データ・請求明細・入金・割戻金)を取り込みます。まず内容を確認し、"
+                "基幹システムから書き出したCSV(組合員データ・コース・特約・契約・請求明細・入金・割戻金)を取り込みます。まず内容を確認し、"
                 "問題のある行を一覧にします。この段階では何も登録しません。"
             </p>
             // A plain form: the file goes as multipart, the answer is the preview page.
@@ -34,6 +35,8 @@ pub fn StaffImportsPage() -> impl IntoView {
                     <label for="kind">"データの種類"</label>
                     <select id="kind" name="kind">
                         <option value="members">"組合員データ"</option>
+                        <option value="catalogue">"コース・特約"</option>
+                        <option value="contracts">"契約"</option>
                         <option value="statements">"請求明細"</option>
                         <option value="payments">"入金"</option>
                         <option value="rebates">"割戻金"</option>
@@ -44,7 +47,7 @@ pub fn StaffImportsPage() -> impl IntoView {
                     <input id="file" name="file" type="file" accept=".csv,text/csv" required
                         aria-describedby="file-hint" />
                     <p class="hint" id="file-hint">
-                        {format!("{} MB まで。それより大きいファイルは、サーバーの import-members / import-statements / import-payments / import-rebates コマンドで取り込めます。", IMPORT_MAX_BYTES / 1024 / 1024)}
+                        {format!("{} MB まで。それより大きいファイルは、サーバーの import-members / import-catalogue / import-contracts / import-statements / import-payments / import-rebates コマンドで取り込めます。", IMPORT_MAX_BYTES / 1024 / 1024)}
                     </p>
                     {move || empty().then(|| view! {
                         <p class="field-error" role="alert">"ファイルを選んでください。"</p>
@@ -69,6 +72,8 @@ pub fn StaffImportsPage() -> impl IntoView {
                 </p>
             </details>
             {[
+                ("コース・特約の列", CATALOGUE_COLUMNS.as_slice(), "区分は コース か 特約。コードが同じものは更新し、新しいコードは追加します(ファイルの順が、お申し込み画面の並び順になります)。控除区分は コース だけに書き、一般 か 介護医療(空なら一般)。月掛金を変えると、ご契約内容と、これから発行する掛金払込証明書は新しい月掛金で計算されます。"),
+                ("契約の列", CONTRACT_COLUMNS.as_slice(), "1行が、契約のコースまたは特約の保障期間の1つです(保障終了日の前日まで。続いている保障は空)。コース・特約と組合員データを先に取り込んでください。ファイルにある契約は、その保障をファイルの内容で置き換えます(ない契約はそのまま)。マイページで承諾した特約追加・コース変更は、基幹システムに反映してから取り込んでください。"),
                 ("請求明細の列", STATEMENT_COLUMNS.as_slice(), "1行が明細の1行です。区分は 共済掛金・出資金・購買・その他(共済掛金は契約番号が必須)。締切日(前月20日)と請求日(27日、休業日は翌営業日)は請求月から決まります。同じ請求月をもう一度取り込むと、その組合員のその月の明細を置き換えます(重複しません)。"),
                 ("入金の列", PAYMENT_COLUMNS.as_slice(), "入金方法は 口座振替・振込・コンビニ払い・窓口・その他。同じ請求月をもう一度取り込むと、その月の入金を置き換えます。"),
                 ("割戻金の列", REBATE_COLUMNS.as_slice(), "割戻率は百分率(3.5 など)。組合員と年度ごとに1行で、同じ年度をもう一度取り込むと置き換えます。"),

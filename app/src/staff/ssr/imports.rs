@@ -17,6 +17,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use super::auth::{current_staff, staff_from_headers, CurrentStaff};
+use crate::contract::ssr::import::Kind as ContractKind;
 use crate::domain::{jst, policy};
 use crate::error::AppError;
 use crate::member::ssr::import::{self, ImportError, Mode, Options};
@@ -28,10 +29,12 @@ use crate::ssr::security::plain_text;
 use crate::ssr::AppState;
 use crate::staff::{ImportIssue, ImportSummary, ImportView};
 
-/// What an upload is: the members CSV or one of the money exports.
+/// What an upload is: the members CSV, the catalogue or contracts, or one
+/// of the money exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upload {
     Members,
+    Contract(ContractKind),
     Money(MoneyKind),
 }
 
@@ -39,13 +42,16 @@ impl Upload {
     pub fn from_code(code: &str) -> Option<Self> {
         match code {
             "members" => Some(Upload::Members),
-            other => MoneyKind::from_code(other).map(Upload::Money),
+            other => ContractKind::from_code(other)
+                .map(Upload::Contract)
+                .or_else(|| MoneyKind::from_code(other).map(Upload::Money)),
         }
     }
 
     pub fn code(self) -> &'static str {
         match self {
             Upload::Members => "members",
+            Upload::Contract(k) => k.code(),
             Upload::Money(k) => k.code(),
         }
     }
@@ -53,15 +59,20 @@ impl Upload {
     pub fn label(self) -> &'static str {
         match self {
             Upload::Members => "組合員データ",
+            Upload::Contract(k) => k.label(),
             Upload::Money(k) => k.label(),
         }
     }
 
     /// What `inserted` and `updated` count: before and after taking in.
-    fn counted(self, done: bool) -> (String, String) {
+    pub fn counted(self, done: bool) -> (String, String) {
         match (self, done) {
             (Upload::Members, false) => ("追加する組合員".into(), "更新する組合員".into()),
             (Upload::Members, true) => ("追加した組合員".into(), "更新した組合員".into()),
+            (Upload::Contract(k), _) => {
+                let (new, replaced) = k.counted();
+                (new.into(), replaced.into())
+            }
             (Upload::Money(k), _) => {
                 let (new, replaced) = k.counted();
                 (new.into(), replaced.into())
@@ -78,6 +89,9 @@ impl Upload {
     ) -> Result<crate::ssr::csv_import::Outcome, ImportError> {
         match self {
             Upload::Members => import::run(db, input, options, now, |_| {}).await,
+            Upload::Contract(k) => {
+                crate::contract::ssr::import::run(db, input, k, options, now, |_| {}).await
+            }
             Upload::Money(k) => {
                 crate::money::ssr::import::run(db, input, k, options, now, |_| {}).await
             }

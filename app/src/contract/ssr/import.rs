@@ -1,0 +1,658 @@
+//! The catalogue and contracts imports (S7): the core system's course and
+//! rider list, and its contracts with their coverage periods, read as a
+//! stream ([`crate::ssr::csv_import`]), each row checked by
+//! [`crate::domain::contract_rows`], written in batches of [`BATCH`] rows,
+//! one transaction each.
+//!
+//! The catalogue is keyed by code: a known code is updated, a new one added.
+//! A contract met in a contracts file is taken as the file says it: the
+//! first time a run meets a contract number, the contract's coverage periods
+//! are deleted (or the contract is made) before the file's rows go in, so a
+//! re-sent file never doubles. A contract number recorded for another member
+//! is refused, as are periods overlapping an earlier row's of the same
+//! contract (two courses at once, or the same rider twice). Memory holds one
+//! batch and the contracts met so far with their periods.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    sea_query::OnConflict, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QuerySelect,
+};
+
+use crate::domain::contract_rows::{
+    check_catalogue_row, check_contract_row, overlap, CatalogueRow, ContractRow, Item,
+    CATALOGUE_COLUMNS, CONTRACT_COLUMNS,
+};
+use crate::domain::coverage::Period;
+use crate::domain::money::yen;
+use crate::domain::statement::Problem;
+use crate::ssr::audit;
+use crate::ssr::csv_import::{progress, ImportError, Issue, Mode, Options, Outcome, Records};
+use crate::ssr::entities::{contract, contract_course, contract_rider, course, member, rider};
+
+/// Rows per transaction.
+pub const BATCH: usize = 5000;
+/// Rows per INSERT or IN list (SQLite allows 32,766 parameters).
+const CHUNK: usize = 1000;
+
+/// Which export a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Catalogue,
+    Contracts,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 2] = [Kind::Catalogue, Kind::Contracts];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Catalogue => "catalogue",
+            Kind::Contracts => "contracts",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Catalogue => "コース・特約",
+            Kind::Contracts => "契約",
+        }
+    }
+
+    pub fn columns(self) -> &'static [(&'static str, bool)] {
+        match self {
+            Kind::Catalogue => &CATALOGUE_COLUMNS,
+            Kind::Contracts => &CONTRACT_COLUMNS,
+        }
+    }
+
+    /// What `inserted`, `updated` of an [`Outcome`] count, for people.
+    pub fn counted(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Catalogue => ("新しいコース・特約", "更新したコース・特約"),
+            Kind::Contracts => ("新しい契約", "置き換えた契約"),
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Kind::Catalogue => "catalogue_imported",
+            Kind::Contracts => "contracts_imported",
+        }
+    }
+}
+
+enum Row {
+    Catalogue(CatalogueRow),
+    Contract(ContractRow),
+}
+
+/// A contract as this run has it.
+enum Met {
+    /// Taken: its member, its id once written, and its periods so far.
+    Taken {
+        member_id: i32,
+        contract_id: Option<i32>,
+        periods: Vec<(Item, i32, Period)>,
+    },
+    /// Recorded for another member: every row of it is refused.
+    Refused,
+}
+
+/// What a run remembers between batches.
+#[derive(Default)]
+struct Run {
+    /// Catalogue: (item, code) met so far.
+    codes: HashSet<(Item, String)>,
+    /// Contracts: by number.
+    contracts: HashMap<String, Met>,
+    /// Contracts: the catalogue's ids by (item, code), read once.
+    catalogue: HashMap<(Item, String), i32>,
+}
+
+/// Imports (or previews) `input` as `kind`; `on_batch` hears the progress.
+pub async fn run<R: Read + Send>(
+    db: &DatabaseConnection,
+    input: R,
+    kind: Kind,
+    options: &Options<'_>,
+    now: DateTime<Utc>,
+    mut on_batch: impl FnMut(&Outcome) + Send,
+) -> Result<Outcome, ImportError> {
+    let mut records = Records::open(input)?;
+    let columns = records.columns(kind.columns())?;
+    let mut out = Outcome::new(records.encoding);
+    let mut run = Run::default();
+    if kind == Kind::Contracts {
+        run.catalogue = catalogue_ids(db).await?;
+    }
+    let mut batch: Vec<(u64, Row)> = Vec::with_capacity(BATCH);
+    loop {
+        let checked = match records.next_record() {
+            None => break,
+            Some(Err(issue)) => Err(vec![issue]),
+            Some(Ok((row, record))) => {
+                let cell = |i: usize| columns[i].and_then(|c| record.get(c)).unwrap_or("");
+                let result = match kind {
+                    Kind::Catalogue => {
+                        check_catalogue_row(std::array::from_fn(cell)).map(Row::Catalogue)
+                    }
+                    Kind::Contracts => {
+                        check_contract_row(std::array::from_fn(cell)).map(Row::Contract)
+                    }
+                };
+                result
+                    .map(|r| (row, r))
+                    .map_err(|problems| issues(row, problems))
+            }
+        };
+        out.rows += 1;
+        match checked {
+            Err(found) => {
+                out.rejected += 1;
+                for issue in found {
+                    out.issue(issue);
+                }
+            }
+            Ok(row) => batch.push(row),
+        }
+        if batch.len() >= BATCH {
+            apply(db, &mut batch, &mut run, options, now, &mut out).await?;
+            on_batch(&out);
+        }
+    }
+    apply(db, &mut batch, &mut run, options, now, &mut out).await?;
+    on_batch(&out);
+    if options.mode == Mode::Commit {
+        let (new, replaced) = kind.counted();
+        let txn = crate::ssr::db::begin_write(db).await?;
+        audit::record(
+            &txn,
+            audit::Entry {
+                actor: options.actor,
+                member_id: None,
+                action: kind.action(),
+                before: None,
+                after: Some(format!(
+                    "{}: {} 行({new} {}、{replaced} {}、変更なし {}、取込不可 {})",
+                    options.file_name,
+                    out.rows,
+                    out.inserted,
+                    out.updated,
+                    out.unchanged,
+                    out.rejected
+                )),
+                ip: options.ip,
+            },
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+    }
+    Ok(out)
+}
+
+fn issues(row: u64, problems: Vec<Problem>) -> Vec<Issue> {
+    problems
+        .into_iter()
+        .map(|(column, message)| issue(row, column, message))
+        .collect()
+}
+
+fn issue(row: u64, column: &str, message: impl Into<String>) -> Issue {
+    Issue {
+        row,
+        column: column.to_owned(),
+        message: message.into(),
+        warning: false,
+    }
+}
+
+/// Every course's and rider's id by code.
+async fn catalogue_ids(
+    db: &impl ConnectionTrait,
+) -> Result<HashMap<(Item, String), i32>, ImportError> {
+    let courses: Vec<(i32, String)> = course::Entity::find()
+        .select_only()
+        .column(course::Column::Id)
+        .column(course::Column::Code)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let riders: Vec<(i32, String)> = rider::Entity::find()
+        .select_only()
+        .column(rider::Column::Id)
+        .column(rider::Column::Code)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(courses
+        .into_iter()
+        .map(|(id, code)| ((Item::Course, code), id))
+        .chain(
+            riders
+                .into_iter()
+                .map(|(id, code)| ((Item::Rider, code), id)),
+        )
+        .collect())
+}
+
+async fn apply(
+    db: &DatabaseConnection,
+    batch: &mut Vec<(u64, Row)>,
+    run: &mut Run,
+    options: &Options<'_>,
+    now: DateTime<Utc>,
+    out: &mut Outcome,
+) -> Result<(), ImportError> {
+    if batch.is_empty() {
+        if let (Mode::Commit, Some(id)) = (options.mode, options.import_id) {
+            progress(db, id, out).await?;
+        }
+        return Ok(());
+    }
+    match options.mode {
+        Mode::Preview => apply_in(db, batch, run, false, now, out).await?,
+        Mode::Commit => {
+            let txn = crate::ssr::db::begin_write(db).await?;
+            apply_in(&txn, batch, run, true, now, out).await?;
+            if let Some(id) = options.import_id {
+                progress(&txn, id, out).await?;
+            }
+            txn.commit().await?;
+        }
+    }
+    Ok(())
+}
+
+/// One batch, read (and with `write`, written) through `db`: the batch's
+/// transaction, so it sees what it wrote.
+async fn apply_in(
+    db: &impl ConnectionTrait,
+    batch: &mut Vec<(u64, Row)>,
+    run: &mut Run,
+    write: bool,
+    now: DateTime<Utc>,
+    out: &mut Outcome,
+) -> Result<(), ImportError> {
+    let mut catalogue = Vec::new();
+    let mut contracts = Vec::new();
+    for (n, row) in batch.drain(..) {
+        match row {
+            Row::Catalogue(r) => catalogue.push((n, r)),
+            Row::Contract(r) => contracts.push((n, r)),
+        }
+    }
+    if !catalogue.is_empty() {
+        catalogue_rows(db, catalogue, run, write, out).await?;
+    }
+    if !contracts.is_empty() {
+        contract_rows(db, contracts, run, write, now, out).await?;
+    }
+    Ok(())
+}
+
+async fn catalogue_rows(
+    db: &impl ConnectionTrait,
+    rows: Vec<(u64, CatalogueRow)>,
+    run: &mut Run,
+    write: bool,
+    out: &mut Outcome,
+) -> Result<(), ImportError> {
+    // What is recorded now, by code: (name, premium, summary, deduction).
+    type Shown = (String, i32, String, Option<String>);
+    let mut recorded: HashMap<(Item, String), Shown> = HashMap::new();
+    let courses: Vec<(String, String, i32, String, String)> = course::Entity::find()
+        .select_only()
+        .columns([
+            course::Column::Code,
+            course::Column::Name,
+            course::Column::MonthlyPremium,
+            course::Column::Summary,
+            course::Column::Deduction,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (code, name, premium, summary, deduction) in courses {
+        recorded.insert(
+            (Item::Course, code),
+            (name, premium, summary, Some(deduction)),
+        );
+    }
+    let riders: Vec<(String, String, i32, String)> = rider::Entity::find()
+        .select_only()
+        .columns([
+            rider::Column::Code,
+            rider::Column::Name,
+            rider::Column::MonthlyPremium,
+            rider::Column::Summary,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (code, name, premium, summary) in riders {
+        recorded.insert((Item::Rider, code), (name, premium, summary, None));
+    }
+    for (n, r) in rows {
+        let key = (r.item, r.code.clone());
+        if !run.codes.insert(key.clone()) {
+            out.rejected += 1;
+            out.issue(issue(
+                n,
+                "コード",
+                format!(
+                    "同じ区分({})とコードの行が、このファイルの前の行にあります。",
+                    r.item.label()
+                ),
+            ));
+            continue;
+        }
+        let order = i32::try_from(n).unwrap_or(i32::MAX);
+        let wanted: Shown = (
+            r.name.clone(),
+            r.monthly_premium,
+            r.summary.clone(),
+            (r.item == Item::Course).then(|| r.deduction.code().to_owned()),
+        );
+        match recorded.get(&key) {
+            None => out.inserted += 1,
+            Some(was) if *was == wanted => {
+                out.unchanged += 1;
+                continue;
+            }
+            Some(was) => {
+                out.updated += 1;
+                if was.1 != r.monthly_premium {
+                    out.warnings += 1;
+                    out.issue(Issue {
+                        row: n,
+                        column: "月掛金".into(),
+                        message: format!(
+                            "{}の月掛金が {} から {} に変わります。ご契約内容と、これから発行する掛金払込証明書は新しい月掛金で表示されます。",
+                            r.name,
+                            yen(was.1.into()),
+                            yen(r.monthly_premium.into())
+                        ),
+                        warning: true,
+                    });
+                }
+            }
+        }
+        if !write {
+            continue;
+        }
+        match r.item {
+            Item::Course => {
+                course::Entity::insert(course::ActiveModel {
+                    code: Set(r.code),
+                    name: Set(r.name),
+                    monthly_premium: Set(r.monthly_premium),
+                    summary: Set(r.summary),
+                    sort_order: Set(order),
+                    deduction: Set(r.deduction.code().to_owned()),
+                    ..Default::default()
+                })
+                .on_conflict(
+                    OnConflict::column(course::Column::Code)
+                        .update_columns([
+                            course::Column::Name,
+                            course::Column::MonthlyPremium,
+                            course::Column::Summary,
+                            course::Column::SortOrder,
+                            course::Column::Deduction,
+                        ])
+                        .to_owned(),
+                )
+                .exec_without_returning(db)
+                .await?;
+            }
+            Item::Rider => {
+                rider::Entity::insert(rider::ActiveModel {
+                    code: Set(r.code),
+                    name: Set(r.name),
+                    monthly_premium: Set(r.monthly_premium),
+                    summary: Set(r.summary),
+                    sort_order: Set(order),
+                    ..Default::default()
+                })
+                .on_conflict(
+                    OnConflict::column(rider::Column::Code)
+                        .update_columns([
+                            rider::Column::Name,
+                            rider::Column::MonthlyPremium,
+                            rider::Column::Summary,
+                            rider::Column::SortOrder,
+                        ])
+                        .to_owned(),
+                )
+                .exec_without_returning(db)
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+const UNKNOWN_MEMBER: &str =
+    "この組合員番号の組合員は登録されていません(組合員データを先に取り込んでください)。";
+
+async fn contract_rows(
+    db: &impl ConnectionTrait,
+    rows: Vec<(u64, ContractRow)>,
+    run: &mut Run,
+    write: bool,
+    now: DateTime<Utc>,
+    out: &mut Outcome,
+) -> Result<(), ImportError> {
+    // The members and the contracts this batch names, as recorded.
+    let numbers: HashSet<&str> = rows.iter().map(|(_, r)| r.member.digits()).collect();
+    let mut members: HashMap<String, i32> = HashMap::new();
+    for chunk in numbers.into_iter().collect::<Vec<_>>().chunks(CHUNK) {
+        let found: Vec<(i32, String)> = member::Entity::find()
+            .select_only()
+            .column(member::Column::Id)
+            .column(member::Column::MemberNumber)
+            .filter(member::Column::MemberNumber.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        members.extend(found.into_iter().map(|(id, n)| (n, id)));
+    }
+    let unmet: HashSet<&str> = rows
+        .iter()
+        .map(|(_, r)| r.contract_number.as_str())
+        .filter(|n| !run.contracts.contains_key(*n))
+        .collect();
+    let mut existing: HashMap<String, (i32, i32)> = HashMap::new();
+    for chunk in unmet.into_iter().collect::<Vec<_>>().chunks(CHUNK) {
+        let found: Vec<(i32, i32, String)> = contract::Entity::find()
+            .select_only()
+            .column(contract::Column::Id)
+            .column(contract::Column::MemberId)
+            .column(contract::Column::ContractNumber)
+            .filter(contract::Column::ContractNumber.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        existing.extend(found.into_iter().map(|(id, m, n)| (n, (id, m))));
+    }
+
+    // Each row decided in file order; contracts met for the first time are
+    // made or emptied below, before their periods go in.
+    let mut replaced: Vec<i32> = Vec::new();
+    let mut made: Vec<contract::ActiveModel> = Vec::new();
+    let mut periods: Vec<(String, Item, i32, Period)> = Vec::new();
+    for (n, r) in rows {
+        let Some(&member_id) = members.get(r.member.digits()) else {
+            out.rejected += 1;
+            out.issue(issue(n, "組合員番号", UNKNOWN_MEMBER));
+            continue;
+        };
+        let Some(&item_id) = run.catalogue.get(&(r.item, r.code.clone())) else {
+            out.rejected += 1;
+            out.issue(issue(
+                n,
+                "コード",
+                format!(
+                    "このコードの{}は登録されていません(コース・特約を先に取り込んでください)。",
+                    r.item.label()
+                ),
+            ));
+            continue;
+        };
+        if !run.contracts.contains_key(&r.contract_number) {
+            let met = match existing.get(&r.contract_number) {
+                Some(&(_, owner)) if owner != member_id => Met::Refused,
+                Some(&(id, _)) => {
+                    out.updated += 1;
+                    replaced.push(id);
+                    Met::Taken {
+                        member_id,
+                        contract_id: Some(id),
+                        periods: Vec::new(),
+                    }
+                }
+                None => {
+                    out.inserted += 1;
+                    made.push(contract::ActiveModel {
+                        member_id: Set(member_id),
+                        contract_number: Set(r.contract_number.clone()),
+                        created_at: Set(now),
+                        ..Default::default()
+                    });
+                    Met::Taken {
+                        member_id,
+                        contract_id: None,
+                        periods: Vec::new(),
+                    }
+                }
+            };
+            run.contracts.insert(r.contract_number.clone(), met);
+        }
+        let refusal = match run.contracts.get_mut(&r.contract_number) {
+            None | Some(Met::Refused) => Some((
+                "契約番号",
+                "この契約番号は、ほかの組合員の契約として登録されています。".to_owned(),
+            )),
+            Some(Met::Taken {
+                member_id: owner, ..
+            }) if *owner != member_id => Some((
+                "組合員番号",
+                "この契約番号は、このファイルの前の行で別の組合員番号と書かれています。".to_owned(),
+            )),
+            Some(Met::Taken { periods: held, .. }) => {
+                let clash = held.iter().any(|(item, id, p)| {
+                    *item == r.item
+                        && (r.item == Item::Course || *id == item_id)
+                        && overlap(*p, r.period)
+                });
+                if clash {
+                    Some((
+                        "保障開始日",
+                        match r.item {
+                            Item::Course => "この契約の前の行のコースと保障期間が重なっています(コースは同時に1つです)。",
+                            Item::Rider => "この契約の前の行の同じ特約と保障期間が重なっています。",
+                        }
+                        .to_owned(),
+                    ))
+                } else {
+                    held.push((r.item, item_id, r.period));
+                    None
+                }
+            }
+        };
+        if let Some((column, message)) = refusal {
+            out.rejected += 1;
+            out.issue(issue(n, column, message));
+            continue;
+        }
+        periods.push((r.contract_number, r.item, item_id, r.period));
+    }
+    if !write {
+        return Ok(());
+    }
+
+    for chunk in replaced.chunks(CHUNK) {
+        contract_course::Entity::delete_many()
+            .filter(contract_course::Column::ContractId.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+        contract_rider::Entity::delete_many()
+            .filter(contract_rider::Column::ContractId.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    let new_numbers: Vec<String> = made
+        .iter()
+        .filter_map(|m| match &m.contract_number {
+            sea_orm::ActiveValue::Set(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    for chunk in made.chunks(CHUNK) {
+        contract::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    for chunk in new_numbers.chunks(CHUNK) {
+        let found: Vec<(i32, String)> = contract::Entity::find()
+            .select_only()
+            .column(contract::Column::Id)
+            .column(contract::Column::ContractNumber)
+            .filter(contract::Column::ContractNumber.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, number) in found {
+            if let Some(Met::Taken { contract_id, .. }) = run.contracts.get_mut(&number) {
+                *contract_id = Some(id);
+            }
+        }
+    }
+    let mut courses = Vec::new();
+    let mut riders = Vec::new();
+    for (number, item, item_id, period) in periods {
+        let Some(Met::Taken {
+            contract_id: Some(contract_id),
+            ..
+        }) = run.contracts.get(&number)
+        else {
+            continue;
+        };
+        match item {
+            Item::Course => courses.push(contract_course::ActiveModel {
+                contract_id: Set(*contract_id),
+                course_id: Set(item_id),
+                starts_on: Set(period.starts_on),
+                ends_on: Set(period.ends_on),
+                ..Default::default()
+            }),
+            Item::Rider => riders.push(contract_rider::ActiveModel {
+                contract_id: Set(*contract_id),
+                rider_id: Set(item_id),
+                starts_on: Set(period.starts_on),
+                ends_on: Set(period.ends_on),
+                ..Default::default()
+            }),
+        }
+    }
+    for chunk in courses.chunks(CHUNK) {
+        contract_course::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    for chunk in riders.chunks(CHUNK) {
+        contract_rider::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,330 @@
+//! The catalogue and contracts imports (S7): the core system's courses and
+//! riders, and its contracts with their coverage periods, reach ご契約内容;
+//! a re-sent contract is replaced, never doubled; bad rows are listed by
+//! line and column.
+
+use crate::helpers::*;
+use app::contract::ssr::import::{self, Kind};
+use app::ssr::audit::Actor;
+use app::ssr::csv_import::{Mode, Options, Outcome};
+use app::ssr::entities::{contract, contract_course, course, rider};
+use sea_orm::PaginatorTrait;
+
+async fn run(app: &TestApp, kind: Kind, csv: &str, mode: Mode) -> Outcome {
+    let options = Options {
+        mode,
+        actor: Actor::System,
+        ip: "",
+        file_name: "export.csv",
+        import_id: None,
+    };
+    import::run(&app.db, csv.as_bytes(), kind, &options, app.now(), |_| {})
+        .await
+        .unwrap()
+}
+
+fn rows_with(out: &Outcome, column: &str) -> Vec<u64> {
+    out.issues
+        .iter()
+        .filter(|i| i.column == column && !i.warning)
+        .map(|i| i.row)
+        .collect()
+}
+
+const CATALOGUE: &str = "区分,コード,名称,月掛金,保障内容,控除区分\n\
+コース,sogo2,総合保障型2型,2000,\"入院1日 4,500円\",一般\n\
+コース,kaigo3,介護保障型3型,\"3,000円\",介護一時金,介護医療\n\
+特約,bone,骨折特約,300,骨折1回 5万円,\n\
+特約,bone,骨折特約(重複),300,,\n\
+保障,x,x,1,,\n\
+特約,gan2,がん特約2,500,,介護医療\n";
+
+/// New codes added, known ones updated (a changed premium warned about),
+/// the same file again changes nothing; bad rows listed.
+async fn the_catalogue_is_taken_by_code(app: TestApp) {
+    let courses_before = course::Entity::find().count(&app.db).await.unwrap();
+    let preview = run(&app, Kind::Catalogue, CATALOGUE, Mode::Preview).await;
+    assert_eq!(
+        (
+            preview.rows,
+            preview.inserted,
+            preview.updated,
+            preview.rejected
+        ),
+        (6, 2, 1, 3),
+        "{:?}",
+        preview.issues
+    );
+    assert_eq!(
+        course::Entity::find().count(&app.db).await.unwrap(),
+        courses_before
+    );
+    assert_eq!(rows_with(&preview, "コード"), [5]);
+    assert_eq!(rows_with(&preview, "区分"), [6]);
+    assert_eq!(rows_with(&preview, "控除区分"), [7]);
+
+    let done = run(&app, Kind::Catalogue, CATALOGUE, Mode::Commit).await;
+    assert_eq!((done.inserted, done.updated, done.rejected), (2, 1, 3));
+    let kaigo = course::Entity::find()
+        .filter(course::Column::Code.eq("kaigo3"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (kaigo.monthly_premium, kaigo.deduction.as_str()),
+        (3000, "medical_care")
+    );
+    let sogo = course::Entity::find()
+        .filter(course::Column::Code.eq("sogo2"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(sogo.summary, "入院1日 4,500円");
+    assert!(rider::Entity::find()
+        .filter(rider::Column::Code.eq("bone"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .is_some_and(|r| r.name == "骨折特約" && r.monthly_premium == 300));
+
+    let again = run(&app, Kind::Catalogue, CATALOGUE, Mode::Commit).await;
+    assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 3));
+
+    // A new premium is taken, with a warning saying what it changes.
+    let dearer = "区分,コード,名称,月掛金\nコース,sogo2,総合保障型2型,2200\n";
+    let out = run(&app, Kind::Catalogue, dearer, Mode::Commit).await;
+    assert_eq!((out.updated, out.warnings), (1, 1));
+    assert!(
+        out.issues[0].message.contains("2,000円 から 2,200円"),
+        "{:?}",
+        out.issues
+    );
+    let audited = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("catalogue_imported"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(audited, 3);
+}
+on_both!(contract_catalogue, the_catalogue_is_taken_by_code);
+
+const TARO: &str = "0123-45678";
+const HANAKO: &str = "0123-45679";
+
+/// A new contract reaches the member's ご契約内容; a known one is replaced by
+/// the file's periods; the same file again doubles nothing; another member's
+/// contract number, unknown members and codes, and overlapping periods are
+/// refused by line and column.
+async fn contracts_reach_the_member(app: TestApp) {
+    let taro = member_id_of(&app.db, "kyosai.taro").await;
+    let hanako = member_id_of(&app.db, "kyosai.hanako").await;
+    let taro_contract = contracts_of(
+        &app.db,
+        taro,
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    )
+    .await
+    .unwrap()[0]
+        .contract_number
+        .clone();
+    let csv = format!(
+        "契約番号,組合員番号,区分,コード,保障開始日,保障終了日\n\
+K-NEW-0001,{HANAKO},コース,sogo2,2025-04-01,2026-04-01\n\
+K-NEW-0001,{HANAKO},コース,sogo4,2026-04-01,\n\
+K-NEW-0001,{HANAKO},特約,gan,2026/4/1,\n\
+{taro_contract},{TARO},コース,jukunen2,2020-04-01,\n\
+{taro_contract},{HANAKO},特約,gan,2020-04-01,\n\
+K-NEW-0002,9999-99999,コース,sogo2,2025-04-01,\n\
+K-NEW-0003,{HANAKO},コース,nothing,2025-04-01,\n\
+K-NEW-0001,{HANAKO},コース,nyuin2,2026-10-01,\n\
+K-NEW-0001,{HANAKO},特約,gan,2027-04-01,\n\
+K-NEW-0001,{HANAKO},特約,senshin,2026-04-01,2026-04-01\n"
+    );
+    let preview = run(&app, Kind::Contracts, &csv, Mode::Preview).await;
+    assert_eq!(
+        (
+            preview.rows,
+            preview.inserted,
+            preview.updated,
+            preview.rejected
+        ),
+        (10, 1, 1, 6),
+        "{:?}",
+        preview.issues
+    );
+    assert_eq!(rows_with(&preview, "組合員番号"), [6, 7]);
+    assert_eq!(rows_with(&preview, "コード"), [8]);
+    assert_eq!(rows_with(&preview, "保障開始日"), [9, 10]);
+    assert_eq!(rows_with(&preview, "保障終了日"), [11]);
+    assert!(contract::Entity::find()
+        .filter(contract::Column::ContractNumber.eq("K-NEW-0001"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .is_none());
+
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    for _ in 0..2 {
+        let done = run(&app, Kind::Contracts, &csv, Mode::Commit).await;
+        assert_eq!(done.rejected, 6);
+        let hers = contracts_of(&app.db, hanako, today).await.unwrap();
+        let new = hers
+            .iter()
+            .find(|c| c.contract_number == "K-NEW-0001")
+            .expect("her new contract");
+        assert_eq!(
+            new.course.as_ref().map(|c| c.name.as_str()),
+            Some("総合保障型4型")
+        );
+        assert_eq!(
+            new.riders
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>(),
+            ["がん特約"]
+        );
+        let his = contracts_of(&app.db, taro, today).await.unwrap();
+        let replaced = his
+            .iter()
+            .find(|c| c.contract_number == taro_contract)
+            .unwrap();
+        assert_eq!(
+            replaced.course.as_ref().map(|c| c.name.as_str()),
+            Some("熟年型2型")
+        );
+        assert!(replaced.riders.is_empty(), "{replaced:?}");
+        let id = contract::Entity::find()
+            .filter(contract::Column::ContractNumber.eq("K-NEW-0001"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let periods = contract_course::Entity::find()
+            .filter(contract_course::Column::ContractId.eq(id))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(periods, 2, "replaced, not doubled");
+    }
+    // The contract number stays with its member.
+    let his = contract::Entity::find()
+        .filter(contract::Column::ContractNumber.eq(&taro_contract))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(his.member_id, taro);
+}
+on_both!(contract_rows, contracts_reach_the_member);
+
+/// A contract whose rows cross a batch boundary is emptied once, at its
+/// first row: every period of the file is there, also after a second run.
+async fn a_contract_across_batches(app: TestApp) {
+    let hanako = member_id_of(&app.db, "kyosai.hanako").await;
+    let start = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    let n = import::BATCH + 500;
+    let mut csv = String::from("契約番号,組合員番号,区分,コード,保障開始日,保障終了日\n");
+    for i in 0..n {
+        let from = start + Duration::days(i as i64);
+        let to = from + Duration::days(1);
+        csv.push_str(&format!("K-LONG-1,{HANAKO},コース,sogo2,{from},{to}\n"));
+    }
+    for _ in 0..2 {
+        let done = run(&app, Kind::Contracts, &csv, Mode::Commit).await;
+        assert_eq!((done.rows, done.rejected), (n as u64, 0));
+        let id = contract::Entity::find()
+            .filter(contract::Column::ContractNumber.eq("K-LONG-1"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(id.member_id, hanako);
+        let periods = contract_course::Entity::find()
+            .filter(contract_course::Column::ContractId.eq(id.id))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(periods, n as u64);
+    }
+}
+on_both!(contract_batches, a_contract_across_batches);
+
+/// Through the back office: the kinds are offered by code, previewed, run,
+/// and only for admins.
+async fn contracts_through_the_back_office(app: TestApp) {
+    use app::staff::ssr::imports;
+    let admin = app.staff_headers("admin").await;
+    let me = staff_auth::staff_from_headers(&app.db, &config(), &admin, app.now())
+        .await
+        .unwrap();
+    let catalogue = imports::preview(
+        &app.db,
+        &me,
+        "catalogue",
+        "catalogue.csv",
+        "区分,コード,名称,月掛金\n特約,bone,骨折特約,300\n"
+            .as_bytes()
+            .to_vec(),
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let view = app
+        .call(admin.clone(), || app::staff::staff_import(catalogue))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            view.kind_label.as_str(),
+            view.new_label.as_str(),
+            view.inserted
+        ),
+        ("コース・特約", "新しいコース・特約", 1)
+    );
+    app.call(admin.clone(), || app::staff::staff_run_import(catalogue))
+        .await
+        .unwrap();
+    assert_eq!(
+        import_finished(&app, &admin, catalogue).await.status,
+        "done"
+    );
+
+    let contracts = imports::preview(
+        &app.db,
+        &me,
+        "contracts",
+        "contracts.csv",
+        format!(
+            "契約番号,組合員番号,区分,コード,保障開始日\nK-BO-1,{HANAKO},コース,sogo2,2026-04-01\nK-BO-1,{HANAKO},特約,bone,2026-04-01\n"
+        )
+        .into_bytes(),
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let operator = app.staff_headers("operator").await;
+    assert_eq!(
+        app.call(operator, || app::staff::staff_run_import(contracts))
+            .await,
+        Err(AppError::Forbidden)
+    );
+    app.call(admin.clone(), || app::staff::staff_run_import(contracts))
+        .await
+        .unwrap();
+    let view = import_finished(&app, &admin, contracts).await;
+    assert_eq!((view.status.as_str(), view.inserted), ("done", 1));
+    let hanako = member_id_of(&app.db, "kyosai.hanako").await;
+    let hers = contracts_of(
+        &app.db,
+        hanako,
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+    )
+    .await
+    .unwrap();
+    let new = hers.iter().find(|c| c.contract_number == "K-BO-1").unwrap();
+    assert_eq!(new.riders[0].name, "骨折特約");
+}
+on_both!(contract_back_office, contracts_through_the_back_office);
