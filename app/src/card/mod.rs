@@ -31,10 +31,11 @@ pub struct Card {
     pub name_note: Option<String>,
 }
 
-/// The logged-in member's card with a fresh token.
+/// The logged-in member's card with a fresh token. `refresh`: asked by the
+/// open page every minute, which does not keep the login alive.
 #[server(endpoint = "card")]
-pub async fn my_card() -> Result<Card, AppError> {
-    crate::error::with_status(ssr::card().await)
+pub async fn my_card(refresh: bool) -> Result<Card, AppError> {
+    crate::error::with_status(ssr::card(refresh).await)
 }
 
 /// What staff see after checking a card.

@@ -86,8 +86,12 @@ fn unavailable() -> AppError {
 }
 
 /// [`super::my_card`].
-pub async fn card() -> Result<Card, AppError> {
-    let me = current_member().await?;
+pub async fn card(refresh: bool) -> Result<Card, AppError> {
+    let me = if refresh {
+        crate::auth::ssr::current_member_in_background().await?
+    } else {
+        current_member().await?
+    };
     let Request { state, now, .. } = Request::current()?;
     let (m, account) = member::Entity::find_by_id(me.member_id)
         .find_also_related(member_account::Entity)

@@ -13,7 +13,9 @@ use leptos_meta::Title;
 #[component]
 pub fn CardPage() -> impl IntoView {
     let tick = RwSignal::new(0u32);
-    let card = Resource::new_blocking(move || tick.get(), |_| my_card());
+    // The first load is the member's; the minutely ones are the page's own
+    // and do not keep the login alive.
+    let card = Resource::new_blocking(move || tick.get(), |n| my_card(n > 0));
     // In the browser only: a fresh token every minute.
     Effect::new(move || {
         tick.track();

@@ -11,7 +11,10 @@ async fn cards_verify_until_they_expire_or_the_member_stops(app: TestApp) {
         .await
         .unwrap();
     let session = app.member_headers(&m.user_id).await;
-    let card = app.call(session.clone(), app::card::my_card).await.unwrap();
+    let card = app
+        .call(session.clone(), || app::card::my_card(false))
+        .await
+        .unwrap();
     assert_eq!(card.member_number, m.member_number);
     assert!(card.qr_svg.starts_with("<?xml") || card.qr_svg.contains("<svg"));
     let check = |token: String| {
@@ -39,7 +42,10 @@ async fn cards_verify_until_they_expire_or_the_member_stops(app: TestApp) {
     app.advance(Duration::seconds(TOKEN_SECONDS));
     assert_eq!(check(card.token.clone()).await.verdict, Verdict::Expired);
     // A fresh one verifies; after the member stops My Page it is revoked.
-    let fresh = app.call(session, app::card::my_card).await.unwrap();
+    let fresh = app
+        .call(session, || app::card::my_card(false))
+        .await
+        .unwrap();
     app.call(staff.clone(), || {
         app::staff::staff_stop_service(m.member_id)
     })
@@ -61,7 +67,7 @@ async fn cards_verify_until_they_expire_or_the_member_stops(app: TestApp) {
         Err(AppError::Unauthenticated { .. })
     ));
     assert!(matches!(
-        app.call(staff, app::card::my_card).await,
+        app.call(staff, || app::card::my_card(false)).await,
         Err(AppError::Unauthenticated { .. })
     ));
 }
@@ -158,3 +164,56 @@ async fn the_offline_card_holds_a_day_long_token(app: TestApp) {
     assert_eq!(status, http::StatusCode::UNAUTHORIZED);
 }
 on_both!(offline_card, the_offline_card_holds_a_day_long_token);
+
+/// The open card page asks for a fresh token every minute by itself: that
+/// does not keep the login alive, so a card left open on a shared browser
+/// still logs out after the idle time (seed 000: 強制ログアウト). The member's
+/// own opening of the page does.
+async fn the_minutely_token_does_not_keep_the_login(app: TestApp) {
+    let idle = Duration::from_std(config().idle_timeout).unwrap();
+    let m = fixtures::member(&app.db, &fixtures::Wanted::default(), app.now())
+        .await
+        .unwrap();
+    let session = app.member_headers(&m.user_id).await;
+    let refreshed = |session: HeaderMap| app.call(session, || app::card::my_card(true));
+    // Opened by the member, then left open: a token every minute until the
+    // idle time has passed since the opening.
+    app.call(session.clone(), || app::card::my_card(false))
+        .await
+        .unwrap();
+    let mut waited = Duration::zero();
+    while waited + Duration::minutes(1) < idle {
+        app.advance(Duration::minutes(1));
+        waited += Duration::minutes(1);
+        refreshed(session.clone()).await.unwrap();
+    }
+    app.advance(idle - waited);
+    assert_eq!(
+        refreshed(session.clone()).await.map(|c| c.member_number),
+        Err(AppError::Unauthenticated { timed_out: true })
+    );
+    assert!(matches!(
+        app.call(session, app::contract::my_contracts).await,
+        Err(AppError::Unauthenticated { timed_out: true })
+    ));
+
+    // The member opening the page again and again stays logged in.
+    let session = app.member_headers(&m.user_id).await;
+    for _ in 0..3 {
+        app.advance(idle - Duration::minutes(1));
+        app.call(session.clone(), || app::card::my_card(false))
+            .await
+            .unwrap();
+    }
+    // A refresh still needs a live login, and answers only the member's own card.
+    let card = refreshed(session).await.unwrap();
+    assert_eq!(card.member_number, m.member_number);
+    assert!(matches!(
+        refreshed(HeaderMap::new()).await,
+        Err(AppError::Unauthenticated { .. })
+    ));
+}
+on_both!(
+    card_refresh_idle,
+    the_minutely_token_does_not_keep_the_login
+);

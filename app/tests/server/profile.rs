@@ -272,7 +272,10 @@ async fn a_name_change_shows_only_once_staff_apply_it(app: TestApp) {
     let pending = profile.pending_name.expect("a pending name change");
     let due = business_days_after(jst::today(app.now()), 3, is_national_holiday);
     assert_eq!(pending.expected_on, jst::format_date(due));
-    let card = app.call(me.clone(), app::card::my_card).await.unwrap();
+    let card = app
+        .call(me.clone(), || app::card::my_card(false))
+        .await
+        .unwrap();
     assert_ne!(card.name, "共済　花子");
     assert!(card.name_note.unwrap().contains(&jst::format_date(due)));
     let detail = app.call(me.clone(), || my_procedure(p.id)).await.unwrap();
@@ -317,7 +320,10 @@ async fn a_name_change_shows_only_once_staff_apply_it(app: TestApp) {
     );
     let subjects = outbox_subjects_to(&app.db, &m.email).await;
     assert!(subjects.iter().any(|s| s.contains("承諾")), "{subjects:?}");
-    let card = app.call(me.clone(), app::card::my_card).await.unwrap();
+    let card = app
+        .call(me.clone(), || app::card::my_card(false))
+        .await
+        .unwrap();
     assert_eq!(card.name, "共済　花子");
     assert_eq!(card.name_note, None);
     assert!(app

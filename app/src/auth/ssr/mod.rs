@@ -550,10 +550,19 @@ pub async fn member_records_from_headers(
     headers: &HeaderMap,
     now: DateTime<Utc>,
 ) -> Result<MemberRecords, AppError> {
+    records_from_headers(db, config, headers, (now, session::Touch::Yes)).await
+}
+
+async fn records_from_headers(
+    db: &DatabaseConnection,
+    config: &Config,
+    headers: &HeaderMap,
+    (now, touch): (DateTime<Utc>, session::Touch),
+) -> Result<MemberRecords, AppError> {
     let Some(token) = cookie(headers, &cookie_name(config, session::COOKIE)) else {
         return Err(AppError::Unauthenticated { timed_out: false });
     };
-    match session::lookup(db, Realm::Member, token, now, config.idle_timeout).await? {
+    match session::lookup(db, Realm::Member, token, (now, touch), config.idle_timeout).await? {
         session::Lookup::Valid {
             session_id,
             account_id,
@@ -616,14 +625,38 @@ pub fn provide_request_member() {
     leptos::prelude::provide_context(RequestMember::default());
 }
 
+/// [`current_member`] for what a page does by itself, not the member (the
+/// card's fresh token every minute): the session is checked but not kept
+/// alive, so a page left open still logs out after the idle time (seed 000:
+/// 操作が一定時間行われなかった場合).
+pub async fn current_member_in_background() -> Result<CurrentMember, AppError> {
+    let (me, ..) = resolve_member_with(session::Touch::No).await?;
+    if me.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(me)
+}
+
 async fn resolve_member() -> Result<MemberRecords, AppError> {
+    resolve_member_with(session::Touch::Yes).await
+}
+
+async fn resolve_member_with(touch: session::Touch) -> Result<MemberRecords, AppError> {
     let state = AppState::current()?;
     let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Internal)?;
-    let check =
-        || member_records_from_headers(&state.db, &state.config, &parts.headers, state.clock.now());
-    let result = match leptos::prelude::use_context::<RequestMember>() {
-        Some(RequestMember(once)) => once.get_or_try_init(check).await.cloned(),
-        None => check().await,
+    let check = || {
+        records_from_headers(
+            &state.db,
+            &state.config,
+            &parts.headers,
+            (state.clock.now(), touch),
+        )
+    };
+    let result = match (touch, leptos::prelude::use_context::<RequestMember>()) {
+        (session::Touch::Yes, Some(RequestMember(once))) => {
+            once.get_or_try_init(check).await.cloned()
+        }
+        _ => check().await,
     };
     if let Err(AppError::Unauthenticated { timed_out }) = result {
         crate::ssr::request::plain_form_to_login(&parts, timed_out);

@@ -113,13 +113,23 @@ pub fn is_expired(
     now >= expires_at || now - last_seen_at >= idle
 }
 
-/// Resolves a token of `realm`, marking it as used when it is valid. An
-/// expired one is left for housekeeping (see [`KEEP_EXPIRED`]).
+/// Whether a request counts as the person's activity: what a page does by
+/// itself (the card's token every minute) checks the session without
+/// keeping it alive, so a page left open still times out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Touch {
+    Yes,
+    No,
+}
+
+/// Resolves a token of `realm`, marking it as used when it is valid (with
+/// [`Touch::Yes`]). An expired one is left for housekeeping (see
+/// [`KEEP_EXPIRED`]).
 pub async fn lookup(
     db: &impl ConnectionTrait,
     realm: Realm,
     token: &str,
-    now: DateTime<Utc>,
+    (now, touch): (DateTime<Utc>, Touch),
     idle: std::time::Duration,
 ) -> Result<Lookup, AppError> {
     let idle = Duration::from_std(idle).map_err(|_| AppError::Internal)?;
@@ -144,7 +154,7 @@ pub async fn lookup(
     if is_expired(last_seen_at, expires_at, now, idle) {
         return Ok(Lookup::Expired);
     }
-    if now - last_seen_at >= TOUCH_EVERY.min(idle / 10) {
+    if touch == Touch::Yes && now - last_seen_at >= TOUCH_EVERY.min(idle / 10) {
         let touch = Query::update()
             .table(realm.sessions())
             .value(Alias::new("last_seen_at"), Expr::val(now))

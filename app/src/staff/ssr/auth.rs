@@ -189,15 +189,22 @@ pub async fn staff_from_headers(
     let Some(token) = cookie(headers, &cookie_name(config, COOKIE)) else {
         return Err(AppError::Unauthenticated { timed_out: false });
     };
-    let (session_id, staff_id) =
-        match session::lookup(db, Realm::Staff, token, now, config.idle_timeout).await? {
-            session::Lookup::Valid {
-                session_id,
-                account_id,
-            } => (session_id, account_id),
-            session::Lookup::Expired => return Err(AppError::Unauthenticated { timed_out: true }),
-            session::Lookup::Unknown => return Err(AppError::Unauthenticated { timed_out: false }),
-        };
+    let (session_id, staff_id) = match session::lookup(
+        db,
+        Realm::Staff,
+        token,
+        (now, session::Touch::Yes),
+        config.idle_timeout,
+    )
+    .await?
+    {
+        session::Lookup::Valid {
+            session_id,
+            account_id,
+        } => (session_id, account_id),
+        session::Lookup::Expired => return Err(AppError::Unauthenticated { timed_out: true }),
+        session::Lookup::Unknown => return Err(AppError::Unauthenticated { timed_out: false }),
+    };
     let stage = staff_session::Entity::find_by_id(session_id)
         .one(db)
         .await?
