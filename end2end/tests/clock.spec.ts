@@ -157,7 +157,7 @@ test('staff approve a rider and a course change; ご契約内容 changes on the 
 });
 
 test('a withdrawn member sees the last day, and after it cannot log in', async ({ page, browser, request }) => {
-  const me = await seedMember(request, { server, knownBrowser: true });
+  const me = await seedMember(request, { server, knownBrowser: true, contract: true });
   const staffPage = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   await staffLogin(staffPage, await seedStaff(staffPage.request, { server }), server);
   await staffPage.goto(`${server}/staff/members/${me.member_id}`);
@@ -183,8 +183,14 @@ test('a withdrawn member sees the last day, and after it cannot log in', async (
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 
+  // The day after the 脱退日 the coverage has ended; My Page still opens.
+  const withdrawn = `${today.getUTCFullYear()}/${today.getUTCMonth() + 1}/${today.getUTCDate()}`;
+  await advance(page, '1d');
+  await apiLogin(page, me, { server, goto: '/mypage/contracts' });
+  await expect(page.getByRole('region', { name: `契約番号 ${me.contract_number}` })).toContainText(`このご契約の保障は${withdrawn}で終了しました。`);
+
   // Past the last day the door is closed, and the message gives the phone.
-  const moved = await page.request.post(`${server}/dev/clock`, { form: { advance: '11d' } });
+  const moved = await page.request.post(`${server}/dev/clock`, { form: { advance: '10d' } });
   expect(moved.ok()).toBeTruthy();
   await page.goto(`${server}/`);
   await login(page, me, { expectFailure: true });

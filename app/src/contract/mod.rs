@@ -28,6 +28,9 @@ pub struct ContractView {
     pub monthly_total: String,
     /// Why something decided is not shown yet, e.g. 変更後のコースは…から表示されます.
     pub pending: Vec<String>,
+    /// The last day of coverage, `2027/3/31`, once every course and rider
+    /// has ended (a withdrawal, or as the core system sent it).
+    pub ended: Option<String>,
 }
 
 /// The logged-in member's contracts, as in force today (JST).

@@ -37,6 +37,23 @@ pub fn pending<T>(periods: &[(T, Period)], day: NaiveDate) -> Vec<&(T, Period)> 
     later
 }
 
+/// The last day of coverage when every period has ended by `day` (none in
+/// force, none to come): the day before the latest end. `None` while
+/// something holds or is still to start, and for no periods at all.
+pub fn ended_by<T>(periods: &[(T, Period)], day: NaiveDate) -> Option<NaiveDate> {
+    if periods
+        .iter()
+        .any(|(_, p)| p.holds_on(day) || p.is_pending_on(day))
+    {
+        return None;
+    }
+    periods
+        .iter()
+        .filter_map(|(_, p)| p.ends_on)
+        .max()
+        .and_then(|end| end.pred_opt())
+}
+
 /// The first day of the month after `day`: when coverage decided today
 /// usually starts.
 pub fn first_of_next_month(day: NaiveDate) -> NaiveDate {
@@ -74,6 +91,29 @@ pub fn check_start(starts_on: NaiveDate, today: NaiveDate) -> Result<(), StartDa
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn coverage_ended_by_a_day() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let p = |starts_on, ends_on| Period { starts_on, ends_on };
+        let ended = [
+            ((), p(d(2020, 4, 1), Some(d(2024, 4, 1)))),
+            ((), p(d(2024, 4, 1), Some(d(2026, 4, 1)))),
+        ];
+        assert_eq!(ended_by(&ended, d(2026, 4, 1)), Some(d(2026, 3, 31)));
+        assert_eq!(
+            ended_by(&ended, d(2026, 3, 31)),
+            None,
+            "the last day still holds"
+        );
+        let running = [((), p(d(2020, 4, 1), None))];
+        assert_eq!(ended_by(&running, d(2030, 1, 1)), None);
+        let to_come = [((), p(d(2027, 4, 1), None))];
+        assert_eq!(ended_by(&to_come, d(2026, 4, 1)), None);
+        let none: [((), Period); 0] = [];
+        assert_eq!(ended_by(&none, d(2026, 4, 1)), None);
+    }
+
     use super::*;
 
     #[test]

@@ -43,22 +43,39 @@ pub fn ContractCard(c: ContractView) -> impl IntoView {
         <section class="card contract" aria-label=label>
             <h2>{title}</h2>
             {c.pending.into_iter().map(|note| view! { <p class="notice">{note}</p> }).collect_view()}
-            {match c.course {
+            {match c.ended {
+                Some(last) => Either::Left(view! {
+                    <p class="notice">{format!("このご契約の保障は{last}で終了しました。")}</p>
+                }),
+                None => Either::Right(view! { <Coverages course=c.course riders=c.riders monthly_total=c.monthly_total /> }),
+            }}
+        </section>
+    }
+}
+
+/// What a contract in force covers: the course, the riders, the total.
+#[component]
+fn Coverages(
+    course: Option<Coverage>,
+    riders: Vec<Coverage>,
+    monthly_total: String,
+) -> impl IntoView {
+    view! {
+            {match course {
                 Some(course) => Either::Left(view! { <CourseRows course /> }),
                 None => Either::Right(view! { <p>"保障はまだ始まっていません。"</p> }),
             }}
             <h3>"特約"</h3>
-            {if c.riders.is_empty() {
+            {if riders.is_empty() {
                 Either::Left(view! { <p class="hint">"付加されている特約はありません。"</p> })
             } else {
                 Either::Right(view! {
                     <ul class="riders">
-                        {c.riders.into_iter().map(|r| view! { <RiderRow r /> }).collect_view()}
+                        {riders.into_iter().map(|r| view! { <RiderRow r /> }).collect_view()}
                     </ul>
                 })
             }}
-            <p class="contract__total">"月額掛金合計 " <strong>{c.monthly_total}</strong></p>
-        </section>
+            <p class="contract__total">"月額掛金合計 " <strong>{monthly_total}</strong></p>
     }
 }
 

@@ -597,6 +597,102 @@ on_both!(
     a_withdrawn_member_applies_for_no_coverage
 );
 
+/// A withdrawal ends the member's coverage after the 脱退日: ご契約内容 says
+/// so from the day after, the certificate projects no month beyond it, a
+/// rider filed before it is not approved, and a corrected date moves the end.
+async fn a_withdrawal_ends_the_coverage(app: TestApp) {
+    let db = app.db.clone();
+    let staff = app.staff_headers("operator").await;
+    let sho_id = member_id_of(&db, "watanabe.sho").await;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let expected = || async {
+        app::money::ssr::certificate::lines_of(&db, sho_id, 2026, today)
+            .await
+            .unwrap()
+            .iter()
+            .map(|l| l.expected)
+            .sum::<i64>()
+    };
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let before = expected().await;
+    let choice = rider_choice(&db, "K-2025-001001", "gan").await;
+    let sho = app.member_headers("watanabe.sho").await;
+    app.call(sho, || {
+        apply("rider_addition".into(), Some(choice.clone()), None)
+    })
+    .await
+    .unwrap();
+    let filed = latest_procedure(&db).await.id;
+    let record = |on: &'static str| {
+        let staff = staff.clone();
+        let app = &app;
+        async move {
+            app.call(staff, || {
+                app::staff::staff_record_withdrawal(sho_id, on.into(), "2027-07-31".into())
+            })
+            .await
+        }
+    };
+    record("2026-11-30").await.unwrap();
+
+    // December is no longer projected on the certificate.
+    let after = expected().await;
+    assert!(after < before, "{after} < {before}");
+    let on = |d: NaiveDate| {
+        let db = db.clone();
+        async move { contracts_of(&db, sho_id, d).await.unwrap() }
+    };
+    let last = on(day(11, 30)).await;
+    assert!(last[0].course.is_some() && last[0].ended.is_none());
+    let gone = on(day(12, 1)).await;
+    assert_eq!(gone[0].ended.as_deref(), Some("2026/11/30"));
+    assert!(gone[0].course.is_none() && gone[0].riders.is_empty());
+
+    // The rider filed before the withdrawal is not added after it.
+    app.call(staff.clone(), || {
+        app::staff::staff_move_procedure(filed, "under_review".into(), None, None)
+    })
+    .await
+    .unwrap();
+    match app
+        .call(staff.clone(), || {
+            app::staff::staff_move_procedure(
+                filed,
+                "approved".into(),
+                None,
+                Some("2027-01-01".into()),
+            )
+        })
+        .await
+    {
+        Err(AppError::Conflict(message)) => assert!(message.contains("脱退"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    app.call(staff.clone(), || {
+        app::staff::staff_move_procedure(filed, "declined".into(), Some("脱退のため".into()), None)
+    })
+    .await
+    .expect("declined instead");
+
+    // A later 脱退日, corrected: December is covered and projected again.
+    app.call(staff.clone(), || {
+        app::staff::staff_correct_withdrawal(sho_id, "2026-12-31".into(), "2027-07-31".into())
+    })
+    .await
+    .unwrap();
+    assert_eq!(expected().await, before);
+    assert!(on(day(12, 1)).await[0].course.is_some());
+    let next_year = on(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).await;
+    assert_eq!(next_year[0].ended.as_deref(), Some("2026/12/31"));
+    // Another member's coverage is untouched.
+    let taro = member_id_of(&db, "kyosai.taro").await;
+    let his = contracts_of(&db, taro, NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())
+        .await
+        .unwrap();
+    assert!(his.iter().all(|c| c.ended.is_none() && c.course.is_some()));
+}
+on_both!(withdrawal_ends_coverage, a_withdrawal_ends_the_coverage);
+
 /// A member asks by phone (seed 000: other years of the certificate go
 /// through the co-op): staff file it from the member's record; it is on the
 /// member's 手続き照会 as made by the co-op, mailed like their own, and

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::{ContractView, Coverage};
 use crate::auth::ssr::current_member;
-use crate::domain::coverage::{in_force, pending, Period};
+use crate::domain::coverage::{ended_by, in_force, pending, Period};
 use crate::domain::{jst, money};
 use crate::error::AppError;
 use crate::ssr::entities::{contract, contract_course, contract_rider, course, rider};
@@ -189,5 +189,59 @@ fn view(
             .collect(),
         monthly_total: money::yen(total),
         pending: notes,
+        ended: ended_by(courses, day)
+            .filter(|_| ended_by(riders, day).is_some() || riders.is_empty())
+            .map(jst::format_date),
     }
+}
+
+/// Ends `member_id`'s coverage from `end` (the day after a withdrawal):
+/// periods still running then end that day, periods starting on or after
+/// it never begin. With `was` (a corrected withdrawal), the periods ended at
+/// the earlier end are moved to the new one first.
+pub async fn end_coverage(
+    db: &impl ConnectionTrait,
+    member_id: i32,
+    end: NaiveDate,
+    was: Option<NaiveDate>,
+) -> Result<(), AppError> {
+    use sea_orm::sea_query::{Expr, Query};
+    let contracts = Query::select()
+        .column(contract::Column::Id)
+        .from(contract::Entity)
+        .and_where(contract::Column::MemberId.eq(member_id))
+        .to_owned();
+    macro_rules! end_periods {
+        ($entity:ident) => {{
+            if let Some(was) = was {
+                $entity::Entity::update_many()
+                    .col_expr(
+                        $entity::Column::EndsOn,
+                        Expr::value(Option::<NaiveDate>::None),
+                    )
+                    .filter($entity::Column::ContractId.in_subquery(contracts.clone()))
+                    .filter($entity::Column::EndsOn.eq(was))
+                    .exec(db)
+                    .await?;
+            }
+            $entity::Entity::delete_many()
+                .filter($entity::Column::ContractId.in_subquery(contracts.clone()))
+                .filter($entity::Column::StartsOn.gte(end))
+                .exec(db)
+                .await?;
+            $entity::Entity::update_many()
+                .col_expr($entity::Column::EndsOn, Expr::value(Some(end)))
+                .filter($entity::Column::ContractId.in_subquery(contracts.clone()))
+                .filter(
+                    sea_orm::Condition::any()
+                        .add($entity::Column::EndsOn.is_null())
+                        .add($entity::Column::EndsOn.gt(end)),
+                )
+                .exec(db)
+                .await?;
+        }};
+    }
+    end_periods!(contract_course);
+    end_periods!(contract_rider);
+    Ok(())
 }

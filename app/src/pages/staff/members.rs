@@ -681,8 +681,9 @@ fn Standing(
                         <input type="hidden" name="member_id" value=member_id />
                         <div class="field">
                             <label for="withdrawn_on">"脱退日"</label>
+                            <p class="hint" id="withdrawn_on-hint">"ご契約の保障はこの日までとなり、ご契約内容と掛金払込証明書に反映されます。"</p>
                             <input id="withdrawn_on" name="withdrawn_on" type="date" required
-                                aria-describedby="withdrawn_on-error" aria-invalid=invalid(error, "withdrawn_on") />
+                                aria-describedby="withdrawn_on-hint withdrawn_on-error" aria-invalid=invalid(error, "withdrawn_on") />
                             <FieldError error field="withdrawn_on" />
                         </div>
                         <div class="field">

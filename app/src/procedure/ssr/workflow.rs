@@ -255,6 +255,17 @@ async fn write_coverage(
     starts_on: NaiveDate,
 ) -> Result<(), AppError> {
     let contract_id = p.contract_id.ok_or(AppError::Internal)?;
+    // Filed before a withdrawal was recorded: nothing is added after it.
+    let withdrawn = crate::ssr::entities::member::Entity::find_by_id(p.member_id)
+        .one(txn)
+        .await?
+        .is_none_or(|m| m.withdrawn_on.is_some());
+    if withdrawn {
+        return Err(AppError::Conflict(
+            "脱退が記録されている組合員のため、保障の追加・変更は承諾できません。不承諾としてください。"
+                .to_owned(),
+        ));
+    }
     match p.kind {
         Kind::RiderAddition => {
             let rider_id = p.rider_id.ok_or(AppError::Internal)?;
