@@ -139,7 +139,7 @@ async fn import_csv(
         let _ = err.flush();
     };
     let input = std::io::BufReader::new(input);
-    let (new, replaced) = kind.counted(true);
+    let (new, replaced) = kind.counted(!dry_run);
     let outcome = match kind {
         Upload::Members => app::member::ssr::import::run(db, input, &options, now, progress).await,
         Upload::Contract(k) => {

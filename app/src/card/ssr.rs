@@ -145,8 +145,15 @@ pub async fn offline_page(
     use axum::response::IntoResponse;
     use http::StatusCode;
     let now = state.clock.now();
-    let me = match crate::auth::ssr::member_from_headers(&state.db, &state.config, &headers, now)
-        .await
+    // Fetched by the service worker on its own: it must not keep the login
+    // of a page left open alive.
+    let me = match crate::auth::ssr::member_from_headers_in_background(
+        &state.db,
+        &state.config,
+        &headers,
+        now,
+    )
+    .await
     {
         Ok(me) if !me.must_change_password => me,
         _ => return StatusCode::UNAUTHORIZED.into_response(),

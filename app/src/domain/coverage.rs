@@ -12,6 +12,23 @@ pub struct Period {
 }
 
 impl Period {
+    pub fn new(starts_on: NaiveDate, ends_on: Option<NaiveDate>) -> Self {
+        Self { starts_on, ends_on }
+    }
+
+    /// The period as far as `end` (exclusive), if it reaches it at all:
+    /// `None` for one starting on or after `end`.
+    pub fn until(self, end: Option<NaiveDate>) -> Option<Self> {
+        match end {
+            None => Some(self),
+            Some(end) if self.starts_on >= end => None,
+            Some(end) => Some(Self {
+                starts_on: self.starts_on,
+                ends_on: Some(self.ends_on.map_or(end, |e| e.min(end))),
+            }),
+        }
+    }
+
     pub fn holds_on(&self, day: NaiveDate) -> bool {
         self.starts_on <= day && self.ends_on.is_none_or(|end| day < end)
     }
@@ -35,6 +52,12 @@ pub fn pending<T>(periods: &[(T, Period)], day: NaiveDate) -> Vec<&(T, Period)> 
         .collect();
     later.sort_by_key(|(_, p)| p.starts_on);
     later
+}
+
+/// The first day without coverage after a withdrawal on `withdrawn_on`:
+/// the member is covered through the 脱退日 itself.
+pub fn withdrawal_end(withdrawn_on: NaiveDate) -> NaiveDate {
+    withdrawn_on.succ_opt().unwrap_or(withdrawn_on)
 }
 
 /// The last day of coverage when every period has ended by `day` (none in
@@ -91,6 +114,25 @@ pub fn check_start(starts_on: NaiveDate, today: NaiveDate) -> Result<(), StartDa
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_withdrawal_cuts_the_periods() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let end = withdrawal_end(d(2026, 11, 30));
+        assert_eq!(end, d(2026, 12, 1));
+        let running = Period::new(d(2024, 4, 1), None);
+        assert_eq!(
+            running.until(Some(end)),
+            Some(Period::new(d(2024, 4, 1), Some(end)))
+        );
+        assert!(running.until(Some(end)).unwrap().holds_on(d(2026, 11, 30)));
+        assert!(!running.until(Some(end)).unwrap().holds_on(end));
+        let ended_before = Period::new(d(2024, 4, 1), Some(d(2025, 4, 1)));
+        assert_eq!(ended_before.until(Some(end)), Some(ended_before));
+        assert_eq!(Period::new(end, None).until(Some(end)), None);
+        assert_eq!(Period::new(d(2027, 1, 1), None).until(Some(end)), None);
+        assert_eq!(running.until(None), Some(running));
+    }
 
     #[test]
     fn coverage_ended_by_a_day() {

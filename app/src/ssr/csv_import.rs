@@ -74,11 +74,11 @@ pub struct Issue {
     pub warning: bool,
 }
 
-/// Reads `inner` with each CR LF made LF. The csv reader numbers the
-/// records of a CR LF file (what Windows and Excel write) one line short;
-/// with LF alone it counts as a person does. A CR LF inside a quoted cell
-/// becomes LF too; a lone CR is kept. The text always ends with an LF, so
-/// every record ends with one.
+/// Reads `inner` with each CR LF, and each CR alone, made LF. The csv
+/// reader numbers the records of a CR LF file (what Windows and Excel write)
+/// one line short, and counts no line for a CR alone; with LF only it counts
+/// as a person does. Line breaks inside quoted cells become LF too. The text
+/// always ends with an LF, so every record ends with one.
 struct LfOnly<R> {
     inner: R,
     buf: Box<[u8]>,
@@ -115,8 +115,8 @@ impl<R: Read> Read for LfOnly<R> {
                 self.pos = 0;
                 if self.len == 0 {
                     if std::mem::take(&mut self.held_cr) {
-                        out[0] = b'\r';
-                        self.last = b'\r';
+                        out[0] = b'\n';
+                        self.last = b'\n';
                         return Ok(1);
                     }
                     if self.last != b'\n' {
@@ -130,7 +130,9 @@ impl<R: Read> Read for LfOnly<R> {
             let b = self.buf[self.pos];
             self.pos += 1;
             if std::mem::take(&mut self.held_cr) && b != b'\n' {
-                out[w] = b'\r';
+                // A CR alone ends a line too (old Mac files): as an LF, so
+                // lines count the same.
+                out[w] = b'\n';
                 w += 1;
                 if w == out.len() {
                     // `b` is read again next time.
@@ -527,7 +529,7 @@ mod tests {
                     }
                     got.extend_from_slice(&out[..n]);
                 }
-                assert_eq!(got, b"a\nb\rc\n\r\nd\r\n", "read {size}, inner {chunk}");
+                assert_eq!(got, b"a\nb\nc\n\n\nd\n", "read {size}, inner {chunk}");
             }
         }
     }
@@ -540,6 +542,7 @@ mod tests {
             ("h\r\n1\r\n\r\n2\r\n3\r\n", [2, 4, 5]),
             ("h\n\n\n1\n2\n \n3", [4, 5, 7]),
             ("h\r\n\"1\r\nx\"\r\n2\r\n3\r\n", [2, 4, 5]),
+            ("h\r1\r2\r3\r", [2, 3, 4]),
         ] {
             let mut r = Records::open(text.as_bytes()).unwrap();
             let mut found = Vec::new();

@@ -92,6 +92,11 @@ async fn the_catalogue_is_taken_by_code(app: TestApp) {
     let again = run(&app, Kind::Catalogue, CATALOGUE, Mode::Commit).await;
     assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 3));
 
+    // The file's order is the list's order: a row moved is updated.
+    let moved = "区分,コード,名称,月掛金,保障内容,控除区分\n特約,bone,骨折特約,300,骨折1回 5万円,\nコース,kaigo3,介護保障型3型,3000,介護一時金,介護医療\n";
+    let out = run(&app, Kind::Catalogue, moved, Mode::Commit).await;
+    assert_eq!((out.updated, out.unchanged), (1, 1), "{:?}", out.issues);
+
     // A new premium is taken, with a warning saying what it changes.
     let dearer = "区分,コード,名称,月掛金\nコース,sogo2,総合保障型2型,2200\n";
     let out = run(&app, Kind::Catalogue, dearer, Mode::Commit).await;
@@ -106,7 +111,7 @@ async fn the_catalogue_is_taken_by_code(app: TestApp) {
         .count(&app.db)
         .await
         .unwrap();
-    assert_eq!(audited, 3);
+    assert_eq!(audited, 4);
 }
 on_both!(contract_catalogue, the_catalogue_is_taken_by_code);
 
@@ -209,6 +214,34 @@ K-NEW-0001,{HANAKO},特約,senshin,2026-04-01,2026-04-01\n"
             .unwrap();
         assert_eq!(periods, 2, "replaced, not doubled");
     }
+    // Met first under another member, a contract number is refused in
+    // every row, and its periods stay as they are.
+    let periods_of = |number: String| {
+        let db = app.db.clone();
+        async move {
+            let id = contract::Entity::find()
+                .filter(contract::Column::ContractNumber.eq(number))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
+            contract_course::Entity::find()
+                .filter(contract_course::Column::ContractId.eq(id))
+                .all(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let his_periods = periods_of(taro_contract.clone()).await;
+    let stolen = format!(
+        "契約番号,組合員番号,区分,コード,保障開始日\n{taro_contract},{HANAKO},コース,sogo2,2026-04-01\n{taro_contract},{HANAKO},特約,gan,2026-04-01\n"
+    );
+    let out = run(&app, Kind::Contracts, &stolen, Mode::Commit).await;
+    assert_eq!((out.inserted, out.updated, out.rejected), (0, 0, 2));
+    assert_eq!(rows_with(&out, "契約番号"), [2, 3]);
+    assert_eq!(periods_of(taro_contract.clone()).await, his_periods);
+
     // The contract number stays with its member.
     let his = contract::Entity::find()
         .filter(contract::Column::ContractNumber.eq(&taro_contract))

@@ -304,3 +304,97 @@ async fn sqlite_marks_earlier_changes() {
 async fn postgres_marks_earlier_changes() {
     changes_before_the_marks_are_marked(Backend::Postgres).await;
 }
+
+/// The import kinds (m20261207_000024) widen a CHECK, which SQLite cannot
+/// alter: the table is rebuilt there. The uploads kept survive with their
+/// ids, an id is never given again, one upload of a kind still runs at a
+/// time, unknown kinds are still refused, and going back is refused while an
+/// upload of a new kind is kept.
+async fn the_import_kinds_keep_the_uploads(backend: Backend) {
+    use app::ssr::entities::member_import;
+    use migration::MigratorTrait;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let Some((url, dir)) = fresh_database(backend).await else {
+        return;
+    };
+    let pool = db::connect(&url).await.expect("connect");
+    db::migrate(&pool).await.expect("migrate");
+    migration::Migrator::down(&pool, Some(1))
+        .await
+        .expect("before the new kinds");
+    let now = crate::helpers::t0();
+    let keys = crate::helpers::config().totp_keys;
+    let staff = app::ssr::demo::fixtures::staff(&pool, &keys, &Default::default(), now)
+        .await
+        .expect("a staff account");
+    let upload = |kind: &str, status: &str| member_import::ActiveModel {
+        kind: Set(kind.into()),
+        file_name: Set("x.csv".into()),
+        sha256: Set("0".repeat(64)),
+        content: Set(Vec::new()),
+        encoding: Set("UTF-8".into()),
+        status: Set(status.into()),
+        issues: Set(String::new()),
+        created_by: Set(staff.staff_id),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(
+            upload("members", "done")
+                .insert(&pool)
+                .await
+                .expect("an upload")
+                .id,
+        );
+    }
+    member_import::Entity::delete_by_id(ids[2])
+        .exec(&pool)
+        .await
+        .expect("the newest deleted");
+    db::migrate(&pool).await.expect("the new kinds");
+    let kept: Vec<i32> = member_import::Entity::find()
+        .all(&pool)
+        .await
+        .expect("uploads")
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(kept, ids[..2]);
+    let next = upload("contracts", "running")
+        .insert(&pool)
+        .await
+        .expect("a new kind");
+    assert!(
+        next.id > ids[2],
+        "ids are not given again: {} after {}",
+        next.id,
+        ids[2]
+    );
+    let twice = upload("contracts", "running").insert(&pool).await;
+    assert!(
+        twice.as_ref().is_err_and(app::ssr::db::is_unique_violation),
+        "one running upload of a kind: {twice:?}"
+    );
+    upload("catalogue", "running")
+        .insert(&pool)
+        .await
+        .expect("another kind runs");
+    assert!(upload("bogus", "done").insert(&pool).await.is_err());
+    assert!(migration::Migrator::down(&pool, Some(1)).await.is_err());
+    pool.close().await.expect("close");
+    if let Some(dir) = dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_import_kinds() {
+    the_import_kinds_keep_the_uploads(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_import_kinds() {
+    the_import_kinds_keep_the_uploads(Backend::Postgres).await;
+}

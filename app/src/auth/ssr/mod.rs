@@ -539,6 +539,20 @@ pub async fn member_from_headers(
         .map(|(me, ..)| me)
 }
 
+/// [`member_from_headers`] for what runs by itself, not the member (the
+/// service worker's copy of the offline card): the session is checked but not
+/// kept alive.
+pub async fn member_from_headers_in_background(
+    db: &DatabaseConnection,
+    config: &Config,
+    headers: &HeaderMap,
+    now: DateTime<Utc>,
+) -> Result<CurrentMember, AppError> {
+    records_from_headers(db, config, headers, (now, session::Touch::No))
+        .await
+        .map(|(me, ..)| me)
+}
+
 /// The logged-in member with the account and member rows the session check
 /// read.
 pub type MemberRecords = (CurrentMember, member_account::Model, member::Model);

@@ -306,10 +306,11 @@ async fn catalogue_rows(
     write: bool,
     out: &mut Outcome,
 ) -> Result<(), ImportError> {
-    // What is recorded now, by code: (name, premium, summary, deduction).
-    type Shown = (String, i32, String, Option<String>);
+    // What is recorded now, by code: (name, premium, summary, deduction,
+    // place in the list).
+    type Shown = (String, i32, String, Option<String>, i32);
     let mut recorded: HashMap<(Item, String), Shown> = HashMap::new();
-    let courses: Vec<(String, String, i32, String, String)> = course::Entity::find()
+    let courses: Vec<(String, String, i32, String, String, i32)> = course::Entity::find()
         .select_only()
         .columns([
             course::Column::Code,
@@ -317,29 +318,31 @@ async fn catalogue_rows(
             course::Column::MonthlyPremium,
             course::Column::Summary,
             course::Column::Deduction,
+            course::Column::SortOrder,
         ])
         .into_tuple()
         .all(db)
         .await?;
-    for (code, name, premium, summary, deduction) in courses {
+    for (code, name, premium, summary, deduction, order) in courses {
         recorded.insert(
             (Item::Course, code),
-            (name, premium, summary, Some(deduction)),
+            (name, premium, summary, Some(deduction), order),
         );
     }
-    let riders: Vec<(String, String, i32, String)> = rider::Entity::find()
+    let riders: Vec<(String, String, i32, String, i32)> = rider::Entity::find()
         .select_only()
         .columns([
             rider::Column::Code,
             rider::Column::Name,
             rider::Column::MonthlyPremium,
             rider::Column::Summary,
+            rider::Column::SortOrder,
         ])
         .into_tuple()
         .all(db)
         .await?;
-    for (code, name, premium, summary) in riders {
-        recorded.insert((Item::Rider, code), (name, premium, summary, None));
+    for (code, name, premium, summary, order) in riders {
+        recorded.insert((Item::Rider, code), (name, premium, summary, None, order));
     }
     for (n, r) in rows {
         let key = (r.item, r.code.clone());
@@ -361,6 +364,7 @@ async fn catalogue_rows(
             r.monthly_premium,
             r.summary.clone(),
             (r.item == Item::Course).then(|| r.deduction.code().to_owned()),
+            order,
         );
         match recorded.get(&key) {
             None => out.inserted += 1,

@@ -6,7 +6,7 @@ pub mod import;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{ContractView, Coverage};
 use crate::auth::ssr::current_member;
@@ -23,11 +23,15 @@ pub async fn contracts() -> Result<Vec<ContractView>, AppError> {
     contracts_of(&state.db, me.member_id, jst::today(now)).await
 }
 
-/// A contract with every course and rider period it ever had.
+/// A contract with every course and rider period it ever had, as far as
+/// the member's membership goes.
 pub struct ContractCoverage {
     pub contract: contract::Model,
     pub courses: Vec<(course::Model, Period)>,
     pub riders: Vec<(rider::Model, Period)>,
+    /// After a recorded withdrawal, the first day without coverage (the day
+    /// after the 脱退日): the periods above stop there.
+    pub ends_on: Option<NaiveDate>,
 }
 
 impl ContractCoverage {
@@ -59,6 +63,18 @@ pub async fn coverages_of(
     if contracts.is_empty() {
         return Ok(Vec::new());
     }
+    // A recorded withdrawal ends every coverage after the 脱退日, whatever
+    // the periods say (the core system's export may still run them on; a
+    // corrected date moves the end with nothing to undo).
+    let withdrawn_on: Option<NaiveDate> =
+        crate::ssr::entities::member::Entity::find_by_id(member_id)
+            .select_only()
+            .column(crate::ssr::entities::member::Column::WithdrawnOn)
+            .into_tuple()
+            .one(db)
+            .await?
+            .flatten();
+    let ends_on = withdrawn_on.map(crate::domain::coverage::withdrawal_end);
     // The catalogue is a handful of rows: read it once, look items up by id.
     let courses: HashMap<i32, course::Model> = course::Entity::find()
         .all(db)
@@ -82,9 +98,8 @@ pub async fn coverages_of(
         .await?
     {
         if let Some(c) = courses.get(&p.course_id) {
-            let period = Period {
-                starts_on: p.starts_on,
-                ends_on: p.ends_on,
+            let Some(period) = Period::new(p.starts_on, p.ends_on).until(ends_on) else {
+                continue;
             };
             course_periods
                 .entry(p.contract_id)
@@ -100,9 +115,8 @@ pub async fn coverages_of(
         .await?
     {
         if let Some(r) = riders.get(&p.rider_id) {
-            let period = Period {
-                starts_on: p.starts_on,
-                ends_on: p.ends_on,
+            let Some(period) = Period::new(p.starts_on, p.ends_on).until(ends_on) else {
+                continue;
             };
             rider_periods
                 .entry(p.contract_id)
@@ -116,6 +130,7 @@ pub async fn coverages_of(
             courses: course_periods.remove(&c.id).unwrap_or_default(),
             riders: rider_periods.remove(&c.id).unwrap_or_default(),
             contract: c,
+            ends_on,
         })
         .collect();
     Ok(out)
@@ -130,7 +145,14 @@ pub async fn contracts_of(
     Ok(coverages_of(db, member_id)
         .await?
         .into_iter()
-        .map(|c| view(c.contract.contract_number, &c.courses, &c.riders, day))
+        .map(|c| {
+            view(
+                c.contract.contract_number,
+                &c.courses,
+                &c.riders,
+                (day, c.ends_on),
+            )
+        })
         .collect())
 }
 
@@ -147,7 +169,7 @@ fn view(
     contract_number: String,
     courses: &[(course::Model, Period)],
     riders: &[(rider::Model, Period)],
-    day: NaiveDate,
+    (day, ends_on): (NaiveDate, Option<NaiveDate>),
 ) -> ContractView {
     let course = in_force(courses, day)
         .next()
@@ -189,59 +211,13 @@ fn view(
             .collect(),
         monthly_total: money::yen(total),
         pending: notes,
-        ended: ended_by(courses, day)
-            .filter(|_| ended_by(riders, day).is_some() || riders.is_empty())
-            .map(jst::format_date),
+        ended: match ends_on {
+            // Withdrawn: ended from the day after the 脱退日, even when
+            // nothing had started yet.
+            Some(end) if end <= day => end.pred_opt(),
+            _ => ended_by(courses, day)
+                .filter(|_| ended_by(riders, day).is_some() || riders.is_empty()),
+        }
+        .map(jst::format_date),
     }
-}
-
-/// Ends `member_id`'s coverage from `end` (the day after a withdrawal):
-/// periods still running then end that day, periods starting on or after
-/// it never begin. With `was` (a corrected withdrawal), the periods ended at
-/// the earlier end are moved to the new one first.
-pub async fn end_coverage(
-    db: &impl ConnectionTrait,
-    member_id: i32,
-    end: NaiveDate,
-    was: Option<NaiveDate>,
-) -> Result<(), AppError> {
-    use sea_orm::sea_query::{Expr, Query};
-    let contracts = Query::select()
-        .column(contract::Column::Id)
-        .from(contract::Entity)
-        .and_where(contract::Column::MemberId.eq(member_id))
-        .to_owned();
-    macro_rules! end_periods {
-        ($entity:ident) => {{
-            if let Some(was) = was {
-                $entity::Entity::update_many()
-                    .col_expr(
-                        $entity::Column::EndsOn,
-                        Expr::value(Option::<NaiveDate>::None),
-                    )
-                    .filter($entity::Column::ContractId.in_subquery(contracts.clone()))
-                    .filter($entity::Column::EndsOn.eq(was))
-                    .exec(db)
-                    .await?;
-            }
-            $entity::Entity::delete_many()
-                .filter($entity::Column::ContractId.in_subquery(contracts.clone()))
-                .filter($entity::Column::StartsOn.gte(end))
-                .exec(db)
-                .await?;
-            $entity::Entity::update_many()
-                .col_expr($entity::Column::EndsOn, Expr::value(Some(end)))
-                .filter($entity::Column::ContractId.in_subquery(contracts.clone()))
-                .filter(
-                    sea_orm::Condition::any()
-                        .add($entity::Column::EndsOn.is_null())
-                        .add($entity::Column::EndsOn.gt(end)),
-                )
-                .exec(db)
-                .await?;
-        }};
-    }
-    end_periods!(contract_course);
-    end_periods!(contract_rider);
-    Ok(())
 }

@@ -174,7 +174,7 @@ pub async fn record_capital(
                 "払い込まれた出資金額を入力してください。",
             )
         })?;
-    if m.status == member::MemberStatus::Withdrawn {
+    if m.status == member::MemberStatus::Withdrawn || m.withdrawn_on.is_some() {
         return Err(AppError::Conflict(
             "脱退した組合員です。出資金の入金は記録できません。".to_owned(),
         ));
@@ -186,11 +186,13 @@ pub async fn record_capital(
         .col_expr(member::Column::UpdatedAt, Expr::value(now))
         .filter(member::Column::Id.eq(m.id))
         .filter(member::Column::CapitalPaidOn.is_null())
+        // A withdrawal recorded meanwhile wins.
+        .filter(member::Column::WithdrawnOn.is_null())
         .exec(&txn)
         .await?;
     if recorded.rows_affected != 1 {
         return Err(AppError::Conflict(
-            "出資金の入金はすでに記録されています。画面を読み込み直してご確認ください。".to_owned(),
+            "出資金の入金はすでに記録されているか、脱退が記録されました。画面を読み込み直してご確認ください。".to_owned(),
         ));
     }
     audit::record(

@@ -544,8 +544,6 @@ pub async fn record_withdrawal(
             "脱退の記録がすでにあります。".to_owned(),
         ));
     }
-    // Covered through the 脱退日; nothing from the day after.
-    crate::contract::ssr::end_coverage(&txn, m.id, coverage_end(withdrawn_on), None).await?;
     let (on, until) = (
         jst::format_date(withdrawn_on),
         jst::format_date(access_until),
@@ -577,11 +575,6 @@ pub async fn record_withdrawal(
     }
     txn.commit().await?;
     Ok(())
-}
-
-/// The first day without coverage after a withdrawal on `withdrawn_on`.
-fn coverage_end(withdrawn_on: NaiveDate) -> NaiveDate {
-    withdrawn_on.succ_opt().unwrap_or(withdrawn_on)
 }
 
 /// The update writing a member's withdrawal dates; the caller adds the
@@ -668,13 +661,6 @@ pub async fn correct_withdrawal(
                 .to_owned(),
         ));
     }
-    crate::contract::ssr::end_coverage(
-        &txn,
-        m.id,
-        coverage_end(withdrawn_on),
-        Some(coverage_end(was_on)),
-    )
-    .await?;
     crate::ssr::audit::record(
         &txn,
         crate::ssr::audit::Entry {
