@@ -200,3 +200,27 @@ test('staff record the 出資金 payment of a member sent without one, and the l
   await expect(standing.getByRole('button', { name: '入金を記録する' })).toHaveCount(0);
   await expect(page.getByText('1,000円(2026/11/20 払込)')).toBeVisible();
 });
+
+test('an admin changes the mail address of a member whose mailbox is gone', async ({ page, request }, testInfo) => {
+  const member = await seedMember(request);
+  await staffLogin(page, await seedStaff(page.request, { role: 'admin' }));
+  await page.goto(`/staff/members/${member.member_id}`);
+  await hydrated(page);
+  const care = page.getByRole('region', { name: 'ログインと登録内容の管理' });
+  await care.getByText('メールアドレスを変更する(ご本人確認後)').click();
+  await care.getByLabel('新しいメールアドレス').fill(member.email);
+  await care.getByRole('button', { name: 'メールアドレスを変更する' }).click();
+  await expect(care.getByText('いまのメールアドレスと同じです。')).toBeVisible();
+  await expect(care.getByLabel('新しいメールアドレス')).toHaveAttribute('aria-invalid', 'true');
+  const fresh = `${member.user_id}.new@example.jp`;
+  await care.getByLabel('新しいメールアドレス').fill(fresh);
+  await snap(page, testInfo, 'staff-member-email');
+  await care.getByRole('button', { name: 'メールアドレスを変更する' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'メールアドレスを変更しました。' })).toBeVisible();
+  await expect(page.getByText(fresh, { exact: true })).toBeVisible();
+  await expect(page.getByRole('cell', { name: `メールアドレスを「${fresh}」に変更しました。` })).toBeVisible();
+  // Both addresses hear of it.
+  for (const address of [member.email, fresh]) {
+    expect(await latestMail(page, address, 'メールアドレス変更のお知らせ')).toContain(fresh);
+  }
+});

@@ -75,6 +75,9 @@ pub struct MemberRecord {
     /// The staff member looking is an admin and the member has an account:
     /// they may end the member's sessions.
     pub can_end_sessions: bool,
+    /// An admin looking at a member with an account: may change the mail
+    /// address (after confirming who asks).
+    pub can_change_email: bool,
     /// Where the member stands with My Page (M12–M14).
     pub stage: crate::domain::membership::Stage,
     /// The 出資金 payment is recorded (a registration letter needs it).
@@ -548,6 +551,19 @@ pub async fn staff_record_capital(
     crate::error::with_status(
         ssr::office::record_capital(member_id, &capital_paid_on, &capital_amount).await,
     )
+}
+
+/// Changes a member's mail address after staff confirmed who asks (admins
+/// only): their mailbox is gone, so codes and 仮パスワード cannot reach them.
+/// `was`: the address the page showed; a change made meanwhile is not
+/// written over.
+#[server(endpoint = "staff/member/email")]
+pub async fn staff_change_member_email(
+    member_id: i32,
+    email: String,
+    was: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(ssr::office::change_member_email(member_id, &email, &was).await)
 }
 
 /// Lifts a member's login lockout now (M15).

@@ -351,3 +351,149 @@ async fn staff_stop_and_reopen(app: TestApp) {
         .expect("open again");
 }
 on_both!(member_stop, staff_stop_and_reopen);
+
+/// A member whose mailbox is gone asks by phone: an admin changes the
+/// address (checked beside the field; never another member's), every login
+/// and known browser ends, both addresses are mailed, the change is on the
+/// member's 手続き照会 and audited; two admins at once change it once; only
+/// admins may.
+async fn an_admin_changes_a_members_mail_address(app: TestApp) {
+    let admin = app.staff_headers("admin").await;
+    let m = fixtures::member(
+        &app.db,
+        &fixtures::Wanted {
+            known_browser: true,
+            ..Default::default()
+        },
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let session = app.member_headers(&m.user_id).await;
+    let was = m.email.clone();
+    let change = |headers: HeaderMap, member_id: i32, email: &str| {
+        let (email, was) = (email.to_owned(), was.clone());
+        app.call(headers, move || {
+            app::staff::staff_change_member_email(member_id, email, was)
+        })
+    };
+    let taro = account_of(&app.db, "kyosai.taro").await;
+    for (email, why) in [
+        ("", "メールアドレス"),
+        ("not-an-address", "メールアドレス"),
+        (m.email.as_str(), "同じ"),
+        (taro.email.as_str(), "ほかの方"),
+    ] {
+        match change(admin.clone(), m.member_id, email).await {
+            Err(e) => assert!(
+                e.for_field("email").is_some_and(|msg| msg.contains(why)),
+                "{email}: {e:?}"
+            ),
+            Ok(()) => panic!("{email} taken"),
+        }
+    }
+    // Only admins: not an operator, a member, no cookie, half a staff login.
+    let operator = app.staff_headers("operator").await;
+    assert_eq!(
+        change(operator, m.member_id, "new@example.jp").await,
+        Err(AppError::Forbidden)
+    );
+    assert!(matches!(
+        change(session.clone(), m.member_id, "new@example.jp").await,
+        Err(AppError::Unauthenticated { .. })
+    ));
+    assert!(matches!(
+        change(HeaderMap::new(), m.member_id, "new@example.jp").await,
+        Err(AppError::Unauthenticated { .. })
+    ));
+    let half = app.staff_password_stage("admin").await;
+    assert_eq!(
+        change(half, m.member_id, "new@example.jp").await,
+        Err(AppError::SecondFactorRequired)
+    );
+    assert_eq!(
+        change(admin.clone(), 999_999, "new@example.jp").await,
+        Err(AppError::NotFound)
+    );
+    assert_eq!(account_of(&app.db, &m.user_id).await.email, m.email);
+
+    // Two admins on the same page, each with another address: one lands,
+    // the other is told, whatever the order.
+    let second = app.staff_headers("admin").await;
+    let (a, b) = tokio::join!(
+        change(admin.clone(), m.member_id, "first@example.jp"),
+        change(second, m.member_id, "second@example.jp")
+    );
+    assert_eq!(
+        usize::from(a.is_ok()) + usize::from(b.is_ok()),
+        1,
+        "{a:?} {b:?}"
+    );
+    for r in [&a, &b] {
+        assert!(matches!(r, Ok(()) | Err(AppError::Conflict(_))), "{r:?}");
+    }
+    let now_email = account_of(&app.db, &m.user_id).await.email;
+    assert!(["first@example.jp", "second@example.jp"].contains(&now_email.as_str()));
+
+    // The old login is over; the next one needs a code at the new address.
+    assert!(matches!(
+        app.call(session, app::contract::my_contracts).await,
+        Err(AppError::Unauthenticated { .. })
+    ));
+    let known = app::ssr::entities::known_device::Entity::find()
+        .filter(
+            app::ssr::entities::known_device::Column::AccountId
+                .eq(account_of(&app.db, &m.user_id).await.id),
+        )
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(known.is_empty(), "no browser stays known");
+    for address in [m.email.as_str(), now_email.as_str()] {
+        assert!(
+            outbox_subjects_to(&app.db, address)
+                .await
+                .iter()
+                .any(|s| s.contains("メールアドレス変更のお知らせ")),
+            "{address}"
+        );
+    }
+    let filed = latest_procedure(&app.db).await;
+    assert_eq!(
+        (filed.member_id, filed.kind, filed.status),
+        (
+            m.member_id,
+            app::domain::procedure::Kind::EmailChange,
+            Status::Completed
+        )
+    );
+    let entry = audit_log::Entity::find()
+        .filter(audit_log::Column::MemberId.eq(m.member_id))
+        .filter(audit_log::Column::Action.eq("email_changed"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("audited");
+    assert_eq!(entry.before.as_deref(), Some(m.email.as_str()));
+    assert_eq!(entry.actor_kind, audit_log::ActorKind::Staff);
+
+    // A member without My Page has no address to change.
+    let letterless = fixtures::member(
+        &app.db,
+        &fixtures::Wanted {
+            without_account: true,
+            ..Default::default()
+        },
+        app.now(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        change(admin, letterless.member_id, "x@example.jp").await,
+        Err(AppError::Conflict(_))
+    ));
+}
+on_both!(
+    member_email_by_staff,
+    an_admin_changes_a_members_mail_address
+);

@@ -8,9 +8,9 @@ use crate::domain::membership::Stage;
 use crate::pages::{use_id_param, ContractCard, StatusBadge};
 use crate::staff::{
     staff_member, staff_member_history, staff_search_members, MemberRecord, PhoneFiling,
-    StaffChangeName, StaffCorrectWithdrawal, StaffEndMemberSessions, StaffFileProcedure,
-    StaffIssueTemporaryPassword, StaffRecordCapital, StaffRecordWithdrawal, StaffReopenService,
-    StaffStopService, StaffUnlockMember,
+    StaffChangeMemberEmail, StaffChangeName, StaffCorrectWithdrawal, StaffEndMemberSessions,
+    StaffFileProcedure, StaffIssueTemporaryPassword, StaffRecordCapital, StaffRecordWithdrawal,
+    StaffReopenService, StaffStopService, StaffUnlockMember,
 };
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -117,7 +117,11 @@ pub fn StaffMemberPage() -> impl IntoView {
 }
 
 /// What a change on the member page says once done (`?done=…`).
-const DONE: [(&str, &str); 7] = [
+const DONE: [(&str, &str); 8] = [
+    (
+        "email",
+        "メールアドレスを変更しました。新旧両方のアドレスにお知らせしました。",
+    ),
     (
         "capital",
         "出資金の入金を記録しました。登録案内書を印刷できます。",
@@ -212,6 +216,8 @@ fn Record(
             member_id
             number=r.brief.number.clone()
             has_account=r.email.is_some()
+            current_email=r.email.clone().unwrap_or_default()
+            can_change_email=r.can_change_email
             locked=r.locked
             name=r.brief.name.clone()
             kana=r.brief.kana.clone()
@@ -341,12 +347,19 @@ fn Care(
     member_id: i32,
     number: String,
     has_account: bool,
+    /// An admin, and the member has an account.
+    can_change_email: bool,
+    /// The address on record, as the page shows it.
+    current_email: String,
     locked: bool,
     name: String,
     kana: String,
     history: History,
     temporary: ServerAction<StaffIssueTemporaryPassword>,
 ) -> impl IntoView {
+    let change_email = ServerAction::<StaffChangeMemberEmail>::new();
+    let email_error = action_error(change_email);
+    reload_after(change_email, "email");
     let unlock = ServerAction::<StaffUnlockMember>::new();
     let rename = ServerAction::<StaffChangeName>::new();
     let unlock_error = action_error(unlock);
@@ -382,6 +395,27 @@ fn Care(
                         <p role="status" class="notice-inline">
                             {move || matches!(temporary.value().get(), Some(Ok(()))).then_some("仮パスワードをメールで送りました。")}
                         </p>
+                    </ActionForm>
+                </details>
+            })}
+            {can_change_email.then(|| view! {
+                <details>
+                    <summary>"メールアドレスを変更する(ご本人確認後)"</summary>
+                    <ActionForm action=change_email attr:novalidate=true>
+                        <input type="hidden" name="member_id" value=member_id />
+                        <input type="hidden" name="was" value=current_email />
+                        <p class="hint" id="new-email-hint">
+                            "登録のメールアドレスが使えなくなった方のために、お電話・窓口でご本人を確認してから変更します。"
+                            "新旧両方のアドレスにお知らせし、ログイン中の端末はすべてログアウトされます。次のログインでは新しいアドレスに届く認証コードが必要です。"
+                        </p>
+                        <div class="field">
+                            <label for="new-email">"新しいメールアドレス"</label>
+                            <input id="new-email" name="email" type="email" required autocomplete="off" maxlength="254"
+                                aria-describedby="new-email-hint email-error" aria-invalid=invalid(email_error, "email") />
+                            <FieldError error=email_error field="email" />
+                        </div>
+                        <FormError error=email_error />
+                        <button type="submit" class="button" disabled=move || change_email.pending().get()>"メールアドレスを変更する"</button>
                     </ActionForm>
                 </details>
             })}

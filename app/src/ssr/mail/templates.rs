@@ -133,6 +133,28 @@ pub fn email_changed(config: &Config, to: &Recipient, when: &str, new_email: &st
     )
 }
 
+/// [`email_changed`] when staff made the change on the member's request.
+pub fn email_changed_by_staff(
+    config: &Config,
+    to: &Recipient,
+    when: &str,
+    new_email: &str,
+) -> Mail {
+    compose(
+        config,
+        to,
+        "メールアドレス変更のお知らせ",
+        &format!(
+            "お申し出により、{when}に{coop}がマイページのメールアドレスを「{new_email}」に変更しました。\n\
+             今後のお知らせは新しいメールアドレスにお送りします。\n\
+             ログイン中の端末はすべてログアウトしました。次のログインでは、新しいメールアドレスに届く認証コードを入力してください。\n\
+             パスワードをお忘れの場合は、ログイン画面の「パスワードを忘れた方はこちら」からお手続きください。",
+            coop = config.coop_name
+        ),
+        &not_yours(config),
+    )
+}
+
 pub fn login_code(
     config: &Config,
     to: &Recipient,

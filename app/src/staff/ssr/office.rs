@@ -314,6 +314,7 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
             .is_locked(now)
         }),
         can_end_sessions: account.is_some() && me.require_admin().is_ok(),
+        can_change_email: account.is_some() && me.require_admin().is_ok(),
         stage: crate::member::ssr::stage_of(&m, account.as_ref(), now),
         capital_paid: m.capital_paid_on.is_some(),
         capital: match (m.capital_amount, m.capital_paid_on) {
@@ -770,6 +771,27 @@ pub async fn change_name(member_id: i32, name: &str, kana: &str) -> Result<(), A
         now,
     )
     .await
+}
+
+/// [`crate::staff::staff_change_member_email`].
+pub async fn change_member_email(member_id: i32, email: &str, was: &str) -> Result<(), AppError> {
+    let me = current_staff().await?;
+    me.require_admin()?;
+    let Request {
+        state, client, now, ..
+    } = Request::current()?;
+    let actor = crate::ssr::audit::Actor::Staff {
+        staff_id: me.staff_id,
+    };
+    crate::account::ssr::credentials::change_email_by_staff(
+        &state.db,
+        &state.config,
+        (member_id, email, was),
+        (actor, &client.ip),
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// [`crate::staff::staff_record_capital`].
