@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
 import { apiLogin, hydrated, pdfText, seedMember, seedStaff, snap, staffLogin, watchConsole } from './helpers';
 
 // 請求明細, 掛金払込証明書 and 出資金・割戻金 (issue 12). The main server's
@@ -74,6 +75,35 @@ test('in November the electronic certificate is issued as a PDF whose code staff
   await expect(page).toHaveURL(/\/mypage\/procedures\/\d+\?filed=1$/);
   await expect(page.getByText('お申し込みを受け付けました。')).toBeVisible();
   await expect(page.getByText(`${year}年分(書面でご登録の住所へお送りします)`)).toBeVisible();
+  const procedureId = page.url().match(/\/mypage\/procedures\/(\d+)/)![1];
+
+  // Staff print it from the procedure, for the window envelope; its code verifies too.
+  const office = await (await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } })).newPage();
+  await staffLogin(office, await seedStaff(office.request));
+  await office.goto(`/staff/procedures/${procedureId}`);
+  let paper: Buffer | undefined;
+  await office.context().route(`**/staff/procedures/${procedureId}/certificate`, async (route) => {
+    const res = await route.fetch();
+    expect(res.headers()['content-type']).toBe('application/pdf');
+    paper = await res.body();
+    await route.fulfill({ response: res });
+  });
+  await snap(office, testInfo, 'staff-paper-certificate');
+  const printed = office.context().waitForEvent('page');
+  await office.getByRole('region', { name: '書面の証明書' }).getByRole('button', { name: `${year}年分の証明書を印刷する(PDF)` }).click();
+  await printed;
+  await expect.poll(() => paper !== undefined).toBe(true);
+  const paperText = pdfText(paper!);
+  if (process.env.SNAPSHOTS) writeFileSync(`screenshots/${testInfo.project.name}-paper-certificate.pdf`, paper!);
+  expect(paperText).toContain(`掛金払込証明書(${year}年分)`);
+  expect(paperText).toContain('書面で発行');
+  expect(paperText).toContain(`${m.name} 様`);
+  const paperCode = paperText.match(/([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})/)![1];
+  await office.goto('/staff/certificates');
+  await hydrated(office);
+  await office.getByLabel('検証コード').fill(paperCode);
+  await office.getByRole('button', { name: '検証する' }).click();
+  await expect(office.getByRole('status')).toContainText('当組合が発行した証明書です');
 });
 
 test('出資金 and 割戻金 on one page', async ({ page, request }) => {

@@ -180,7 +180,94 @@ pub fn wrap(text: &str, width_mm: f32, size_pt: f32) -> Vec<String> {
     lines
 }
 
+/// Who a mailed document goes to, as the 長形3号 window envelope shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addressee {
+    /// Seven digits.
+    pub postal_code: String,
+    pub address: Vec<String>,
+    pub name: String,
+    /// `0123-45678`.
+    pub member_number: String,
+}
+
+impl Addressee {
+    /// A member's postal address as recorded (the prefecture and 住所1 on one
+    /// line, 住所2 on the next when there is one).
+    pub fn of(m: &crate::ssr::entities::member::Model) -> Self {
+        Self {
+            postal_code: m.postal_code.clone(),
+            address: [
+                format!("{}{}", m.prefecture, m.address1),
+                m.address2.clone(),
+            ]
+            .into_iter()
+            .filter(|l| !l.trim().is_empty())
+            .collect(),
+            name: m.name.clone(),
+            member_number: crate::auth::ssr::display_member_number(&m.member_number),
+        }
+    }
+}
+
+/// How wide the address may run inside the envelope window.
+pub const WINDOW_WIDTH_MM: f32 = 86.0;
+
+/// `〒330-0064`.
+pub fn postal(code: &str) -> String {
+    if code.len() == 7 && code.is_ascii() {
+        format!("〒{}-{}", &code[..3], &code[3..])
+    } else {
+        format!("〒{code}")
+    }
+}
+
+/// The type size and leading of the address block: 11 pt for up to three
+/// lines, smaller (down to 8 pt) for a longer address, so the name stays in
+/// the window.
+pub fn address_size(address: &[String]) -> (f32, f32) {
+    for size in [11.0, 10.0, 9.0, 8.0] {
+        let lines: usize = address
+            .iter()
+            .map(|a| wrap(a, WINDOW_WIDTH_MM, size).len())
+            .sum();
+        if lines <= 3 {
+            return (size, size / 2.0);
+        }
+    }
+    (8.0, 4.0)
+}
+
 impl Canvas<'_, '_> {
+    /// The address block where a 長形3号 window envelope shows it (20 mm
+    /// from the left, 18–58 mm from the top, the page folded in three):
+    /// postal code, address, name 様, member number. Names and addresses as
+    /// the core system sent them may hold characters the printer's font
+    /// lacks: their display spelling (seed 000).
+    pub fn window_address(&mut self, to: &Addressee) {
+        use crate::domain::jis::display_spelling;
+        let left = 20.0;
+        let mut y = 24.0;
+        self.text(left + 2.0, y, 11.0, &postal(&to.postal_code));
+        y += 6.0;
+        let address: Vec<String> = to.address.iter().map(|a| display_spelling(a).0).collect();
+        // The name must stay inside the window (down to 58 mm): a long
+        // address is set smaller.
+        let (size, leading) = address_size(&address);
+        for line in &address {
+            y = self.paragraph(left + 2.0, y, WINDOW_WIDTH_MM, size, leading, line);
+        }
+        y += 2.5;
+        let (name, _) = display_spelling(&to.name);
+        self.text(left + 6.0, y, 14.0, &format!("{name} 様"));
+        self.text(
+            left + 2.0,
+            y + 7.0,
+            9.0,
+            &format!("組合員番号 {}", to.member_number),
+        );
+    }
+
     /// `text` with its baseline starting at (`x`, `y`).
     pub fn text(&mut self, x: f32, y: f32, size_pt: f32, text: &str) {
         if text.is_empty() {
@@ -301,6 +388,24 @@ fn black_fill() -> Fill {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_long_address_is_set_smaller() {
+        let short = vec!["埼玉県さいたま市浦和区岸町7-5-14".to_owned()];
+        assert_eq!(address_size(&short), (11.0, 5.5));
+        let long = vec![
+            "北海道札幌市中央区北一条西二十丁目三番地の四十五".repeat(2),
+            "サンプルグランドレジデンス札幌北一条ウエストタワー2501号室".to_owned(),
+        ];
+        assert!(address_size(&long).0 < 11.0);
+    }
+
+    #[test]
+    fn postal_codes_get_their_hyphen() {
+        assert_eq!(postal("3300064"), "〒330-0064");
+        assert_eq!(postal("330-0064"), "〒330-0064");
+    }
+
     use super::*;
 
     #[test]

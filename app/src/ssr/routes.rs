@@ -55,6 +55,10 @@ pub fn router(state: AppState) -> Router {
             "/staff/members/{id}/letter",
             post(crate::staff::ssr::letters::one),
         )
+        .route(
+            "/staff/procedures/{id}/certificate",
+            post(crate::money::ssr::certificate::staff_print_pdf),
+        )
         .route("/dev/clock", post(dev::advance_clock).get(dev::read_clock))
         .route("/dev/seed/member", post(dev::seed_member))
         .route("/dev/seed/browser", post(dev::seed_browser))

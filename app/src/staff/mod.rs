@@ -60,6 +60,9 @@ pub struct ProcedureCase {
     pub asks_start_date: bool,
     /// The first of next month, `2026-12-01`, offered as the start date.
     pub suggested_start: String,
+    /// A paper 掛金払込証明書 reissue not cancelled or declined: the year
+    /// staff print and mail.
+    pub prints_certificate: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

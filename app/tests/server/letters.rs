@@ -140,7 +140,7 @@ async fn the_batch_reaches_everyone_waiting(app: TestApp) {
         "one page per letter"
     );
     for m in [&a, &b] {
-        assert!(issued.iter().any(|l| l.member_number == m.member_number));
+        assert!(issued.iter().any(|l| l.to.member_number == m.member_number));
         assert!(text.contains(&m.member_number));
     }
     assert!(!text.contains(&unpaid.member_number));
@@ -265,7 +265,7 @@ async fn parallel_batches_print_once(app: TestApp) {
     }
     // Every printed code still registers.
     for letter in &printed[0].0 {
-        let number = letter.member_number.clone();
+        let number = letter.to.member_number.clone();
         let m = app::ssr::entities::member::Entity::find()
             .filter(app::ssr::entities::member::Column::MemberNumber.eq(number.replace('-', "")))
             .one(&app.db)

@@ -6,6 +6,7 @@
 use crate::helpers::*;
 use crate::letters::pdf_text;
 use app::error::AppError;
+use app::money::ssr::certificate::Issue;
 use app::money::ssr::import::{self, Kind};
 use app::money::{
     load_certificate_options, my_capital, my_statement, my_statements, request_paper_certificate,
@@ -236,11 +237,9 @@ async fn electronic_certificate_and_check(app: TestApp) {
 
     let (pdf, code) = app::money::ssr::certificate::issue(
         &app.state(),
-        taro_id,
+        (taro_id, Issue::Electronic),
         app::ssr::audit::Actor::System,
-        2026,
-        today,
-        app.now(),
+        (2026, today, app.now()),
         "",
     )
     .await
@@ -305,11 +304,9 @@ async fn certificates_are_limited_per_day_in_japan(app: TestApp) {
         async move {
             app::money::ssr::certificate::issue(
                 &state,
-                taro_id,
+                (taro_id, Issue::Electronic),
                 app::ssr::audit::Actor::System,
-                2026,
-                app::domain::jst::today(now),
-                now,
+                (2026, app::domain::jst::today(now), now),
                 "",
             )
             .await
@@ -380,3 +377,82 @@ async fn capital_and_rebates(app: TestApp) {
     assert!(c.shares >= 1);
 }
 on_both!(money_capital, capital_and_rebates);
+
+/// A paper reissue (seed 000) is printed by staff from the procedure, to be
+/// mailed: the procedure's year, the member's address for the envelope
+/// window, words saying it was issued on paper, recorded for verification
+/// and audited; not counted in the member's daily electronic allowance.
+/// Only staff, and only for a reissue not cancelled or declined.
+async fn staff_print_the_paper_certificate(app: TestApp) {
+    use app::ssr::entities::certificate;
+    use sea_orm::PaginatorTrait;
+    let taro = app.member_headers("kyosai.taro").await;
+    let id = app
+        .call(taro.clone(), || request_paper_certificate(None))
+        .await
+        .unwrap();
+    let staff = app.staff_headers("operator").await;
+    let router = app::ssr::routes::router(app.state());
+    let post = |headers: HeaderMap, id: i32| {
+        let mut req = http::Request::post(format!("/staff/procedures/{id}/certificate"))
+            .header("origin", "http://127.0.0.1:3000")
+            .body(Body::empty())
+            .unwrap();
+        req.headers_mut().extend(headers);
+        router.clone().oneshot(req)
+    };
+    let before = certificate::Entity::find().count(&app.db).await.unwrap();
+    let times = app::domain::policy::CERTIFICATES_PER_DAY + 1;
+    let mut last = Vec::new();
+    for _ in 0..times {
+        let res = post(staff.clone(), id).await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        last = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .to_vec();
+    }
+    let text = pdf_text(&last);
+    for wanted in [
+        "掛金払込証明書(2026年分)",
+        "〒",
+        "共済太郎 様",
+        "0123-45678",
+        "書面で発行",
+        "検証コード",
+    ] {
+        assert!(text.contains(wanted), "{wanted:?} missing from:\n{text}");
+    }
+    let after = certificate::Entity::find().count(&app.db).await.unwrap();
+    assert_eq!(after - before, times as u64);
+    let audited = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("certificate_issued"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(audited
+        .iter()
+        .all(|e| e.after.as_deref().is_some_and(|a| a.contains("(書面)"))));
+
+    // Nobody but staff.
+    for headers in [taro.clone(), HeaderMap::new()] {
+        let res = post(headers, id).await.unwrap();
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], "/staff/login");
+    }
+    // Not for another kind of procedure, a cancelled one, or none.
+    app.call(taro.clone(), || {
+        app::procedure::apply("document_request".into(), None, Some("pamphlet".into()))
+    })
+    .await
+    .unwrap();
+    let other = latest_procedure(&app.db).await.id;
+    assert_eq!(post(staff.clone(), other).await.unwrap().status(), 409);
+    app.call(taro, || app::procedure::cancel_procedure(id))
+        .await
+        .unwrap();
+    assert_eq!(post(staff.clone(), id).await.unwrap().status(), 409);
+    assert_eq!(post(staff, 999_999).await.unwrap().status(), 404);
+}
+on_both!(money_paper_print, staff_print_the_paper_certificate);

@@ -171,24 +171,42 @@ pub struct Printed<'a> {
     pub issued_on: NaiveDate,
     pub lines: &'a [CertificateLine],
     pub code: &'a VerificationCode,
+    /// Printed by staff to be mailed (a paper reissue): the address goes
+    /// where the window envelope shows it, the text says so.
+    pub mailed_to: Option<pdf::Addressee>,
 }
 
 pub fn pdf_of(p: &Printed<'_>) -> Result<Vec<u8>, pdf::PdfError> {
     let font = pdf::font(&p.config.pdf_font)?;
     let title = format!("掛金払込証明書({}年分)", p.year);
+    // A mailed one starts below the envelope window.
+    let top = if p.mailed_to.is_some() { 46.0 } else { 0.0 };
     pdf::a4(&font, &title, 1, |_, page| {
-        page.text_centred(30.0, 18.0, &title);
+        if let Some(to) = &p.mailed_to {
+            page.window_address(to);
+        }
+        page.text_centred(top + 30.0, 18.0, &title);
         page.text_right(
             190.0,
-            42.0,
+            top + 42.0,
             10.0,
             &format!("発行日 {}", jst::format_date(p.issued_on)),
         );
-        page.text_right(190.0, 50.0, 11.0, &p.config.coop_name);
-        page.text_right(190.0, 56.0, 9.0, &p.config.coop_address);
-        page.text_right(190.0, 62.0, 9.0, &format!("電話 {}", p.config.coop_phone));
-        page.text(20.0, 74.0, 14.0, &format!("{} 様", p.name));
-        page.text(20.0, 81.0, 10.0, &format!("組合員番号 {}", p.member_number));
+        page.text_right(190.0, top + 50.0, 11.0, &p.config.coop_name);
+        page.text_right(190.0, top + 56.0, 9.0, &p.config.coop_address);
+        page.text_right(
+            190.0,
+            top + 62.0,
+            9.0,
+            &format!("電話 {}", p.config.coop_phone),
+        );
+        page.text(20.0, top + 74.0, 14.0, &format!("{} 様", p.name));
+        page.text(
+            20.0,
+            top + 81.0,
+            10.0,
+            &format!("組合員番号 {}", p.member_number),
+        );
         let through = if p.issued_on.year() > p.year {
             format!("{}年12月31日", p.year)
         } else {
@@ -196,7 +214,7 @@ pub fn pdf_of(p: &Printed<'_>) -> Result<Vec<u8>, pdf::PdfError> {
         };
         let mut y = page.paragraph(
             20.0,
-            94.0,
+            top + 94.0,
             170.0,
             10.0,
             6.0,
@@ -246,7 +264,11 @@ pub fn pdf_of(p: &Printed<'_>) -> Result<Vec<u8>, pdf::PdfError> {
         for note in [
             "証明額は、発行日までに払い込まれた共済掛金の額です。申告予定額は、12月までに払い込まれる予定の掛金を含む年間の見込額です。",
             "年末調整では申告予定額を、確定申告では年間の払込額(翌年1月以降に発行する証明書の証明額)をご記入ください。",
-            "この証明書は、マイページから電子発行したものです。内容は下の検証コードで当組合が確認できます。",
+            if p.mailed_to.is_some() {
+                "この証明書は、お申し出により当組合が書面で発行したものです。内容は下の検証コードで当組合が確認できます。"
+            } else {
+                "この証明書は、マイページから電子発行したものです。内容は下の検証コードで当組合が確認できます。"
+            },
         ] {
             y = page.paragraph(20.0, y, 170.0, 9.0, 5.5, note) + 2.0;
         }
@@ -290,39 +312,116 @@ pub async fn issue_pdf(State(state): State<AppState>, parts: Parts) -> Response 
     let by = Actor::Member {
         account_id: me.account_id,
     };
-    match issue(&state, me.member_id, by, year, today, now, &client.ip).await {
+    match issue(
+        &state,
+        (me.member_id, Issue::Electronic),
+        by,
+        (year, today, now),
+        &client.ip,
+    )
+    .await
+    {
         Ok((bytes, _)) => pdf::response(bytes, &format!("kakekin-haraikomi-shomeisho-{year}.pdf")),
         Err(e) => plain_text(e.status(), &e.to_string()),
     }
 }
 
-/// Issues `member_id`'s certificate of `year`: checks the daily allowance,
-/// makes the code and the PDF, and keeps what it said (with the code hashed).
-pub async fn issue(
-    state: &AppState,
-    member_id: i32,
-    by: Actor,
-    year: i32,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-    ip: &str,
-) -> Result<(Vec<u8>, VerificationCode), AppError> {
-    let allowed = crate::ssr::rate_limit::allow_today(
+/// How a certificate is issued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issue {
+    /// By the member on My Page, within the daily allowance.
+    Electronic,
+    /// Printed by staff for a paper reissue, to be mailed.
+    Mailed,
+}
+
+/// `POST /staff/procedures/{id}/certificate`: the paper certificate a
+/// reissue procedure asked for (seed 000), printed by staff to be mailed:
+/// the procedure's year, the address in the envelope window, recorded for
+/// verification like an electronic one. A staff session only; refused for a
+/// procedure of another kind, or cancelled or declined.
+pub async fn staff_print_pdf(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i32>,
+    parts: Parts,
+) -> Response {
+    use crate::ssr::entities::staff_session::SessionStage;
+    use axum::response::IntoResponse;
+    let now = state.clock.now();
+    let me = match crate::staff::ssr::auth::staff_from_headers(
         &state.db,
-        &format!("certificate:{member_id}"),
-        policy::CERTIFICATES_PER_DAY,
+        &state.config,
+        &parts.headers,
         now,
     )
-    .await?;
-    if !allowed {
-        return Err(AppError::Limit(
-            "本日の電子発行の回数が上限に達しました。発行済みの証明書をお使いいただくか、明日以降にお試しください。".into(),
-        ));
+    .await
+    {
+        Ok(me) if me.stage == SessionStage::Full => me,
+        Ok(_) | Err(AppError::Unauthenticated { .. }) => {
+            return axum::response::Redirect::to("/staff/login").into_response()
+        }
+        Err(e) => return plain_text(e.status(), &e.to_string()),
+    };
+    let p = match crate::procedure::ssr::read::find(&state.db, id, None).await {
+        Ok(p) => p,
+        Err(e) => return plain_text(e.status(), &e.to_string()),
+    };
+    let year = match (p.kind, p.status, p.certificate_year) {
+        (Kind::CertificateReissue, status, Some(year))
+            if !matches!(status, Status::Cancelled | Status::Declined) =>
+        {
+            year
+        }
+        _ => {
+            return plain_text(
+                StatusCode::CONFLICT,
+                "このお手続きでは証明書を印刷できません(掛金払込証明書の再発行で、取り消し・不承諾でないもののみ)。",
+            )
+        }
+    };
+    let client = ClientInfo::from_parts(&parts, &state.config.trusted_proxies);
+    let by = Actor::Staff {
+        staff_id: me.staff_id,
+    };
+    let when = (year, jst::today(now), now);
+    match issue(&state, (p.member_id, Issue::Mailed), by, when, &client.ip).await {
+        Ok((bytes, _)) => pdf::response(
+            bytes,
+            &format!("kakekin-haraikomi-shomeisho-{year}-{}.pdf", p.id),
+        ),
+        Err(e) => plain_text(e.status(), &e.to_string()),
+    }
+}
+
+/// Issues `member_id`'s certificate of `year`: checks the daily allowance
+/// (of the member's electronic ones), makes the code and the PDF, and keeps
+/// what it said (with the code hashed).
+pub async fn issue(
+    state: &AppState,
+    (member_id, how): (i32, Issue),
+    by: Actor,
+    (year, today, now): (i32, NaiveDate, DateTime<Utc>),
+    ip: &str,
+) -> Result<(Vec<u8>, VerificationCode), AppError> {
+    if how == Issue::Electronic {
+        let allowed = crate::ssr::rate_limit::allow_today(
+            &state.db,
+            &format!("certificate:{member_id}"),
+            policy::CERTIFICATES_PER_DAY,
+            now,
+        )
+        .await?;
+        if !allowed {
+            return Err(AppError::Limit(
+                "本日の電子発行の回数が上限に達しました。発行済みの証明書をお使いいただくか、明日以降にお試しください。".into(),
+            ));
+        }
     }
     let m = member::Entity::find_by_id(member_id)
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
+    let mailed_to = (how == Issue::Mailed).then(|| pdf::Addressee::of(&m));
     let lines = lines_of(&state.db, member_id, year, today).await?;
     let random: [u8; CODE_RANDOM_CHARS] = rand::random();
     let code = VerificationCode::from_random(random);
@@ -341,6 +440,7 @@ pub async fn issue(
             issued_on: today,
             lines: &for_pdf,
             code: &code_for_pdf,
+            mailed_to,
         })
     })
     .await
@@ -368,7 +468,8 @@ pub async fn issue(
             action: "certificate_issued",
             before: None,
             after: Some(format!(
-                "{year}年分 証明額 {} / 申告予定額 {}",
+                "{year}年分{} 証明額 {} / 申告予定額 {}",
+                if how == Issue::Mailed { "(書面)" } else { "" },
                 money::yen(certified),
                 money::yen(expected)
             )),

@@ -66,6 +66,18 @@ fn Case(case: ProcedureCase, step: ServerAction<StaffMoveProcedure>) -> impl Int
                     <h3>"状況の履歴"</h3>
                     <Timeline history=d.history comment_prefix="" />
                 </section>
+                {case.prints_certificate.map(|year| view! {
+                    <section class="card" aria-labelledby="paper-title">
+                        <h2 id="paper-title">"書面の証明書"</h2>
+                        // A plain form: the answer is the PDF, opened in a new tab.
+                        <form method="post" action=format!("/staff/procedures/{}/certificate", s.id) target="_blank">
+                            <p class="hint">
+                                {format!("{year}年分の掛金払込証明書を、窓あき封筒(長形3号)用のPDFで開きます。印刷して郵送し、状況を「発送済」にしてください。検証コードは発行のたびに新しくなり、勤務先などからの確認に使えます。")}
+                            </p>
+                            <button type="submit" class="button">{format!("{year}年分の証明書を印刷する(PDF)")}</button>
+                        </form>
+                    </section>
+                })}
                 {if case.next.is_empty() {
                     Either::Left(view! { <p class="hint">"このお手続きは完了しています。これ以上の操作はありません。"</p> })
                 } else {

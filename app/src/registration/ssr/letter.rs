@@ -5,18 +5,13 @@
 use chrono::NaiveDate;
 
 use crate::domain::jis::display_spelling;
-use crate::ssr::pdf::{self, Canvas, PdfError, A4_WIDTH_MM};
+use crate::ssr::pdf::{self, Addressee, Canvas, PdfError, A4_WIDTH_MM};
 use crate::ssr::Config;
 
 /// What one letter says.
 #[derive(Debug, Clone)]
 pub struct Letter {
-    /// Seven digits.
-    pub postal_code: String,
-    pub address: Vec<String>,
-    pub name: String,
-    /// `0123-45678`.
-    pub member_number: String,
+    pub to: Addressee,
     /// `ABCD-EFGH-JKMN`.
     pub code: String,
     pub expires_on: NaiveDate,
@@ -28,36 +23,9 @@ fn date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-fn postal(code: &str) -> String {
-    if code.len() == 7 && code.is_ascii() {
-        format!("〒{}-{}", &code[..3], &code[3..])
-    } else {
-        format!("〒{code}")
-    }
-}
-
 /// The URL members open, which the QR code also holds.
 pub fn register_url(config: &Config) -> String {
     format!("{}/register", config.public_url.trim_end_matches('/'))
-}
-
-/// How wide the address may run inside the envelope window.
-const WINDOW_WIDTH_MM: f32 = 86.0;
-
-/// The type size and leading of the address block: 11 pt for up to three
-/// lines, smaller (down to 8 pt) for a longer address, so the name stays in
-/// the window.
-fn address_size(address: &[String]) -> (f32, f32) {
-    for size in [11.0, 10.0, 9.0, 8.0] {
-        let lines: usize = address
-            .iter()
-            .map(|a| pdf::wrap(a, WINDOW_WIDTH_MM, size).len())
-            .sum();
-        if lines <= 3 {
-            return (size, size / 2.0);
-        }
-    }
-    (8.0, 4.0)
 }
 
 /// One PDF with a page per letter (CPU work: call it off the async threads).
@@ -84,29 +52,8 @@ pub fn render(config: &Config, letters: &[Letter]) -> Result<Vec<u8>, PdfError> 
 fn draw(page: &mut Canvas<'_, '_>, config: &Config, url: &str, l: &Letter) -> Result<(), PdfError> {
     let left = 20.0;
     let right = A4_WIDTH_MM - 20.0;
-    // Names and addresses as the core system sent them may hold characters
-    // the printer's font lacks: the display spelling (seed 000).
-    let (name, _) = display_spelling(&l.name);
-
-    // The window: postal code, address, name 様, member number.
-    let mut y = 24.0;
-    page.text(left + 2.0, y, 11.0, &postal(&l.postal_code));
-    y += 6.0;
-    let address: Vec<String> = l.address.iter().map(|a| display_spelling(a).0).collect();
-    // The name must stay inside the window (down to 58 mm): a long address
-    // is set smaller.
-    let (size, leading) = address_size(&address);
-    for line in &address {
-        y = page.paragraph(left + 2.0, y, WINDOW_WIDTH_MM, size, leading, line);
-    }
-    y += 2.5;
-    page.text(left + 6.0, y, 14.0, &format!("{name} 様"));
-    page.text(
-        left + 2.0,
-        y + 7.0,
-        9.0,
-        &format!("組合員番号 {}", l.member_number),
-    );
+    let (name, _) = display_spelling(&l.to.name);
+    page.window_address(&l.to);
 
     // The sender, right-aligned above the fold.
     page.text_right(right, 24.0, 10.0, &date(l.issued_on));
@@ -149,7 +96,7 @@ fn draw(page: &mut Canvas<'_, '_>, config: &Config, url: &str, l: &Letter) -> Re
     let value = left + 36.0;
     let mut row = box_top + 9.0;
     page.text(label, row, 10.5, "組合員番号");
-    page.text(value, row, 13.0, &l.member_number);
+    page.text(value, row, 13.0, &l.to.member_number);
     row += 9.0;
     page.text(label, row, 10.5, "登録コード");
     page.text(value, row, 15.0, &l.code);
@@ -201,26 +148,4 @@ fn draw(page: &mut Canvas<'_, '_>, config: &Config, url: &str, l: &Letter) -> Re
         ),
     );
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_long_address_is_set_smaller() {
-        let short = vec!["埼玉県さいたま市浦和区岸町7-5-14".to_owned()];
-        assert_eq!(address_size(&short), (11.0, 5.5));
-        let long = vec![
-            "北海道札幌市中央区北一条西二十丁目三番地の四十五".repeat(2),
-            "サンプルグランドレジデンス札幌北一条ウエストタワー2501号室".to_owned(),
-        ];
-        assert!(address_size(&long).0 < 11.0);
-    }
-
-    #[test]
-    fn postal_codes_get_their_hyphen() {
-        assert_eq!(postal("3300064"), "〒330-0064");
-        assert_eq!(postal("330-0064"), "〒330-0064");
-    }
 }

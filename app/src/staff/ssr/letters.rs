@@ -20,7 +20,6 @@ use sea_orm::{
 };
 
 use super::auth::{staff_from_headers, CurrentStaff};
-use crate::auth::ssr::display_member_number;
 use crate::domain::membership::{transition, Event, Stage};
 use crate::domain::{jst, policy, registration as code_rule};
 use crate::error::AppError;
@@ -123,16 +122,7 @@ async fn issue(
         )
         .await?;
         letters.push(Letter {
-            postal_code: m.postal_code.clone(),
-            address: [
-                format!("{}{}", m.prefecture, m.address1),
-                m.address2.clone(),
-            ]
-            .into_iter()
-            .filter(|l| !l.trim().is_empty())
-            .collect(),
-            name: m.name.clone(),
-            member_number: display_member_number(&m.member_number),
+            to: crate::ssr::pdf::Addressee::of(&m),
             code: code_rule::grouped(&code),
             expires_on: jst::today(code_rule::expires_at(now)),
             issued_on: jst::today(now),
@@ -248,7 +238,7 @@ async fn respond(state: &AppState, parts: &Parts, member: Option<i32>) -> Respon
     match print(state, &me, &client, member, now).await {
         Ok((letters, pdf)) => {
             let file = match letters.as_slice() {
-                [one] => format!("registration-letter-{}.pdf", one.member_number),
+                [one] => format!("registration-letter-{}.pdf", one.to.member_number),
                 _ => format!(
                     "registration-letters-{}.pdf",
                     jst::today(now).format("%Y%m%d")

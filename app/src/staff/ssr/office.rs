@@ -129,6 +129,10 @@ pub async fn procedure(id: i32) -> Result<ProcedureCase, AppError> {
     let next = next_statuses(p.kind, p.status, Actor::Staff);
     Ok(ProcedureCase {
         asks_start_date: p.kind.is_coverage() && next.contains(&Status::Approved),
+        prints_certificate: p.certificate_year.filter(|_| {
+            p.kind == crate::domain::procedure::Kind::CertificateReissue
+                && !matches!(p.status, Status::Cancelled | Status::Declined)
+        }),
         next: next
             .into_iter()
             .map(|s| (s.code().to_owned(), s.label().to_owned()))
