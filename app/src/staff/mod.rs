@@ -71,6 +71,8 @@ pub struct MemberRecord {
     pub birth_date: String,
     pub address: String,
     pub phone: String,
+    /// 勤務先, or `—`.
+    pub workplace: String,
     /// `None` without a My Page account.
     pub email: Option<String>,
     pub user_id: Option<String>,
@@ -98,6 +100,8 @@ pub struct MemberRecord {
     pub suggested_refund: String,
     pub contracts: Vec<ContractView>,
     pub procedures: Vec<ProcedureSummary>,
+    /// The latest statements, newest first (a member asking about a bill).
+    pub statements: Vec<crate::money::StatementSummary>,
     /// Mails to the member's address that failed or are being retried.
     pub mail_trouble: Option<crate::mails::MailTrouble>,
     /// Changed here and not yet seen in a members import, for staff to

@@ -456,3 +456,24 @@ async fn staff_print_the_paper_certificate(app: TestApp) {
     assert_eq!(post(staff, 999_999).await.unwrap().status(), 404);
 }
 on_both!(money_paper_print, staff_print_the_paper_certificate);
+
+/// A member calls about a bill: their record in the back office lists the
+/// latest twelve statements as the member sees them, newest first.
+async fn staff_see_a_members_latest_statements(app: TestApp) {
+    let staff = app.staff_headers("operator").await;
+    let taro = member_id_of(&app.db, "kyosai.taro").await;
+    let record = app
+        .call(staff, || app::staff::staff_member(taro))
+        .await
+        .unwrap();
+    let his = app
+        .call(app.member_headers("kyosai.taro").await, my_statements)
+        .await
+        .unwrap();
+    assert!(his.statements.len() > 12, "the demo has more than a year");
+    assert_eq!(record.statements, his.statements[..12]);
+}
+on_both!(
+    money_staff_statements,
+    staff_see_a_members_latest_statements
+);

@@ -241,6 +241,7 @@ fn Record(
         ("生年月日", r.birth_date),
         ("住所", r.address),
         ("電話番号", r.phone),
+        ("勤務先", r.workplace),
         ("出資金", r.capital),
         (
             "メールアドレス",
@@ -307,6 +308,33 @@ fn Record(
                                     <td>{p.summary}</td>
                                     <td><StatusBadge status=p.status label=p.status_label /></td>
                                     <td>{p.filed_by}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })
+        }}
+        <h2 id="statements-title">"請求明細(直近12か月)"</h2>
+        {if r.statements.is_empty() {
+            Either::Left(view! { <p class="card">"請求明細はありません。"</p> })
+        } else {
+            Either::Right(view! {
+                <div class="table-wrap">
+                    <table class="table" aria-labelledby="statements-title">
+                        <thead><tr>
+                            <th scope="col">"請求月"</th>
+                            <th scope="col">"請求日"</th>
+                            <th scope="col">"ご請求額"</th>
+                            <th scope="col">"状況"</th>
+                        </tr></thead>
+                        <tbody>
+                            {r.statements.into_iter().map(|s| view! {
+                                <tr>
+                                    <td>{s.label}</td>
+                                    <td>{s.billed_on}</td>
+                                    <td>{s.total}</td>
+                                    <td>{s.status_label}{s.paid_on.map(|d| format!("({d})"))}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -310,6 +310,7 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
             Some(mobile) => format!("{}(携帯 {mobile})", m.phone),
             None => m.phone.clone(),
         },
+        workplace: m.workplace.clone().unwrap_or_else(|| "—".to_owned()),
         locked: account.as_ref().is_some_and(|a| {
             LockoutState {
                 failed_count: a.failed_login_count,
@@ -354,6 +355,12 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
         user_id: account.map(|a| a.user_id),
         contracts: contracts_of(db, m.id, jst::today(now)).await?,
         procedures: read::summaries_of(db, m.id).await?,
+        statements: crate::money::ssr::statements::list_of(db, m.id)
+            .await?
+            .statements
+            .into_iter()
+            .take(STATEMENTS_SHOWN)
+            .collect(),
     })
 }
 
@@ -776,6 +783,9 @@ pub async fn change_name(member_id: i32, name: &str, kana: &str) -> Result<(), A
     )
     .await
 }
+
+/// How many of a member's latest statements their record shows.
+const STATEMENTS_SHOWN: usize = 12;
 
 /// [`crate::staff::staff_change_member_email`].
 pub async fn change_member_email(member_id: i32, email: &str, was: &str) -> Result<(), AppError> {
