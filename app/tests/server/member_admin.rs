@@ -417,6 +417,15 @@ async fn an_admin_changes_a_members_mail_address(app: TestApp) {
     );
     assert_eq!(account_of(&app.db, &m.user_id).await.email, m.email);
 
+    // A reset link the old mailbox got before the change.
+    reset::request(&app.db, &config(), &m.user_id, &client(), app.now())
+        .await
+        .unwrap();
+    let old_link = link_token(&latest_mail_to(&app.db, &m.email).await.body_text);
+    reset::check_token(&app.db, &old_link, app.now())
+        .await
+        .expect("valid before");
+
     // Two admins on the same page, each with another address: one lands,
     // the other is told, whatever the order.
     let second = app.staff_headers("admin").await;
@@ -458,6 +467,20 @@ async fn an_admin_changes_a_members_mail_address(app: TestApp) {
             "{address}"
         );
     }
+    // The old mailbox's link is dead, and it is not told the new address.
+    assert_eq!(
+        reset::check_token(&app.db, &old_link, app.now())
+            .await
+            .err(),
+        Some(AppError::InvalidLink)
+    );
+    let notice = latest_mail_to(&app.db, &m.email).await;
+    assert!(notice.subject.contains("メールアドレス変更のお知らせ"));
+    assert!(
+        !notice.body_text.contains(&now_email),
+        "{}",
+        notice.body_text
+    );
     let filed = latest_procedure(&app.db).await;
     assert_eq!(
         (filed.member_id, filed.kind, filed.status),

@@ -431,6 +431,7 @@ async fn staff_print_the_paper_certificate(app: TestApp) {
         .all(&app.db)
         .await
         .unwrap();
+    assert_eq!(audited.len(), times as usize);
     assert!(audited
         .iter()
         .all(|e| e.after.as_deref().is_some_and(|a| a.contains("(書面)"))));
@@ -477,3 +478,55 @@ on_both!(
     money_staff_statements,
     staff_see_a_members_latest_statements
 );
+
+/// A member with many contracts: the notes and the code box go on a second
+/// page instead of off the first, mailed (below the window) or not.
+#[test]
+fn a_long_certificate_runs_onto_a_second_page() {
+    use app::domain::certificate::{VerificationCode, CODE_RANDOM_CHARS};
+    use app::money::ssr::certificate::{pdf_of, Printed};
+    use app::money::CertificateLine;
+    let config = config();
+    let code = VerificationCode::from_random([7; CODE_RANDOM_CHARS]);
+    let line = |i: usize| CertificateLine {
+        contract_number: format!("K-2020-{i:06}"),
+        course: "総合保障型2型".into(),
+        deduction: "一般生命保険料控除".into(),
+        certified: 22_000,
+        expected: 24_000,
+    };
+    let to = app::ssr::pdf::Addressee {
+        postal_code: "3300064".into(),
+        address: vec!["埼玉県さいたま市浦和区岸町7-5-14".into()],
+        name: "共済太郎".into(),
+        member_number: "0123-45678".into(),
+    };
+    for (contracts, mailed, pages) in [
+        (1, true, 1),
+        (3, false, 1),
+        (4, true, 1),
+        (10, true, 2),
+        (12, false, 2),
+    ] {
+        let lines: Vec<_> = (0..contracts).map(line).collect();
+        let pdf = pdf_of(&Printed {
+            config: &config,
+            name: "共済太郎".into(),
+            member_number: "0123-45678".into(),
+            year: 2026,
+            issued_on: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            lines: &lines,
+            code: &code,
+            mailed_to: mailed.then(|| to.clone()),
+        })
+        .unwrap();
+        let text = pdf_text(&pdf);
+        assert_eq!(
+            text.matches('\u{c}').count(),
+            pages,
+            "{contracts} contracts:\n{text}"
+        );
+        assert!(text.contains(&code.grouped()), "the code is printed");
+        assert!(text.contains(&format!("K-2020-{:06}", contracts - 1)));
+    }
+}

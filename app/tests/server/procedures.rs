@@ -797,3 +797,44 @@ async fn staff_file_what_a_member_asks_by_phone(app: TestApp) {
     assert_eq!(call(staff.clone(), 999_999).await, Err(AppError::NotFound));
 }
 on_both!(staff_file_by_phone, staff_file_what_a_member_asks_by_phone);
+
+/// A rider approved to start after a withdrawal recorded later never starts:
+/// the member's 手続き照会 says so instead of naming the start date.
+async fn an_approved_rider_after_the_withdrawal_never_starts(app: TestApp) {
+    let db = app.db.clone();
+    let staff = app.staff_headers("operator").await;
+    let sho_id = member_id_of(&db, "watanabe.sho").await;
+    let choice = rider_choice(&db, "K-2025-001001", "gan").await;
+    let sho = app.member_headers("watanabe.sho").await;
+    app.call(sho.clone(), || {
+        apply("rider_addition".into(), Some(choice.clone()), None)
+    })
+    .await
+    .unwrap();
+    let id = latest_procedure(&db).await.id;
+    for (to, starts_on) in [("under_review", None), ("approved", Some("2027-01-01"))] {
+        app.call(staff.clone(), || {
+            app::staff::staff_move_procedure(id, to.into(), None, starts_on.map(Into::into))
+        })
+        .await
+        .unwrap();
+    }
+    let notes = |sho: HeaderMap| app.call(sho, move || my_procedure(id));
+    let before = notes(sho.clone()).await.unwrap().notes;
+    assert!(before.iter().any(|n| n.contains("2027/1/1")), "{before:?}");
+    app.call(staff, || {
+        app::staff::staff_record_withdrawal(sho_id, "2026-12-31".into(), "2027-07-31".into())
+    })
+    .await
+    .unwrap();
+    let after = notes(sho).await.unwrap().notes;
+    assert!(
+        after.iter().any(|n| n.contains("脱退が記録された")),
+        "{after:?}"
+    );
+    assert!(!after.iter().any(|n| n.contains("2027/1/1")), "{after:?}");
+}
+on_both!(
+    approved_rider_after_withdrawal,
+    an_approved_rider_after_the_withdrawal_never_starts
+);

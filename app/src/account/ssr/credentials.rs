@@ -354,7 +354,8 @@ pub async fn confirm_email_change(typed: &str) -> Result<String, AppError> {
 /// mailbox given up leaves no way back in otherwise: login codes, reset links
 /// and 仮パスワード all go to it). Written only over the address the page
 /// showed (`was`); every
-/// session ends, no browser stays known and pending codes expire, so the next
+/// session ends, no browser stays known, pending codes expire and reset links
+/// die, so the next
 /// login proves the new address with a code; both addresses are mailed; on
 /// the member's 手続き照会 as made by the co-op; audited.
 pub async fn change_email_by_staff(
@@ -416,6 +417,8 @@ pub async fn change_email_by_staff(
         .await?;
     crate::auth::ssr::device::forget_all(&txn, account.id).await?;
     crate::ssr::identity::codes::expire_login(&txn, account.id, now).await?;
+    // A reset link sent to the old mailbox must not work any more.
+    crate::auth::ssr::reset::void_all(&txn, account.id, now).await?;
     audit::record(
         &txn,
         audit::Entry {
@@ -439,12 +442,16 @@ pub async fn change_email_by_staff(
     )
     .await?;
     let when = jst::format_datetime(now);
-    for address in [account.email.as_str(), email.as_str()] {
+    // The old mailbox may be someone else's now: it is not told the new one.
+    for (address, shown) in [
+        (account.email.as_str(), None),
+        (email.as_str(), Some(email.as_str())),
+    ] {
         let to = Recipient {
             email: address,
             name: &member.name,
         };
-        let mail = templates::email_changed_by_staff(config, &to, &when, email.as_str());
+        let mail = templates::email_changed_by_staff(config, &to, &when, shown);
         mail::enqueue(&txn, mail, now).await?;
     }
     txn.commit().await?;

@@ -105,6 +105,22 @@ pub async fn check_token(
         .ok_or(AppError::InvalidLink)
 }
 
+/// Voids every unused reset link of `account_id` (its address changed, or
+/// one link was used).
+pub async fn void_all(
+    db: &impl sea_orm::ConnectionTrait,
+    account_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(Some(now)))
+        .filter(password_reset::Column::AccountId.eq(account_id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Sets the new password, unlocks the account, ends every session and every
 /// other link, all in one transaction; mails a notice.
 pub async fn complete(
@@ -142,12 +158,7 @@ pub async fn complete(
     if used.rows_affected != 1 {
         return Err(AppError::InvalidLink);
     }
-    password_reset::Entity::update_many()
-        .col_expr(password_reset::Column::UsedAt, Expr::value(Some(now)))
-        .filter(password_reset::Column::AccountId.eq(account.id))
-        .filter(password_reset::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await?;
+    void_all(&txn, account.id, now).await?;
     set_password(&txn, account.id, hash, false, now).await?;
     super::device::forget_all(&txn, account.id).await?;
     crate::ssr::identity::codes::expire_login(&txn, account.id, now).await?;

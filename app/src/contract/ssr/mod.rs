@@ -214,7 +214,10 @@ fn view(
         ended: match ends_on {
             // Withdrawn: ended from the day after the 脱退日, even when
             // nothing had started yet.
-            Some(end) if end <= day => end.pred_opt(),
+            // (or, for a contract that had ended before, its own last day).
+            Some(end) if end <= day => ended_by(courses, day)
+                .max(ended_by(riders, day))
+                .or(end.pred_opt()),
             _ => ended_by(courses, day)
                 .filter(|_| ended_by(riders, day).is_some() || riders.is_empty()),
         }

@@ -192,7 +192,7 @@ pub async fn record_capital(
         .await?;
     if recorded.rows_affected != 1 {
         return Err(AppError::Conflict(
-            "出資金の入金はすでに記録されているか、脱退が記録されました。画面を読み込み直してご確認ください。".to_owned(),
+            "出資金の入金がすでに記録されているか、脱退が記録されています。画面を読み込み直してご確認ください。".to_owned(),
         ));
     }
     audit::record(

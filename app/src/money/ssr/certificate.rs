@@ -181,7 +181,27 @@ pub fn pdf_of(p: &Printed<'_>) -> Result<Vec<u8>, pdf::PdfError> {
     let title = format!("掛金払込証明書({}年分)", p.year);
     // A mailed one starts below the envelope window.
     let top = if p.mailed_to.is_some() { 46.0 } else { 0.0 };
-    pdf::a4(&font, &title, 1, |_, page| {
+    // The notes and the code box take about 80 mm below the table: with many
+    // contracts they go on a second page rather than off the first.
+    let deductions = p
+        .lines
+        .iter()
+        .map(|l| l.deduction.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let table_end = top + 120.0 + 7.0 * (p.lines.len().max(1) + deductions) as f32;
+    let pages = if table_end + 80.0 > pdf::A4_HEIGHT_MM - 12.0 {
+        2
+    } else {
+        1
+    };
+    pdf::a4(&font, &title, pages, |index, page| {
+        if index == 1 {
+            page.text(20.0, 24.0, 10.0, &format!("{title}(つづき)"));
+            page.text(20.0, 31.0, 10.0, &format!("{} 様", p.name));
+            notes_and_code(page, p, 42.0);
+            return;
+        }
         if let Some(to) = &p.mailed_to {
             page.window_address(to);
         }
@@ -260,31 +280,37 @@ pub fn pdf_of(p: &Printed<'_>) -> Result<Vec<u8>, pdf::PdfError> {
             page.text_right(cols[4], y, 10.0, &money::yen(*expected));
             y += 7.0;
         }
-        y += 4.0;
-        for note in [
-            "証明額は、発行日までに払い込まれた共済掛金の額です。申告予定額は、12月までに払い込まれる予定の掛金を含む年間の見込額です。",
-            "年末調整では申告予定額を、確定申告では年間の払込額(翌年1月以降に発行する証明書の証明額)をご記入ください。",
-            if p.mailed_to.is_some() {
-                "この証明書は、お申し出により当組合が書面で発行したものです。内容は下の検証コードで当組合が確認できます。"
-            } else {
-                "この証明書は、マイページから電子発行したものです。内容は下の検証コードで当組合が確認できます。"
-            },
-        ] {
-            y = page.paragraph(20.0, y, 170.0, 9.0, 5.5, note) + 2.0;
+        if pages == 1 {
+            notes_and_code(page, p, y + 4.0);
         }
-        y += 6.0;
-        page.frame(20.0, y, 170.0, 22.0, 0.4);
-        page.text(26.0, y + 8.0, 10.0, "検証コード");
-        page.text(26.0, y + 17.0, 16.0, &p.code.grouped());
-        page.paragraph(
-            110.0,
-            y + 7.0,
-            76.0,
-            8.0,
-            4.5,
-            "勤務先などで確認が必要な場合は、このコードを添えて当組合へお問い合わせください。",
-        );
     })
+}
+
+/// The notes and the verification code box, from `y` down.
+fn notes_and_code(page: &mut pdf::Canvas<'_, '_>, p: &Printed<'_>, mut y: f32) {
+    for note in [
+        "証明額は、発行日までに払い込まれた共済掛金の額です。申告予定額は、12月までに払い込まれる予定の掛金を含む年間の見込額です。",
+        "年末調整では申告予定額を、確定申告では年間の払込額(翌年1月以降に発行する証明書の証明額)をご記入ください。",
+        if p.mailed_to.is_some() {
+            "この証明書は、お申し出により当組合が書面で発行したものです。内容は下の検証コードで当組合が確認できます。"
+        } else {
+            "この証明書は、マイページから電子発行したものです。内容は下の検証コードで当組合が確認できます。"
+        },
+    ] {
+        y = page.paragraph(20.0, y, 170.0, 9.0, 5.5, note) + 2.0;
+    }
+    y += 6.0;
+    page.frame(20.0, y, 170.0, 22.0, 0.4);
+    page.text(26.0, y + 8.0, 10.0, "検証コード");
+    page.text(26.0, y + 17.0, 16.0, &p.code.grouped());
+    page.paragraph(
+        110.0,
+        y + 7.0,
+        76.0,
+        8.0,
+        4.5,
+        "勤務先などで確認が必要な場合は、このコードを添えて当組合へお問い合わせください。",
+    );
 }
 
 /// `POST /mypage/certificate/pdf`: issues this period's electronic

@@ -227,6 +227,7 @@ pub async fn staff_list() -> Result<NoticeAdmin, AppError> {
     let db = &state.db;
     let courses: Vec<(String, String)> = course::Entity::find()
         .order_by_asc(course::Column::SortOrder)
+        .order_by_asc(course::Column::Id)
         .all(db)
         .await?
         .into_iter()

@@ -158,10 +158,12 @@ pub async fn options(
 ) -> Result<ApplyOptions, AppError> {
     let courses = course::Entity::find()
         .order_by_asc(course::Column::SortOrder)
+        .order_by_asc(course::Column::Id)
         .all(db)
         .await?;
     let riders = rider::Entity::find()
         .order_by_asc(rider::Column::SortOrder)
+        .order_by_asc(rider::Column::Id)
         .all(db)
         .await?;
     let contracts = contract::Entity::find()

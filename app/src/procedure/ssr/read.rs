@@ -1,6 +1,7 @@
 //! Reading procedures and their history, for 手続き照会 and the back office.
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::super::{HistoryEntry, ProcedureDetail, ProcedureSummary};
 use crate::domain::calendar::{business_days_after, is_national_holiday};
@@ -65,9 +66,25 @@ pub fn name_change_expected_on(p: &procedure::Model) -> chrono::NaiveDate {
 }
 
 /// What the member should know about a procedure in its current state.
-pub fn notes(config: &Config, p: &procedure::Model) -> Vec<String> {
+/// `coverage_end`: after a recorded withdrawal, the first day without
+/// coverage (an approved change starting then never starts).
+pub fn notes(
+    config: &Config,
+    p: &procedure::Model,
+    coverage_end: Option<NaiveDate>,
+) -> Vec<String> {
     let mut notes = Vec::new();
+    let never_starts = p
+        .coverage_starts_on
+        .zip(coverage_end)
+        .is_some_and(|(day, end)| day >= end);
     match (p.status, p.kind, p.coverage_starts_on) {
+        (Status::Approved, Kind::CourseChange | Kind::RiderAddition, Some(_)) if never_starts => {
+            notes.push(
+                "脱退が記録されたため、このお手続きの保障は始まりません。ご契約内容は脱退日までの保障を表示しています。"
+                    .to_owned(),
+            )
+        }
         (Status::Received | Status::UnderReview, Kind::NameChange, _) => notes.push(format!(
             "共済で確認のうえ、新しい氏名を登録します。反映の目安は{}ごろです(土日祝・年末年始を除く{NAME_CHANGE_BUSINESS_DAYS}営業日)。反映までは、マイページと組合員証には現在の氏名を表示します。",
             jst::format_date(name_change_expected_on(p))
@@ -138,11 +155,23 @@ pub async fn detail(
             .map(|c| c.contract_number),
         None => None,
     };
+    let withdrawn_on: Option<NaiveDate> =
+        crate::ssr::entities::member::Entity::find_by_id(p.member_id)
+            .select_only()
+            .column(crate::ssr::entities::member::Column::WithdrawnOn)
+            .into_tuple()
+            .one(db)
+            .await?
+            .flatten();
     Ok(ProcedureDetail {
         summary: summary(p),
         contract_number,
         coverage_starts_on: p.coverage_starts_on.map(jst::format_date),
-        notes: notes(config, p),
+        notes: notes(
+            config,
+            p,
+            withdrawn_on.map(crate::domain::coverage::withdrawal_end),
+        ),
         history: history(db, p).await?,
         can_cancel: can_cancel(p),
     })

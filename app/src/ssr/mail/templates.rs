@@ -133,19 +133,24 @@ pub fn email_changed(config: &Config, to: &Recipient, when: &str, new_email: &st
     )
 }
 
-/// [`email_changed`] when staff made the change on the member's request.
+/// [`email_changed`] when staff made the change on the member's request;
+/// `new_email` is `None` for the old address (which is not told the new one).
 pub fn email_changed_by_staff(
     config: &Config,
     to: &Recipient,
     when: &str,
-    new_email: &str,
+    new_email: Option<&str>,
 ) -> Mail {
+    let to_what = match new_email {
+        Some(address) => format!("「{address}」"),
+        None => "お申し出のあった新しいメールアドレス".to_owned(),
+    };
     compose(
         config,
         to,
         "メールアドレス変更のお知らせ",
         &format!(
-            "お申し出により、{when}に{coop}がマイページのメールアドレスを「{new_email}」に変更しました。\n\
+            "お申し出により、{when}に{coop}がマイページのメールアドレスを{to_what}に変更しました。\n\
              今後のお知らせは新しいメールアドレスにお送りします。\n\
              ログイン中の端末はすべてログアウトしました。次のログインでは、新しいメールアドレスに届く認証コードを入力してください。\n\
              パスワードをお忘れの場合は、ログイン画面の「パスワードを忘れた方はこちら」からお手続きください。",
