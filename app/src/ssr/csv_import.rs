@@ -419,6 +419,105 @@ impl From<sea_orm::DbErr> for ImportError {
     }
 }
 
+/// The cells of one record, in the order an import asked for its columns
+/// ([`Records::columns`]); a column the file lacks reads as empty.
+pub struct Cells<'r> {
+    record: &'r csv::StringRecord,
+    columns: &'r [Option<usize>],
+}
+
+impl<'r> Cells<'r> {
+    pub fn get(&self, i: usize) -> &'r str {
+        self.columns
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|c| self.record.get(c))
+            .unwrap_or("")
+    }
+
+    /// The first `N` cells, for a row check taking them as an array.
+    pub fn array<const N: usize>(&self) -> [&'r str; N] {
+        std::array::from_fn(|i| self.get(i))
+    }
+}
+
+/// A row's problems: the column and what is wrong, for staff.
+pub type Problems = Vec<(&'static str, String)>;
+
+/// The next checked rows of `records`, up to `size`, each with its line:
+/// `check` reads a record's cells; a row it refuses (or one the reader could
+/// not make sense of) is counted in `out` and its problems listed there.
+/// Fewer than `size` means the file has ended.
+pub fn next_batch<R: Read, T>(
+    records: &mut Records<R>,
+    columns: &[Option<usize>],
+    size: usize,
+    out: &mut Outcome,
+    mut check: impl FnMut(Cells<'_>) -> Result<T, Problems>,
+) -> Vec<(u64, T)> {
+    let mut batch = Vec::with_capacity(size);
+    while batch.len() < size {
+        let Some(next) = records.next_record() else {
+            break;
+        };
+        out.rows += 1;
+        let found = match next {
+            Err(issue) => vec![issue],
+            Ok((row, record)) => match check(Cells { record, columns }) {
+                Ok(taken) => {
+                    batch.push((row, taken));
+                    continue;
+                }
+                Err(problems) => problems
+                    .into_iter()
+                    .map(|(column, message)| Issue {
+                        row,
+                        column: column.to_owned(),
+                        message,
+                        warning: false,
+                    })
+                    .collect(),
+            },
+        };
+        out.rejected += 1;
+        for issue in found {
+            out.issue(issue);
+        }
+    }
+    batch
+}
+
+/// The audit entry of a finished import: the file and what became of its
+/// rows, `new` and `replaced` naming what `inserted` and `updated` count.
+pub async fn record_done(
+    db: &DatabaseConnection,
+    options: &Options<'_>,
+    (action, new, replaced): (&'static str, &str, &str),
+    out: &Outcome,
+    now: DateTime<Utc>,
+) -> Result<(), ImportError> {
+    let txn = crate::ssr::db::begin_write(db).await?;
+    crate::ssr::audit::record(
+        &txn,
+        crate::ssr::audit::Entry {
+            actor: options.actor,
+            member_id: None,
+            action,
+            before: None,
+            after: Some(format!(
+                "{}: {} 行({new} {}、{replaced} {}、変更なし {}、取込不可 {})",
+                options.file_name, out.rows, out.inserted, out.updated, out.unchanged, out.rejected
+            )),
+            ip: options.ip,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// An import still `running` after this long was cut off (a restart, a
 /// crash): 32 MB take well under a minute.
 pub const STALE_AFTER_MINUTES: i64 = 30;

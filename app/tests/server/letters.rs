@@ -41,6 +41,16 @@ async fn without_account(app: &TestApp) -> fixtures::Member {
     fixtures::member(&app.db, &wanted, app.now()).await.unwrap()
 }
 
+/// Someone an import brought without a recorded 出資金 payment.
+async fn unpaid_without_account(app: &TestApp) -> fixtures::Member {
+    let wanted = fixtures::Wanted {
+        without_account: true,
+        unpaid: true,
+        ..Default::default()
+    };
+    fixtures::member(&app.db, &wanted, app.now()).await.unwrap()
+}
+
 async fn print(
     app: &TestApp,
     staff: &http::HeaderMap,
@@ -116,17 +126,7 @@ async fn the_batch_reaches_everyone_waiting(app: TestApp) {
     let a = without_account(&app).await;
     let b = without_account(&app).await;
     // Without a recorded 出資金 payment: counted apart, never sent a letter.
-    let unpaid = fixtures::member(
-        &app.db,
-        &fixtures::Wanted {
-            without_account: true,
-            unpaid: true,
-            ..Default::default()
-        },
-        app.now(),
-    )
-    .await
-    .unwrap();
+    let unpaid = unpaid_without_account(&app).await;
     let counted = letters::waiting_count(&app.db, app.now()).await.unwrap();
     let waiting = counted.ready;
     assert!(waiting >= 2);
@@ -293,17 +293,7 @@ on_both!(letter_parallel_batches, parallel_batches_print_once);
 async fn staff_record_the_capital_payment(app: TestApp) {
     use app::ssr::entities::member;
     let staff = app.staff_headers("operator").await;
-    let unpaid = fixtures::member(
-        &app.db,
-        &fixtures::Wanted {
-            without_account: true,
-            unpaid: true,
-            ..Default::default()
-        },
-        app.now(),
-    )
-    .await
-    .unwrap();
+    let unpaid = unpaid_without_account(&app).await;
     let id = unpaid.member_id;
     let record = |headers: HeaderMap, member_id: i32, on: &str, yen: &str| {
         let (on, yen) = (on.to_owned(), yen.to_owned());
@@ -411,17 +401,7 @@ async fn staff_record_the_capital_payment(app: TestApp) {
     assert_eq!(issued.len(), 1);
 
     // A withdrawn member's payment is not recorded.
-    let gone = fixtures::member(
-        &app.db,
-        &fixtures::Wanted {
-            without_account: true,
-            unpaid: true,
-            ..Default::default()
-        },
-        app.now(),
-    )
-    .await
-    .unwrap();
+    let gone = unpaid_without_account(&app).await;
     member::Entity::update_many()
         .col_expr(
             member::Column::Status,

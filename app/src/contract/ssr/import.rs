@@ -28,9 +28,9 @@ use crate::domain::contract_rows::{
 };
 use crate::domain::coverage::Period;
 use crate::domain::money::yen;
-use crate::domain::statement::Problem;
-use crate::ssr::audit;
-use crate::ssr::csv_import::{progress, ImportError, Issue, Mode, Options, Outcome, Records};
+use crate::ssr::csv_import::{
+    next_batch, progress, record_done, ImportError, Issue, Mode, Options, Outcome, Records,
+};
 use crate::ssr::entities::{contract, contract_course, contract_rider, course, member, rider};
 
 /// Rows per transaction.
@@ -133,77 +133,23 @@ pub async fn run<R: Read + Send>(
     if kind == Kind::Contracts {
         run.catalogue = catalogue_ids(db).await?;
     }
-    let mut batch: Vec<(u64, Row)> = Vec::with_capacity(BATCH);
     loop {
-        let checked = match records.next_record() {
-            None => break,
-            Some(Err(issue)) => Err(vec![issue]),
-            Some(Ok((row, record))) => {
-                let cell = |i: usize| columns[i].and_then(|c| record.get(c)).unwrap_or("");
-                let result = match kind {
-                    Kind::Catalogue => {
-                        check_catalogue_row(std::array::from_fn(cell)).map(Row::Catalogue)
-                    }
-                    Kind::Contracts => {
-                        check_contract_row(std::array::from_fn(cell)).map(Row::Contract)
-                    }
-                };
-                result
-                    .map(|r| (row, r))
-                    .map_err(|problems| issues(row, problems))
-            }
-        };
-        out.rows += 1;
-        match checked {
-            Err(found) => {
-                out.rejected += 1;
-                for issue in found {
-                    out.issue(issue);
-                }
-            }
-            Ok(row) => batch.push(row),
-        }
-        if batch.len() >= BATCH {
-            apply(db, &mut batch, &mut run, options, now, &mut out).await?;
-            on_batch(&out);
+        let mut batch = next_batch(&mut records, &columns, BATCH, &mut out, |c| match kind {
+            Kind::Catalogue => check_catalogue_row(c.array()).map(Row::Catalogue),
+            Kind::Contracts => check_contract_row(c.array()).map(Row::Contract),
+        });
+        let last = batch.len() < BATCH;
+        apply(db, &mut batch, &mut run, options, now, &mut out).await?;
+        on_batch(&out);
+        if last {
+            break;
         }
     }
-    apply(db, &mut batch, &mut run, options, now, &mut out).await?;
-    on_batch(&out);
     if options.mode == Mode::Commit {
         let (new, replaced) = kind.counted();
-        let txn = crate::ssr::db::begin_write(db).await?;
-        audit::record(
-            &txn,
-            audit::Entry {
-                actor: options.actor,
-                member_id: None,
-                action: kind.action(),
-                before: None,
-                after: Some(format!(
-                    "{}: {} 行({new} {}、{replaced} {}、変更なし {}、取込不可 {})",
-                    options.file_name,
-                    out.rows,
-                    out.inserted,
-                    out.updated,
-                    out.unchanged,
-                    out.rejected
-                )),
-                ip: options.ip,
-            },
-            now,
-        )
-        .await?;
-        txn.commit().await?;
+        record_done(db, options, (kind.action(), new, replaced), &out, now).await?;
     }
     Ok(out)
-}
-
-fn issues(row: u64, problems: Vec<Problem>) -> Vec<Issue> {
-    problems
-        .into_iter()
-        .map(|(column, message)| issue(row, column, message))
-        .collect()
 }
 
 fn issue(row: u64, column: &str, message: impl Into<String>) -> Issue {

@@ -24,10 +24,11 @@ use crate::domain::calendar::is_national_holiday;
 use crate::domain::jst;
 use crate::domain::statement::{
     self, check_payment_row, check_rebate_row, check_statement_row, BillingMonth, PaymentRow,
-    Problem, RebateRow, StatementRow,
+    RebateRow, StatementRow,
 };
-use crate::ssr::audit;
-use crate::ssr::csv_import::{progress, ImportError, Issue, Mode, Options, Outcome, Records};
+use crate::ssr::csv_import::{
+    next_batch, progress, record_done, ImportError, Issue, Mode, Options, Outcome, Records,
+};
 use crate::ssr::entities::{member, payment, rebate, statement as stmt, statement_line};
 
 /// Rows per transaction.
@@ -125,84 +126,29 @@ pub async fn run<R: Read + Send>(
     let today = jst::today(now);
     let mut out = Outcome::new(records.encoding);
     let mut met = Met::default();
-    let mut batch: Vec<(u64, Row)> = Vec::with_capacity(BATCH);
     loop {
-        let checked = match records.next_record() {
-            None => break,
-            Some(Err(issue)) => Err(vec![issue]),
-            Some(Ok((row, record))) => {
-                let cell = |i: usize| columns[i].and_then(|c| record.get(c)).unwrap_or("");
-                let result = match kind {
-                    Kind::Statements => {
-                        check_statement_row(std::array::from_fn(cell)).map(Row::Statement)
-                    }
-                    Kind::Payments => {
-                        check_payment_row(std::array::from_fn(cell), today).map(Row::Payment)
-                    }
-                    Kind::Rebates => {
-                        check_rebate_row(std::array::from_fn(cell), today).map(Row::Rebate)
-                    }
-                };
-                result
-                    .map(|r| (row, r))
-                    .map_err(|problems| issues(row, problems))
-            }
-        };
-        out.rows += 1;
-        match checked {
-            Err(found) => {
-                out.rejected += 1;
-                for issue in found {
-                    out.issue(issue);
-                }
-            }
-            Ok(row) => batch.push(row),
-        }
-        if batch.len() >= BATCH {
-            apply(db, kind, &mut batch, &mut met, options, now, &mut out).await?;
-            on_batch(&out);
+        let mut batch = next_batch(&mut records, &columns, BATCH, &mut out, |c| match kind {
+            Kind::Statements => check_statement_row(c.array()).map(Row::Statement),
+            Kind::Payments => check_payment_row(c.array(), today).map(Row::Payment),
+            Kind::Rebates => check_rebate_row(c.array(), today).map(Row::Rebate),
+        });
+        let last = batch.len() < BATCH;
+        apply(db, kind, &mut batch, &mut met, options, now, &mut out).await?;
+        on_batch(&out);
+        if last {
+            break;
         }
     }
-    apply(db, kind, &mut batch, &mut met, options, now, &mut out).await?;
-    on_batch(&out);
     if options.mode == Mode::Commit {
+        let action = match kind {
+            Kind::Statements => "statements_imported",
+            Kind::Payments => "payments_imported",
+            Kind::Rebates => "rebates_imported",
+        };
         let (new, replaced) = kind.counted();
-        let txn = crate::ssr::db::begin_write(db).await?;
-        audit::record(
-            &txn,
-            audit::Entry {
-                actor: options.actor,
-                member_id: None,
-                action: match kind {
-                    Kind::Statements => "statements_imported",
-                    Kind::Payments => "payments_imported",
-                    Kind::Rebates => "rebates_imported",
-                },
-                before: None,
-                after: Some(format!(
-                    "{}: {} 行({new} {}、{replaced} {}、取込不可 {})",
-                    options.file_name, out.rows, out.inserted, out.updated, out.rejected
-                )),
-                ip: options.ip,
-            },
-            now,
-        )
-        .await?;
-        txn.commit().await?;
+        record_done(db, options, (action, new, replaced), &out, now).await?;
     }
     Ok(out)
-}
-
-fn issues(row: u64, problems: Vec<Problem>) -> Vec<Issue> {
-    problems
-        .into_iter()
-        .map(|(column, message)| Issue {
-            row,
-            column: column.to_owned(),
-            message,
-            warning: false,
-        })
-        .collect()
 }
 
 /// Member ids by number, for the numbers in `batch`.

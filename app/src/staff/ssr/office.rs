@@ -763,15 +763,27 @@ pub async fn file_for(
     Ok(())
 }
 
-/// [`crate::staff::staff_change_name`].
-pub async fn change_name(member_id: i32, name: &str, kana: &str) -> Result<(), AppError> {
+/// The staff member of the request (fully logged in), the request, and the
+/// actor an audit entry names.
+async fn staff_acting(
+) -> Result<(super::auth::CurrentStaff, Request, crate::ssr::audit::Actor), AppError> {
     let me = current_staff().await?;
-    let Request {
-        state, client, now, ..
-    } = Request::current()?;
+    let request = Request::current()?;
     let actor = crate::ssr::audit::Actor::Staff {
         staff_id: me.staff_id,
     };
+    Ok((me, request, actor))
+}
+
+/// [`crate::staff::staff_change_name`].
+pub async fn change_name(member_id: i32, name: &str, kana: &str) -> Result<(), AppError> {
+    let (
+        _,
+        Request {
+            state, client, now, ..
+        },
+        actor,
+    ) = staff_acting().await?;
     crate::member::ssr::admin::change_name(
         &state.db,
         &state.config,
@@ -789,14 +801,14 @@ const STATEMENTS_SHOWN: usize = 12;
 
 /// [`crate::staff::staff_change_member_email`].
 pub async fn change_member_email(member_id: i32, email: &str, was: &str) -> Result<(), AppError> {
-    let me = current_staff().await?;
+    let (
+        me,
+        Request {
+            state, client, now, ..
+        },
+        actor,
+    ) = staff_acting().await?;
     me.require_admin()?;
-    let Request {
-        state, client, now, ..
-    } = Request::current()?;
-    let actor = crate::ssr::audit::Actor::Staff {
-        staff_id: me.staff_id,
-    };
     crate::account::ssr::credentials::change_email_by_staff(
         &state.db,
         &state.config,
@@ -810,13 +822,13 @@ pub async fn change_member_email(member_id: i32, email: &str, was: &str) -> Resu
 
 /// [`crate::staff::staff_record_capital`].
 pub async fn record_capital(member_id: i32, paid_on: &str, amount: &str) -> Result<(), AppError> {
-    let me = current_staff().await?;
-    let Request {
-        state, client, now, ..
-    } = Request::current()?;
-    let actor = crate::ssr::audit::Actor::Staff {
-        staff_id: me.staff_id,
-    };
+    let (
+        _,
+        Request {
+            state, client, now, ..
+        },
+        actor,
+    ) = staff_acting().await?;
     crate::member::ssr::admin::record_capital(
         &state.db,
         member_id,
