@@ -219,8 +219,9 @@ test('an admin changes the mail address of a member whose mailbox is gone', asyn
   await expect(page.getByRole('status').filter({ hasText: 'メールアドレスを変更しました。' })).toBeVisible();
   await expect(page.getByText(fresh, { exact: true })).toBeVisible();
   await expect(page.getByRole('cell', { name: `メールアドレスを「${fresh}」に変更しました。` })).toBeVisible();
-  // Both addresses hear of it.
-  for (const address of [member.email, fresh]) {
-    expect(await latestMail(page, address, 'メールアドレス変更のお知らせ')).toContain(fresh);
-  }
+  // Both addresses hear of it; the old one (perhaps someone else's now) is not told the new one.
+  expect(await latestMail(page, fresh, 'メールアドレス変更のお知らせ')).toContain(fresh);
+  const old = await latestMail(page, member.email, 'メールアドレス変更のお知らせ');
+  expect(old).toContain('お申し出のあった新しいメールアドレス');
+  expect(old).not.toContain(fresh);
 });

@@ -6,7 +6,7 @@ pub mod import;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{ContractView, Coverage};
 use crate::auth::ssr::current_member;
@@ -66,15 +66,7 @@ pub async fn coverages_of(
     // A recorded withdrawal ends every coverage after the 脱退日, whatever
     // the periods say (the core system's export may still run them on; a
     // corrected date moves the end with nothing to undo).
-    let withdrawn_on: Option<NaiveDate> =
-        crate::ssr::entities::member::Entity::find_by_id(member_id)
-            .select_only()
-            .column(crate::ssr::entities::member::Column::WithdrawnOn)
-            .into_tuple()
-            .one(db)
-            .await?
-            .flatten();
-    let ends_on = withdrawn_on.map(crate::domain::coverage::withdrawal_end);
+    let ends_on = crate::member::ssr::coverage_end(db, member_id).await?;
     // The catalogue is a handful of rows: read it once, look items up by id.
     let courses: HashMap<i32, course::Model> = course::Entity::find()
         .all(db)

@@ -55,6 +55,23 @@ pub async fn profile() -> Result<Profile, AppError> {
     })
 }
 
+/// After a recorded withdrawal, the first day `member_id` has no coverage
+/// (the day after the 脱退日); `None` while a member.
+pub async fn coverage_end(
+    db: &impl sea_orm::ConnectionTrait,
+    member_id: i32,
+) -> Result<Option<chrono::NaiveDate>, AppError> {
+    use sea_orm::{EntityTrait, QuerySelect};
+    let withdrawn_on: Option<chrono::NaiveDate> = member::Entity::find_by_id(member_id)
+        .select_only()
+        .column(member::Column::WithdrawnOn)
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    Ok(withdrawn_on.map(crate::domain::coverage::withdrawal_end))
+}
+
 /// The facts of a member's standing (M12–M14).
 pub fn standing(member: &member::Model, account: Option<&member_account::Model>) -> Standing {
     Standing {

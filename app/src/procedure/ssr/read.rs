@@ -1,7 +1,7 @@
 //! Reading procedures and their history, for 手続き照会 and the back office.
 
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::super::{HistoryEntry, ProcedureDetail, ProcedureSummary};
 use crate::domain::calendar::{business_days_after, is_national_holiday};
@@ -155,23 +155,12 @@ pub async fn detail(
             .map(|c| c.contract_number),
         None => None,
     };
-    let withdrawn_on: Option<NaiveDate> =
-        crate::ssr::entities::member::Entity::find_by_id(p.member_id)
-            .select_only()
-            .column(crate::ssr::entities::member::Column::WithdrawnOn)
-            .into_tuple()
-            .one(db)
-            .await?
-            .flatten();
+    let coverage_end = crate::member::ssr::coverage_end(db, p.member_id).await?;
     Ok(ProcedureDetail {
         summary: summary(p),
         contract_number,
         coverage_starts_on: p.coverage_starts_on.map(jst::format_date),
-        notes: notes(
-            config,
-            p,
-            withdrawn_on.map(crate::domain::coverage::withdrawal_end),
-        ),
+        notes: notes(config, p, coverage_end),
         history: history(db, p).await?,
         can_cancel: can_cancel(p),
     })
