@@ -534,10 +534,13 @@ pub async fn record_withdrawal(
     access_until: &str,
 ) -> Result<(), AppError> {
     use crate::domain::membership::{transition, Event};
-    let me = current_staff().await?;
-    let Request {
-        state, client, now, ..
-    } = Request::current()?;
+    let (
+        _,
+        Request {
+            state, client, now, ..
+        },
+        actor,
+    ) = staff_acting().await?;
     let (withdrawn_on, access_until) = withdrawal_dates(withdrawn_on, access_until)?;
     let (m, account) = member_and_account(&state.db, member_id).await?;
     let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
@@ -564,9 +567,7 @@ pub async fn record_withdrawal(
     crate::ssr::audit::record(
         &txn,
         crate::ssr::audit::Entry {
-            actor: crate::ssr::audit::Actor::Staff {
-                staff_id: me.staff_id,
-            },
+            actor,
             member_id: Some(m.id),
             action: "withdrawal_recorded",
             before: Some("在籍".into()),
@@ -644,10 +645,13 @@ pub async fn correct_withdrawal(
     withdrawn_on: &str,
     access_until: &str,
 ) -> Result<(), AppError> {
-    let me = current_staff().await?;
-    let Request {
-        state, client, now, ..
-    } = Request::current()?;
+    let (
+        _,
+        Request {
+            state, client, now, ..
+        },
+        actor,
+    ) = staff_acting().await?;
     let (withdrawn_on, access_until) = withdrawal_dates(withdrawn_on, access_until)?;
     let (m, account) = member_and_account(&state.db, member_id).await?;
     let (Some(was_on), Some(was_until)) = (m.withdrawn_on, m.access_until) else {
@@ -676,9 +680,7 @@ pub async fn correct_withdrawal(
     crate::ssr::audit::record(
         &txn,
         crate::ssr::audit::Entry {
-            actor: crate::ssr::audit::Actor::Staff {
-                staff_id: me.staff_id,
-            },
+            actor,
             member_id: Some(m.id),
             action: "withdrawal_corrected",
             before: Some(withdrawal_shown(was_on, was_until)),
