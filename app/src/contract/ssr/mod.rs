@@ -1,6 +1,7 @@
 //! Reading contracts and their coverage periods; the catalogue and contracts
 //! imports in [`import`].
 
+pub mod change;
 pub mod import;
 
 use std::collections::HashMap;

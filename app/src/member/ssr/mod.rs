@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod changes;
 pub mod import;
+pub mod withdrawal;
 
 use super::{AddressParts, Profile};
 use crate::auth::ssr::{current_member_records, display_member_number};

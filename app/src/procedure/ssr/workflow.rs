@@ -5,10 +5,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait},
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter,
 };
 
 use super::read;
@@ -19,9 +17,7 @@ use crate::domain::procedure::{
 };
 use crate::error::AppError;
 use crate::ssr::audit;
-use crate::ssr::entities::{
-    contract_course, contract_rider, member, member_account, procedure, procedure_event,
-};
+use crate::ssr::entities::{member, member_account, procedure, procedure_event};
 use crate::ssr::mail::{self, templates};
 use crate::ssr::Config;
 
@@ -247,8 +243,6 @@ pub async fn move_to(
     Ok(moved)
 }
 
-const RIDER_HELD: &str = "この特約は、すでにこのご契約に付加されています。不承諾としてください。";
-
 /// The coverage an approved change brings, from `starts_on`.
 async fn write_coverage(
     txn: &impl ConnectionTrait,
@@ -257,90 +251,25 @@ async fn write_coverage(
 ) -> Result<(), AppError> {
     let contract_id = p.contract_id.ok_or(AppError::Internal)?;
     // Filed before a withdrawal was recorded: nothing is added after it.
-    let withdrawn = crate::ssr::entities::member::Entity::find_by_id(p.member_id)
-        .one(txn)
+    if crate::member::ssr::coverage_end(txn, p.member_id)
         .await?
-        .is_none_or(|m| m.withdrawn_on.is_some());
-    if withdrawn {
+        .is_some()
+    {
         return Err(AppError::Conflict(
             "脱退が記録されている組合員のため、保障の追加・変更は承諾できません。不承諾としてください。"
                 .to_owned(),
         ));
     }
+    use crate::contract::ssr::change;
     match p.kind {
         Kind::RiderAddition => {
             let rider_id = p.rider_id.ok_or(AppError::Internal)?;
-            let held = contract_rider::Entity::find()
-                .filter(contract_rider::Column::ContractId.eq(contract_id))
-                .filter(contract_rider::Column::RiderId.eq(rider_id))
-                .filter(
-                    contract_rider::Column::EndsOn
-                        .is_null()
-                        .or(contract_rider::Column::EndsOn.gt(starts_on)),
-                )
-                .one(txn)
-                .await?;
-            if held.is_some() {
-                return Err(AppError::Conflict(RIDER_HELD.to_owned()));
-            }
-            contract_rider::ActiveModel {
-                contract_id: Set(contract_id),
-                rider_id: Set(rider_id),
-                starts_on: Set(starts_on),
-                ends_on: Set(None),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await
-            .map_err(|e| {
-                if crate::ssr::db::is_unique_violation(&e) {
-                    AppError::Conflict(RIDER_HELD.to_owned())
-                } else {
-                    e.into()
-                }
-            })?;
+            change::add_rider(txn, contract_id, rider_id, starts_on).await
         }
         Kind::CourseChange => {
             let course_id = p.course_id.ok_or(AppError::Internal)?;
-            let open: Vec<contract_course::Model> = contract_course::Entity::find()
-                .filter(contract_course::Column::ContractId.eq(contract_id))
-                .filter(contract_course::Column::EndsOn.is_null())
-                .all(txn)
-                .await?;
-            let [current] = open.as_slice() else {
-                return Err(AppError::Conflict(
-                    "このご契約のコースの記録が一つに定まらないため、承諾できません。".to_owned(),
-                ));
-            };
-            if current.starts_on >= starts_on {
-                return Err(AppError::Conflict(format!(
-                    "現在のコースの保障開始日({})より後の日付を指定してください。",
-                    jst::format_date(current.starts_on)
-                )));
-            }
-            if current.course_id == course_id {
-                return Err(AppError::Conflict(
-                    "変更後のコースは、すでに現在のコースです。不承諾としてください。".to_owned(),
-                ));
-            }
-            contract_course::ActiveModel {
-                id: Set(current.id),
-                ends_on: Set(Some(starts_on)),
-                ..Default::default()
-            }
-            .update(txn)
-            .await?;
-            contract_course::ActiveModel {
-                contract_id: Set(contract_id),
-                course_id: Set(course_id),
-                starts_on: Set(starts_on),
-                ends_on: Set(None),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?;
+            change::change_course(txn, contract_id, course_id, starts_on).await
         }
-        _ => return Err(AppError::Internal),
+        _ => Err(AppError::Internal),
     }
-    Ok(())
 }

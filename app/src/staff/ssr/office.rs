@@ -533,7 +533,6 @@ pub async fn record_withdrawal(
     withdrawn_on: &str,
     access_until: &str,
 ) -> Result<(), AppError> {
-    use crate::domain::membership::{transition, Event};
     let (
         _,
         Request {
@@ -541,105 +540,17 @@ pub async fn record_withdrawal(
         },
         actor,
     ) = staff_acting().await?;
-    let (withdrawn_on, access_until) = withdrawal_dates(withdrawn_on, access_until)?;
-    let (m, account) = member_and_account(&state.db, member_id).await?;
-    let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
-    transition(stage, Event::Withdraw).map_err(|e| AppError::Conflict(e.to_string()))?;
-    let txn = crate::ssr::db::begin_write(&state.db).await?;
-    let recorded = write_withdrawal(m.id, (withdrawn_on, access_until), now)
-        .col_expr(
-            member::Column::Status,
-            sea_orm::sea_query::Expr::value(member::MemberStatus::Withdrawn),
-        )
-        .filter(member::Column::WithdrawnOn.is_null())
-        .exec(&txn)
-        .await?;
-    if recorded.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "脱退の記録がすでにあります。".to_owned(),
-        ));
-    }
-    let (on, until) = (
-        jst::format_date(withdrawn_on),
-        jst::format_date(access_until),
-    );
-    let after = withdrawal_shown(withdrawn_on, access_until);
-    crate::ssr::audit::record(
-        &txn,
-        crate::ssr::audit::Entry {
-            actor,
-            member_id: Some(m.id),
-            action: "withdrawal_recorded",
-            before: Some("在籍".into()),
-            after: Some(after),
-            ip: &client.ip,
-        },
-        now,
+    crate::member::ssr::withdrawal::record(
+        &state.db,
+        &state.config,
+        member_id,
+        (withdrawn_on, access_until),
+        (actor, &client.ip, now),
     )
-    .await?;
-    if let Some(account) = &account {
-        let to = crate::ssr::mail::templates::Recipient {
-            email: &account.email,
-            name: &m.name,
-        };
-        let mail =
-            crate::ssr::mail::templates::withdrawal_recorded(&state.config, &to, &on, &until);
-        crate::ssr::mail::enqueue(&txn, mail, now).await?;
-    }
-    txn.commit().await?;
-    Ok(())
+    .await
 }
 
-/// The update writing a member's withdrawal dates; the caller adds the
-/// condition it is written on (and, for a new withdrawal, the status).
-fn write_withdrawal(
-    member_id: i32,
-    (withdrawn_on, access_until): (NaiveDate, NaiveDate),
-    now: chrono::DateTime<chrono::Utc>,
-) -> sea_orm::UpdateMany<member::Entity> {
-    use sea_orm::sea_query::Expr;
-    member::Entity::update_many()
-        .col_expr(member::Column::WithdrawnOn, Expr::value(Some(withdrawn_on)))
-        .col_expr(member::Column::AccessUntil, Expr::value(Some(access_until)))
-        .col_expr(member::Column::UpdatedAt, Expr::value(now))
-        .filter(member::Column::Id.eq(member_id))
-}
-
-/// A withdrawal as the audit log shows it.
-fn withdrawal_shown(withdrawn_on: NaiveDate, access_until: NaiveDate) -> String {
-    format!(
-        "脱退 {}(マイページは{}まで)",
-        jst::format_date(withdrawn_on),
-        jst::format_date(access_until)
-    )
-}
-
-/// The two dates of a withdrawal, checked: the day, and the refund date
-/// (the last day of My Page) not before it.
-fn withdrawal_dates(
-    withdrawn_on: &str,
-    access_until: &str,
-) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let withdrawn_on = jst::parse_date(withdrawn_on)
-        .ok_or_else(|| AppError::field("withdrawn_on", "脱退日を入力してください。"))?;
-    let access_until = jst::parse_date(access_until).ok_or_else(|| {
-        AppError::field(
-            "access_until",
-            "出資金の返金日(ご利用の最終日)を入力してください。",
-        )
-    })?;
-    if access_until < withdrawn_on {
-        return Err(AppError::field(
-            "access_until",
-            "返金日は、脱退日以降の日付を指定してください。",
-        ));
-    }
-    Ok((withdrawn_on, access_until))
-}
-
-/// [`crate::staff::staff_correct_withdrawal`]: new dates for a recorded
-/// withdrawal, written only over the dates read (the audit's "before" is
-/// what was replaced); audited, the member mailed.
+/// [`crate::staff::staff_correct_withdrawal`].
 pub async fn correct_withdrawal(
     member_id: i32,
     withdrawn_on: &str,
@@ -652,60 +563,14 @@ pub async fn correct_withdrawal(
         },
         actor,
     ) = staff_acting().await?;
-    let (withdrawn_on, access_until) = withdrawal_dates(withdrawn_on, access_until)?;
-    let (m, account) = member_and_account(&state.db, member_id).await?;
-    let (Some(was_on), Some(was_until)) = (m.withdrawn_on, m.access_until) else {
-        return Err(AppError::Conflict(
-            "脱退の記録がありません。先に脱退を記録してください。".to_owned(),
-        ));
-    };
-    if (was_on, was_until) == (withdrawn_on, access_until) {
-        return Err(AppError::field(
-            "access_until",
-            "いまの記録と同じ日付です。訂正後の日付を入力してください。",
-        ));
-    }
-    let txn = crate::ssr::db::begin_write(&state.db).await?;
-    let corrected = write_withdrawal(m.id, (withdrawn_on, access_until), now)
-        .filter(member::Column::WithdrawnOn.eq(was_on))
-        .filter(member::Column::AccessUntil.eq(was_until))
-        .exec(&txn)
-        .await?;
-    if corrected.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "脱退の記録は、ほかの職員がすでに訂正しました。画面を読み込み直してご確認ください。"
-                .to_owned(),
-        ));
-    }
-    crate::ssr::audit::record(
-        &txn,
-        crate::ssr::audit::Entry {
-            actor,
-            member_id: Some(m.id),
-            action: "withdrawal_corrected",
-            before: Some(withdrawal_shown(was_on, was_until)),
-            after: Some(withdrawal_shown(withdrawn_on, access_until)),
-            ip: &client.ip,
-        },
-        now,
+    crate::member::ssr::withdrawal::correct(
+        &state.db,
+        &state.config,
+        member_id,
+        (withdrawn_on, access_until),
+        (actor, &client.ip, now),
     )
-    .await?;
-    if let Some(account) = &account {
-        let to = crate::ssr::mail::templates::Recipient {
-            email: &account.email,
-            name: &m.name,
-        };
-        let mail = crate::ssr::mail::templates::withdrawal_corrected(
-            &state.config,
-            &to,
-            &jst::format_date(withdrawn_on),
-            &jst::format_date(access_until),
-            access_until < jst::today(now),
-        );
-        crate::ssr::mail::enqueue(&txn, mail, now).await?;
-    }
-    txn.commit().await?;
-    Ok(())
+    .await
 }
 
 /// [`crate::staff::staff_create_member`].

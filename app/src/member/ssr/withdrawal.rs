@@ -1,0 +1,196 @@
+//! A member's withdrawal (M14) as staff record and correct it: the 脱退日
+//! and the 出資金 refund date (the last day of My Page). Each change is one
+//! conditional statement with its audit entry and the member's mail, in
+//! one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::domain::jst;
+use crate::domain::membership::{transition, Event};
+use crate::error::AppError;
+use crate::ssr::audit::{self, Actor};
+use crate::ssr::entities::{member, member_account};
+use crate::ssr::mail::{self, templates, templates::Recipient};
+use crate::ssr::Config;
+
+/// Who acts, from where and when.
+pub type Acting<'a> = (Actor, &'a str, DateTime<Utc>);
+
+/// Records a withdrawal on `withdrawn_on` with access until `access_until`
+/// (both as typed, `2027-03-31`), if the member's standing allows it.
+pub async fn record(
+    db: &DatabaseConnection,
+    config: &Config,
+    member_id: i32,
+    (withdrawn_on, access_until): (&str, &str),
+    (actor, ip, now): Acting<'_>,
+) -> Result<(), AppError> {
+    let (withdrawn_on, access_until) = dates(withdrawn_on, access_until)?;
+    let (m, account) = member_and_account(db, member_id).await?;
+    let stage = super::stage_of(&m, account.as_ref(), now);
+    transition(stage, Event::Withdraw).map_err(|e| AppError::Conflict(e.to_string()))?;
+    let txn = crate::ssr::db::begin_write(db).await?;
+    let recorded = write(m.id, (withdrawn_on, access_until), now)
+        .col_expr(
+            member::Column::Status,
+            Expr::value(member::MemberStatus::Withdrawn),
+        )
+        .filter(member::Column::WithdrawnOn.is_null())
+        .exec(&txn)
+        .await?;
+    if recorded.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "脱退の記録がすでにあります。".to_owned(),
+        ));
+    }
+    audit::record(
+        &txn,
+        audit::Entry {
+            actor,
+            member_id: Some(m.id),
+            action: "withdrawal_recorded",
+            before: Some("在籍".into()),
+            after: Some(shown(withdrawn_on, access_until)),
+            ip,
+        },
+        now,
+    )
+    .await?;
+    if let Some(account) = &account {
+        let to = Recipient {
+            email: &account.email,
+            name: &m.name,
+        };
+        let mail = templates::withdrawal_recorded(
+            config,
+            &to,
+            &jst::format_date(withdrawn_on),
+            &jst::format_date(access_until),
+        );
+        mail::enqueue(&txn, mail, now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// New dates for a recorded withdrawal, written only over the dates read
+/// (the audit's "before" is what was replaced); audited, the member mailed.
+pub async fn correct(
+    db: &DatabaseConnection,
+    config: &Config,
+    member_id: i32,
+    (withdrawn_on, access_until): (&str, &str),
+    (actor, ip, now): Acting<'_>,
+) -> Result<(), AppError> {
+    let (withdrawn_on, access_until) = dates(withdrawn_on, access_until)?;
+    let (m, account) = member_and_account(db, member_id).await?;
+    let (Some(was_on), Some(was_until)) = (m.withdrawn_on, m.access_until) else {
+        return Err(AppError::Conflict(
+            "脱退の記録がありません。先に脱退を記録してください。".to_owned(),
+        ));
+    };
+    if (was_on, was_until) == (withdrawn_on, access_until) {
+        return Err(AppError::field(
+            "access_until",
+            "いまの記録と同じ日付です。訂正後の日付を入力してください。",
+        ));
+    }
+    let txn = crate::ssr::db::begin_write(db).await?;
+    let corrected = write(m.id, (withdrawn_on, access_until), now)
+        .filter(member::Column::WithdrawnOn.eq(was_on))
+        .filter(member::Column::AccessUntil.eq(was_until))
+        .exec(&txn)
+        .await?;
+    if corrected.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "脱退の記録は、ほかの職員がすでに訂正しました。画面を読み込み直してご確認ください。"
+                .to_owned(),
+        ));
+    }
+    audit::record(
+        &txn,
+        audit::Entry {
+            actor,
+            member_id: Some(m.id),
+            action: "withdrawal_corrected",
+            before: Some(shown(was_on, was_until)),
+            after: Some(shown(withdrawn_on, access_until)),
+            ip,
+        },
+        now,
+    )
+    .await?;
+    if let Some(account) = &account {
+        let to = Recipient {
+            email: &account.email,
+            name: &m.name,
+        };
+        let mail = templates::withdrawal_corrected(
+            config,
+            &to,
+            &jst::format_date(withdrawn_on),
+            &jst::format_date(access_until),
+            access_until < jst::today(now),
+        );
+        mail::enqueue(&txn, mail, now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The member and their account.
+async fn member_and_account(
+    db: &DatabaseConnection,
+    member_id: i32,
+) -> Result<(member::Model, Option<member_account::Model>), AppError> {
+    member::Entity::find_by_id(member_id)
+        .find_also_related(member_account::Entity)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The update writing a member's withdrawal dates; the caller adds the
+/// condition it is written on (and, for a new withdrawal, the status).
+fn write(
+    member_id: i32,
+    (withdrawn_on, access_until): (NaiveDate, NaiveDate),
+    now: DateTime<Utc>,
+) -> sea_orm::UpdateMany<member::Entity> {
+    member::Entity::update_many()
+        .col_expr(member::Column::WithdrawnOn, Expr::value(Some(withdrawn_on)))
+        .col_expr(member::Column::AccessUntil, Expr::value(Some(access_until)))
+        .col_expr(member::Column::UpdatedAt, Expr::value(now))
+        .filter(member::Column::Id.eq(member_id))
+}
+
+/// A withdrawal as the audit log shows it.
+fn shown(withdrawn_on: NaiveDate, access_until: NaiveDate) -> String {
+    format!(
+        "脱退 {}(マイページは{}まで)",
+        jst::format_date(withdrawn_on),
+        jst::format_date(access_until)
+    )
+}
+
+/// The two dates of a withdrawal, checked: the day, and the refund date
+/// (the last day of My Page) not before it.
+fn dates(withdrawn_on: &str, access_until: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let withdrawn_on = jst::parse_date(withdrawn_on)
+        .ok_or_else(|| AppError::field("withdrawn_on", "脱退日を入力してください。"))?;
+    let access_until = jst::parse_date(access_until).ok_or_else(|| {
+        AppError::field(
+            "access_until",
+            "出資金の返金日(ご利用の最終日)を入力してください。",
+        )
+    })?;
+    if access_until < withdrawn_on {
+        return Err(AppError::field(
+            "access_until",
+            "返金日は、脱退日以降の日付を指定してください。",
+        ));
+    }
+    Ok((withdrawn_on, access_until))
+}
