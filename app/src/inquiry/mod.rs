@@ -73,6 +73,9 @@ pub struct StaffThread {
     pub member_phone: String,
     /// `None` without a My Page account (no mail can go out).
     pub member_email: Option<String>,
+    /// Where the member stands (`利用停止中`) when they cannot open My Page
+    /// and so cannot read a reply there.
+    pub member_closed: Option<String>,
     pub assigned_to: Option<String>,
     pub assigned_to_me: bool,
     pub waited: Option<String>,

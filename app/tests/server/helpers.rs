@@ -121,6 +121,16 @@ impl TestApp {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = T>,
     {
+        self.call_responding(headers, f).await.0
+    }
+
+    /// [`Self::call`], also giving the headers the function set on the response.
+    pub async fn call_responding<T, F, Fut>(&self, headers: HeaderMap, f: F) -> (T, HeaderMap)
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        let response = leptos_axum::ResponseOptions::default();
         let mut request = http::Request::builder()
             .uri("/api/test")
             .body(())
@@ -131,13 +141,19 @@ impl TestApp {
         owner.with(|| {
             provide_context(self.state());
             provide_context(parts);
-            provide_context(leptos_axum::ResponseOptions::default());
+            provide_context(response.clone());
             app::auth::ssr::provide_request_member();
         });
         // Every poll runs in this call's owner, so calls may run side by side.
-        owner
+        let out = owner
             .with(|| leptos::reactive::computed::ScopedFuture::new(f()))
-            .await
+            .await;
+        let headers = response
+            .0
+            .read()
+            .map(|parts| parts.headers.clone())
+            .unwrap_or_default();
+        (out, headers)
     }
 }
 

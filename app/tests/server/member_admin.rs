@@ -271,10 +271,17 @@ async fn staff_help_a_member_log_in(app: TestApp) {
     })
     .await
     .unwrap();
-    assert!(latest_mail_to(&app.db, &m.email)
-        .await
-        .body_text
-        .contains("仮パスワード"));
+    let mail = latest_mail_to(&app.db, &m.email).await;
+    assert!(mail.body_text.contains("仮パスワード"));
+    // Until when it works, from now (72 hours), in JST.
+    let expires = app::domain::jst::format_datetime(
+        app.now() + Duration::hours(app::domain::policy::TEMPORARY_PASSWORD_HOURS),
+    );
+    assert!(
+        mail.body_text.contains(&format!("有効期限:{expires}まで")),
+        "{}",
+        mail.body_text
+    );
     assert_eq!(
         login(&app.db, &m.user_id, &m.password, app.now()).await,
         Err(AppError::LoginFailed),
@@ -332,10 +339,9 @@ async fn staff_stop_and_reopen(app: TestApp) {
         login(&app.db, &m.user_id, &m.password, app.now()).await,
         Err(AppError::AccessClosed(_))
     ));
-    assert!(latest_mail_to(&app.db, &m.email)
-        .await
-        .subject
-        .contains("ご利用停止"));
+    let mail = latest_mail_to(&app.db, &m.email).await;
+    assert!(mail.subject.contains("ご利用停止"));
+    assert!(mail.body_text.contains("共済にて"), "{}", mail.body_text);
     assert!(matches!(
         app.call(staff.clone(), || app::staff::staff_stop_service(
             m.member_id

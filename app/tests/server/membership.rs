@@ -21,11 +21,17 @@ async fn a_member_stops_the_service_and_staff_reopen_it(app: TestApp) {
             .await,
         Err(AppError::Field { ref field, .. }) if field == "current_password"
     ));
-    app.call(taro.clone(), || {
-        app::account::stop_service(demo::DEMO_PASSWORD.into())
-    })
-    .await
-    .unwrap();
+    let (stopped, response) = app
+        .call_responding(taro.clone(), || {
+            app::account::stop_service(demo::DEMO_PASSWORD.into())
+        })
+        .await;
+    stopped.unwrap();
+    assert_eq!(
+        response.get("clear-site-data").map(|v| v.as_bytes()),
+        Some(&b"\"storage\""[..]),
+        "the card's offline copy goes with the login, as at logout"
+    );
     for headers in [taro, elsewhere] {
         assert_eq!(
             app.call(headers, app::member::my_profile).await.map(|_| ()),
@@ -42,10 +48,23 @@ async fn a_member_stops_the_service_and_staff_reopen_it(app: TestApp) {
         Err(AppError::LoginFailed),
         "only the right password learns of the stop"
     );
-    assert!(outbox_subjects_to(&db, "taro@example.jp")
-        .await
-        .iter()
-        .any(|s| s.contains("ご利用停止のお知らせ")));
+    let mail = latest_mail_to(&db, "taro@example.jp").await;
+    assert!(mail.subject.contains("ご利用停止のお知らせ"));
+    // A stopped account cannot log in: the mail points to the phone only,
+    // and says to remove the card from the home screen (seed 001).
+    assert!(
+        mail.body_text.contains("お手続きにより"),
+        "{}",
+        mail.body_text
+    );
+    assert!(mail
+        .body_text
+        .contains("ホーム画面に組合員証を追加している場合は、削除してください"));
+    assert!(
+        !mail.body_text.contains("ログインしてパスワードを変更"),
+        "{}",
+        mail.body_text
+    );
 
     // Staff re-open it; once, not twice.
     let staff = app.staff_headers("operator").await;
@@ -254,3 +273,107 @@ on_both!(
     withdrawal_corrected,
     a_withdrawal_recorded_wrong_is_corrected
 );
+
+/// A member whose My Page is closed (stopped, or past the refund date) is
+/// not sent to a page they cannot open: a reply to their inquiry and a
+/// change of their procedure say the co-op will tell them or to call.
+async fn closed_members_are_told_to_call(app: TestApp) {
+    let db = app.db.clone();
+    let taro = app.member_headers("kyosai.taro").await;
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    app.call(taro.clone(), || {
+        app::inquiry::start_inquiry(
+            "workplace".into(),
+            "勤務先が変わりました".into(),
+            "4月から本社に異動しました。".into(),
+        )
+    })
+    .await
+    .unwrap();
+    let thread = app
+        .call(taro.clone(), app::inquiry::my_inquiries)
+        .await
+        .unwrap()[0]
+        .id;
+    app.call(taro.clone(), || {
+        apply("document_request".into(), None, Some("pamphlet".into()))
+    })
+    .await
+    .unwrap();
+    let filed = latest_procedure(&db).await.id;
+
+    let staff = app.staff_headers("operator").await;
+    app.call(staff.clone(), || app::staff::staff_stop_service(taro_id))
+        .await
+        .unwrap();
+    let mail = latest_mail_to(&db, "taro@example.jp").await;
+    assert!(mail.body_text.contains("共済にて"), "{}", mail.body_text);
+
+    let case = app
+        .call(staff.clone(), || app::inquiry::staff_inquiry(thread))
+        .await
+        .unwrap();
+    assert_eq!(case.member_closed.as_deref(), Some("利用停止中"));
+    app.call(staff.clone(), || {
+        app::inquiry::staff_reply_inquiry(thread, "承知しました。".into(), None)
+    })
+    .await
+    .unwrap();
+    let mail = latest_mail_to(&db, "taro@example.jp").await;
+    assert!(mail.subject.contains("お問い合わせに回答しました"));
+    assert!(
+        mail.body_text
+            .contains("担当者からお電話または郵送でお伝えします")
+            && !mail.body_text.contains("/mypage/inquiries/"),
+        "{}",
+        mail.body_text
+    );
+    app.call(staff.clone(), || {
+        app::staff::staff_move_procedure(filed, "shipped".into(), None, None)
+    })
+    .await
+    .unwrap();
+    let mail = latest_mail_to(&db, "taro@example.jp").await;
+    assert!(mail.subject.contains("発送済"), "{}", mail.subject);
+    assert!(
+        mail.body_text
+            .contains("マイページはご利用いただけない状態のため")
+            && !mail.body_text.contains("「手続き照会」でご確認ください"),
+        "{}",
+        mail.body_text
+    );
+    // Nor can a temporary password open a stopped My Page: refused, said why.
+    match app
+        .call(staff.clone(), || {
+            app::staff::staff_issue_temporary_password(taro_id)
+        })
+        .await
+    {
+        Err(AppError::Conflict(message)) => {
+            assert!(message.contains("利用を停止している"), "{message}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // Re-opened, the mails point to My Page again.
+    app.call(staff.clone(), || app::staff::staff_reopen_service(taro_id))
+        .await
+        .unwrap();
+    app.call(staff.clone(), || {
+        app::inquiry::staff_reply_inquiry(thread, "追記です。".into(), None)
+    })
+    .await
+    .unwrap();
+    let case = app
+        .call(staff.clone(), || app::inquiry::staff_inquiry(thread))
+        .await
+        .unwrap();
+    assert_eq!(case.member_closed, None);
+    let mail = latest_mail_to(&db, "taro@example.jp").await;
+    assert!(
+        mail.body_text
+            .contains(&format!("/mypage/inquiries/{thread}")),
+        "{}",
+        mail.body_text
+    );
+}
+on_both!(closed_told_to_call, closed_members_are_told_to_call);

@@ -507,7 +507,8 @@ pub async fn stop_account(
         email: &account.email,
         name: &member.name,
     };
-    let mail = templates::service_stopped(config, &to, &jst::format_datetime(now));
+    let by_staff = matches!(actor, Actor::Staff { .. } | Actor::System);
+    let mail = templates::service_stopped(config, &to, &jst::format_datetime(now), by_staff);
     mail::enqueue(txn, mail, now).await?;
     Ok(())
 }
@@ -572,6 +573,11 @@ pub async fn stop_service(current: &str) -> Result<(), AppError> {
         res.append_header(
             http::header::SET_COOKIE,
             crate::auth::ssr::clear_cookie(&me.state.config),
+        );
+        // As at logout: the card's offline copy goes with the login.
+        res.insert_header(
+            http::header::HeaderName::from_static("clear-site-data"),
+            http::HeaderValue::from_static("\"storage\""),
         );
     }
     leptos_axum::redirect("/?stopped=1");

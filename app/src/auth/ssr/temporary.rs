@@ -9,6 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
+use crate::domain::jst;
 use crate::domain::member_number::MemberNumber;
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
@@ -112,6 +113,18 @@ pub async fn issue(
         .await?
         .ok_or(AppError::NotFound)?;
     let account = account.ok_or(AppError::NotFound)?;
+    // A closed My Page could not be logged in to with it.
+    crate::member::ssr::access(&member, &account, now).map_err(|closed| {
+        use crate::domain::membership::Closed;
+        AppError::Conflict(
+            match closed {
+                Closed::Stopped => "マイページの利用を停止しているため、仮パスワードは発行できません。先に利用を再開してください。",
+                Closed::Ended => "脱退によりマイページのご利用期間が終了しているため、仮パスワードは発行できません。",
+                Closed::NotRegistered => "マイページに登録していないため、仮パスワードは発行できません。",
+            }
+            .to_owned(),
+        )
+    })?;
     let temporary = generate();
     let hash = password::hash_blocking(temporary.clone()).await?;
 
@@ -151,7 +164,14 @@ pub async fn issue(
     };
     mail::enqueue(
         &txn,
-        templates::temporary_password(config, &to, &temporary),
+        templates::temporary_password(
+            config,
+            &to,
+            &temporary,
+            &jst::format_datetime(
+                now + chrono::Duration::hours(crate::domain::policy::TEMPORARY_PASSWORD_HOURS),
+            ),
+        ),
         now,
     )
     .await?;

@@ -151,6 +151,10 @@ pub async fn thread(id: i32) -> Result<StaffThread, AppError> {
         thread,
         member: brief(&member),
         member_phone: member.phone.clone(),
+        member_closed: account
+            .as_ref()
+            .filter(|a| crate::member::ssr::access(&member, a, now).is_err())
+            .map(|a| crate::member::ssr::stage_of(&member, Some(a), now).label()),
         member_email: account.map(|a| a.email),
         assigned_to: t.assigned_staff_id.and_then(|s| names.get(&s).cloned()),
         assigned_to_me: t.assigned_staff_id == Some(me.staff_id),
@@ -243,13 +247,14 @@ async fn mail_member(
     let Some((member, Some(account))) = found else {
         return Ok(());
     };
+    let signed_in = crate::member::ssr::access(&member, &account, now).is_ok();
     let to = templates::Recipient {
         email: &account.email,
         name: &member.name,
     };
     mail::enqueue(
         txn,
-        templates::inquiry_answered(config, &to, &t.subject, t.id),
+        templates::inquiry_answered(config, &to, &t.subject, t.id, signed_in),
         now,
     )
     .await

@@ -178,6 +178,7 @@ fn Case(case: StaffThread, actions: Actions) -> impl IntoView {
     let close_error = action_error(close);
     let open = t.open;
     let assigned_to_me = case.assigned_to_me;
+    let member_closed = case.member_closed;
     view! {
         <h1>{s.subject.clone()}</h1>
         <div class="columns">
@@ -190,6 +191,12 @@ fn Case(case: StaffThread, actions: Actions) -> impl IntoView {
                     <section class="card" aria-labelledby="reply-title">
                         <h2 id="reply-title">"回答する"</h2>
                         <p class="hint">"組合員には「共済の担当者」として表示されます。回答するとメールでお知らせします(メールに回答の本文は載りません)。"</p>
+                        {member_closed.clone().map(|stage| view! {
+                            <p class="notice" role="note">
+                                {format!("この組合員はマイページを閲覧できません({stage})。回答の内容は、お電話か郵送でお伝えください。")}
+                                "お知らせのメールには、担当者から連絡する旨を記載します。"
+                            </p>
+                        })}
                         <ActionForm action=reply attr:novalidate=true>
                             <input type="hidden" name="id" value=id />
                             <div class="field">

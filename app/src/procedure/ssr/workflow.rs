@@ -94,23 +94,30 @@ pub async fn audit(
 async fn recipient(
     txn: &impl ConnectionTrait,
     member_id: i32,
-) -> Result<Option<(String, String)>, AppError> {
+    now: DateTime<Utc>,
+) -> Result<Option<(String, String, bool)>, AppError> {
     let found = member::Entity::find_by_id(member_id)
         .find_also_related(member_account::Entity)
         .one(txn)
         .await?;
-    Ok(found.and_then(|(m, a)| a.map(|a| (a.email, m.name))))
+    Ok(found.and_then(|(m, a)| {
+        a.map(|a| {
+            let signed_in = crate::member::ssr::access(&m, &a, now).is_ok();
+            (a.email, m.name, signed_in)
+        })
+    }))
 }
 
-/// Queues the mail `compose` writes about `p` to its member. A member
-/// without a My Page account has no address to write to: nothing is sent.
+/// Queues the mail `compose` writes about `p` to its member, told whether
+/// the member can log in now. A member without a My Page account has no
+/// address to write to: nothing is sent.
 async fn mail_member(
     txn: &impl ConnectionTrait,
     p: &procedure::Model,
     now: DateTime<Utc>,
-    compose: impl FnOnce(&templates::Recipient, &templates::ProcedureFacts) -> mail::Mail,
+    compose: impl FnOnce(&templates::Recipient, &templates::ProcedureFacts, bool) -> mail::Mail,
 ) -> Result<(), AppError> {
-    let Some((email, name)) = recipient(txn, p.member_id).await? else {
+    let Some((email, name, signed_in)) = recipient(txn, p.member_id, now).await? else {
         return Ok(());
     };
     let receipt = receipt_number(jst::today(p.created_at), p.id);
@@ -123,7 +130,7 @@ async fn mail_member(
         email: &email,
         name: &name,
     };
-    mail::enqueue(txn, compose(&to, &facts), now).await
+    mail::enqueue(txn, compose(&to, &facts, signed_in), now).await
 }
 
 pub async fn mail_filed(
@@ -134,8 +141,8 @@ pub async fn mail_filed(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let by_staff = by.side() == Actor::Staff;
-    mail_member(txn, p, now, |to, facts| {
-        templates::procedure_filed(config, to, facts, by_staff)
+    mail_member(txn, p, now, |to, facts, signed_in| {
+        templates::procedure_filed(config, to, facts, by_staff, signed_in)
     })
     .await
 }
@@ -151,8 +158,16 @@ async fn mail_status(
     let mut notes = read::notes(config, p, None);
     // The mail cannot be used to cancel; that note is for the screen.
     notes.retain(|n| !n.contains("取り消す"));
-    mail_member(txn, p, now, |to, facts| {
-        templates::procedure_status(config, to, facts, p.status.label(), &notes, comment)
+    mail_member(txn, p, now, |to, facts, signed_in| {
+        templates::procedure_status(
+            config,
+            to,
+            facts,
+            p.status.label(),
+            &notes,
+            comment,
+            signed_in,
+        )
     })
     .await
 }

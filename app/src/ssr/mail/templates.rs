@@ -66,15 +66,18 @@ pub fn password_changed(config: &Config, to: &Recipient, when: &str) -> Mail {
     )
 }
 
-pub fn temporary_password(config: &Config, to: &Recipient, password: &str) -> Mail {
+/// `expires`: when the temporary password stops working (`2026/12/10 15:00`).
+pub fn temporary_password(config: &Config, to: &Recipient, password: &str, expires: &str) -> Mail {
     compose(
         config,
         to,
         "仮パスワードのお知らせ",
         &format!(
-            "マイページの仮パスワードを発行しました。\n\n仮パスワード:{password}\n\n\
+            "マイページの仮パスワードを発行しました。\n\n仮パスワード:{password}\n\
+             有効期限:{expires}まで\n\n\
              ログイン画面でユーザーIDまたはメールアドレスと、この仮パスワードを入力してください。\
-             ログイン後、新しいパスワードの登録をお願いいたします。"
+             ログイン後、新しいパスワードの登録をお願いいたします。\n\
+             有効期限を過ぎた場合は、ログイン画面の「パスワードを忘れた方はこちら」から再設定してください。"
         ),
         &not_you(config),
     )
@@ -234,19 +237,30 @@ pub fn staff_password_changed(config: &Config, to: &Recipient, when: &str) -> Ma
     )
 }
 
-/// The member stopped the My Page service (M13).
-pub fn service_stopped(config: &Config, to: &Recipient, when: &str) -> Mail {
+/// My Page was stopped (M13): by the member, or by staff (at the member's
+/// request by phone, or for misuse). A stopped account cannot log in, so the
+/// mail points to the phone only.
+pub fn service_stopped(config: &Config, to: &Recipient, when: &str, by_staff: bool) -> Mail {
+    let how = if by_staff {
+        "共済にて"
+    } else {
+        "お手続きにより"
+    };
     compose(
         config,
         to,
         "マイページのご利用停止のお知らせ",
         &format!(
-            "{when}にマイページのご利用を停止しました。ログインと組合員証はご利用いただけません。\n\
+            "{when}に{how}マイページのご利用を停止しました。ログインと組合員証はご利用いただけません。\n\
+             スマートフォンのホーム画面に組合員証を追加している場合は、削除してください。\n\
              共済のお手続きやご契約には影響ありません。\n\
              再開をご希望の場合は、{}({})までお電話でご連絡ください。",
             config.coop_phone, config.coop_phone_hours
         ),
-        &not_you(config),
+        &format!(
+            "お心当たりのない場合は、{}({})までお電話でご連絡ください。",
+            config.coop_name, config.coop_phone
+        ),
     )
 }
 
@@ -310,7 +324,8 @@ pub fn withdrawal_recorded(
         &format!(
             "{withdrawn_on}付けの脱退のお手続きを承りました。これまでのご利用、誠にありがとうございました。\n\n\
              マイページは、出資金の返金日の{last_day}までご利用いただけます。\
-             請求明細などの必要な情報は、それまでにご確認ください。{last_day}を過ぎるとログインできなくなります。"
+             請求明細などの必要な情報は、それまでにご確認ください。{last_day}を過ぎるとログインできなくなり、デジタル組合員証もご利用いただけなくなります。\
+             ホーム画面に組合員証を追加している場合は、その後に削除してください。"
         ),
         &format!(
             "お心当たりのない場合は、{}({})までご連絡ください。",
@@ -408,22 +423,28 @@ pub fn procedure_filed(
     to: &Recipient,
     p: &ProcedureFacts,
     by_staff: bool,
+    signed_in: bool,
 ) -> Mail {
     let how = if by_staff {
         "組合員様からのご依頼により、職員がお手続きを受け付けました。"
     } else {
         "マイページからのお手続きを受け付けました。"
     };
+    let follow = if signed_in {
+        "お手続きの状況は、マイページの「手続き照会」でご確認いただけます。\
+         状況が変わりましたら、あらためてメールでお知らせします。"
+            .to_owned()
+    } else {
+        format!(
+            "状況が変わりましたら、あらためてメールでお知らせします。{}",
+            closed_page(config)
+        )
+    };
     compose(
         config,
         to,
         "お手続き受付のお知らせ",
-        &format!(
-            "{how}\n\n{}\n\n\
-             お手続きの状況は、マイページの「手続き照会」でご確認いただけます。\
-             状況が変わりましたら、あらためてメールでお知らせします。",
-            procedure_block(p)
-        ),
+        &format!("{how}\n\n{}\n\n{follow}", procedure_block(p)),
         &not_yours(config),
     )
 }
@@ -435,6 +456,7 @@ pub fn procedure_status(
     status: &str,
     notes: &[String],
     comment: Option<&str>,
+    signed_in: bool,
 ) -> Mail {
     let mut body = format!(
         "お手続きの状況が「{status}」になりました。\n\n{}",
@@ -446,7 +468,11 @@ pub fn procedure_status(
     for note in notes {
         body.push_str(&format!("\n\n{note}"));
     }
-    body.push_str("\n\n詳しくは、マイページの「手続き照会」でご確認ください。");
+    body.push_str(&if signed_in {
+        "\n\n詳しくは、マイページの「手続き照会」でご確認ください。".to_owned()
+    } else {
+        closed_page(config)
+    });
     compose(
         config,
         to,
@@ -456,19 +482,42 @@ pub fn procedure_status(
     )
 }
 
+/// The last lines of a mail to a member whose My Page is closed (stopped,
+/// or past the refund date): no page to log in to, the phone instead.
+fn closed_page(config: &Config) -> String {
+    format!(
+        "\n\nマイページはご利用いただけない状態のため、ご不明な点は{}({})までお電話でお問い合わせください。",
+        config.coop_phone, config.coop_phone_hours
+    )
+}
+
 /// A reply from the co-op waits on My Page. The mail carries no reply text:
-/// the member reads it after logging in.
-pub fn inquiry_answered(config: &Config, to: &Recipient, subject: &str, thread_id: i32) -> Mail {
+/// the member reads it after logging in. `signed_in`: whether the member
+/// can log in now; when not, the co-op tells the answer by phone or post.
+pub fn inquiry_answered(
+    config: &Config,
+    to: &Recipient,
+    subject: &str,
+    thread_id: i32,
+    signed_in: bool,
+) -> Mail {
+    let read = if signed_in {
+        format!(
+            "回答の内容は、マイページにログインしてご確認ください。\n{}/mypage/inquiries/{thread_id}",
+            config.public_url
+        )
+    } else {
+        format!(
+            "マイページはご利用いただけない状態のため、回答の内容は担当者からお電話または郵送でお伝えします。\n\
+             お急ぎの場合は、{}({})までお電話ください。",
+            config.coop_phone, config.coop_phone_hours
+        )
+    };
     compose(
         config,
         to,
         "お問い合わせに回答しました",
-        &format!(
-            "お問い合わせ「{subject}」に、共済の担当者から回答がありました。\n\n\
-             回答の内容は、マイページにログインしてご確認ください。\n\
-             {url}/mypage/inquiries/{thread_id}",
-            url = config.public_url,
-        ),
+        &format!("お問い合わせ「{subject}」に、共済の担当者から回答がありました。\n\n{read}"),
         &format!(
             "このお問い合わせにお心当たりのない場合は、{}({})までご連絡ください。",
             config.coop_name, config.coop_phone
@@ -498,5 +547,57 @@ mod tests {
         assert!(m.body.contains("30分間"));
         assert!(m.body.contains("お心当たりのない場合"));
         assert!(m.body.contains("0120-123-456"));
+    }
+
+    /// A member who cannot log in (stopped, or past the refund date) is never
+    /// told to log in; the phone is given instead.
+    #[test]
+    fn closed_members_are_not_sent_to_my_page() {
+        let config = Config::development().unwrap();
+        let to = Recipient {
+            email: "taro@example.jp",
+            name: "共済太郎",
+        };
+        let facts = ProcedureFacts {
+            receipt: "20261207-000001",
+            kind: "書類のお取り寄せ",
+            summary: "パンフレット",
+        };
+        for (mail, open) in [
+            (procedure_filed(&config, &to, &facts, true, true), true),
+            (procedure_filed(&config, &to, &facts, true, false), false),
+            (
+                procedure_status(&config, &to, &facts, "発送済", &[], None, true),
+                true,
+            ),
+            (
+                procedure_status(&config, &to, &facts, "発送済", &[], None, false),
+                false,
+            ),
+            (inquiry_answered(&config, &to, "件名", 7, true), true),
+            (inquiry_answered(&config, &to, "件名", 7, false), false),
+            (
+                service_stopped(&config, &to, "2026/12/7 10:00", false),
+                false,
+            ),
+            (
+                service_stopped(&config, &to, "2026/12/7 10:00", true),
+                false,
+            ),
+        ] {
+            assert_eq!(
+                mail.body.contains("手続き照会") || mail.body.contains("/mypage/inquiries/7"),
+                open,
+                "{}",
+                mail.body
+            );
+            assert!(!mail.body.contains("ログインしてパスワードを変更") || open);
+            if !open {
+                assert!(mail.body.contains("0120-123-456"), "{}", mail.body);
+            }
+        }
+        let m = temporary_password(&config, &to, "abc", "2026/12/10 10:00");
+        assert!(m.body.contains("有効期限:2026/12/10 10:00まで"));
+        assert!(m.body.contains("パスワードを忘れた方はこちら"));
     }
 }
