@@ -6,6 +6,9 @@ test('a member asks for documents; staff mark them shipped; the member sees 発�
   const errors = watchConsole(page);
   await apiLogin(page, me, { goto: '/mypage' });
   await openFromMenu(page, '各種お手続き');
+  // Every online procedure starts from this menu (M7).
+  await expect(page.getByRole('link', { name: '掛金払込証明書の再発行' })).toHaveAttribute('href', '/mypage/certificate');
+  await expect(page.getByRole('link', { name: '住所・電話番号・氏名の変更' })).toHaveAttribute('href', '/mypage/profile');
   await page.getByRole('link', { name: '書類のお取り寄せ' }).click();
   await hydrated(page);
   await page.getByLabel('共済金請求書類(入院・通院・手術)').check();

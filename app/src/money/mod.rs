@@ -159,6 +159,9 @@ pub struct CapitalView {
     pub total: String,
     pub payments: Vec<CapitalPayment>,
     pub rebates: Vec<RebateView>,
+    /// After a recorded withdrawal, the day the 出資金 comes back
+    /// (`2027/7/31`), which is also the last day of My Page.
+    pub refund_on: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -29,6 +29,16 @@ pub fn ApplyMenuPage() -> impl IntoView {
             "書類のお取り寄せ",
             "請求書類や各種届出の用紙を、ご登録の住所へお送りします。",
         ),
+        (
+            "/mypage/certificate",
+            "掛金払込証明書の再発行",
+            "年末調整・確定申告に使う証明書を、書面で再発行します(電子発行もこちらから)。",
+        ),
+        (
+            "/mypage/profile",
+            "住所・電話番号・氏名の変更",
+            "ご登録の住所・電話番号の変更や、改姓のお届けができます。",
+        ),
     ];
     view! {
         <Title text="各種お手続き" />
@@ -46,7 +56,7 @@ pub fn ApplyMenuPage() -> impl IntoView {
         </ul>
         <p class="hint">
             "お申し込みの状況は「" <A href="/mypage/procedures">"手続き照会"</A> "」でご確認いただけます。"
-            "登録内容(パスワード・ユーザーID・メールアドレス)の変更は「"
+            "パスワード・ユーザーID・メールアドレスの変更は「"
             <A href="/mypage/account">"ログイン情報の変更"</A> "」からどうぞ。"
         </p>
     }

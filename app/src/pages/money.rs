@@ -126,7 +126,7 @@ fn Capital(c: CapitalView) -> impl IntoView {
         <section class="card" aria-labelledby="capital-title">
             <h2 id="capital-title">"出資金"</h2>
             <dl class="details">
-                <div class="details__row"><dt>"出資金の合計"</dt><dd><strong>{c.total}</strong></dd></div>
+                <div class="details__row"><dt>"出資金の合計"</dt><dd><strong>{c.total.clone()}</strong></dd></div>
                 <div class="details__row"><dt>"口数"</dt><dd>{format!("{}口(1口 {})", c.shares, c.share_price)}</dd></div>
             </dl>
             <table class="table" aria-label="出資金の払込">
@@ -141,7 +141,15 @@ fn Capital(c: CapitalView) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-            <p class="hint">"出資金は脱退の際に返還します。"</p>
+            {match c.refund_on {
+                Some(day) => view! {
+                    <p class="notice">
+                        {format!("出資金({})は、{day}に返還します。マイページはこの日までご利用いただけます。", c.total)}
+                    </p>
+                }
+                .into_any(),
+                None => view! { <p class="hint">"出資金は脱退の際に返還します。"</p> }.into_any(),
+            }}
         </section>
         <section class="card" aria-labelledby="rebate-title">
             <h2 id="rebate-title">"割戻金"</h2>

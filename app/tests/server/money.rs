@@ -366,7 +366,8 @@ on_both!(money_certificate_route, certificate_route);
 /// 出資金: 口数 from what was paid; 割戻金 newest year first.
 async fn capital_and_rebates(app: TestApp) {
     let taro = app.member_headers("kyosai.taro").await;
-    let c = app.call(taro, my_capital).await.unwrap();
+    let c = app.call(taro.clone(), my_capital).await.unwrap();
+    assert_eq!(c.refund_on, None);
     assert!(c
         .payments
         .iter()
@@ -375,6 +376,16 @@ async fn capital_and_rebates(app: TestApp) {
     assert_eq!(c.rebates[0].year, "2025年度");
     assert_eq!(c.rebates[0].rate, "4.25%");
     assert!(c.shares >= 1);
+    // After a withdrawal, the member is told when the 出資金 comes back.
+    let staff = app.staff_headers("operator").await;
+    let taro_id = member_id_of(&app.db, "kyosai.taro").await;
+    app.call(staff, || {
+        app::staff::staff_record_withdrawal(taro_id, "2027-03-31".into(), "2027-07-31".into())
+    })
+    .await
+    .unwrap();
+    let c = app.call(taro, my_capital).await.unwrap();
+    assert_eq!(c.refund_on.as_deref(), Some("2027/7/31"));
 }
 on_both!(money_capital, capital_and_rebates);
 

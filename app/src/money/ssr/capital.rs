@@ -74,6 +74,7 @@ pub async fn view_of(db: &impl ConnectionTrait, member_id: i32) -> Result<Capita
         total: money::yen(total),
         payments,
         rebates,
+        refund_on: m.withdrawn_on.and(m.access_until).map(jst::format_date),
     })
 }
 
