@@ -91,6 +91,37 @@ test('a member withdraws an application while it is 受付, in two steps', async
   await expect(page.locator('.timeline__status')).toHaveText(['受付', '取消']);
 });
 
+test('staff cancel an application the member asked to cancel by phone, with the reason the member reads', async ({ page, browser, baseURL, request }) => {
+  const me = await seedMember(request, { contract: true, knownBrowser: true });
+  await apiLogin(page, me, { goto: '/mypage/apply/rider' });
+  await hydrated(page);
+  await page.getByLabel(/がん特約/).check();
+  await page.getByRole('button', { name: '確認画面へ' }).click();
+  await page.getByRole('button', { name: '申し込む' }).click();
+  await expect(page.getByRole('status')).toContainText('お申し込みを受け付けました。');
+  const id = page.url().split('/').pop()!.split('?')[0];
+
+  const staff = await staffPage(browser, baseURL);
+  await staff.goto(`/staff/procedures/${id}`);
+  await hydrated(staff);
+  await staff.getByLabel('取消', { exact: true }).check();
+  await staff.getByRole('button', { name: '状況を更新する' }).click();
+  // The reason is required, next to the field.
+  await expect(staff.getByText('取り消す理由をコメントに入力してください')).toBeVisible();
+  await expect(staff.getByLabel(/コメント/)).toHaveAttribute('aria-invalid', 'true');
+  await staff.getByLabel(/コメント/).fill('お電話でのお申し出により取り消しました。');
+  await staff.getByRole('button', { name: '状況を更新する' }).click();
+  await expect(staff.locator('.status').first()).toHaveText('取消');
+  await expect(staff.getByText('このお手続きは完了しています。')).toBeVisible();
+  await staff.context().close();
+
+  await page.reload();
+  await expect(page.locator('.status')).toHaveText('取消');
+  await expect(page.getByText('担当者より:お電話でのお申し出により取り消しました。')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'このお手続きを取り消す' })).toHaveCount(0);
+  expect(await latestMail(page, me.email, 'お手続き状況のお知らせ(取消)')).toContain('お電話でのお申し出により');
+});
+
 test('手続き照会 shows who filed each procedure, the co-op’s staff included', { tag: '@layout' }, async ({ page }, testInfo) => {
   // The demo: documents the staff sent 小林結衣 after a phone call.
   await apiLogin(page, 'kobayashi.yui', { goto: '/mypage/procedures' });

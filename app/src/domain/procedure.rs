@@ -316,6 +316,9 @@ pub fn transition(
         (Actor::Staff, Received, UnderReview) if kind.is_reviewed() => Ok(()),
         (Actor::Staff, UnderReview, Approved | Declined) if kind.is_reviewed() => Ok(()),
         (Actor::Staff, Received, Shipped) if !kind.is_reviewed() => Ok(()),
+        // The member asked by phone, or it was filed twice or wrongly: staff
+        // cancel it with the reason (required, shown to the member).
+        (Actor::Staff, Received | UnderReview, Cancelled) => Ok(()),
         _ => Err(TransitionError::NotAllowed),
     }
 }
@@ -353,6 +356,7 @@ mod tests {
                 | (Actor::Staff, UnderReview, Approved, true)
                 | (Actor::Staff, UnderReview, Declined, true)
                 | (Actor::Staff, Received, Shipped, false)
+                | (Actor::Staff, Received | UnderReview, Cancelled, _)
         )
     }
 
@@ -386,18 +390,20 @@ mod tests {
 
     #[test]
     fn staff_see_only_the_next_allowed_steps() {
+        // The forward step first (the form's default), 取消 last.
         assert_eq!(
             next_statuses(Kind::CourseChange, Received, Actor::Staff),
-            [UnderReview]
+            [UnderReview, Cancelled]
         );
         assert_eq!(
             next_statuses(Kind::RiderAddition, UnderReview, Actor::Staff),
-            [Approved, Declined]
+            [Approved, Declined, Cancelled]
         );
         assert_eq!(
             next_statuses(Kind::DocumentRequest, Received, Actor::Staff),
-            [Shipped]
+            [Shipped, Cancelled]
         );
+        assert!(next_statuses(Kind::DocumentRequest, Shipped, Actor::Staff).is_empty());
         assert!(next_statuses(Kind::PasswordChange, Completed, Actor::Staff).is_empty());
     }
 

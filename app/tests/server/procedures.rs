@@ -838,3 +838,115 @@ on_both!(
     approved_rider_after_withdrawal,
     an_approved_rider_after_the_withdrawal_never_starts
 );
+
+/// A member asks by phone to cancel, or a request was filed twice: staff
+/// cancel it with the reason, which the member sees on 手続き照会 and in the
+/// mail. A paper 改姓届 is not recorded beside an online name change still
+/// open (staff decide that one first). Staff cancelling while another
+/// ships it: one of the two lands.
+async fn staff_cancel_a_procedure_with_the_reason(app: TestApp) {
+    use app::ssr::demo::fixtures;
+    use futures::future::join;
+    let db = app.db.clone();
+    let m = fixtures::member(&db, &fixtures::Wanted::default(), app.now())
+        .await
+        .unwrap();
+    let member = app.member_headers(&m.user_id).await;
+    app.call(member.clone(), || {
+        app::member::file_name_change("改姓 花子".into(), "カイセイ ハナコ".into())
+    })
+    .await
+    .unwrap();
+    let filed = latest_procedure(&db).await.id;
+    let staff = app.staff_headers("operator").await;
+    match app
+        .call(staff.clone(), || {
+            app::staff::staff_change_name(m.member_id, "改姓 花子".into(), "カイセイ ハナコ".into())
+        })
+        .await
+    {
+        Err(AppError::Conflict(message)) => {
+            assert!(message.contains("お手続き中です"), "{message}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // The reason is required: it is what the member reads.
+    assert_eq!(
+        app.call(staff.clone(), || {
+            app::staff::staff_move_procedure(filed, "cancelled".into(), Some("  ".into()), None)
+        })
+        .await,
+        Err(AppError::field(
+            "comment",
+            "取り消す理由をコメントに入力してください(組合員にも表示されます)。"
+        ))
+    );
+    app.call(staff.clone(), || {
+        app::staff::staff_move_procedure(
+            filed,
+            "cancelled".into(),
+            Some("改姓届(書面)で承りましたので、こちらは取り消しました。".into()),
+            None,
+        )
+    })
+    .await
+    .unwrap();
+    let seen = app
+        .call(member.clone(), || my_procedure(filed))
+        .await
+        .unwrap();
+    assert_eq!(seen.summary.status, Status::Cancelled);
+    let last = seen.history.last().unwrap();
+    assert_eq!(last.by, "共済(職員)");
+    assert_eq!(
+        last.comment.as_deref(),
+        Some("改姓届(書面)で承りましたので、こちらは取り消しました。")
+    );
+    let mail = latest_mail_to(&db, &m.email).await;
+    assert!(mail.subject.contains("(取消)"), "{}", mail.subject);
+    assert!(mail.body_text.contains("改姓届(書面)で承りました"));
+    // Final now, for staff and the member alike.
+    assert!(matches!(
+        app.call(staff.clone(), || {
+            app::staff::staff_move_procedure(filed, "under_review".into(), None, None)
+        })
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    // Nothing waits now: the paper change is recorded.
+    app.call(staff.clone(), || {
+        app::staff::staff_change_name(m.member_id, "改姓 花子".into(), "カイセイ ハナコ".into())
+    })
+    .await
+    .unwrap();
+
+    // One staff member cancels while another ships: one lands.
+    app.call(member.clone(), || {
+        apply("document_request".into(), None, Some("pamphlet".into()))
+    })
+    .await
+    .unwrap();
+    let docs = latest_procedure(&db).await.id;
+    let other = app.staff_headers("admin").await;
+    let (cancelled, shipped) = join(
+        app.call(staff.clone(), || {
+            app::staff::staff_move_procedure(docs, "cancelled".into(), Some("重複".into()), None)
+        }),
+        app.call(other, || {
+            app::staff::staff_move_procedure(docs, "shipped".into(), None, None)
+        }),
+    )
+    .await;
+    assert!(
+        cancelled.is_ok() != shipped.is_ok(),
+        "{cancelled:?} {shipped:?}"
+    );
+    let events = app
+        .call(member, || my_procedure(docs))
+        .await
+        .unwrap()
+        .history
+        .len();
+    assert_eq!(events, 2, "filed, then one move");
+}
+on_both!(staff_cancel, staff_cancel_a_procedure_with_the_reason);

@@ -166,13 +166,14 @@ fn MoveForm(
                     </div>
                 </Show>
                 <div class="field">
-                    <label for="comment">"コメント(任意・組合員にも表示されます)"</label>
+                    <label for="comment">"コメント(組合員にも表示されます)"</label>
+                    <p class="hint" id="comment-hint">"取消の場合は、理由を必ず入力してください。"</p>
                     <textarea
                         id="comment"
                         name="comment"
                         rows="3"
                         maxlength=MAX_COMMENT_CHARS.to_string()
-                        aria-describedby="comment-error"
+                        aria-describedby="comment-hint comment-error"
                         aria-invalid=invalid(error, "comment")
                     ></textarea>
                     <FieldError error field="comment" />

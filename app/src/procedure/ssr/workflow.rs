@@ -197,6 +197,12 @@ pub async fn move_to(
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<procedure::Model, AppError> {
+    if step.to == Status::Cancelled && by.side() == Actor::Staff && step.comment.is_none() {
+        return Err(AppError::field(
+            "comment",
+            "取り消す理由をコメントに入力してください(組合員にも表示されます)。",
+        ));
+    }
     let txn = crate::ssr::db::begin_write(db).await?;
     let current = read::find(&txn, id, member_id).await?;
     transition(current.kind, current.status, step.to, by.side())
