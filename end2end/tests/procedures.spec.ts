@@ -99,10 +99,16 @@ test('staff cancel an application the member asked to cancel by phone, with the 
   await page.getByRole('button', { name: '確認画面へ' }).click();
   await page.getByRole('button', { name: '申し込む' }).click();
   await expect(page.getByRole('status')).toContainText('お申し込みを受け付けました。');
-  const id = page.url().split('/').pop()!.split('?')[0];
+  const receipt = (await page.getByRole('status').locator('strong').nth(1).innerText()).trim();
 
+  // The member reads the 受付番号 out on the phone; staff find it by it.
   const staff = await staffPage(browser, baseURL);
-  await staff.goto(`/staff/procedures/${id}`);
+  await staff.getByLabel('受付番号').fill(receipt);
+  await staff.getByRole('button', { name: '番号で探す' }).click();
+  await expect(staff).toHaveURL(/receipt=/);
+  await expect(staff.locator('tbody tr')).toHaveCount(1);
+  await staff.getByRole('link', { name: receipt }).click();
+  await expect(staff.getByRole('heading', { name: `特約追加 ${receipt}` })).toBeVisible();
   await hydrated(staff);
   await staff.getByLabel('取消', { exact: true }).check();
   await staff.getByRole('button', { name: '状況を更新する' }).click();

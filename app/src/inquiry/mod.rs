@@ -122,12 +122,12 @@ pub async fn close_inquiry(id: i32) -> Result<(), AppError> {
 }
 
 /// The staff inbox: by status (`""`: waiting for the co-op, `all`) and
-/// category, oldest waiting first.
+/// category; what waits oldest first, anything else newest first.
 #[server(endpoint = "staff_inquiries")]
 pub async fn staff_inquiries(
     status: Option<String>,
     category: Option<String>,
-) -> Result<Vec<InboxRow>, AppError> {
+) -> Result<crate::staff::Listing<InboxRow>, AppError> {
     crate::error::with_status(ssr::staff::inbox(status.as_deref(), category.as_deref()).await)
 }
 

@@ -40,6 +40,31 @@ pub struct MemberSearch {
     pub more: bool,
 }
 
+/// A bounded staff list: at most its limit of rows, and whether more
+/// matched (staff are told to narrow it down).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing<T> {
+    pub rows: Vec<T>,
+    pub more: bool,
+    /// Newest first (a finished or full view) rather than oldest waiting first.
+    pub newest_first: bool,
+}
+
+#[cfg(feature = "ssr")]
+impl<T> Listing<T> {
+    /// From rows read with a limit of `max + 1`.
+    pub fn of(mut rows: Vec<T>, max: u64, newest_first: bool) -> Self {
+        let max = usize::try_from(max).unwrap_or(usize::MAX);
+        let more = rows.len() > max;
+        rows.truncate(max);
+        Self {
+            rows,
+            more,
+            newest_first,
+        }
+    }
+}
+
 /// One row of the procedure queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueRow {
@@ -100,6 +125,8 @@ pub struct MemberRecord {
     pub suggested_refund: String,
     pub contracts: Vec<ContractView>,
     pub procedures: Vec<ProcedureSummary>,
+    /// The member's inquiries, most recently changed first.
+    pub inquiries: Vec<crate::inquiry::InquirySummary>,
     /// The latest statements, newest first (a member asking about a bill).
     pub statements: Vec<crate::money::StatementSummary>,
     /// Mails to the member's address that failed or are being retried.
@@ -254,13 +281,18 @@ pub async fn load_staff() -> Result<StaffInfo, AppError> {
     crate::error::with_status(ssr::info().await)
 }
 
-/// The queue, filtered by kind and status codes; no status means all open ones.
+/// The queue, filtered by kind and status codes; no status means all open
+/// ones. A 受付番号 (`20261123-000042`) finds that procedure whatever the
+/// other filters.
 #[server(endpoint = "staff/queue")]
 pub async fn staff_queue(
     kind: Option<String>,
     status: Option<String>,
-) -> Result<Vec<QueueRow>, AppError> {
-    crate::error::with_status(ssr::office::queue(kind.as_deref(), status.as_deref()).await)
+    receipt: Option<String>,
+) -> Result<Listing<QueueRow>, AppError> {
+    crate::error::with_status(
+        ssr::office::queue(kind.as_deref(), status.as_deref(), receipt.as_deref()).await,
+    )
 }
 
 #[server(endpoint = "staff/procedure")]

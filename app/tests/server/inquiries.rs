@@ -65,7 +65,8 @@ async fn a_thread_from_question_to_close(app: TestApp) {
     let inbox = app
         .call(staff.clone(), || staff_inquiries(None, None))
         .await
-        .unwrap();
+        .unwrap()
+        .rows;
     assert_eq!(inbox.len(), 1);
     assert_eq!(inbox[0].waited.as_deref(), Some("3時間"));
     assert_eq!(inbox[0].member.number, "0123-45678");
@@ -145,7 +146,8 @@ async fn a_thread_from_question_to_close(app: TestApp) {
     let inbox = app
         .call(staff.clone(), || staff_inquiries(None, None))
         .await
-        .unwrap();
+        .unwrap()
+        .rows;
     assert_eq!(inbox[0].waited.as_deref(), Some("0分"));
 
     app.call(taro.clone(), || close_inquiry(id)).await.unwrap();
@@ -163,6 +165,7 @@ async fn a_thread_from_question_to_close(app: TestApp) {
         .call(staff.clone(), || staff_inquiries(None, None))
         .await
         .unwrap()
+        .rows
         .is_empty());
     let all = app
         .call(staff.clone(), || {
@@ -170,7 +173,7 @@ async fn a_thread_from_question_to_close(app: TestApp) {
         })
         .await
         .unwrap();
-    assert_eq!(all.len(), 1);
+    assert_eq!(all.rows.len(), 1);
 
     assert_eq!(
         actions_on(&db, taro_id).await,
@@ -392,7 +395,9 @@ async fn staff_take_threads_and_work_the_inbox_oldest_first(app: TestApp) {
 
     let operator = app.staff_headers("operator").await;
     let admin = app.staff_headers("admin").await;
-    let ids = |rows: Vec<InboxRow>| rows.iter().map(|r| r.summary.id).collect::<Vec<_>>();
+    let ids = |list: app::staff::Listing<InboxRow>| {
+        list.rows.iter().map(|r| r.summary.id).collect::<Vec<_>>()
+    };
     let inbox = |status: Option<&str>, category: Option<&str>| {
         let (status, category) = (status.map(str::to_owned), category.map(str::to_owned));
         app.call(operator.clone(), move || staff_inquiries(status, category))
@@ -418,7 +423,7 @@ async fn staff_take_threads_and_work_the_inbox_oldest_first(app: TestApp) {
     assert_eq!(taken.updated_at, app.now());
     let rows = inbox(Some("in_progress"), None).await.unwrap();
     assert_eq!(ids(rows.clone()), [first]);
-    assert!(rows[0].assigned_to.is_some());
+    assert!(rows.rows[0].assigned_to.is_some());
     assert_eq!(ids(inbox(Some("waiting"), None).await.unwrap()), [second]);
 
     // A note and a colleague taking it over change nothing the member sees.

@@ -321,9 +321,11 @@ async fn members_never_reach_others_procedures_or_the_back_office(app: TestApp) 
             unauthenticated
         );
         assert_eq!(
-            app.call(headers.clone(), || app::staff::staff_queue(None, None))
-                .await
-                .map(|_| ()),
+            app.call(headers.clone(), || app::staff::staff_queue(
+                None, None, None
+            ))
+            .await
+            .map(|_| ()),
             unauthenticated
         );
         assert_eq!(

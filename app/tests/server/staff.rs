@@ -47,7 +47,9 @@ async fn staff_roles_lockout_and_accounts(app: TestApp) {
     let operator = app.staff_headers("operator").await;
     // Operators work the queue but do not manage staff.
     assert!(app
-        .call(operator.clone(), || app::staff::staff_queue(None, None))
+        .call(operator.clone(), || app::staff::staff_queue(
+            None, None, None
+        ))
         .await
         .is_ok());
     assert_eq!(
@@ -377,7 +379,7 @@ async fn staff_need_their_second_factor(app: TestApp) {
         .unwrap(),
     );
     assert_eq!(
-        app.call(first.clone(), || app::staff::staff_queue(None, None))
+        app.call(first.clone(), || app::staff::staff_queue(None, None, None))
             .await
             .map(|_| ()),
         Err(AppError::SecondFactorRequired)
@@ -407,7 +409,7 @@ async fn staff_need_their_second_factor(app: TestApp) {
         .unwrap();
     assert_eq!(recovery.len(), 10);
     assert!(app
-        .call(first.clone(), || app::staff::staff_queue(None, None))
+        .call(first.clone(), || app::staff::staff_queue(None, None, None))
         .await
         .is_ok());
 
@@ -955,3 +957,158 @@ on_both!(
     shared_allowance,
     a_password_login_does_not_reset_the_code_tries
 );
+
+/// A member reads a 受付番号 out on the phone: staff find that procedure
+/// whatever the filters (the date part must match, a bare id works, other
+/// text is told the form). What waits lists oldest first; finished or all,
+/// newest first; a list cut at its limit says so.
+async fn the_queue_finds_a_receipt_and_orders_by_what_is_asked(app: TestApp) {
+    use app::domain::procedure::receipt_number;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let db = app.db.clone();
+    let staff = app.staff_headers("operator").await;
+    let queue = |kind: Option<&str>, status: Option<&str>, receipt: Option<&str>| {
+        let args = (
+            kind.map(str::to_owned),
+            status.map(str::to_owned),
+            receipt.map(str::to_owned),
+        );
+        app.call(staff.clone(), move || {
+            app::staff::staff_queue(args.0, args.1, args.2)
+        })
+    };
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    let mut filed = Vec::new();
+    for days in [3, 2, 1] {
+        let at = app.now() - Duration::days(days);
+        let p = procedure_entity::ActiveModel {
+            member_id: Set(taro_id),
+            kind: Set(app::domain::procedure::Kind::DocumentRequest),
+            status: Set(Status::Shipped),
+            summary: Set("パンフレット".into()),
+            documents: Set(Some("pamphlet".into())),
+            filed_by: Set(app::domain::procedure::Actor::Member),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+        filed.push(p);
+    }
+    let receipt = receipt_number(app::domain::jst::today(filed[0].created_at), filed[0].id);
+    let found = queue(Some("rider_addition"), None, Some(&format!(" {receipt} ")))
+        .await
+        .unwrap();
+    assert_eq!(found.rows.len(), 1);
+    assert_eq!(found.rows[0].procedure.receipt, receipt);
+    let bare = queue(None, None, Some(&filed[0].id.to_string()))
+        .await
+        .unwrap();
+    assert_eq!(bare.rows.len(), 1);
+    // Another day's number with this id is not this procedure.
+    let wrong = format!("20000101-{:06}", filed[0].id);
+    assert!(queue(None, None, Some(&wrong))
+        .await
+        .unwrap()
+        .rows
+        .is_empty());
+    assert_eq!(
+        queue(None, None, Some("たろう")).await.unwrap_err(),
+        AppError::field(
+            "receipt",
+            "受付番号は「20261123-000042」の形で入力してください。"
+        )
+    );
+    // Shipped ones, newest first; the open ones oldest first.
+    let shipped = queue(Some("document_request"), Some("shipped"), None)
+        .await
+        .unwrap();
+    assert!(shipped.newest_first && !shipped.more);
+    let ids: Vec<i32> = shipped.rows.iter().map(|r| r.procedure.id).collect();
+    let ours: Vec<i32> = ids
+        .iter()
+        .copied()
+        .filter(|id| filed.iter().any(|p| p.id == *id))
+        .collect();
+    assert_eq!(ours, [filed[2].id, filed[1].id, filed[0].id]);
+    let open = queue(None, None, None).await.unwrap();
+    assert!(!open.newest_first);
+
+    // More than a list shows: cut, and said.
+    let many: Vec<procedure_entity::ActiveModel> = (0..app::staff::ssr::office::MAX_ROWS)
+        .map(|i| procedure_entity::ActiveModel {
+            member_id: Set(taro_id),
+            kind: Set(app::domain::procedure::Kind::DocumentRequest),
+            status: Set(Status::Shipped),
+            summary: Set(format!("パンフレット {i}")),
+            documents: Set(Some("pamphlet".into())),
+            filed_by: Set(app::domain::procedure::Actor::Member),
+            created_at: Set(app.now()),
+            updated_at: Set(app.now()),
+            ..Default::default()
+        })
+        .collect();
+    procedure_entity::Entity::insert_many(many)
+        .exec(&db)
+        .await
+        .unwrap();
+    let cut = queue(Some("document_request"), Some("shipped"), None)
+        .await
+        .unwrap();
+    assert_eq!(cut.rows.len() as u64, app::staff::ssr::office::MAX_ROWS);
+    assert!(cut.more);
+}
+on_both!(
+    queue_receipt,
+    the_queue_finds_a_receipt_and_orders_by_what_is_asked
+);
+
+/// The member record lists the member's inquiries (only theirs), newest
+/// change first; the inbox lists finished threads newest first.
+async fn the_member_record_lists_their_inquiries(app: TestApp) {
+    let db = app.db.clone();
+    let start = |user: &'static str, subject: &'static str| {
+        let app = &app;
+        async move {
+            let who = app.member_headers(user).await;
+            app.call(who, || {
+                app::inquiry::start_inquiry("workplace".into(), subject.into(), "本文".into())
+            })
+            .await
+            .unwrap();
+        }
+    };
+    start("kyosai.taro", "一つ目").await;
+    app.advance(Duration::minutes(1));
+    start("kyosai.hanako", "花子の質問").await;
+    app.advance(Duration::minutes(1));
+    start("kyosai.taro", "二つ目").await;
+    let staff = app.staff_headers("operator").await;
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    let record = app
+        .call(staff.clone(), || app::staff::staff_member(taro_id))
+        .await
+        .unwrap();
+    let subjects: Vec<&str> = record
+        .inquiries
+        .iter()
+        .map(|t| t.subject.as_str())
+        .collect();
+    assert_eq!(subjects, ["二つ目", "一つ目"]);
+    let all = app
+        .call(staff, || {
+            app::inquiry::staff_inquiries(Some("all".into()), None)
+        })
+        .await
+        .unwrap();
+    assert!(all.newest_first);
+    let subjects: Vec<&str> = all
+        .rows
+        .iter()
+        .map(|r| r.summary.subject.as_str())
+        .collect();
+    assert_eq!(subjects, ["二つ目", "花子の質問", "一つ目"]);
+}
+on_both!(record_inquiries, the_member_record_lists_their_inquiries);

@@ -14,13 +14,14 @@ use super::{
 use crate::domain::inquiry::{self, waited, Author, Category, Event, Status};
 use crate::domain::policy;
 use crate::error::AppError;
-use crate::inquiry::{InboxRow, StaffThread};
+use crate::inquiry::{InboxRow, InquirySummary, StaffThread};
 use crate::ssr::audit::{self, Actor};
 use crate::ssr::entities::{inquiry as thread_entity, member, member_account, staff_account};
 use crate::ssr::mail::{self, templates};
 use crate::ssr::request::Request;
 use crate::staff::ssr::auth::current_staff;
 use crate::staff::ssr::office::brief;
+use crate::staff::Listing;
 
 fn waited_for(t: &thread_entity::Model, now: DateTime<Utc>) -> Option<String> {
     t.status
@@ -56,31 +57,41 @@ pub async fn categories() -> Result<Vec<Category>, AppError> {
 pub async fn inbox(
     status: Option<&str>,
     category: Option<&str>,
-) -> Result<Vec<InboxRow>, AppError> {
+) -> Result<Listing<InboxRow>, AppError> {
     current_staff().await?;
     let Request { state, now, .. } = Request::current()?;
     let db = &state.db;
-    let mut query = thread_entity::Entity::find();
-    query = match status.filter(|s| !s.is_empty()) {
-        Some("all") => query,
+    let query = thread_entity::Entity::find();
+    let (mut query, waiting) = match status.filter(|s| !s.is_empty()) {
+        Some("all") => (query, false),
         Some(code) => {
             let status = Status::from_code(code).ok_or(AppError::NotFound)?;
-            query.filter(thread_entity::Column::Status.eq(status))
+            (
+                query.filter(thread_entity::Column::Status.eq(status)),
+                status.awaits_staff(),
+            )
         }
-        None => {
-            query.filter(thread_entity::Column::Status.is_in([Status::Waiting, Status::InProgress]))
-        }
+        None => (
+            query
+                .filter(thread_entity::Column::Status.is_in([Status::Waiting, Status::InProgress])),
+            true,
+        ),
     };
     if let Some(code) = category.filter(|c| !c.is_empty()) {
         query = query.filter(thread_entity::Column::Category.eq(code));
     }
-    // Oldest waiting first: the inbox is worked from the top.
-    let rows = query
-        .order_by_asc(thread_entity::Column::WaitingSince)
-        .order_by_asc(thread_entity::Column::Id)
-        .limit(policy::INQUIRY_LIST_MAX)
-        .all(db)
-        .await?;
+    // What waits for the co-op, oldest waiting first: the inbox is worked
+    // from the top. Anything else, most recently changed first.
+    let query = if waiting {
+        query
+            .order_by_asc(thread_entity::Column::WaitingSince)
+            .order_by_asc(thread_entity::Column::Id)
+    } else {
+        query
+            .order_by_desc(thread_entity::Column::UpdatedAt)
+            .order_by_desc(thread_entity::Column::Id)
+    };
+    let rows = query.limit(policy::INQUIRY_LIST_MAX + 1).all(db).await?;
     let members: HashMap<i32, member::Model> = member::Entity::find()
         .filter(member::Column::Id.is_in(rows.iter().map(|t| t.member_id).collect::<Vec<_>>()))
         .all(db)
@@ -89,7 +100,7 @@ pub async fn inbox(
         .map(|m| (m.id, m))
         .collect();
     let names = staff_names(db, rows.iter().filter_map(|t| t.assigned_staff_id)).await?;
-    Ok(rows
+    let rows = rows
         .iter()
         .filter_map(|t| {
             members.get(&t.member_id).map(|m| InboxRow {
@@ -99,7 +110,24 @@ pub async fn inbox(
                 assigned_to: t.assigned_staff_id.and_then(|id| names.get(&id).cloned()),
             })
         })
-        .collect())
+        .collect();
+    Ok(Listing::of(rows, policy::INQUIRY_LIST_MAX, !waiting))
+}
+
+/// A member's inquiries for their staff record, most recently changed first.
+pub async fn of_member(
+    db: &impl ConnectionTrait,
+    config: &crate::ssr::Config,
+    member_id: i32,
+) -> Result<Vec<InquirySummary>, AppError> {
+    let rows = thread_entity::Entity::find()
+        .filter(thread_entity::Column::MemberId.eq(member_id))
+        .order_by_desc(thread_entity::Column::UpdatedAt)
+        .order_by_desc(thread_entity::Column::Id)
+        .limit(policy::INQUIRY_LIST_MAX)
+        .all(db)
+        .await?;
+    Ok(rows.iter().map(|t| summary(config, t)).collect())
 }
 
 /// [`crate::inquiry::staff_inquiry`]: reading a member's thread is on record.

@@ -10,6 +10,7 @@ use crate::inquiry::{
     StaffCloseInquiry, StaffNoteInquiry, StaffReplyInquiry, StaffThread,
 };
 use crate::pages::{use_id_param, InquiryStatus, MessageList};
+use crate::staff::Listing;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -58,18 +59,29 @@ pub fn StaffInquiriesPage() -> impl IntoView {
             }} />
             <button type="submit" class="button">"絞り込む"</button>
         </Form>
-        <Loaded resource=rows view={|rows: Vec<InboxRow>| view! { <Inbox rows /> }} />
+        <Loaded resource=rows view={|list: Listing<InboxRow>| view! { <Inbox list /> }} />
     }
 }
 
 #[component]
-fn Inbox(rows: Vec<InboxRow>) -> impl IntoView {
+fn Inbox(list: Listing<InboxRow>) -> impl IntoView {
+    let Listing {
+        rows,
+        more,
+        newest_first,
+    } = list;
     if rows.is_empty() {
         return view! { <p class="card">"該当するお問い合わせはありません。"</p> }.into_any();
     }
     let count = rows.len();
     view! {
-        <p class="hint">{count} "件(お待たせしている時間の長い順)"</p>
+        <super::ListingCount
+            count
+            more
+            newest_first
+            waiting_order="お待たせしている時間の長い順"
+            narrow_by="状況や分類"
+        />
         <div class="table-wrap">
             <table class="table">
                 <thead>

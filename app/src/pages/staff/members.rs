@@ -5,7 +5,7 @@ use crate::components::StaffError;
 use crate::components::{action_error, FormError};
 use crate::components::{invalid, FieldError};
 use crate::domain::membership::Stage;
-use crate::pages::{use_id_param, ContractCard, StatusBadge};
+use crate::pages::{use_id_param, ContractCard, InquiryStatus, StatusBadge};
 use crate::staff::{
     staff_member, staff_member_history, staff_search_members, MemberRecord, PhoneFiling,
     StaffChangeMemberEmail, StaffChangeName, StaffCorrectWithdrawal, StaffEndMemberSessions,
@@ -308,6 +308,35 @@ fn Record(
                                     <td>{p.summary}</td>
                                     <td><StatusBadge status=p.status label=p.status_label /></td>
                                     <td>{p.filed_by}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })
+        }}
+        <h2 id="inquiries-title">"お問い合わせ"</h2>
+        {if r.inquiries.is_empty() {
+            Either::Left(view! { <p class="card">"お問い合わせはありません。"</p> })
+        } else {
+            Either::Right(view! {
+                <div class="table-wrap">
+                    <table class="table" aria-labelledby="inquiries-title">
+                        <thead><tr>
+                            <th scope="col">"件名"</th>
+                            <th scope="col">"分類"</th>
+                            <th scope="col">"状況"</th>
+                            <th scope="col">"受付"</th>
+                            <th scope="col">"最終やりとり"</th>
+                        </tr></thead>
+                        <tbody>
+                            {r.inquiries.into_iter().map(|t| view! {
+                                <tr>
+                                    <td><A href=format!("/staff/inquiries/{}", t.id)>{t.subject}</A></td>
+                                    <td>{t.category}</td>
+                                    <td><InquiryStatus status=t.status /></td>
+                                    <td>{t.created_at}</td>
+                                    <td>{t.updated_at}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -37,3 +37,31 @@ pub use queue::StaffQueuePage;
 pub use second_factor::StaffSecondFactorPage;
 pub use setup::StaffSetupPage;
 pub use verify::StaffVerifyPage;
+
+/// How many rows a bounded list shows, in which order, and whether more
+/// matched than it shows.
+#[leptos::component]
+fn ListingCount(
+    count: usize,
+    more: bool,
+    /// The order of rows that wait (`受付の古い順`); others are newest first.
+    waiting_order: &'static str,
+    newest_first: bool,
+    /// What narrows it (`種類や状況`).
+    narrow_by: &'static str,
+) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    let order = if newest_first {
+        "新しい順"
+    } else {
+        waiting_order
+    };
+    view! {
+        <p class="hint">{count} "件(" {order} ")"</p>
+        {more.then(|| view! {
+            <p class="notice" role="note">
+                {format!("該当が多いため、{count}件までを表示しています。{narrow_by}で絞り込んでください。")}
+            </p>
+        })}
+    }
+}

@@ -1,10 +1,11 @@
 //! `/staff` (S3): the procedure queue, oldest waiting first, filtered by kind
-//! and status through the URL so a filtered view can be bookmarked.
+//! and status through the URL so a filtered view can be bookmarked; a
+//! 受付番号 a member reads out on the phone finds its procedure.
 
 use crate::components::StaffError;
 use crate::domain::procedure::{Kind, Status};
 use crate::pages::StatusBadge;
-use crate::staff::{staff_queue, QueueRow};
+use crate::staff::{staff_queue, Listing, QueueRow};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,14 +17,32 @@ pub fn StaffQueuePage() -> impl IntoView {
     let query = use_query_map();
     let filter = move || {
         let q = query.read();
-        (q.get("kind"), q.get("status"))
+        (q.get("kind"), q.get("status"), q.get("receipt"))
     };
-    let rows = Resource::new_blocking(filter, |(kind, status)| staff_queue(kind, status));
+    let rows = Resource::new_blocking(filter, |(kind, status, receipt)| {
+        staff_queue(kind, status, receipt)
+    });
     let selected_kind = move || filter().0.unwrap_or_default();
     let selected_status = move || filter().1.unwrap_or_default();
+    let receipt = move || filter().2.unwrap_or_default();
     view! {
         <Title text="手続き一覧" />
         <h1>"手続き一覧"</h1>
+        <Form method="get" action="/staff" attr:class="filters">
+            <div class="field">
+                <label for="receipt">"受付番号"</label>
+                <input
+                    id="receipt"
+                    name="receipt"
+                    type="search"
+                    inputmode="numeric"
+                    maxlength="20"
+                    placeholder="20261123-000042"
+                    prop:value=receipt
+                />
+            </div>
+            <button type="submit" class="button">"番号で探す"</button>
+        </Form>
         <Form method="get" action="/staff" attr:class="filters">
             <div class="field">
                 <label for="kind">"種類"</label>
@@ -49,10 +68,10 @@ pub fn StaffQueuePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
             {move || Suspend::new(async move {
                 match rows.await {
-                    Ok(rows) if rows.is_empty() => Either::Left(
+                    Ok(list) if list.rows.is_empty() => Either::Left(
                         view! { <p class="card">"該当するお手続きはありません。"</p> }.into_any(),
                     ),
-                    Ok(rows) => Either::Left(view! { <QueueTable rows /> }.into_any()),
+                    Ok(list) => Either::Left(view! { <QueueTable list /> }.into_any()),
                     Err(error) => Either::Right(view! { <StaffError error /> }),
                 }
             })}
@@ -61,10 +80,21 @@ pub fn StaffQueuePage() -> impl IntoView {
 }
 
 #[component]
-fn QueueTable(rows: Vec<QueueRow>) -> impl IntoView {
+fn QueueTable(list: Listing<QueueRow>) -> impl IntoView {
+    let Listing {
+        rows,
+        more,
+        newest_first,
+    } = list;
     let count = rows.len();
     view! {
-        <p class="hint">{count} "件(受付の古い順)"</p>
+        <super::ListingCount
+            count
+            more
+            newest_first
+            waiting_order="受付の古い順"
+            narrow_by="種類や状況"
+        />
         <div class="table-wrap">
             <table class="table">
                 <thead>

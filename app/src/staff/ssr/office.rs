@@ -8,7 +8,7 @@ use sea_orm::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
-use super::super::{MemberBrief, MemberRecord, MemberSearch, ProcedureCase, QueueRow};
+use super::super::{Listing, MemberBrief, MemberRecord, MemberSearch, ProcedureCase, QueueRow};
 use super::auth::current_staff;
 use crate::auth::ssr::display_member_number;
 use crate::contract::ssr::contracts_of;
@@ -40,35 +40,69 @@ pub fn brief(m: &member::Model) -> MemberBrief {
 }
 
 /// [`crate::staff::staff_queue`].
-pub async fn queue(kind: Option<&str>, status: Option<&str>) -> Result<Vec<QueueRow>, AppError> {
+pub async fn queue(
+    kind: Option<&str>,
+    status: Option<&str>,
+    receipt: Option<&str>,
+) -> Result<Listing<QueueRow>, AppError> {
     current_staff().await?;
     let Request { state, .. } = Request::current()?;
     let mut query = procedure::Entity::find();
-    query = match kind.filter(|k| !k.is_empty()) {
-        Some(code) => {
-            let kind = Kind::from_code(code).ok_or(AppError::NotFound)?;
-            query.filter(procedure::Column::Kind.eq(kind))
-        }
-        // Changes of login details are done at once: nothing to work on.
-        None => query.filter(procedure::Column::Kind.is_in(Kind::QUEUED)),
+    let mut waiting = false;
+    if let Some(receipt) = receipt.map(str::trim).filter(|r| !r.is_empty()) {
+        // What a member reads out on the phone: the date part, when given,
+        // must be the procedure's too.
+        let id = crate::domain::procedure::id_of_receipt(receipt).ok_or_else(|| {
+            AppError::field(
+                "receipt",
+                "受付番号は「20261123-000042」の形で入力してください。",
+            )
+        })?;
+        let found = procedure::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .filter(|p| {
+                !receipt.contains('-')
+                    || crate::domain::procedure::receipt_number(jst::today(p.created_at), p.id)
+                        == receipt
+            });
+        query = query.filter(procedure::Column::Id.eq(found.map_or(0, |p| p.id)));
+    } else {
+        query = match kind.filter(|k| !k.is_empty()) {
+            Some(code) => {
+                let kind = Kind::from_code(code).ok_or(AppError::NotFound)?;
+                query.filter(procedure::Column::Kind.eq(kind))
+            }
+            // Changes of login details are done at once: nothing to work on.
+            None => query.filter(procedure::Column::Kind.is_in(Kind::QUEUED)),
+        };
+        query = match status.filter(|s| !s.is_empty()) {
+            Some("all") => query,
+            Some(code) => {
+                let status = Status::from_code(code).ok_or(AppError::NotFound)?;
+                waiting = !status.is_final();
+                query.filter(procedure::Column::Status.eq(status))
+            }
+            None => {
+                waiting = true;
+                query.filter(
+                    procedure::Column::Status.is_in([Status::Received, Status::UnderReview]),
+                )
+            }
+        };
+    }
+    // What waits, oldest first: the queue is worked from the top. Anything
+    // else (finished, or all), newest first: what was just done is looked up.
+    let query = if waiting {
+        query
+            .order_by_asc(procedure::Column::CreatedAt)
+            .order_by_asc(procedure::Column::Id)
+    } else {
+        query
+            .order_by_desc(procedure::Column::CreatedAt)
+            .order_by_desc(procedure::Column::Id)
     };
-    query = match status.filter(|s| !s.is_empty()) {
-        Some("all") => query,
-        Some(code) => {
-            let status = Status::from_code(code).ok_or(AppError::NotFound)?;
-            query.filter(procedure::Column::Status.eq(status))
-        }
-        None => {
-            query.filter(procedure::Column::Status.is_in([Status::Received, Status::UnderReview]))
-        }
-    };
-    // Oldest waiting first: the queue is worked from the top.
-    let rows = query
-        .order_by_asc(procedure::Column::CreatedAt)
-        .order_by_asc(procedure::Column::Id)
-        .limit(MAX_ROWS)
-        .all(&state.db)
-        .await?;
+    let rows = query.limit(MAX_ROWS + 1).all(&state.db).await?;
     let ids: Vec<i32> = rows.iter().map(|p| p.member_id).collect();
     let members: HashMap<i32, member::Model> = member::Entity::find()
         .filter(member::Column::Id.is_in(ids))
@@ -77,7 +111,7 @@ pub async fn queue(kind: Option<&str>, status: Option<&str>) -> Result<Vec<Queue
         .into_iter()
         .map(|m| (m.id, m))
         .collect();
-    Ok(rows
+    let rows = rows
         .iter()
         .filter_map(|p| {
             members.get(&p.member_id).map(|m| QueueRow {
@@ -85,7 +119,8 @@ pub async fn queue(kind: Option<&str>, status: Option<&str>) -> Result<Vec<Queue
                 member: brief(m),
             })
         })
-        .collect())
+        .collect();
+    Ok(Listing::of(rows, MAX_ROWS, !waiting))
 }
 
 /// [`crate::staff::staff_procedure`].
@@ -355,6 +390,7 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
         user_id: account.map(|a| a.user_id),
         contracts: contracts_of(db, m.id, jst::today(now)).await?,
         procedures: read::summaries_of(db, m.id).await?,
+        inquiries: crate::inquiry::ssr::staff::of_member(db, &state.config, m.id).await?,
         statements: crate::money::ssr::statements::list_of(db, m.id)
             .await?
             .statements
