@@ -38,6 +38,8 @@ test('a member asks for documents; staff mark them shipped; the member sees 発�
   await expect(staff).toHaveURL(/kind=document_request/);
   await staff.getByRole('link', { name: receipt }).click();
   await expect(staff.getByRole('heading', { name: `書類のお取り寄せ ${receipt}` })).toBeVisible();
+  // Where they go, beside the case.
+  await expect(staff.getByRole('region', { name: '送付先' })).toContainText('埼玉県さいたま市浦和区岸町');
   await hydrated(staff);
   await staff.getByLabel('発送済').check();
   await staff.getByLabel(/コメント/).fill('本日発送しました。');

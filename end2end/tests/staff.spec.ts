@@ -84,6 +84,8 @@ test('staff find a member by kana and see contracts and procedures', async ({ pa
   await expect(page.getByRole('heading', { name: '共済太郎様' })).toBeVisible();
   await expect(page.getByRole('region', { name: '契約番号 K-2019-000101' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'がん特約(月額掛金 1,000円)' })).toBeVisible();
+  // Why a member cannot log in: the latest logins, beside the record.
+  await expect(page.getByRole('heading', { name: 'ログイン履歴(直近10回)' })).toBeVisible();
   await snap(page, testInfo, 'staff-member');
   await page.goto('/staff');
   await snap(page, testInfo, 'staff-queue');

@@ -88,6 +88,10 @@ pub struct ProcedureCase {
     /// A paper 掛金払込証明書 reissue not cancelled or declined: the year
     /// staff print and mail.
     pub prints_certificate: Option<i32>,
+    /// Where what is mailed goes (documents, a paper certificate): the
+    /// member's registered address now, and whether the member changed it
+    /// after filing.
+    pub ship_to: Option<(String, bool)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +106,11 @@ pub struct MemberRecord {
     pub email: Option<String>,
     pub user_id: Option<String>,
     pub locked: bool,
+    /// A 仮パスワード not replaced yet: until when it works (JST), and
+    /// whether that has passed (the member is refused until a reset).
+    pub temporary_password: Option<(String, bool)>,
+    /// The latest logins, newest first (why a member cannot log in).
+    pub logins: Vec<crate::account::LoginRecord>,
     /// The staff member looking is an admin and the member has an account:
     /// they may end the member's sessions.
     pub can_end_sessions: bool,

@@ -287,6 +287,29 @@ async fn staff_help_a_member_log_in(app: TestApp) {
         Err(AppError::LoginFailed),
         "the old password no longer opens"
     );
+    // Staff see why a member cannot log in: the latest logins, newest
+    // first, and the temporary password's state.
+    let record = app
+        .call(staff.clone(), || app::staff::staff_member(m.member_id))
+        .await
+        .unwrap();
+    assert_eq!(
+        record.temporary_password,
+        Some((expires.clone(), false)),
+        "issued, not yet used"
+    );
+    assert!(!record.logins.is_empty() && record.logins.len() <= 10);
+    assert_eq!(record.logins[0].result, "失敗");
+    assert!(record.logins.iter().any(|l| l.result == "ロック中"));
+    app.advance(Duration::hours(
+        app::domain::policy::TEMPORARY_PASSWORD_HOURS,
+    ));
+    let staff = app.staff_headers("operator").await;
+    let record = app
+        .call(staff.clone(), || app::staff::staff_member(m.member_id))
+        .await
+        .unwrap();
+    assert_eq!(record.temporary_password, Some((expires, true)), "expired");
     let staff_id = staff_account::Entity::find()
         .filter(staff_account::Column::LoginId.eq("operator"))
         .one(&app.db)

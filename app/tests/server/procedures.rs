@@ -952,3 +952,57 @@ async fn staff_cancel_a_procedure_with_the_reason(app: TestApp) {
     assert_eq!(events, 2, "filed, then one move");
 }
 on_both!(staff_cancel, staff_cancel_a_procedure_with_the_reason);
+
+/// Staff shipping documents see where they go: the registered address now,
+/// and a warning when the member moved after filing.
+async fn staff_see_where_documents_go(app: TestApp) {
+    let db = app.db.clone();
+    let taro = app.member_headers("kyosai.taro").await;
+    app.call(taro.clone(), || {
+        apply("document_request".into(), None, Some("pamphlet".into()))
+    })
+    .await
+    .unwrap();
+    let filed = latest_procedure(&db).await.id;
+    let staff = app.staff_headers("operator").await;
+    let case = app
+        .call(staff.clone(), || app::staff::staff_procedure(filed))
+        .await
+        .unwrap();
+    let (address, moved) = case.ship_to.expect("an address for documents");
+    assert!(address.contains("埼玉県さいたま市浦和区岸町"), "{address}");
+    assert!(!moved);
+    app.advance(Duration::minutes(5));
+    app.call(taro, || {
+        app::member::change_address(
+            "1000001".into(),
+            "東京都".into(),
+            "千代田区千代田1-1".into(),
+            "".into(),
+        )
+    })
+    .await
+    .unwrap();
+    let case = app
+        .call(staff.clone(), || app::staff::staff_procedure(filed))
+        .await
+        .unwrap();
+    let (address, moved) = case.ship_to.unwrap();
+    assert!(address.contains("東京都千代田区千代田"), "{address}");
+    assert!(moved, "the member moved after filing");
+    // A rider has nothing to mail (the demo's approved one of 共済太郎).
+    let taro_id = member_id_of(&db, "kyosai.taro").await;
+    let rider = procedure_entity::Entity::find()
+        .filter(procedure_entity::Column::MemberId.eq(taro_id))
+        .filter(procedure_entity::Column::Kind.eq(app::domain::procedure::Kind::RiderAddition))
+        .one(&db)
+        .await
+        .unwrap()
+        .expect("the demo's rider");
+    let case = app
+        .call(staff, || app::staff::staff_procedure(rider.id))
+        .await
+        .unwrap();
+    assert_eq!(case.ship_to, None);
+}
+on_both!(ship_to, staff_see_where_documents_go);

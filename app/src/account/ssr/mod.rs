@@ -18,15 +18,19 @@ use crate::ssr::request::Request;
 /// Logins shown in the history.
 const SHOWN_LOGINS: u64 = 30;
 
-pub async fn overview() -> Result<SecurityOverview, AppError> {
-    let me = current_member().await?;
-    let Request { state, now, .. } = Request::current()?;
-    let logins = login_event::Entity::find()
-        .filter(login_event::Column::AccountId.eq(me.account_id))
+/// The latest `limit` logins of `account_id`, newest first: the member's
+/// history, and what staff see when a member cannot log in.
+pub async fn logins_of(
+    db: &impl sea_orm::ConnectionTrait,
+    account_id: i32,
+    limit: u64,
+) -> Result<Vec<LoginRecord>, AppError> {
+    Ok(login_event::Entity::find()
+        .filter(login_event::Column::AccountId.eq(account_id))
         .order_by_desc(login_event::Column::OccurredAt)
         .order_by_desc(login_event::Column::Id)
-        .limit(SHOWN_LOGINS)
-        .all(&state.db)
+        .limit(limit)
+        .all(db)
         .await?
         .into_iter()
         .map(|e| LoginRecord {
@@ -41,7 +45,13 @@ pub async fn overview() -> Result<SecurityOverview, AppError> {
             .to_owned(),
             ok: e.result == LoginResult::Success,
         })
-        .collect();
+        .collect())
+}
+
+pub async fn overview() -> Result<SecurityOverview, AppError> {
+    let me = current_member().await?;
+    let Request { state, now, .. } = Request::current()?;
+    let logins = logins_of(&state.db, me.account_id, SHOWN_LOGINS).await?;
     let sessions = session::Entity::find()
         .filter(session::Column::AccountId.eq(me.account_id))
         .filter(live(now, state.config.idle_timeout)?)

@@ -250,14 +250,17 @@ fn Record(
         ("ユーザーID", r.user_id.unwrap_or_else(|| "—".to_owned())),
         (
             "ログイン",
-            if r.locked {
-                "ロック中"
-            } else {
-                "利用可"
-            }
-            .to_owned(),
+            match (&r.temporary_password, r.locked) {
+                (_, true) => "ロック中".to_owned(),
+                (Some((until, true)), _) => format!(
+                    "仮パスワードの有効期限切れ({until}まで)。再発行するか、パスワード再設定をご案内ください。"
+                ),
+                (Some((until, false)), _) => format!("仮パスワード発行中({until}まで有効)"),
+                (None, false) => "利用可".to_owned(),
+            },
         ),
     ];
+    let logins = r.logins;
     view! {
         <h1>{r.brief.name} "様"</h1>
         <div class="columns">
@@ -308,6 +311,33 @@ fn Record(
                                     <td>{p.summary}</td>
                                     <td><StatusBadge status=p.status label=p.status_label /></td>
                                     <td>{p.filed_by}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })
+        }}
+        <h2 id="logins-title">"ログイン履歴(直近10回)"</h2>
+        {if logins.is_empty() {
+            Either::Left(view! { <p class="card">"ログインの記録はありません。"</p> })
+        } else {
+            Either::Right(view! {
+                <div class="table-wrap">
+                    <table class="table" aria-labelledby="logins-title">
+                        <thead><tr>
+                            <th scope="col">"日時"</th>
+                            <th scope="col">"結果"</th>
+                            <th scope="col">"ブラウザ"</th>
+                            <th scope="col">"IPアドレス"</th>
+                        </tr></thead>
+                        <tbody>
+                            {logins.into_iter().map(|l| view! {
+                                <tr>
+                                    <td>{l.at}</td>
+                                    <td>{l.result}</td>
+                                    <td>{l.browser}</td>
+                                    <td>{l.ip}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -66,6 +66,16 @@ fn Case(case: ProcedureCase, step: ServerAction<StaffMoveProcedure>) -> impl Int
                     <h3>"状況の履歴"</h3>
                     <Timeline history=d.history comment_prefix="" />
                 </section>
+                {case.ship_to.map(|(address, moved)| view! {
+                    <section class="card" aria-labelledby="ship-title">
+                        <h2 id="ship-title">"送付先"</h2>
+                        <p>{address}</p>
+                        <p class="hint">"ご登録の住所(現在)です。"</p>
+                        {moved.then(|| view! {
+                            <p class="notice" role="note">"お申し込みの後に、組合員が住所を変更しています。新しい住所へお送りください。"</p>
+                        })}
+                    </section>
+                })}
                 {case.prints_certificate.map(|year| view! {
                     <section class="card" aria-labelledby="paper-title">
                         <h2 id="paper-title">"書面の証明書"</h2>

@@ -172,11 +172,34 @@ pub async fn procedure(id: i32) -> Result<ProcedureCase, AppError> {
             .into_iter()
             .map(|s| (s.code().to_owned(), s.label().to_owned()))
             .collect(),
+        ship_to: match p.kind {
+            Kind::DocumentRequest | Kind::CertificateReissue => Some((
+                address_of(&member),
+                moved_since(db, member.id, p.created_at).await?,
+            )),
+            _ => None,
+        },
         suggested_start: first_of_next_month(today).format("%Y-%m-%d").to_string(),
         detail: read::detail(db, &state.config, &p).await?,
         member: brief(&member),
         contract,
     })
+}
+
+/// Whether the member changed their address on My Page after `since`.
+async fn moved_since(
+    db: &impl sea_orm::ConnectionTrait,
+    member_id: i32,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, AppError> {
+    use crate::ssr::entities::audit_log;
+    Ok(audit_log::Entity::find()
+        .filter(audit_log::Column::MemberId.eq(member_id))
+        .filter(audit_log::Column::Action.eq("address_changed"))
+        .filter(audit_log::Column::OccurredAt.gt(since))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// [`crate::staff::staff_move_procedure`].
@@ -353,6 +376,15 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
             }
             .is_locked(now)
         }),
+        temporary_password: account
+            .as_ref()
+            .filter(|a| a.must_change_password)
+            .and_then(|a| a.password_expires_at)
+            .map(|until| (jst::format_datetime(until), until <= now)),
+        logins: match &account {
+            Some(a) => crate::account::ssr::logins_of(db, a.id, LOGINS_SHOWN).await?,
+            None => Vec::new(),
+        },
         can_end_sessions: account.is_some() && me.require_admin().is_ok(),
         can_change_email: account.is_some() && me.require_admin().is_ok(),
         stage: crate::member::ssr::stage_of(&m, account.as_ref(), now),
@@ -698,6 +730,9 @@ pub async fn change_name(member_id: i32, name: &str, kana: &str) -> Result<(), A
     )
     .await
 }
+
+/// How many of a member's latest logins their record shows.
+const LOGINS_SHOWN: u64 = 10;
 
 /// How many of a member's latest statements their record shows.
 const STATEMENTS_SHOWN: usize = 12;
