@@ -117,6 +117,9 @@ pub struct MemberRecord {
     /// An admin looking at a member with an account: may change the mail
     /// address (after confirming who asks).
     pub can_change_email: bool,
+    /// An admin looking at a withdrawal whose refund date has not passed:
+    /// may take it back when it was recorded by mistake.
+    pub can_cancel_withdrawal: bool,
     /// Where the member stands with My Page (M12–M14).
     pub stage: crate::domain::membership::Stage,
     /// The 出資金 payment is recorded (a registration letter needs it).
@@ -187,7 +190,7 @@ pub struct StaffRow {
 pub const VIEW_ACTIONS: [&str; 3] = ["member_viewed", "procedure_viewed", "inquiry_viewed"];
 
 /// Action codes and how staff read them.
-pub const AUDIT_ACTIONS: [(&str, &str); 56] = [
+pub const AUDIT_ACTIONS: [(&str, &str); 58] = [
     ("procedure_filed", "お手続きの受付"),
     ("procedure_status", "お手続きの状況変更"),
     ("password_changed", "パスワード変更"),
@@ -212,6 +215,8 @@ pub const AUDIT_ACTIONS: [(&str, &str); 56] = [
     ("service_stopped", "マイページの利用停止"),
     ("service_reopened", "マイページの利用再開"),
     ("withdrawal_recorded", "脱退の記録"),
+    ("withdrawal_corrected", "脱退の記録の訂正"),
+    ("withdrawal_cancelled", "脱退の取消"),
     ("registration_code_issued", "登録コードの発行"),
     ("registered", "マイページ登録"),
     ("member_created", "組合員の登録(出資金確認済み)"),
@@ -650,6 +655,13 @@ pub async fn staff_record_withdrawal(
     crate::error::with_status(
         ssr::office::record_withdrawal(member_id, &withdrawn_on, &access_until).await,
     )
+}
+
+/// Takes back a withdrawal recorded by mistake (admins; before the refund
+/// date): the member is a member again, mailed and audited.
+#[server(endpoint = "staff/member/withdrawal/cancel")]
+pub async fn staff_cancel_withdrawal(member_id: i32) -> Result<(), AppError> {
+    crate::error::with_status(ssr::office::cancel_withdrawal(member_id).await)
 }
 
 /// Corrects the dates of a recorded withdrawal (a mistyped day or refund

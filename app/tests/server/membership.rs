@@ -377,3 +377,123 @@ async fn closed_members_are_told_to_call(app: TestApp) {
     );
 }
 on_both!(closed_told_to_call, closed_members_are_told_to_call);
+
+/// A withdrawal recorded by mistake (the wrong member, no 脱退届) is taken
+/// back by an admin before the refund date: a member again, coverage as
+/// before, mailed and audited; an operator may not; two admins at once take
+/// it back once; past the refund date it is refused.
+async fn an_admin_takes_back_a_withdrawal_recorded_by_mistake(app: TestApp) {
+    use app::ssr::demo::fixtures;
+    use futures::future::join;
+    let db = app.db.clone();
+    let wanted = fixtures::Wanted {
+        contract: true,
+        ..Default::default()
+    };
+    let m = fixtures::member(&db, &wanted, app.now()).await.unwrap();
+    let today = app::domain::jst::today(app.now());
+    let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let operator = app.staff_headers("operator").await;
+    let admin = app.staff_headers("admin").await;
+    let record = |until: NaiveDate| {
+        let (staff, app, until) = (operator.clone(), &app, iso(until));
+        let on = iso(today);
+        async move {
+            app.call(staff, || {
+                app::staff::staff_record_withdrawal(m.member_id, on, until)
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let take_back = |headers: &HeaderMap| {
+        app.call(headers.clone(), || {
+            app::staff::staff_cancel_withdrawal(m.member_id)
+        })
+    };
+    assert!(
+        matches!(take_back(&admin).await, Err(AppError::Conflict(_))),
+        "nothing recorded yet"
+    );
+    record(today + Duration::days(30)).await;
+    assert!(app::member::ssr::coverage_end(&db, m.member_id)
+        .await
+        .unwrap()
+        .is_some());
+
+    // Operators see no button and are refused.
+    let seen = app
+        .call(operator.clone(), || app::staff::staff_member(m.member_id))
+        .await
+        .unwrap();
+    assert!(!seen.can_cancel_withdrawal);
+    assert_eq!(take_back(&operator).await, Err(AppError::Forbidden));
+    let seen = app
+        .call(admin.clone(), || app::staff::staff_member(m.member_id))
+        .await
+        .unwrap();
+    assert!(seen.can_cancel_withdrawal);
+
+    // Two admins at once: taken back once.
+    let other = app.staff_headers("admin").await;
+    let (a, b) = join(take_back(&admin), take_back(&other)).await;
+    assert!(a.is_ok() != b.is_ok(), "{a:?} {b:?}");
+    let row = app::ssr::entities::member::Entity::find_by_id(m.member_id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.status, row.withdrawn_on, row.access_until),
+        (app::ssr::entities::member::MemberStatus::Active, None, None)
+    );
+    assert_eq!(
+        app::member::ssr::coverage_end(&db, m.member_id)
+            .await
+            .unwrap(),
+        None,
+        "coverage as before"
+    );
+    let record_now = app
+        .call(admin.clone(), || app::staff::staff_member(m.member_id))
+        .await
+        .unwrap();
+    assert_eq!(record_now.stage, app::domain::membership::Stage::Registered);
+    let mail = latest_mail_to(&db, &m.email).await;
+    assert!(
+        mail.subject.contains("脱退の記録の取消"),
+        "{}",
+        mail.subject
+    );
+    let entries = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("withdrawal_cancelled"))
+        .filter(audit_log::Column::MemberId.eq(m.member_id))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert!(entries[0]
+        .before
+        .as_deref()
+        .is_some_and(|b| b.starts_with("脱退 ")));
+
+    // Past the refund date it stays: the 出資金 went back.
+    record(today).await;
+    app.advance(Duration::days(2));
+    let admin = app.staff_headers("admin").await;
+    match take_back(&admin).await {
+        Err(AppError::Conflict(message)) => {
+            assert!(message.contains("返金日を過ぎた"), "{message}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let seen = app
+        .call(admin.clone(), || app::staff::staff_member(m.member_id))
+        .await
+        .unwrap();
+    assert!(!seen.can_cancel_withdrawal);
+}
+on_both!(
+    withdrawal_taken_back,
+    an_admin_takes_back_a_withdrawal_recorded_by_mistake
+);

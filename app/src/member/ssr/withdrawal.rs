@@ -140,6 +140,80 @@ pub async fn correct(
     Ok(())
 }
 
+/// Takes back a withdrawal recorded by mistake (the wrong member, or one
+/// never filed): the member is active again, with no dates. Only before the
+/// refund date has passed (after it the 出資金 has been returned: joining
+/// again is a new membership); written only over the dates read, audited,
+/// the member mailed.
+pub async fn cancel(
+    db: &DatabaseConnection,
+    config: &Config,
+    member_id: i32,
+    (actor, ip, now): Acting<'_>,
+) -> Result<(), AppError> {
+    let (m, account) = member_and_account(db, member_id).await?;
+    let (Some(was_on), Some(was_until)) = (m.withdrawn_on, m.access_until) else {
+        return Err(AppError::Conflict(
+            "脱退の記録がありません。画面を読み込み直してご確認ください。".to_owned(),
+        ));
+    };
+    if was_until < jst::today(now) {
+        return Err(AppError::Conflict(
+            "出資金の返金日を過ぎた脱退は取り消せません。改めて加入の手続きをしてください。"
+                .to_owned(),
+        ));
+    }
+    let txn = crate::ssr::db::begin_write(db).await?;
+    let cancelled = member::Entity::update_many()
+        .col_expr(
+            member::Column::Status,
+            Expr::value(member::MemberStatus::Active),
+        )
+        .col_expr(
+            member::Column::WithdrawnOn,
+            Expr::value(Option::<NaiveDate>::None),
+        )
+        .col_expr(
+            member::Column::AccessUntil,
+            Expr::value(Option::<NaiveDate>::None),
+        )
+        .col_expr(member::Column::UpdatedAt, Expr::value(now))
+        .filter(member::Column::Id.eq(m.id))
+        .filter(member::Column::WithdrawnOn.eq(was_on))
+        .filter(member::Column::AccessUntil.eq(was_until))
+        .exec(&txn)
+        .await?;
+    if cancelled.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "脱退の記録は、ほかの職員がすでに変更しました。画面を読み込み直してご確認ください。"
+                .to_owned(),
+        ));
+    }
+    audit::record(
+        &txn,
+        audit::Entry {
+            actor,
+            member_id: Some(m.id),
+            action: "withdrawal_cancelled",
+            before: Some(shown(was_on, was_until)),
+            after: Some("在籍(脱退の記録を取消)".into()),
+            ip,
+        },
+        now,
+    )
+    .await?;
+    if let Some(account) = &account {
+        let to = Recipient {
+            email: &account.email,
+            name: &m.name,
+        };
+        let mail = templates::withdrawal_cancelled(config, &to, &jst::format_datetime(now));
+        mail::enqueue(&txn, mail, now).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
 /// The member and their account.
 async fn member_and_account(
     db: &DatabaseConnection,

@@ -8,9 +8,9 @@ use crate::domain::membership::Stage;
 use crate::pages::{use_id_param, ContractCard, InquiryStatus, StatusBadge};
 use crate::staff::{
     staff_member, staff_member_history, staff_search_members, MemberRecord, PhoneFiling,
-    StaffChangeMemberEmail, StaffChangeName, StaffCorrectWithdrawal, StaffEndMemberSessions,
-    StaffFileProcedure, StaffIssueTemporaryPassword, StaffRecordCapital, StaffRecordWithdrawal,
-    StaffReopenService, StaffStopService, StaffUnlockMember,
+    StaffCancelWithdrawal, StaffChangeMemberEmail, StaffChangeName, StaffCorrectWithdrawal,
+    StaffEndMemberSessions, StaffFileProcedure, StaffIssueTemporaryPassword, StaffRecordCapital,
+    StaffRecordWithdrawal, StaffReopenService, StaffStopService, StaffUnlockMember,
 };
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -117,7 +117,7 @@ pub fn StaffMemberPage() -> impl IntoView {
 }
 
 /// What a change on the member page says once done (`?done=…`).
-const DONE: [(&str, &str); 8] = [
+const DONE: [(&str, &str); 9] = [
     (
         "email",
         "メールアドレスを変更しました。新旧両方のアドレスにお知らせしました。",
@@ -137,6 +137,10 @@ const DONE: [(&str, &str); 8] = [
     (
         "renamed",
         "氏名の変更を記録しました。ご本人にメールでお知らせしました。",
+    ),
+    (
+        "uncancelled",
+        "脱退の記録を取り消しました。組合員に戻り、ご契約の保障とマイページは続きます(マイページに登録のある方には、メールでお知らせしました)。",
     ),
     ("unlocked", "ロックを解除しました。"),
     (
@@ -233,6 +237,7 @@ fn Record(
             capital_paid=r.capital_paid
             withdrawn_on=r.withdrawn_on.clone()
             suggested_refund=r.suggested_refund.clone()
+            can_cancel_withdrawal=r.can_cancel_withdrawal
         />
     };
     let rows = [
@@ -732,6 +737,8 @@ fn Standing(
     capital_paid: bool,
     withdrawn_on: Option<String>,
     suggested_refund: String,
+    /// An admin, before the refund date: the withdrawal can be taken back.
+    can_cancel_withdrawal: bool,
 ) -> impl IntoView {
     let reopen = ServerAction::<StaffReopenService>::new();
     let stop = ServerAction::<StaffStopService>::new();
@@ -748,6 +755,9 @@ fn Standing(
     let correct = ServerAction::<StaffCorrectWithdrawal>::new();
     let correct_error = action_error(correct);
     reload_after(correct, "corrected");
+    let take_back = ServerAction::<StaffCancelWithdrawal>::new();
+    let take_back_error = action_error(take_back);
+    reload_after(take_back, "uncancelled");
     view! {
         <section class="card" aria-labelledby="standing-title">
             <h2 id="standing-title">"マイページの利用状況"</h2>
@@ -849,6 +859,26 @@ fn Standing(
                         <FormError error=correct_error />
                         <button type="submit" class="button" disabled=move || correct.pending().get()>
                             "訂正を記録する"
+                        </button>
+                    </ActionForm>
+                </details>
+            })}
+            {can_cancel_withdrawal.then(|| view! {
+                <details class="withdrawal">
+                    <summary>"脱退の記録を取り消す(管理者)"</summary>
+                    <ActionForm action=take_back>
+                        <input type="hidden" name="member_id" value=member_id />
+                        <p class="hint">
+                            "別の組合員に記録した、脱退届が出ていなかったなど、記録そのものが誤りだったときに使います。"
+                            "取り消すと組合員に戻り、ご契約の保障とマイページはそのまま続きます。ご本人にメールでお知らせします。出資金の返金日を過ぎると取り消せません。"
+                        </p>
+                        <label class="choice" for="take-back-confirm">
+                            <input type="checkbox" id="take-back-confirm" required />
+                            "記録が誤りであることを確認しました"
+                        </label>
+                        <FormError error=take_back_error />
+                        <button type="submit" class="button button--danger" disabled=move || take_back.pending().get()>
+                            "脱退の記録を取り消す"
                         </button>
                     </ActionForm>
                 </details>

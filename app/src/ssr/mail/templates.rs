@@ -366,6 +366,26 @@ pub fn withdrawal_corrected(
     )
 }
 
+/// Staff cancelled a withdrawal recorded by mistake: the member is a member
+/// again, with My Page and the card as before.
+pub fn withdrawal_cancelled(config: &Config, to: &Recipient, when: &str) -> Mail {
+    compose(
+        config,
+        to,
+        "脱退の記録の取消について",
+        &format!(
+            "先にお知らせした脱退のお手続きの記録は誤りでしたので、{when}に取り消しました。\n\
+             ご不便をおかけし、申し訳ございません。\n\n\
+             これまでどおり組合員として、マイページとデジタル組合員証をご利用いただけます。\
+             ご契約の保障も、脱退の記録がなかったものとして続いています。"
+        ),
+        &format!(
+            "お心当たりのない場合は、{}({})までご連絡ください。",
+            config.coop_phone, config.coop_phone_hours
+        ),
+    )
+}
+
 /// The code that confirms the address given at マイページ登録.
 pub fn registration_code(config: &Config, to: &Recipient, code: &str, minutes: i64) -> Mail {
     compose(

@@ -387,6 +387,8 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
         },
         can_end_sessions: account.is_some() && me.require_admin().is_ok(),
         can_change_email: account.is_some() && me.require_admin().is_ok(),
+        can_cancel_withdrawal: m.access_until.is_some_and(|until| until >= jst::today(now))
+            && me.require_admin().is_ok(),
         stage: crate::member::ssr::stage_of(&m, account.as_ref(), now),
         capital_paid: m.capital_paid_on.is_some(),
         capital: match (m.capital_amount, m.capital_paid_on) {
@@ -636,6 +638,26 @@ pub async fn correct_withdrawal(
         &state.config,
         member_id,
         (withdrawn_on, access_until),
+        (actor, &client.ip, now),
+    )
+    .await
+}
+
+/// [`crate::staff::staff_cancel_withdrawal`]: admins only (it gives back
+/// coverage and My Page).
+pub async fn cancel_withdrawal(member_id: i32) -> Result<(), AppError> {
+    let (
+        me,
+        Request {
+            state, client, now, ..
+        },
+        actor,
+    ) = staff_acting().await?;
+    me.require_admin()?;
+    crate::member::ssr::withdrawal::cancel(
+        &state.db,
+        &state.config,
+        member_id,
         (actor, &client.ip, now),
     )
     .await
