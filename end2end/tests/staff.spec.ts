@@ -270,3 +270,30 @@ test('a refund date recorded wrong is corrected from the member page', async ({ 
   await expect(page.getByRole('status').filter({ hasText: '脱退の記録を訂正しました' })).toBeVisible();
   await expect(standing.getByLabel('出資金の返金日(マイページの最終利用日)')).toHaveValue('2027-07-31');
 });
+
+test('an admin takes back a withdrawal recorded for the wrong member', async ({ page, request }, testInfo) => {
+  const m = await seedMember(request, { knownBrowser: true });
+  await staffLogin(page, await seedStaff(request, { role: 'admin' }));
+  await page.goto(`/staff/members/${m.member_id}`);
+  await hydrated(page);
+  const standing = page.getByRole('region', { name: 'マイページの利用状況' });
+  await standing.getByText('脱退を記録する').first().click();
+  await standing.getByLabel('脱退日').fill('2027-03-31');
+  await standing.getByLabel('出資金の返金日(マイページの最終利用日)').fill('2027-07-31');
+  await standing.getByRole('button', { name: '脱退を記録する' }).click();
+  await expect(standing.getByText('脱退を記録しました。', { exact: false })).toBeVisible();
+
+  await page.reload();
+  await hydrated(page);
+  await standing.getByText('脱退の記録を取り消す(管理者)').click();
+  await snap(page, testInfo, 'staff-withdrawal-take-back');
+  // The confirmation is required before the button does anything.
+  await standing.getByRole('button', { name: '脱退の記録を取り消す' }).click();
+  await expect(standing.getByText('利用中', { exact: true })).toHaveCount(0);
+  await standing.getByLabel('記録が誤りであることを確認しました').check();
+  await standing.getByRole('button', { name: '脱退の記録を取り消す' }).click();
+  await expect(page.getByRole('status').filter({ hasText: '脱退の記録を取り消しました' })).toBeVisible();
+  await expect(standing.getByText('利用中', { exact: true })).toBeVisible();
+  await expect(standing.getByText('脱退を記録する').first()).toBeVisible();
+  expect(await latestMail(page, m.email, '脱退の記録の取消について')).toContain(`${m.name}様`);
+});

@@ -1,6 +1,7 @@
 //! Online procedures (M7) and the one rule for how their status may move:
 //! 受付 → 審査中 → 承諾 / 不承諾 for changes that are reviewed, 受付 → 発送済
-//! for documents and certificates, and 取消 by the member while still 受付.
+//! for documents and certificates; 取消 by the member while still 受付, or by
+//! staff (with the reason) while 受付 or 審査中.
 //! Every status change, by members or staff, goes through [`transition`].
 //! Changes of the login details take effect at once and are kept as
 //! procedures that are 完了 from the start, so 手続き照会 lists them too.
@@ -279,10 +280,34 @@ pub fn receipt_number(filed_on: chrono::NaiveDate, id: i32) -> String {
     format!("{}-{id:06}", filed_on.format("%Y%m%d"))
 }
 
-/// The id inside a receipt number, for staff who are read one on the phone.
-pub fn id_of_receipt(receipt: &str) -> Option<i32> {
-    let digits = receipt.trim().rsplit('-').next()?;
-    digits.parse().ok().filter(|id: &i32| *id > 0)
+/// A receipt number as staff type what they are read on the phone: the date
+/// part (when given) and the id. Full-width digits and the dashes a Japanese
+/// keyboard gives are taken; leading zeros are optional; anything else is
+/// not a receipt number.
+pub fn parse_receipt(text: &str) -> Option<(Option<chrono::NaiveDate>, i32)> {
+    let text: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '－' | 'ー' | '−' | '‐' | '―' | '–' => '-',
+            other => other,
+        })
+        .collect();
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let (date, id) = match text.split_once('-') {
+        Some((date, id)) if date.len() == 8 && digits(date) => (
+            Some(chrono::NaiveDate::parse_from_str(date, "%Y%m%d").ok()?),
+            id,
+        ),
+        Some(_) => return None,
+        None => (None, text.as_str()),
+    };
+    if !digits(id) || id.len() > 9 {
+        return None;
+    }
+    let id: i32 = id.parse().ok()?;
+    (id > 0).then_some((date, id))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -411,10 +436,30 @@ mod tests {
     fn receipt_numbers_carry_the_date_and_the_id() {
         let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         assert_eq!(receipt_number(day, 42), "20261123-000042");
-        assert_eq!(id_of_receipt("20261123-000042"), Some(42));
-        assert_eq!(id_of_receipt(" 42 "), Some(42));
-        assert_eq!(id_of_receipt("20261123-abc"), None);
-        assert_eq!(id_of_receipt("0"), None);
+        assert_eq!(parse_receipt("20261123-000042"), Some((Some(day), 42)));
+        assert_eq!(parse_receipt(" 42 "), Some((None, 42)));
+        assert_eq!(parse_receipt("20261123-42"), Some((Some(day), 42)));
+        // As a Japanese keyboard types it.
+        assert_eq!(
+            parse_receipt("２０２６１１２３－００００４２"),
+            Some((Some(day), 42))
+        );
+        assert_eq!(parse_receipt("20261123ー000042"), Some((Some(day), 42)));
+        for wrong in [
+            "20261123-abc",
+            "0",
+            "",
+            "+42",
+            "-42",
+            "foo-42",
+            "2026112-42",
+            "20261332-42",
+            "20261123-42-1",
+            "9999999999",
+            "たろう",
+        ] {
+            assert_eq!(parse_receipt(wrong), None, "{wrong}");
+        }
     }
 
     #[test]

@@ -63,6 +63,16 @@ impl<T> Listing<T> {
             newest_first,
         }
     }
+
+    /// The same list with its rows made into what the screen shows (rows
+    /// dropped here do not change whether more matched).
+    pub fn map_rows<U>(self, f: impl FnOnce(Vec<T>) -> Vec<U>) -> Listing<U> {
+        Listing {
+            rows: f(self.rows),
+            more: self.more,
+            newest_first: self.newest_first,
+        }
+    }
 }
 
 /// One row of the procedure queue.

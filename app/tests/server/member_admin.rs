@@ -549,3 +549,53 @@ on_both!(
     member_email_by_staff,
     an_admin_changes_a_members_mail_address
 );
+
+/// Staff record a paper 改姓届 while the member files one online at the same
+/// moment: the paper one never lands beside an online one filed before it
+/// (it would stay 「お手続き中」 next to the recorded name). Either staff see
+/// the online one and are refused, or the online one is filed after.
+async fn a_paper_name_change_and_an_online_one_at_once(app: TestApp) {
+    use app::ssr::demo::fixtures;
+    use futures::future::join;
+    let staff = app.staff_headers("operator").await;
+    for _ in 0..8 {
+        let m = fixtures::member(&app.db, &fixtures::Wanted::default(), app.now())
+            .await
+            .unwrap();
+        let member = app.member_headers(&m.user_id).await;
+        let (paper, online) = join(
+            app.call(staff.clone(), || {
+                app::staff::staff_change_name(
+                    m.member_id,
+                    "改姓 花子".into(),
+                    "カイセイ ハナコ".into(),
+                )
+            }),
+            app.call(member, || {
+                app::member::file_name_change("再婚 花子".into(), "サイコン ハナコ".into())
+            }),
+        )
+        .await;
+        let of_kind = procedure_entity::Entity::find()
+            .filter(procedure_entity::Column::MemberId.eq(m.member_id))
+            .filter(procedure_entity::Column::Kind.eq(app::domain::procedure::Kind::NameChange))
+            .all(&app.db)
+            .await
+            .unwrap();
+        let open = of_kind.iter().find(|p| p.status == Status::Received);
+        let done = of_kind.iter().find(|p| p.status == Status::Completed);
+        match (&paper, &online) {
+            (Ok(()), Ok(())) => assert!(
+                open.unwrap().id > done.unwrap().id,
+                "the online one was filed after the paper one"
+            ),
+            (Err(AppError::Conflict(_)), Ok(())) => assert!(open.is_some() && done.is_none()),
+            (Ok(()), Err(_)) => assert!(done.is_some() && open.is_none()),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+on_both!(
+    paper_and_online_name_change,
+    a_paper_name_change_and_an_online_one_at_once
+);

@@ -53,7 +53,7 @@ async fn a_member_stops_the_service_and_staff_reopen_it(app: TestApp) {
     // A stopped account cannot log in: the mail points to the phone only,
     // and says to remove the card from the home screen (seed 001).
     assert!(
-        mail.body_text.contains("お手続きにより"),
+        mail.body_text.contains("お客様のお手続きにより"),
         "{}",
         mail.body_text
     );

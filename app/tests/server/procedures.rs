@@ -872,7 +872,12 @@ async fn staff_cancel_a_procedure_with_the_reason(app: TestApp) {
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
-    // The reason is required: it is what the member reads.
+    // From 審査中 too; the reason is required: it is what the member reads.
+    app.call(staff.clone(), || {
+        app::staff::staff_move_procedure(filed, "under_review".into(), None, None)
+    })
+    .await
+    .unwrap();
     assert_eq!(
         app.call(staff.clone(), || {
             app::staff::staff_move_procedure(filed, "cancelled".into(), Some("  ".into()), None)
@@ -990,6 +995,17 @@ async fn staff_see_where_documents_go(app: TestApp) {
     let (address, moved) = case.ship_to.unwrap();
     assert!(address.contains("東京都千代田区千代田"), "{address}");
     assert!(moved, "the member moved after filing");
+    // Once shipped, it went where it went: no warning any more.
+    app.call(staff.clone(), || {
+        app::staff::staff_move_procedure(filed, "shipped".into(), None, None)
+    })
+    .await
+    .unwrap();
+    let case = app
+        .call(staff.clone(), || app::staff::staff_procedure(filed))
+        .await
+        .unwrap();
+    assert_eq!(case.ship_to.map(|(_, moved)| moved), Some(false));
     // A rider has nothing to mail (the demo's approved one of 共済太郎).
     let taro_id = member_id_of(&db, "kyosai.taro").await;
     let rider = procedure_entity::Entity::find()

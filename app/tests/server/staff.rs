@@ -981,6 +981,12 @@ async fn the_queue_finds_a_receipt_and_orders_by_what_is_asked(app: TestApp) {
     let mut filed = Vec::new();
     for days in [3, 2, 1] {
         let at = app.now() - Duration::days(days);
+        // The oldest was shipped last: finished ones list by when they changed.
+        let changed = if days == 3 {
+            app.now() - Duration::hours(1)
+        } else {
+            at
+        };
         let p = procedure_entity::ActiveModel {
             member_id: Set(taro_id),
             kind: Set(app::domain::procedure::Kind::DocumentRequest),
@@ -989,7 +995,7 @@ async fn the_queue_finds_a_receipt_and_orders_by_what_is_asked(app: TestApp) {
             documents: Set(Some("pamphlet".into())),
             filed_by: Set(app::domain::procedure::Actor::Member),
             created_at: Set(at),
-            updated_at: Set(at),
+            updated_at: Set(changed),
             ..Default::default()
         }
         .insert(&db)
@@ -1032,9 +1038,44 @@ async fn the_queue_finds_a_receipt_and_orders_by_what_is_asked(app: TestApp) {
         .copied()
         .filter(|id| filed.iter().any(|p| p.id == *id))
         .collect();
-    assert_eq!(ours, [filed[2].id, filed[1].id, filed[0].id]);
+    assert_eq!(ours, [filed[0].id, filed[2].id, filed[1].id]);
+    // Waiting ones, oldest filed first (worked from the top).
+    for (i, days) in [1, 5].into_iter().enumerate() {
+        let at = app.now() - Duration::days(days);
+        procedure_entity::ActiveModel {
+            member_id: Set(taro_id),
+            kind: Set(app::domain::procedure::Kind::DocumentRequest),
+            status: Set(Status::Received),
+            summary: Set(format!("待ち {i}")),
+            documents: Set(Some("pamphlet".into())),
+            filed_by: Set(app::domain::procedure::Actor::Member),
+            created_at: Set(at),
+            updated_at: Set(app.now()),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+    }
     let open = queue(None, None, None).await.unwrap();
     assert!(!open.newest_first);
+    let waiting: Vec<&str> = open
+        .rows
+        .iter()
+        .map(|r| r.procedure.summary.as_str())
+        .filter(|s| s.starts_with("待ち"))
+        .collect();
+    assert_eq!(waiting, ["待ち 1", "待ち 0"]);
+    // Typed on a Japanese keyboard, or without the leading zeros.
+    let typed: String = receipt
+        .chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap(),
+            '-' => 'ー',
+            other => other,
+        })
+        .collect();
+    assert_eq!(queue(None, None, Some(&typed)).await.unwrap().rows.len(), 1);
 
     // More than a list shows: cut, and said.
     let many: Vec<procedure_entity::ActiveModel> = (0..app::staff::ssr::office::MAX_ROWS)

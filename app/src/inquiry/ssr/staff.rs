@@ -91,7 +91,9 @@ pub async fn inbox(
             .order_by_desc(thread_entity::Column::UpdatedAt)
             .order_by_desc(thread_entity::Column::Id)
     };
-    let rows = query.limit(policy::INQUIRY_LIST_MAX + 1).all(db).await?;
+    let read = query.limit(policy::INQUIRY_LIST_MAX + 1).all(db).await?;
+    let listed = Listing::of(read, policy::INQUIRY_LIST_MAX, !waiting);
+    let rows = &listed.rows;
     let members: HashMap<i32, member::Model> = member::Entity::find()
         .filter(member::Column::Id.is_in(rows.iter().map(|t| t.member_id).collect::<Vec<_>>()))
         .all(db)
@@ -100,18 +102,18 @@ pub async fn inbox(
         .map(|m| (m.id, m))
         .collect();
     let names = staff_names(db, rows.iter().filter_map(|t| t.assigned_staff_id)).await?;
-    let rows = rows
-        .iter()
-        .filter_map(|t| {
-            members.get(&t.member_id).map(|m| InboxRow {
-                summary: summary(&state.config, t),
-                member: brief(m),
-                waited: waited_for(t, now),
-                assigned_to: t.assigned_staff_id.and_then(|id| names.get(&id).cloned()),
+    Ok(listed.map_rows(|rows| {
+        rows.iter()
+            .filter_map(|t| {
+                members.get(&t.member_id).map(|m| InboxRow {
+                    summary: summary(&state.config, t),
+                    member: brief(m),
+                    waited: waited_for(t, now),
+                    assigned_to: t.assigned_staff_id.and_then(|id| names.get(&id).cloned()),
+                })
             })
-        })
-        .collect();
-    Ok(Listing::of(rows, policy::INQUIRY_LIST_MAX, !waiting))
+            .collect()
+    }))
 }
 
 /// A member's inquiries for their staff record, most recently changed first.

@@ -117,15 +117,17 @@ pub async fn change_name(
             "いまの登録と同じです。変更後の氏名とフリガナを入力してください。",
         ));
     }
+    let txn = crate::ssr::db::begin_write(db).await?;
     // An online request waiting would stay open beside it: staff decide that
-    // one (承諾, or 取消 with the paper as the reason) first.
-    if let Some(open) = crate::procedure::ssr::apply::open_name_change(db, m.id).await? {
+    // one (承諾, or 取消 with the paper as the reason) first. Held, so an
+    // online filing at the same moment is either seen here or filed after.
+    super::hold(&txn, m.id).await?;
+    if let Some(open) = crate::procedure::ssr::apply::open_name_change(&txn, m.id).await? {
         return Err(AppError::Conflict(format!(
-            "この組合員には、マイページからの氏名変更のお申し込み(受付番号 {})がお手続き中です。先にそのお手続きを承諾するか、取消としてください。",
+            "この組合員には、マイページからの氏名変更のお申し込み(受付番号 {})がお手続き中です。先にそのお手続きを審査のうえ承諾するか、取消としてください。",
             crate::domain::procedure::receipt_number(jst::today(open.created_at), open.id)
         )));
     }
-    let txn = crate::ssr::db::begin_write(db).await?;
     super::changes::write_name(&txn, m.id, (&name, &kana), actor, ip, now).await?;
     // On the member's 手続き照会 too, as made by the co-op (M7).
     crate::procedure::ssr::apply::record_name_changed(&txn, m.id, (&name, &kana), actor, now)

@@ -361,6 +361,9 @@ pub async fn file_name_change(new: NewName) -> Result<(), AppError> {
     } = Request::current()?;
     let me = current_member().await?;
     let txn = crate::ssr::db::begin_write(&state.db).await?;
+    // Held first, like staff recording a paper 改姓届 (which refuses while
+    // an online one is open): one of the two sees the other.
+    super::hold(&txn, me.member_id).await?;
     let (actor, _, m) = record_of(&txn, me.account_id).await?;
     name_preview(&txn, &m, &new, now).await?;
     let checked = apply::Checked {

@@ -73,6 +73,25 @@ pub async fn coverage_end(
     Ok(withdrawn_on.map(crate::domain::coverage::withdrawal_end))
 }
 
+/// Takes the member's row for the rest of `txn`: a second transaction that
+/// holds it waits until this one ends (PostgreSQL; a SQLite writing
+/// transaction holds the whole database already). Changes that check the
+/// member's open procedures and then write call this first, so the check
+/// sees what the other committed.
+pub async fn hold(txn: &impl sea_orm::ConnectionTrait, member_id: i32) -> Result<(), AppError> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    member::Entity::update_many()
+        .col_expr(
+            member::Column::UpdatedAt,
+            Expr::col(member::Column::UpdatedAt),
+        )
+        .filter(member::Column::Id.eq(member_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// The facts of a member's standing (M12–M14).
 pub fn standing(member: &member::Model, account: Option<&member_account::Model>) -> Standing {
     Standing {

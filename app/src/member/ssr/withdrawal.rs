@@ -68,6 +68,7 @@ pub async fn record(
             &to,
             &jst::format_date(withdrawn_on),
             &jst::format_date(access_until),
+            access_until < jst::today(now),
         );
         mail::enqueue(&txn, mail, now).await?;
     }

@@ -220,6 +220,7 @@ fn Record(
             member_id
             number=r.brief.number.clone()
             has_account=r.email.is_some()
+            can_log_in=matches!(r.stage, Stage::Registered | Stage::Withdrawing { .. })
             current_email=r.email.clone().unwrap_or_default()
             can_change_email=r.can_change_email
             locked=r.locked
@@ -258,7 +259,7 @@ fn Record(
             match (&r.temporary_password, r.locked) {
                 (_, true) => "ロック中".to_owned(),
                 (Some((until, true)), _) => format!(
-                    "仮パスワードの有効期限切れ({until}まで)。再発行するか、パスワード再設定をご案内ください。"
+                    "仮パスワードの有効期限切れ(有効期限 {until})。再発行するか、パスワード再設定をご案内ください。"
                 ),
                 (Some((until, false)), _) => format!("仮パスワード発行中({until}まで有効)"),
                 (None, false) => "利用可".to_owned(),
@@ -439,6 +440,9 @@ fn Care(
     member_id: i32,
     number: String,
     has_account: bool,
+    /// My Page is open to the member (not stopped, not ended): a temporary
+    /// password could be used.
+    can_log_in: bool,
     /// An admin, and the member has an account.
     can_change_email: bool,
     /// The address on record, as the page shows it.
@@ -471,7 +475,7 @@ fn Care(
                     <FormError error=unlock_error />
                 </ActionForm>
             })}
-            {has_account.then(|| view! {
+            {(has_account && can_log_in).then(|| view! {
                 <details>
                     <summary>"仮パスワードを発行する"</summary>
                     <ActionForm action=temporary>

@@ -72,7 +72,7 @@ fn Case(case: ProcedureCase, step: ServerAction<StaffMoveProcedure>) -> impl Int
                         <p>{address}</p>
                         <p class="hint">"ご登録の住所(現在)です。"</p>
                         {moved.then(|| view! {
-                            <p class="notice" role="note">"お申し込みの後に、組合員が住所を変更しています。新しい住所へお送りください。"</p>
+                            <p class="notice" role="note">"お申し込みの後に、組合員がマイページで住所を変更しています。上の新しい住所へお送りください。"</p>
                         })}
                     </section>
                 })}
@@ -176,7 +176,7 @@ fn MoveForm(
                     </div>
                 </Show>
                 <div class="field">
-                    <label for="comment">"コメント(組合員にも表示されます)"</label>
+                    <label for="comment">"コメント(任意・組合員にも表示されます)"</label>
                     <p class="hint" id="comment-hint">"取消の場合は、理由を必ず入力してください。"</p>
                     <textarea
                         id="comment"

@@ -244,7 +244,7 @@ pub fn service_stopped(config: &Config, to: &Recipient, when: &str, by_staff: bo
     let how = if by_staff {
         "共済にて"
     } else {
-        "お手続きにより"
+        "お客様のお手続きにより"
     };
     compose(
         config,
@@ -311,21 +311,32 @@ pub fn service_reopened(config: &Config, to: &Recipient, when: &str) -> Mail {
 }
 
 /// Staff recorded the member's withdrawal (M14): until when My Page works.
+/// `ended`: the last day has passed already (recorded late).
 pub fn withdrawal_recorded(
     config: &Config,
     to: &Recipient,
     withdrawn_on: &str,
     last_day: &str,
+    ended: bool,
 ) -> Mail {
+    let access = if ended {
+        format!(
+            "マイページとデジタル組合員証のご利用期間は、出資金の返金日の{last_day}で終了しています。\
+             ホーム画面に組合員証を追加している場合は、削除してください。"
+        )
+    } else {
+        format!(
+            "マイページは、出資金の返金日の{last_day}までご利用いただけます。\
+             請求明細などの必要な情報は、それまでにご確認ください。{last_day}を過ぎるとログインできなくなり、デジタル組合員証もご利用いただけなくなります。\
+             ホーム画面に組合員証を追加している場合は、その後に削除してください。"
+        )
+    };
     compose(
         config,
         to,
         "脱退のお手続きについて(マイページのご利用期間)",
         &format!(
-            "{withdrawn_on}付けの脱退のお手続きを承りました。これまでのご利用、誠にありがとうございました。\n\n\
-             マイページは、出資金の返金日の{last_day}までご利用いただけます。\
-             請求明細などの必要な情報は、それまでにご確認ください。{last_day}を過ぎるとログインできなくなり、デジタル組合員証もご利用いただけなくなります。\
-             ホーム画面に組合員証を追加している場合は、その後に削除してください。"
+            "{withdrawn_on}付けの脱退のお手続きを承りました。これまでのご利用、誠にありがとうございました。\n\n{access}"
         ),
         &format!(
             "お心当たりのない場合は、{}({})までご連絡ください。",
@@ -616,6 +627,12 @@ mod tests {
                 assert!(mail.body.contains("0120-123-456"), "{}", mail.body);
             }
         }
+        let late = withdrawal_recorded(&config, &to, "2026/3/31", "2026/7/31", true);
+        assert!(
+            late.body.contains("2026/7/31で終了しています"),
+            "{}",
+            late.body
+        );
         let m = temporary_password(&config, &to, "abc", "2026/12/10 10:00");
         assert!(m.body.contains("有効期限:2026/12/10 10:00まで"));
         assert!(m.body.contains("パスワードを忘れた方はこちら"));

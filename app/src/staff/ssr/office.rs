@@ -52,7 +52,7 @@ pub async fn queue(
     if let Some(receipt) = receipt.map(str::trim).filter(|r| !r.is_empty()) {
         // What a member reads out on the phone: the date part, when given,
         // must be the procedure's too.
-        let id = crate::domain::procedure::id_of_receipt(receipt).ok_or_else(|| {
+        let (day, id) = crate::domain::procedure::parse_receipt(receipt).ok_or_else(|| {
             AppError::field(
                 "receipt",
                 "受付番号は「20261123-000042」の形で入力してください。",
@@ -61,11 +61,7 @@ pub async fn queue(
         let found = procedure::Entity::find_by_id(id)
             .one(&state.db)
             .await?
-            .filter(|p| {
-                !receipt.contains('-')
-                    || crate::domain::procedure::receipt_number(jst::today(p.created_at), p.id)
-                        == receipt
-            });
+            .filter(|p| day.is_none_or(|day| jst::today(p.created_at) == day));
         query = query.filter(procedure::Column::Id.eq(found.map_or(0, |p| p.id)));
     } else {
         query = match kind.filter(|k| !k.is_empty()) {
@@ -92,18 +88,20 @@ pub async fn queue(
         };
     }
     // What waits, oldest first: the queue is worked from the top. Anything
-    // else (finished, or all), newest first: what was just done is looked up.
+    // else (finished, or all), most recently changed first: what was just
+    // done is looked up.
     let query = if waiting {
         query
             .order_by_asc(procedure::Column::CreatedAt)
             .order_by_asc(procedure::Column::Id)
     } else {
         query
-            .order_by_desc(procedure::Column::CreatedAt)
+            .order_by_desc(procedure::Column::UpdatedAt)
             .order_by_desc(procedure::Column::Id)
     };
-    let rows = query.limit(MAX_ROWS + 1).all(&state.db).await?;
-    let ids: Vec<i32> = rows.iter().map(|p| p.member_id).collect();
+    let read = query.limit(MAX_ROWS + 1).all(&state.db).await?;
+    let listed = Listing::of(read, MAX_ROWS, !waiting);
+    let ids: Vec<i32> = listed.rows.iter().map(|p| p.member_id).collect();
     let members: HashMap<i32, member::Model> = member::Entity::find()
         .filter(member::Column::Id.is_in(ids))
         .all(&state.db)
@@ -111,16 +109,16 @@ pub async fn queue(
         .into_iter()
         .map(|m| (m.id, m))
         .collect();
-    let rows = rows
-        .iter()
-        .filter_map(|p| {
-            members.get(&p.member_id).map(|m| QueueRow {
-                procedure: read::summary(p),
-                member: brief(m),
+    Ok(listed.map_rows(|rows| {
+        rows.iter()
+            .filter_map(|p| {
+                members.get(&p.member_id).map(|m| QueueRow {
+                    procedure: read::summary(p),
+                    member: brief(m),
+                })
             })
-        })
-        .collect();
-    Ok(Listing::of(rows, MAX_ROWS, !waiting))
+            .collect()
+    }))
 }
 
 /// [`crate::staff::staff_procedure`].
@@ -175,7 +173,8 @@ pub async fn procedure(id: i32) -> Result<ProcedureCase, AppError> {
         ship_to: match p.kind {
             Kind::DocumentRequest | Kind::CertificateReissue => Some((
                 address_of(&member),
-                moved_since(db, member.id, p.created_at).await?,
+                // Only while it waits to be sent: afterwards it went where it went.
+                !p.status.is_final() && moved_since(db, member.id, p.created_at).await?,
             )),
             _ => None,
         },
