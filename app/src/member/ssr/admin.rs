@@ -10,7 +10,7 @@ use crate::domain::jst;
 use crate::domain::member_fields::{self, Field, MemberFields, Problem};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
-use crate::ssr::entities::{member, member_account};
+use crate::ssr::entities::member;
 use crate::ssr::mail::{self, templates, templates::Recipient};
 use crate::ssr::Config;
 
@@ -105,11 +105,7 @@ pub async fn change_name(
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let (m, account) = member::Entity::find_by_id(member_id)
-        .find_also_related(member_account::Entity)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (m, account) = super::with_account(db, member_id).await?;
     let (name, kana, _) = member_fields::check_name(name, kana).map_err(first_problem)?;
     if name == m.name && kana == m.name_kana {
         return Err(AppError::field(

@@ -92,6 +92,20 @@ pub async fn hold(txn: &impl sea_orm::ConnectionTrait, member_id: i32) -> Result
     Ok(())
 }
 
+/// Member `member_id` and their My Page account, if any; not found when
+/// there is no such member.
+pub async fn with_account(
+    db: &impl sea_orm::ConnectionTrait,
+    member_id: i32,
+) -> Result<(member::Model, Option<member_account::Model>), AppError> {
+    use sea_orm::EntityTrait;
+    member::Entity::find_by_id(member_id)
+        .find_also_related(member_account::Entity)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// The facts of a member's standing (M12–M14).
 pub fn standing(member: &member::Model, account: Option<&member_account::Model>) -> Standing {
     Standing {

@@ -11,7 +11,7 @@ use crate::domain::jst;
 use crate::domain::membership::{transition, Event};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
-use crate::ssr::entities::{member, member_account};
+use crate::ssr::entities::member;
 use crate::ssr::mail::{self, templates, templates::Recipient};
 use crate::ssr::Config;
 
@@ -28,7 +28,7 @@ pub async fn record(
     (actor, ip, now): Acting<'_>,
 ) -> Result<(), AppError> {
     let (withdrawn_on, access_until) = dates(withdrawn_on, access_until)?;
-    let (m, account) = member_and_account(db, member_id).await?;
+    let (m, account) = super::with_account(db, member_id).await?;
     let stage = super::stage_of(&m, account.as_ref(), now);
     transition(stage, Event::Withdraw).map_err(|e| AppError::Conflict(e.to_string()))?;
     let txn = crate::ssr::db::begin_write(db).await?;
@@ -86,7 +86,7 @@ pub async fn correct(
     (actor, ip, now): Acting<'_>,
 ) -> Result<(), AppError> {
     let (withdrawn_on, access_until) = dates(withdrawn_on, access_until)?;
-    let (m, account) = member_and_account(db, member_id).await?;
+    let (m, account) = super::with_account(db, member_id).await?;
     let (Some(was_on), Some(was_until)) = (m.withdrawn_on, m.access_until) else {
         return Err(AppError::Conflict(
             "脱退の記録がありません。先に脱退を記録してください。".to_owned(),
@@ -152,7 +152,7 @@ pub async fn cancel(
     member_id: i32,
     (actor, ip, now): Acting<'_>,
 ) -> Result<(), AppError> {
-    let (m, account) = member_and_account(db, member_id).await?;
+    let (m, account) = super::with_account(db, member_id).await?;
     let (Some(was_on), Some(was_until)) = (m.withdrawn_on, m.access_until) else {
         return Err(AppError::Conflict(
             "脱退の記録がありません。画面を読み込み直してご確認ください。".to_owned(),
@@ -213,18 +213,6 @@ pub async fn cancel(
     }
     txn.commit().await?;
     Ok(())
-}
-
-/// The member and their account.
-async fn member_and_account(
-    db: &DatabaseConnection,
-    member_id: i32,
-) -> Result<(member::Model, Option<member_account::Model>), AppError> {
-    member::Entity::find_by_id(member_id)
-        .find_also_related(member_account::Entity)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
 }
 
 /// The update writing a member's withdrawal dates; the caller adds the

@@ -343,11 +343,7 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
         state, client, now, ..
     } = Request::current()?;
     let db = &state.db;
-    let (m, account) = member::Entity::find_by_id(id)
-        .find_also_related(member_account::Entity)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (m, account) = crate::member::ssr::with_account(db, id).await?;
     let shown = format!("{} {}", display_member_number(&m.member_number), m.name);
     viewed(
         db,
@@ -501,18 +497,6 @@ pub async fn end_member_sessions(member_id: i32) -> Result<u64, AppError> {
     Ok(ended)
 }
 
-/// The member and their account, for a change of standing.
-async fn member_and_account(
-    db: &sea_orm::DatabaseConnection,
-    member_id: i32,
-) -> Result<(member::Model, Option<member_account::Model>), AppError> {
-    member::Entity::find_by_id(member_id)
-        .find_also_related(member_account::Entity)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// A change of a member's standing by staff, once the rule allows it.
 struct StandingStep {
     me: super::auth::CurrentStaff,
@@ -529,7 +513,7 @@ async fn standing_step(
 ) -> Result<StandingStep, AppError> {
     let me = current_staff().await?;
     let request = Request::current()?;
-    let (member, account) = member_and_account(&request.state.db, member_id).await?;
+    let (member, account) = crate::member::ssr::with_account(&request.state.db, member_id).await?;
     let stage = crate::member::ssr::stage_of(&member, account.as_ref(), request.now);
     crate::domain::membership::transition(stage, event)
         .map_err(|e| AppError::Conflict(e.to_string()))?;
