@@ -235,6 +235,16 @@ test('a member asks by phone: staff file a certificate for an older year, and th
   await expect(page.getByRole('status')).toContainText('お手続きを受け付けました');
   await expect(page.getByRole('cell', { name: `${oldest}年分(書面でご登録の住所へお送りします)` })).toBeVisible();
 
+  // Two documents asked for in one call: one filing.
+  await hydrated(page);
+  await filing.getByText('書類のお取り寄せ').click();
+  await filing.getByLabel('コース・特約のパンフレット').check();
+  await filing.getByLabel('共済金請求書類(入院・通院・手術)').check();
+  await snap(page, testInfo, 'staff-phone-filing-documents');
+  await filing.getByRole('button', { name: '受け付ける' }).first().click();
+  await expect(page.getByRole('status')).toContainText('お手続きを受け付けました');
+  await expect(page.getByRole('cell', { name: /パンフレット/ })).toContainText('共済金請求書類(入院・通院・手術)');
+
   // The member's 手続き照会 shows who made it.
   const context = await browser.newContext();
   const member = await context.newPage();

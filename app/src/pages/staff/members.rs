@@ -633,6 +633,9 @@ fn PhoneFilingCard(member_id: i32, f: PhoneFiling) -> impl IntoView {
         .collect();
     let no_riders = riders.is_empty();
     let no_courses = courses.is_empty();
+    // Several documents in one filing, as the member's own form takes them:
+    // the boxes ticked, sent as one list.
+    let ticked = RwSignal::new(Vec::<String>::new());
     view! {
         <section class="card" aria-labelledby="filing-title">
             <h2 id="filing-title">"お電話・窓口で受け付けたお手続き"</h2>
@@ -642,7 +645,37 @@ fn PhoneFilingCard(member_id: i32, f: PhoneFiling) -> impl IntoView {
                 <ActionForm action=documents>
                     <input type="hidden" name="member_id" value=member_id />
                     <input type="hidden" name="kind" value="document_request" />
-                    {select("filing-documents", "documents", "書類", f.options.documents.clone(), documents_error)}
+                    <fieldset class="field" aria-describedby="filing-documents-error">
+                        <legend>"書類(いくつでも)"</legend>
+                        {f.options.documents.clone().into_iter().map(|(code, name)| {
+                            let id = format!("filing-document-{code}");
+                            let label_for = id.clone();
+                            let value = code.clone();
+                            view! {
+                                <label class="choice" for=label_for>
+                                    <input
+                                        type="checkbox"
+                                        id=id
+                                        prop:checked=move || ticked.read().contains(&value)
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            ticked.update(|t| {
+                                                t.retain(|c| *c != code);
+                                                if on {
+                                                    t.push(code.clone());
+                                                }
+                                            });
+                                        }
+                                    />
+                                    {name}
+                                </label>
+                            }
+                        }).collect_view()}
+                        <input type="hidden" name="documents" prop:value=move || ticked.read().join(",") />
+                        <p class="field-error" id="filing-documents-error">
+                            {move || documents_error.get().and_then(|e| e.for_field("documents"))}
+                        </p>
+                    </fieldset>
                     <p class="hint">"送付先: " {f.options.address.clone()}</p>
                     <FormError error=documents_error />
                     <button type="submit" class="button" disabled=move || documents.pending().get()>"受け付ける"</button>
