@@ -599,3 +599,46 @@ on_both!(
     paper_and_online_name_change,
     a_paper_name_change_and_an_online_one_at_once
 );
+
+/// One staff member stops a member's My Page while another issues a
+/// 仮パスワード: the password is never issued (and mailed) after the stop.
+async fn a_temporary_password_and_a_stop_at_once(app: TestApp) {
+    use app::ssr::demo::fixtures;
+    use futures::future::join;
+    use sea_orm::QueryOrder;
+    let first = app.staff_headers("operator").await;
+    let second = app.staff_headers("admin").await;
+    for _ in 0..8 {
+        let m = fixtures::member(&app.db, &fixtures::Wanted::default(), app.now())
+            .await
+            .unwrap();
+        let (stop, issue) = join(
+            app.call(first.clone(), || {
+                app::staff::staff_stop_service(m.member_id)
+            }),
+            app.call(second.clone(), || {
+                app::staff::staff_issue_temporary_password(m.member_id)
+            }),
+        )
+        .await;
+        stop.unwrap();
+        let order: Vec<String> = audit_log::Entity::find()
+            .filter(audit_log::Column::MemberId.eq(m.member_id))
+            .filter(
+                audit_log::Column::Action.is_in(["service_stopped", "temporary_password_issued"]),
+            )
+            .order_by_asc(audit_log::Column::Id)
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.action)
+            .collect();
+        match issue {
+            Ok(()) => assert_eq!(order, ["temporary_password_issued", "service_stopped"]),
+            Err(AppError::Conflict(_)) => assert_eq!(order, ["service_stopped"]),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+on_both!(temporary_and_stop, a_temporary_password_and_a_stop_at_once);

@@ -114,7 +114,7 @@ pub async fn issue(
         .ok_or(AppError::NotFound)?;
     let account = account.ok_or(AppError::NotFound)?;
     // A closed My Page could not be logged in to with it.
-    crate::member::ssr::access(&member, &account, now).map_err(|closed| {
+    let refused = |closed| {
         use crate::domain::membership::Closed;
         AppError::Conflict(
             match closed {
@@ -124,12 +124,18 @@ pub async fn issue(
             }
             .to_owned(),
         )
-    })?;
+    };
+    crate::member::ssr::access(&member, &account, now).map_err(refused)?;
     let temporary = generate();
     let hash = password::hash_blocking(temporary.clone()).await?;
 
     let txn = crate::ssr::db::begin_write(db).await?;
     super::reset::set_password(&txn, account.id, hash, true, now).await?;
+    // Read again after the write took the account's row: a stop that
+    // committed meanwhile is seen here, and nothing is sent.
+    let (member, account) = crate::member::ssr::with_account(&txn, member.id).await?;
+    let account = account.ok_or(AppError::NotFound)?;
+    crate::member::ssr::access(&member, &account, now).map_err(refused)?;
     session::Entity::delete_many()
         .filter(session::Column::AccountId.eq(account.id))
         .exec(&txn)
