@@ -139,6 +139,7 @@ pub async fn change_name(
                     name: &shown,
                 },
                 &jst::format_datetime(now),
+                super::access(&m, &account, now).is_ok(),
             ),
             now,
         )

@@ -265,15 +265,18 @@ pub fn service_stopped(config: &Config, to: &Recipient, when: &str, by_staff: bo
 }
 
 /// Staff recorded the member's confirmed name change (改姓, S2).
-pub fn name_changed(config: &Config, to: &Recipient, when: &str) -> Mail {
+/// `signed_in`: the member can use My Page (and the card) now.
+pub fn name_changed(config: &Config, to: &Recipient, when: &str, signed_in: bool) -> Mail {
+    let shown = if signed_in {
+        "\nマイページと組合員証には、新しい氏名を表示します。"
+    } else {
+        ""
+    };
     compose(
         config,
         to,
         "登録内容変更(氏名)完了のお知らせ",
-        &format!(
-            "{when}に、お届けいただいた氏名・フリガナの変更を登録しました。\n\
-             マイページと組合員証には、新しい氏名を表示します。"
-        ),
+        &format!("{when}に、お届けいただいた氏名・フリガナの変更を登録しました。{shown}"),
         &format!(
             "お心当たりのない場合は、{}({})までご連絡ください。",
             config.coop_name, config.coop_phone
@@ -627,6 +630,14 @@ mod tests {
                 assert!(mail.body.contains("0120-123-456"), "{}", mail.body);
             }
         }
+        let open = name_changed(&config, &to, "2026/12/7 10:00", true);
+        assert!(open.body.contains("マイページと組合員証には"));
+        let closed = name_changed(&config, &to, "2026/12/7 10:00", false);
+        assert!(
+            !closed.body.contains("マイページと組合員証には"),
+            "{}",
+            closed.body
+        );
         let late = withdrawal_recorded(&config, &to, "2026/3/31", "2026/7/31", true);
         assert!(
             late.body.contains("2026/7/31で終了しています"),
