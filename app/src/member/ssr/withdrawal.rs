@@ -45,35 +45,24 @@ pub async fn record(
             "脱退の記録がすでにあります。".to_owned(),
         ));
     }
-    audit::record(
-        &txn,
-        audit::Entry {
-            actor,
-            member_id: Some(m.id),
-            action: "withdrawal_recorded",
-            before: Some("在籍".into()),
-            after: Some(shown(withdrawn_on, access_until)),
-            ip,
-        },
-        now,
-    )
-    .await?;
-    if let Some(account) = &account {
-        let to = Recipient {
-            email: &account.email,
-            name: &m.name,
-        };
-        let mail = templates::withdrawal_recorded(
+    let entry = audit::Entry {
+        actor,
+        member_id: Some(m.id),
+        action: "withdrawal_recorded",
+        before: Some("在籍".into()),
+        after: Some(shown(withdrawn_on, access_until)),
+        ip,
+    };
+    audited_and_told(txn, (&m, account.as_ref()), entry, now, |to| {
+        templates::withdrawal_recorded(
             config,
-            &to,
+            to,
             &jst::format_date(withdrawn_on),
             &jst::format_date(access_until),
             access_until < jst::today(now),
-        );
-        mail::enqueue(&txn, mail, now).await?;
-    }
-    txn.commit().await?;
-    Ok(())
+        )
+    })
+    .await
 }
 
 /// New dates for a recorded withdrawal, written only over the dates read
@@ -110,35 +99,24 @@ pub async fn correct(
                 .to_owned(),
         ));
     }
-    audit::record(
-        &txn,
-        audit::Entry {
-            actor,
-            member_id: Some(m.id),
-            action: "withdrawal_corrected",
-            before: Some(shown(was_on, was_until)),
-            after: Some(shown(withdrawn_on, access_until)),
-            ip,
-        },
-        now,
-    )
-    .await?;
-    if let Some(account) = &account {
-        let to = Recipient {
-            email: &account.email,
-            name: &m.name,
-        };
-        let mail = templates::withdrawal_corrected(
+    let entry = audit::Entry {
+        actor,
+        member_id: Some(m.id),
+        action: "withdrawal_corrected",
+        before: Some(shown(was_on, was_until)),
+        after: Some(shown(withdrawn_on, access_until)),
+        ip,
+    };
+    audited_and_told(txn, (&m, account.as_ref()), entry, now, |to| {
+        templates::withdrawal_corrected(
             config,
-            &to,
+            to,
             &jst::format_date(withdrawn_on),
             &jst::format_date(access_until),
             access_until < jst::today(now),
-        );
-        mail::enqueue(&txn, mail, now).await?;
-    }
-    txn.commit().await?;
-    Ok(())
+        )
+    })
+    .await
 }
 
 /// Takes back a withdrawal recorded by mistake (the wrong member, or one
@@ -190,26 +168,39 @@ pub async fn cancel(
                 .to_owned(),
         ));
     }
-    audit::record(
-        &txn,
-        audit::Entry {
-            actor,
-            member_id: Some(m.id),
-            action: "withdrawal_cancelled",
-            before: Some(shown(was_on, was_until)),
-            after: Some("在籍(脱退の記録を取消)".into()),
-            ip,
-        },
-        now,
-    )
-    .await?;
-    if let Some(account) = &account {
+    let entry = audit::Entry {
+        actor,
+        member_id: Some(m.id),
+        action: "withdrawal_cancelled",
+        before: Some(shown(was_on, was_until)),
+        after: Some("在籍(脱退の記録を取消)".into()),
+        ip,
+    };
+    audited_and_told(txn, (&m, account.as_ref()), entry, now, |to| {
+        templates::withdrawal_cancelled(config, to, &jst::format_datetime(now))
+    })
+    .await
+}
+
+/// Ends a change of `m`'s withdrawal: the audit entry, the mail `mail`
+/// writes to the member (when they have an account), and the commit.
+async fn audited_and_told(
+    txn: sea_orm::DatabaseTransaction,
+    (m, account): (
+        &member::Model,
+        Option<&crate::ssr::entities::member_account::Model>,
+    ),
+    entry: audit::Entry<'_>,
+    now: DateTime<Utc>,
+    mail: impl FnOnce(&Recipient) -> mail::Mail,
+) -> Result<(), AppError> {
+    audit::record(&txn, entry, now).await?;
+    if let Some(account) = account {
         let to = Recipient {
             email: &account.email,
             name: &m.name,
         };
-        let mail = templates::withdrawal_cancelled(config, &to, &jst::format_datetime(now));
-        mail::enqueue(&txn, mail, now).await?;
+        mail::enqueue(&txn, mail(&to), now).await?;
     }
     txn.commit().await?;
     Ok(())
