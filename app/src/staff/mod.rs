@@ -570,16 +570,19 @@ pub async fn staff_create_member(
 
 /// Files a procedure a member asked for by phone or at the counter (M7): as
 /// made by staff, the member mailed and shown it on 手続き照会. `kind` and
-/// `choice`/`documents` as on the member's form; `year` for a paper
-/// 掛金払込証明書 (`certificate_reissue`), any of the last years.
+/// `choice` as on the member's form; `documents` the codes ticked (the
+/// form's `documents[]` boxes, sent as they are, with or without
+/// JavaScript); `year` for a paper 掛金払込証明書 (`certificate_reissue`),
+/// any of the last years.
 #[server(endpoint = "staff/member/file")]
 pub async fn staff_file_procedure(
     member_id: i32,
     kind: String,
     choice: Option<String>,
-    documents: Option<String>,
+    documents: Option<Vec<String>>,
     year: Option<String>,
 ) -> Result<(), AppError> {
+    let documents = documents.map(|codes| codes.join(","));
     crate::error::with_status(
         ssr::office::file_for(
             member_id,

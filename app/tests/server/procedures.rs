@@ -712,7 +712,12 @@ async fn staff_file_what_a_member_asks_by_phone(app: TestApp) {
                     sho_id,
                     kind.into(),
                     None,
-                    documents.map(Into::into),
+                    documents.map(|d| {
+                        d.split(',')
+                            .filter(|code| !code.is_empty())
+                            .map(str::to_owned)
+                            .collect()
+                    }),
                     year.map(Into::into),
                 )
             })
@@ -784,7 +789,7 @@ async fn staff_file_what_a_member_asks_by_phone(app: TestApp) {
                     member_id,
                     "document_request".into(),
                     None,
-                    Some("pamphlet".into()),
+                    Some(vec!["pamphlet".into()]),
                     None,
                 )
             })

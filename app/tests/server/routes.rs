@@ -444,3 +444,37 @@ async fn a_request_never_takes_another_requests_answer_options() {
         .contains("このURLは無効か、有効期限が切れています"));
     let _ = text(dropped).await;
 }
+
+/// The staff's document boxes sent as a plain form (before the page has
+/// hydrated, or without JavaScript): every document ticked is filed, in one
+/// filing, and the browser goes back to the member's page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_form_files_every_document_ticked() {
+    let app = TestApp::new(Backend::Sqlite).await.expect("sqlite");
+    let staff = app.staff_headers("operator").await;
+    let sho = member_id_of(&app.db, "watanabe.sho").await;
+    let mut request = http::Request::builder()
+        .method("POST")
+        .uri("/api/staff/member/file")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header("origin", "http://127.0.0.1:3000")
+        .header(
+            header::REFERER,
+            format!("http://127.0.0.1:3000/staff/members/{sho}"),
+        )
+        .body(Body::from(format!(
+            "member_id={sho}&kind=document_request\
+             &documents%5B%5D=pamphlet&documents%5B%5D=claim_hospital"
+        )))
+        .unwrap();
+    request.headers_mut().extend(staff);
+    let res = app::ssr::routes::router(app.state())
+        .oneshot(request)
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302, "{:?}", res.headers());
+    let filed = latest_procedure(&app.db).await;
+    assert_eq!(filed.member_id, sho);
+    assert_eq!(filed.documents.as_deref(), Some("claim_hospital,pamphlet"));
+}

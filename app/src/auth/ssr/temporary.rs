@@ -131,8 +131,10 @@ pub async fn issue(
 
     let txn = crate::ssr::db::begin_write(db).await?;
     super::reset::set_password(&txn, account.id, hash, true, now).await?;
-    // Read again after the write took the account's row: a stop that
-    // committed meanwhile is seen here, and nothing is sent.
+    // Read again once the account's row (a stop writes it) and the member's
+    // (a withdrawal writes it) are taken: what committed meanwhile is seen
+    // here, and nothing is sent.
+    crate::member::ssr::hold(&txn, member.id).await?;
     let (member, account) = crate::member::ssr::with_account(&txn, member.id).await?;
     let account = account.ok_or(AppError::NotFound)?;
     crate::member::ssr::access(&member, &account, now).map_err(refused)?;

@@ -633,9 +633,6 @@ fn PhoneFilingCard(member_id: i32, f: PhoneFiling) -> impl IntoView {
         .collect();
     let no_riders = riders.is_empty();
     let no_courses = courses.is_empty();
-    // Several documents in one filing, as the member's own form takes them:
-    // the boxes ticked, sent as one list.
-    let ticked = RwSignal::new(Vec::<String>::new());
     view! {
         <section class="card" aria-labelledby="filing-title">
             <h2 id="filing-title">"お電話・窓口で受け付けたお手続き"</h2>
@@ -645,33 +642,27 @@ fn PhoneFilingCard(member_id: i32, f: PhoneFiling) -> impl IntoView {
                 <ActionForm action=documents>
                     <input type="hidden" name="member_id" value=member_id />
                     <input type="hidden" name="kind" value="document_request" />
-                    <fieldset class="field" aria-describedby="filing-documents-error">
+                    // Several documents in one filing, as the member's own
+                    // form takes them: plain boxes, sent as they are.
+                    <fieldset class="field">
                         <legend>"書類(いくつでも)"</legend>
                         {f.options.documents.clone().into_iter().map(|(code, name)| {
                             let id = format!("filing-document-{code}");
                             let label_for = id.clone();
-                            let value = code.clone();
                             view! {
                                 <label class="choice" for=label_for>
                                     <input
                                         type="checkbox"
                                         id=id
-                                        prop:checked=move || ticked.read().contains(&value)
-                                        on:change=move |ev| {
-                                            let on = event_target_checked(&ev);
-                                            ticked.update(|t| {
-                                                t.retain(|c| *c != code);
-                                                if on {
-                                                    t.push(code.clone());
-                                                }
-                                            });
-                                        }
+                                        name="documents[]"
+                                        value=code
+                                        aria-describedby="filing-documents-error"
+                                        aria-invalid=invalid(documents_error, "documents")
                                     />
-                                    {name}
+                                    <span class="choice__name">{name}</span>
                                 </label>
                             }
                         }).collect_view()}
-                        <input type="hidden" name="documents" prop:value=move || ticked.read().join(",") />
                         <p class="field-error" id="filing-documents-error">
                             {move || documents_error.get().and_then(|e| e.for_field("documents"))}
                         </p>
