@@ -119,6 +119,12 @@ pub async fn correct(
     .await
 }
 
+/// Whether `m`'s recorded withdrawal can still be taken back: until its
+/// refund date (after it the 出資金 has been returned).
+pub fn can_take_back(m: &member::Model, now: DateTime<Utc>) -> bool {
+    m.withdrawn_on.is_some() && m.access_until.is_some_and(|until| until >= jst::today(now))
+}
+
 /// Takes back a withdrawal recorded by mistake (the wrong member, or one
 /// never filed): the member is active again, with no dates. Only before the
 /// refund date has passed (after it the 出資金 has been returned: joining
@@ -136,7 +142,7 @@ pub async fn cancel(
             "脱退の記録がありません。画面を読み込み直してご確認ください。".to_owned(),
         ));
     };
-    if was_until < jst::today(now) {
+    if !can_take_back(&m, now) {
         return Err(AppError::Conflict(
             "出資金の返金日を過ぎた脱退は取り消せません。改めて加入の手続きをしてください。"
                 .to_owned(),

@@ -220,7 +220,7 @@ fn Record(
             member_id
             number=r.brief.number.clone()
             has_account=r.email.is_some()
-            can_log_in=matches!(r.stage, Stage::Registered | Stage::Withdrawing { .. })
+            can_log_in=crate::domain::membership::access(r.stage).is_ok()
             current_email=r.email.clone().unwrap_or_default()
             can_change_email=r.can_change_email
             locked=r.locked

@@ -49,6 +49,8 @@ pub async fn queue(
     let Request { state, .. } = Request::current()?;
     let mut query = procedure::Entity::find();
     let mut waiting = false;
+    // A 受付番号's date part, checked on the one procedure its id reads.
+    let mut filed_on = None;
     if let Some(receipt) = receipt.map(str::trim).filter(|r| !r.is_empty()) {
         // What a member reads out on the phone: the date part, when given,
         // must be the procedure's too.
@@ -58,11 +60,8 @@ pub async fn queue(
                 "受付番号は「20261123-000042」の形で入力してください。",
             )
         })?;
-        let found = procedure::Entity::find_by_id(id)
-            .one(&state.db)
-            .await?
-            .filter(|p| day.is_none_or(|day| jst::today(p.created_at) == day));
-        query = query.filter(procedure::Column::Id.eq(found.map_or(0, |p| p.id)));
+        filed_on = day;
+        query = query.filter(procedure::Column::Id.eq(id));
     } else {
         query = match kind.filter(|k| !k.is_empty()) {
             Some(code) => {
@@ -99,7 +98,10 @@ pub async fn queue(
             .order_by_desc(procedure::Column::UpdatedAt)
             .order_by_desc(procedure::Column::Id)
     };
-    let read = query.limit(MAX_ROWS + 1).all(&state.db).await?;
+    let mut read = query.limit(MAX_ROWS + 1).all(&state.db).await?;
+    if let Some(day) = filed_on {
+        read.retain(|p| jst::today(p.created_at) == day);
+    }
     let listed = Listing::of(read, MAX_ROWS, !waiting);
     let ids: Vec<i32> = listed.rows.iter().map(|p| p.member_id).collect();
     let members: HashMap<i32, member::Model> = member::Entity::find()
@@ -382,7 +384,7 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
         },
         can_end_sessions: account.is_some() && me.require_admin().is_ok(),
         can_change_email: account.is_some() && me.require_admin().is_ok(),
-        can_cancel_withdrawal: m.access_until.is_some_and(|until| until >= jst::today(now))
+        can_cancel_withdrawal: crate::member::ssr::withdrawal::can_take_back(&m, now)
             && me.require_admin().is_ok(),
         stage: crate::member::ssr::stage_of(&m, account.as_ref(), now),
         capital_paid: m.capital_paid_on.is_some(),
