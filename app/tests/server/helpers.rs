@@ -63,6 +63,9 @@ pub struct TestApp {
     maintenance: app::maintenance::ssr::MaintenanceCache,
     /// The SQLite database's directory, removed when the scenario ends.
     dir: Option<std::path::PathBuf>,
+    /// The PostgreSQL database's name, dropped by [`on_both!`] once the
+    /// scenario has ended.
+    postgres: Option<String>,
 }
 
 impl TestApp {
@@ -76,12 +79,22 @@ impl TestApp {
         let db = db::connect(&url).await.expect("connect");
         db::migrate(&db).await.expect("migrate");
         demo::load(&db, t0()).await.expect("demo data");
+        let postgres = match backend {
+            Backend::Postgres => url.rsplit_once('/').map(|(_, name)| name.to_owned()),
+            Backend::Sqlite => None,
+        };
         Some(Self {
             db,
             clock: Clock::frozen(t0()),
             maintenance: Default::default(),
             dir,
+            postgres,
         })
+    }
+
+    /// The name of the PostgreSQL database to drop once the scenario ends.
+    pub fn postgres_database(&self) -> Option<String> {
+        self.postgres.clone()
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -304,6 +317,24 @@ pub async fn fresh_database(backend: Backend) -> Option<(String, Option<std::pat
             (format!("{base}/{name}"), None)
         }
     })
+}
+
+/// Drops a scenario's PostgreSQL database once it has ended, so a run does
+/// not pile up its scenarios' databases (10–50 MB each, 1.6 GB a run) on a
+/// disk that other work shares. A scenario that panics keeps its database to
+/// look at; the next `scripts/test-db.sh` drops it.
+pub async fn drop_database(name: &str) {
+    let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
+    let admin = db::connect(&admin_url)
+        .await
+        .expect("connect TEST_DATABASE_URL");
+    // FORCE: connections a scenario spawned (a second process's pool, a
+    // worker) may still be closing.
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .expect("drop the scenario's database");
+    admin.close().await.expect("close admin connection");
 }
 
 pub fn unique_name() -> String {

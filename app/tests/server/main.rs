@@ -15,7 +15,11 @@ macro_rules! on_both {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 if let Some(app) = TestApp::new(Backend::Postgres).await {
+                    let name = app.postgres_database();
                     $scenario(app).await;
+                    if let Some(name) = name {
+                        crate::helpers::drop_database(&name).await;
+                    }
                 }
             }
         }
