@@ -11,10 +11,15 @@ test('a member reads a statement from the list, with its lines and payment', { t
   await apiLogin(page, m, { goto: '/mypage/statements' });
   await expect(page.getByRole('heading', { name: '請求明細', exact: true })).toBeVisible();
   const list = page.getByRole('table', { name: '請求明細の一覧' });
-  // Newest first; the latest month is not paid yet, the one before is.
+  // Newest first; the latest month is not collected yet (not shown as
+  // unpaid before its day), the one before is paid.
   const rows = list.getByRole('row');
-  await expect(rows.nth(1)).toContainText('未入金');
+  await expect(rows.nth(1)).toContainText('お支払い前');
+  await expect(rows.nth(1).locator('.pay--due')).toHaveCount(0);
   await expect(rows.nth(2)).toContainText('入金済');
+  // The list fits the screen, on a phone too.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
   await snap(page, testInfo, 'statements');
   await hydrated(page);
   await rows.nth(2).getByRole('link').click();

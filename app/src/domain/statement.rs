@@ -230,15 +230,25 @@ pub enum PaymentStatus {
     Paid { on: NaiveDate },
     /// 一部入金: `paid` so far, the last on `on`.
     Partial { paid: i64, on: NaiveDate },
-    /// 未入金.
+    /// 未入金: the bill's day has passed and nothing came.
     Unpaid,
+    /// お支払い前: nothing paid yet, and the bill's day (`on`, the debit) is
+    /// today or later. A statement comes out before its 27th; until then it
+    /// is not owed, let alone late.
+    NotYetDue { on: NaiveDate },
     /// Nothing to pay (a total of zero or less).
     NothingDue,
 }
 
 impl PaymentStatus {
-    /// From the total and the payments (day, amount) in any order.
-    pub fn of(total: i64, payments: &[(NaiveDate, i64)]) -> Self {
+    /// From the total, the payments (day, amount) in any order, the bill's
+    /// day (請求日, the debit) and today.
+    pub fn of(
+        total: i64,
+        payments: &[(NaiveDate, i64)],
+        due_on: NaiveDate,
+        today: NaiveDate,
+    ) -> Self {
         if total <= 0 {
             return PaymentStatus::NothingDue;
         }
@@ -253,20 +263,27 @@ impl PaymentStatus {
         }
         match sorted.last() {
             Some((on, _)) if paid > 0 => PaymentStatus::Partial { paid, on: *on },
+            _ if today <= due_on => PaymentStatus::NotYetDue { on: due_on },
             _ => PaymentStatus::Unpaid,
         }
+    }
+
+    /// Owed and not (wholly) paid by its day: shown as a warning.
+    pub fn is_overdue(&self) -> bool {
+        matches!(self, PaymentStatus::Unpaid | PaymentStatus::Partial { .. })
     }
 
     pub fn is_paid(&self) -> bool {
         matches!(self, PaymentStatus::Paid { .. } | PaymentStatus::NothingDue)
     }
 
-    /// 入金済 / 一部入金 / 未入金 / ご請求なし.
+    /// 入金済 / 一部入金 / 未入金 / お支払い前 / ご請求なし.
     pub fn label(&self) -> &'static str {
         match self {
             PaymentStatus::Paid { .. } => "入金済",
             PaymentStatus::Partial { .. } => "一部入金",
             PaymentStatus::Unpaid => "未入金",
+            PaymentStatus::NotYetDue { .. } => "お支払い前",
             PaymentStatus::NothingDue => "ご請求なし",
         }
     }
@@ -777,29 +794,63 @@ mod tests {
 
     #[test]
     fn payment_status() {
-        assert_eq!(PaymentStatus::of(0, &[]), PaymentStatus::NothingDue);
-        assert_eq!(PaymentStatus::of(-5, &[]), PaymentStatus::NothingDue);
-        assert_eq!(PaymentStatus::of(5000, &[]), PaymentStatus::Unpaid);
+        // Billed on 2026/11/27; looked at before, on and after that day.
+        let due = d(2026, 11, 27);
+        let (before, after) = (d(2026, 11, 21), d(2026, 11, 28));
+        let of = |total, payments: &[(NaiveDate, i64)], today| {
+            PaymentStatus::of(total, payments, due, today)
+        };
+        for today in [before, due, after] {
+            assert_eq!(of(0, &[], today), PaymentStatus::NothingDue);
+            assert_eq!(of(-5, &[], today), PaymentStatus::NothingDue);
+        }
+        assert_eq!(of(5000, &[], before), PaymentStatus::NotYetDue { on: due });
         assert_eq!(
-            PaymentStatus::of(5000, &[(d(2026, 11, 27), 5000)]),
-            PaymentStatus::Paid {
-                on: d(2026, 11, 27)
-            }
+            of(5000, &[], due),
+            PaymentStatus::NotYetDue { on: due },
+            "the debit day"
         );
+        assert_eq!(of(5000, &[], after), PaymentStatus::Unpaid);
+        for today in [before, after] {
+            assert_eq!(
+                of(5000, &[(d(2026, 11, 27), 5000)], today),
+                PaymentStatus::Paid {
+                    on: d(2026, 11, 27)
+                }
+            );
+            assert_eq!(
+                of(5000, &[(d(2026, 11, 20), 2000)], today),
+                PaymentStatus::Partial {
+                    paid: 2000,
+                    on: d(2026, 11, 20)
+                },
+                "a part paid early stays a part"
+            );
+        }
         assert_eq!(
-            PaymentStatus::of(5000, &[(d(2026, 12, 5), 3000), (d(2026, 11, 27), 2000)]),
+            of(
+                5000,
+                &[(d(2026, 12, 5), 3000), (d(2026, 11, 27), 2000)],
+                after
+            ),
             PaymentStatus::Paid { on: d(2026, 12, 5) },
             "whole on the day the last part came"
         );
-        assert_eq!(
-            PaymentStatus::of(5000, &[(d(2026, 11, 27), 2000)]),
-            PaymentStatus::Partial {
-                paid: 2000,
-                on: d(2026, 11, 27)
-            }
-        );
-        assert!(PaymentStatus::of(1, &[(d(2026, 1, 1), 2)]).is_paid());
+        assert!(of(1, &[(d(2026, 1, 1), 2)], after).is_paid());
+        let overdue: Vec<bool> = [
+            of(5000, &[], before),
+            of(5000, &[], after),
+            of(5000, &[(due, 2000)], after),
+            of(5000, &[(due, 5000)], after),
+            of(0, &[], after),
+        ]
+        .iter()
+        .map(PaymentStatus::is_overdue)
+        .collect();
+        assert_eq!(overdue, [false, true, true, false, false]);
+        assert!(!of(5000, &[], before).is_paid());
         assert_eq!(PaymentStatus::Unpaid.label(), "未入金");
+        assert_eq!(of(5000, &[], before).label(), "お支払い前");
     }
 
     #[test]

@@ -20,9 +20,12 @@ pub struct StatementSummary {
     pub closing_on: String,
     pub billed_on: String,
     pub total: String,
-    /// 入金済 / 一部入金 / 未入金 / ご請求なし.
+    /// 入金済 / 一部入金 / 未入金 / お支払い前 (the bill's day, 請求日, is
+    /// still to come) / ご請求なし.
     pub status_label: String,
     pub paid: bool,
+    /// Owed and not (wholly) paid by its day: shown as a warning.
+    pub overdue: bool,
     /// The day it was paid in full (or the last part came).
     pub paid_on: Option<String>,
 }

@@ -16,7 +16,7 @@ pub fn StatementsPage() -> impl IntoView {
         <Title text="請求明細" />
         <h1>"請求明細"</h1>
         <p class="hint">
-            "毎月20日締めで、翌月にご請求します(口座振替日は27日、金融機関の休業日は翌営業日)。"
+            "毎月20日締めで、翌月にご請求します(口座振替日は27日、金融機関の休業日は翌営業日)。請求日までは「お支払い前」と表示します。"
         </p>
         <Loaded resource=list view=|list: StatementList| view! { <StatementTable list /> } />
     }
@@ -50,7 +50,7 @@ fn StatementTable(list: StatementList) -> impl IntoView {
                             (true, Some(on)) => format!("{}({on})", s.status_label),
                             (_, _) => s.status_label,
                         };
-                        let class = if s.paid { "pay pay--done" } else { "pay pay--due" };
+                        let class = pay_class(s.paid, s.overdue);
                         view! {
                             <tr>
                                 <th scope="row"><A href=href>{s.label}"分"</A></th>
@@ -64,6 +64,15 @@ fn StatementTable(list: StatementList) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+/// Paid in green, owed past its day in red, not due yet plain.
+fn pay_class(paid: bool, overdue: bool) -> &'static str {
+    match (paid, overdue) {
+        (true, _) => "pay pay--done",
+        (false, true) => "pay pay--due",
+        (false, false) => "pay",
+    }
 }
 
 #[component]
@@ -87,11 +96,7 @@ fn StatementSheet(d: StatementDetail) -> impl IntoView {
         (Some(on), false) => format!("{}(最終入金 {on})", s.status_label),
         (None, _) => s.status_label.clone(),
     };
-    let status_class = if s.paid {
-        "pay pay--done"
-    } else {
-        "pay pay--due"
-    };
+    let status_class = pay_class(s.paid, s.overdue);
     view! {
         <article class="statement card" aria-label=format!("{}分の請求明細", s.label)>
             <h1>{s.label.clone()}"分 請求明細"</h1>

@@ -48,8 +48,13 @@ async fn statements_list_detail_isolation(app: TestApp) {
     assert_eq!(months.first(), Some(&"2026-11"), "newest first");
     assert_eq!(months.last(), Some(&"2025-01"));
     assert_eq!(list.first_month.as_deref(), Some("2025年1月"));
+    // November's bill is collected on the 27th: not owed yet, let alone late.
     let nov = &list.statements[0];
-    assert_eq!((nov.status_label.as_str(), nov.paid), ("未入金", false));
+    assert_eq!(
+        (nov.status_label.as_str(), nov.paid, nov.overdue),
+        ("お支払い前", false, false)
+    );
+    assert_eq!(nov.billed_on, "2026/11/27");
     let oct = &list.statements[1];
     assert_eq!(oct.status_label, "入金済");
     assert_eq!(oct.paid_on.as_deref(), Some("2026/10/27"));
@@ -108,6 +113,22 @@ async fn statements_list_detail_isolation(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), 401);
+
+    // The day after the debit with nothing paid, it is 未入金, in the
+    // list and on the detail (the session idled out meanwhile).
+    app.advance(Duration::days(5));
+    let taro = app.member_headers("kyosai.taro").await;
+    let nov = app
+        .call(taro.clone(), || my_statement("2026-11".into()))
+        .await
+        .unwrap()
+        .summary;
+    assert_eq!(
+        (nov.status_label.as_str(), nov.paid, nov.overdue),
+        ("未入金", false, true)
+    );
+    let list = app.call(taro, my_statements).await.unwrap();
+    assert_eq!(list.statements[0], nov);
 }
 on_both!(money_statements_read, statements_list_detail_isolation);
 

@@ -2,6 +2,7 @@
 //! import brought), every 出資金 line of the statements, and the 割戻金 of
 //! each year.
 
+use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::super::{CapitalPayment, CapitalView, RebateView};
@@ -13,7 +14,11 @@ use crate::error::AppError;
 use crate::ssr::entities::{member, rebate, statement_line};
 use crate::ssr::request::Request;
 
-pub async fn view_of(db: &impl ConnectionTrait, member_id: i32) -> Result<CapitalView, AppError> {
+pub async fn view_of(
+    db: &impl ConnectionTrait,
+    member_id: i32,
+    today: NaiveDate,
+) -> Result<CapitalView, AppError> {
     let m = member::Entity::find_by_id(member_id)
         .one(db)
         .await?
@@ -29,7 +34,7 @@ pub async fn view_of(db: &impl ConnectionTrait, member_id: i32) -> Result<Capita
             pending: false,
         });
     }
-    let statements = with_status(db, member_id).await?;
+    let statements = with_status(db, member_id, today).await?;
     let ids: Vec<i32> = statements.iter().map(|(s, _)| s.id).collect();
     let lines = statement_line::Entity::find()
         .filter(statement_line::Column::StatementId.is_in(ids))
@@ -81,6 +86,6 @@ pub async fn view_of(db: &impl ConnectionTrait, member_id: i32) -> Result<Capita
 /// [`super::super::my_capital`].
 pub async fn view() -> Result<CapitalView, AppError> {
     let me = current_member().await?;
-    let Request { state, .. } = Request::current()?;
-    view_of(&state.db, me.member_id).await
+    let Request { state, now, .. } = Request::current()?;
+    view_of(&state.db, me.member_id, jst::today(now)).await
 }

@@ -93,7 +93,7 @@ pub async fn lines_of(
     year: i32,
     today: NaiveDate,
 ) -> Result<Vec<CertificateLine>, AppError> {
-    let statements = with_status(db, member_id).await?;
+    let statements = with_status(db, member_id, today).await?;
     let last_billed = statements
         .iter()
         .filter_map(|(s, _)| BillingMonth::parse(&s.billing_month).ok())

@@ -41,17 +41,18 @@ async fn payments_of(
     Ok(out)
 }
 
-/// Whether statement `s` is paid, from its month's payments.
-fn status_of(s: &statement::Model, payments: &[payment::Model]) -> PaymentStatus {
+/// Whether statement `s` is paid on `today`, from its month's payments.
+fn status_of(s: &statement::Model, payments: &[payment::Model], today: NaiveDate) -> PaymentStatus {
     let paid: Vec<(NaiveDate, i64)> = payments.iter().map(|p| (p.paid_on, p.amount)).collect();
-    PaymentStatus::of(s.total, &paid)
+    PaymentStatus::of(s.total, &paid, s.billed_on, today)
 }
 
-/// `member_id`'s statements, oldest first, each with whether it is paid:
-/// what the list, the certificate and 出資金 all read.
+/// `member_id`'s statements, oldest first, each with whether it is paid on
+/// `today`: what the list, the certificate and 出資金 all read.
 pub async fn with_status(
     db: &impl ConnectionTrait,
     member_id: i32,
+    today: NaiveDate,
 ) -> Result<Vec<(statement::Model, PaymentStatus)>, AppError> {
     let statements = statement::Entity::find()
         .filter(statement::Column::MemberId.eq(member_id))
@@ -66,7 +67,7 @@ pub async fn with_status(
                 .get(&s.billing_month)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            let status = status_of(&s, paid);
+            let status = status_of(&s, paid, today);
             (s, status)
         })
         .collect())
@@ -95,13 +96,18 @@ fn summary(s: &statement::Model, status: &PaymentStatus) -> StatementSummary {
         total: money::yen(s.total),
         status_label: status.label().to_owned(),
         paid: status.is_paid(),
+        overdue: status.is_overdue(),
         paid_on,
     }
 }
 
 /// `member_id`'s statements, newest first.
-pub async fn list_of(db: &impl ConnectionTrait, member_id: i32) -> Result<StatementList, AppError> {
-    let statements = with_status(db, member_id).await?;
+pub async fn list_of(
+    db: &impl ConnectionTrait,
+    member_id: i32,
+    today: NaiveDate,
+) -> Result<StatementList, AppError> {
+    let statements = with_status(db, member_id, today).await?;
     let first_month = statements
         .first()
         .map(|(s, _)| month_label(&s.billing_month));
@@ -118,8 +124,8 @@ pub async fn list_of(db: &impl ConnectionTrait, member_id: i32) -> Result<Statem
 /// [`super::super::my_statements`].
 pub async fn list() -> Result<StatementList, AppError> {
     let me = current_member().await?;
-    let Request { state, .. } = Request::current()?;
-    list_of(&state.db, me.member_id).await
+    let Request { state, now, .. } = Request::current()?;
+    list_of(&state.db, me.member_id, jst::today(now)).await
 }
 
 /// A member's statement of one month as stored.
@@ -174,11 +180,12 @@ pub async fn detail_of(
     db: &impl ConnectionTrait,
     member_id: i32,
     month: &str,
+    today: NaiveDate,
 ) -> Result<StatementDetail, AppError> {
     let f = find(db, member_id, month).await?;
     let (groups, _) = group(f.lines);
     Ok(StatementDetail {
-        summary: summary(&f.statement, &status_of(&f.statement, &f.payments)),
+        summary: summary(&f.statement, &status_of(&f.statement, &f.payments, today)),
         groups: groups
             .into_iter()
             .map(|g| GroupView {
@@ -215,8 +222,8 @@ pub async fn detail_of(
 /// [`super::super::my_statement`].
 pub async fn detail(month: &str) -> Result<StatementDetail, AppError> {
     let me = current_member().await?;
-    let Request { state, .. } = Request::current()?;
-    detail_of(&state.db, me.member_id, month).await
+    let Request { state, now, .. } = Request::current()?;
+    detail_of(&state.db, me.member_id, month, jst::today(now)).await
 }
 
 /// The statement as CSV for Excel: one row per line in the page's order and

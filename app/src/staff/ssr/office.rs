@@ -422,7 +422,7 @@ pub async fn member(id: i32) -> Result<MemberRecord, AppError> {
         contracts: contracts_of(db, m.id, jst::today(now)).await?,
         procedures: read::summaries_of(db, m.id).await?,
         inquiries: crate::inquiry::ssr::staff::of_member(db, &state.config, m.id).await?,
-        statements: crate::money::ssr::statements::list_of(db, m.id)
+        statements: crate::money::ssr::statements::list_of(db, m.id, jst::today(now))
             .await?
             .statements
             .into_iter()
