@@ -168,21 +168,21 @@ test('a withdrawn member sees the last day, and after it cannot log in', async (
   const iso = (d: Date) => d.toISOString().slice(0, 10);
   const last = new Date(today.getTime() + 10 * 86400_000);
   await standing.getByLabel('脱退日').fill(iso(today));
-  await standing.getByLabel('出資金の返金日(マイページの最終利用日)').fill(iso(last));
+  await standing.getByLabel('出資金の返還日(マイページの最終利用日)').fill(iso(last));
   await standing.getByRole('button', { name: '脱退を記録する' }).click();
   await expect(standing.getByText('脱退を記録しました。', { exact: false })).toBeVisible();
   await staffPage.context().close();
 
   await apiLogin(page, me, { server, goto: '/mypage' });
   const shown = `${last.getUTCFullYear()}/${last.getUTCMonth() + 1}/${last.getUTCDate()}`;
-  await expect(page.getByRole('note')).toContainText(`マイページは出資金の返金日の${shown}までご利用いただけます`);
+  await expect(page.getByRole('note')).toContainText(`マイページは出資金の返還日の${shown}までご利用いただけます`);
   // The same banner on a phone, inside the screen.
   await page.setViewportSize({ width: 375, height: 800 });
   await page.goto(`${server}/mypage/contracts`);
-  await expect(page.getByRole('note')).toContainText(`マイページは出資金の返金日の${shown}までご利用いただけます`);
+  await expect(page.getByRole('note')).toContainText(`マイページは出資金の返還日の${shown}までご利用いただけます`);
   // The 出資金 page says when it comes back (seed 001).
   await page.goto(`${server}/mypage/capital`);
-  await expect(page.getByRole('region', { name: '出資金' })).toContainText(`は、${shown}に返金します。`);
+  await expect(page.getByRole('region', { name: '出資金' })).toContainText(`は、${shown}に返還します。`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 

@@ -263,22 +263,24 @@ test('a refund date recorded wrong is corrected from the member page', async ({ 
   const standing = page.getByRole('region', { name: 'マイページの利用状況' });
   await standing.getByText('脱退を記録する').first().click();
   await standing.getByLabel('脱退日').fill('2027-03-31');
-  await standing.getByLabel('出資金の返金日(マイページの最終利用日)').fill('2027-07-13');
+  await standing.getByLabel('出資金の返還日(マイページの最終利用日)').fill('2027-07-13');
   await standing.getByRole('button', { name: '脱退を記録する' }).click();
   await expect(standing.getByText('脱退を記録しました。', { exact: false })).toBeVisible();
 
   await page.reload();
   await hydrated(page);
+  // Until the refund date My Page is open, and can be stopped (misuse).
+  await expect(standing.getByText('マイページの利用を停止する')).toBeVisible();
   await standing.getByText('脱退の記録を訂正する').click();
-  await expect(standing.getByLabel('出資金の返金日(マイページの最終利用日)')).toHaveValue('2027-07-13');
-  await standing.getByLabel('出資金の返金日(マイページの最終利用日)').fill('2027-03-30');
+  await expect(standing.getByLabel('出資金の返還日(マイページの最終利用日)')).toHaveValue('2027-07-13');
+  await standing.getByLabel('出資金の返還日(マイページの最終利用日)').fill('2027-03-30');
   await standing.getByRole('button', { name: '訂正を記録する' }).click();
-  await expect(standing.getByText('返金日は、脱退日以降の日付を指定してください。')).toBeVisible();
-  await standing.getByLabel('出資金の返金日(マイページの最終利用日)').fill('2027-07-31');
+  await expect(standing.getByText('返還日は、脱退日以降の日付を指定してください。')).toBeVisible();
+  await standing.getByLabel('出資金の返還日(マイページの最終利用日)').fill('2027-07-31');
   await snap(page, testInfo, 'staff-withdrawal-correct');
   await standing.getByRole('button', { name: '訂正を記録する' }).click();
   await expect(page.getByRole('status').filter({ hasText: '脱退の記録を訂正しました' })).toBeVisible();
-  await expect(standing.getByLabel('出資金の返金日(マイページの最終利用日)')).toHaveValue('2027-07-31');
+  await expect(standing.getByLabel('出資金の返還日(マイページの最終利用日)')).toHaveValue('2027-07-31');
 });
 
 test('an admin takes back a withdrawal recorded for the wrong member', async ({ page, request }, testInfo) => {
@@ -289,7 +291,7 @@ test('an admin takes back a withdrawal recorded for the wrong member', async ({ 
   const standing = page.getByRole('region', { name: 'マイページの利用状況' });
   await standing.getByText('脱退を記録する').first().click();
   await standing.getByLabel('脱退日').fill('2027-03-31');
-  await standing.getByLabel('出資金の返金日(マイページの最終利用日)').fill('2027-07-31');
+  await standing.getByLabel('出資金の返還日(マイページの最終利用日)').fill('2027-07-31');
   await standing.getByRole('button', { name: '脱退を記録する' }).click();
   await expect(standing.getByText('脱退を記録しました。', { exact: false })).toBeVisible();
 

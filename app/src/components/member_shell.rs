@@ -100,7 +100,7 @@ fn MemberHeader(info: SessionInfo, coop: String) -> impl IntoView {
             </div>
             {info.access_until.map(|last| view! {
                 <p class="banner banner--warning" role="note">
-                    "脱退のお手続きにより、マイページは出資金の返金日の" <strong>{last}</strong>
+                    "脱退のお手続きにより、マイページは出資金の返還日の" <strong>{last}</strong>
                     "までご利用いただけます。請求明細など必要な情報は、それまでにご確認ください。"
                 </p>
             })}

@@ -144,7 +144,7 @@ fn Capital(c: CapitalView) -> impl IntoView {
             {match c.refund_on {
                 Some(day) => view! {
                     <p class="notice">
-                        {format!("出資金({})は、{day}に返金します。マイページはこの日までご利用いただけます。", c.total)}
+                        {format!("出資金({})は、{day}に返還します。マイページはこの日までご利用いただけます。", c.total)}
                     </p>
                 }
                 .into_any(),

@@ -222,3 +222,67 @@ on_both!(
     card_refresh_idle,
     the_minutely_token_does_not_keep_the_login
 );
+
+/// After the 脱退日 the person is no longer a member: My Page stays open
+/// until the 出資金 is returned, but the card is not shown and a card shown
+/// the evening before checks as revoked the next morning (M10).
+async fn the_card_ends_on_the_withdrawal_day(app: TestApp) {
+    let staff = app.staff_headers("operator").await;
+    let m = fixtures::member(
+        &app.db,
+        &fixtures::Wanted {
+            known_browser: true,
+            ..Default::default()
+        },
+        app.now(),
+    )
+    .await
+    .unwrap();
+    // Withdrawn today (2026/11/23), the 出資金 returned on 2027/7/31.
+    app.call(staff.clone(), || {
+        app::staff::staff_record_withdrawal(m.member_id, "2026-11-23".into(), "2027-07-31".into())
+    })
+    .await
+    .unwrap();
+    // 23:58 on the 脱退日: still a member.
+    app.advance(Duration::minutes(13 * 60 + 58));
+    let session = app.member_headers(&m.user_id).await;
+    let card = app
+        .call(session.clone(), || app::card::my_card(false))
+        .await
+        .expect("a member through the 脱退日");
+    let (status, _, _) = get(&app, "/mypage/card/offline", session.clone()).await;
+    assert_eq!(status, 200);
+    // 00:00 the next day, the token not expired yet: revoked.
+    app.advance(Duration::minutes(2));
+    let staff = app.staff_headers("operator").await;
+    let checked = app
+        .call(staff, || app::card::staff_verify_card(card.token.clone()))
+        .await
+        .unwrap();
+    assert_eq!(checked.verdict, Verdict::Revoked);
+    assert!(
+        checked
+            .status
+            .as_deref()
+            .is_some_and(|s| s.contains("脱退済み")),
+        "{checked:?}"
+    );
+    match app
+        .call(session.clone(), || app::card::my_card(false))
+        .await
+    {
+        Err(AppError::Conflict(message)) => assert!(
+            message.contains("脱退日(2026/11/23)を過ぎたため"),
+            "{message}"
+        ),
+        other => panic!("expected the card to be refused, got {other:?}"),
+    }
+    let (status, _, _) = get(&app, "/mypage/card/offline", session.clone()).await;
+    assert_eq!(status, 403);
+    // My Page itself stays open until the refund date.
+    app.call(session, app::member::my_profile)
+        .await
+        .expect("My Page until the refund date");
+}
+on_both!(card_withdrawal_day, the_card_ends_on_the_withdrawal_day);

@@ -29,7 +29,10 @@ async fn a_password_change_needs_the_current_one_and_ends_other_sessions(app: Te
         wrong.for_field("current_password").as_deref(),
         Some("現在のパスワードが正しくありません。")
     );
+    // A reset link sent before (someone reading the mailbox asked for it).
+    let link = reset_link(&app, "kyosai.taro", "taro@example.jp").await;
     change(demo::DEMO_PASSWORD).await.expect("changed");
+    assert!(!link_works(&app, &link).await, "the change voids the link");
 
     let cfg = config();
     assert!(
@@ -120,13 +123,19 @@ async fn user_ids_and_emails_stay_unique_and_emails_need_the_code(app: TestApp) 
     assert_eq!(mail.to_address, "taro.new@example.jp");
     let start = mail.body_text.find("認証コード:").unwrap() + "認証コード:".len();
     let code = mail.body_text[start..start + 6].to_owned();
-    // Another browser of Taro's is logged in too.
+    // Another browser of Taro's is logged in too, and a reset link went to
+    // the old address.
     let elsewhere = app.member_headers("taro.2026").await;
+    let link = reset_link(&app, "taro.2026", "taro@example.jp").await;
     app.call(taro.clone(), || {
         app::account::confirm_email_change(code.clone())
     })
     .await
     .unwrap();
+    assert!(
+        !link_works(&app, &link).await,
+        "the old mailbox's link is void"
+    );
     assert_eq!(
         account_of(&db, "taro.2026").await.email,
         "taro.new@example.jp"
@@ -161,9 +170,14 @@ async fn a_temporary_password_opens_only_the_password_change(app: TestApp) {
     let before = login(&db, "kyosai.hanako", demo::DEMO_PASSWORD, t0())
         .await
         .unwrap();
+    let link = reset_link(&app, "kyosai.hanako", "hanako@example.jp").await;
     let issued = temporary::issue(&db, &cfg, "0123-45679", (By::System, ""), t0())
         .await
         .unwrap();
+    assert!(
+        !link_works(&app, &link).await,
+        "the 仮パスワード voids the link"
+    );
     assert_eq!(issued.email, "hanako@example.jp");
     // Sessions ended; the mail holds the password; the old one is gone.
     assert_eq!(

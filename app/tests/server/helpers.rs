@@ -420,6 +420,28 @@ pub fn link_token(body: &str) -> String {
 
 pub const NEW_PASSWORD: &str = "うみ-そら-やま-2026";
 
+/// A password reset link `user_id` asks for, as its mail at `email` gives
+/// it; checked to work now.
+pub async fn reset_link(app: &TestApp, user_id: &str, email: &str) -> String {
+    reset::request(&app.db, &config(), user_id, &client(), app.now())
+        .await
+        .unwrap();
+    let link = link_token(&latest_mail_to(&app.db, email).await.body_text);
+    reset::check_token(&app.db, &link, app.now())
+        .await
+        .expect("a fresh link works");
+    link
+}
+
+/// Whether reset link `link` still works.
+pub async fn link_works(app: &TestApp, link: &str) -> bool {
+    match reset::check_token(&app.db, link, app.now()).await {
+        Ok(_) => true,
+        Err(AppError::InvalidLink) => false,
+        Err(other) => panic!("checking a link: {other:?}"),
+    }
+}
+
 pub async fn member_id_of(db: &DatabaseConnection, user_id: &str) -> i32 {
     account_of(db, user_id).await.member_id
 }

@@ -3,6 +3,7 @@
 //! member's page, each audited.
 
 use crate::helpers::*;
+use app::domain::membership::Stage;
 use app::ssr::demo::fixtures;
 use app::ssr::entities::member;
 
@@ -372,12 +373,46 @@ async fn staff_stop_and_reopen(app: TestApp) {
         .await,
         Err(AppError::Conflict(_))
     ));
-    app.call(staff, || app::staff::staff_reopen_service(m.member_id))
-        .await
-        .unwrap();
+    app.call(staff.clone(), || {
+        app::staff::staff_reopen_service(m.member_id)
+    })
+    .await
+    .unwrap();
     login(&app.db, &m.user_id, &m.password, app.now())
         .await
         .expect("open again");
+
+    // A withdrawn member keeps My Page until the refund date; misuse in
+    // those months is stopped the same way, and re-opened to that date.
+    app.call(staff.clone(), || {
+        app::staff::staff_record_withdrawal(m.member_id, "2027-03-31".into(), "2027-07-31".into())
+    })
+    .await
+    .unwrap();
+    let stage = || async {
+        app.call(staff.clone(), || app::staff::staff_member(m.member_id))
+            .await
+            .unwrap()
+            .stage
+    };
+    let last_day = NaiveDate::from_ymd_opt(2027, 7, 31).unwrap();
+    assert_eq!(stage().await, Stage::Withdrawing { last_day });
+    app.call(staff.clone(), || {
+        app::staff::staff_stop_service(m.member_id)
+    })
+    .await
+    .expect("a withdrawing member's My Page stops too");
+    assert_eq!(stage().await, Stage::Stopped);
+    assert!(matches!(
+        login(&app.db, &m.user_id, &m.password, app.now()).await,
+        Err(AppError::AccessClosed(_))
+    ));
+    app.call(staff.clone(), || {
+        app::staff::staff_reopen_service(m.member_id)
+    })
+    .await
+    .unwrap();
+    assert_eq!(stage().await, Stage::Withdrawing { last_day });
 }
 on_both!(member_stop, staff_stop_and_reopen);
 

@@ -301,6 +301,12 @@ async fn closed_members_are_told_to_call(app: TestApp) {
     .await
     .unwrap();
     let filed = latest_procedure(&db).await.id;
+    app.call(taro.clone(), || {
+        app::member::file_name_change("改姓 太郎".into(), "カイセイ タロウ".into())
+    })
+    .await
+    .unwrap();
+    let renamed = latest_procedure(&db).await.id;
 
     let staff = app.staff_headers("operator").await;
     app.call(staff.clone(), || app::staff::staff_stop_service(taro_id))
@@ -339,6 +345,24 @@ async fn closed_members_are_told_to_call(app: TestApp) {
         mail.body_text
             .contains("マイページはご利用いただけない状態のため")
             && !mail.body_text.contains("「手続き照会」でご確認ください"),
+        "{}",
+        mail.body_text
+    );
+    // The recorded name is told without the screens the member cannot open.
+    for to in ["under_review", "approved"] {
+        app.call(staff.clone(), || {
+            app::staff::staff_move_procedure(renamed, to.into(), None, None)
+        })
+        .await
+        .unwrap();
+    }
+    let mail = latest_mail_to(&db, "taro@example.jp").await;
+    assert!(
+        mail.body_text.contains("新しい氏名を登録しました。")
+            && !mail.body_text.contains("マイページと組合員証")
+            && mail
+                .body_text
+                .contains("マイページはご利用いただけない状態のため"),
         "{}",
         mail.body_text
     );
@@ -483,7 +507,7 @@ async fn an_admin_takes_back_a_withdrawal_recorded_by_mistake(app: TestApp) {
     let admin = app.staff_headers("admin").await;
     match take_back(&admin).await {
         Err(AppError::Conflict(message)) => {
-            assert!(message.contains("返金日を過ぎた"), "{message}")
+            assert!(message.contains("返還日を過ぎた"), "{message}")
         }
         other => panic!("expected a refusal, got {other:?}"),
     }

@@ -88,11 +88,19 @@ async fn rider_application_to_approval(app: TestApp) {
     );
     app.advance(Duration::minutes(10));
     step("approved", Some("2026-12-01")).await.unwrap();
+    let told = "特約の保障開始日は2026/12/1です。保障開始前の特約は、ご契約内容に表示されません。";
+    let mail = latest_mail_to(&db, "sho@example.jp").await;
+    assert!(mail.body_text.contains(told), "{}", mail.body_text);
 
     // The member comes back (the first session idled out meanwhile).
     let sho = app.member_headers("watanabe.sho").await;
     let detail = app.call(sho.clone(), || my_procedure(id)).await.unwrap();
     assert_eq!(detail.summary.status, Status::Approved);
+    assert!(
+        detail.notes.iter().any(|n| n.starts_with(told)),
+        "{:?}",
+        detail.notes
+    );
     assert_eq!(detail.coverage_starts_on.as_deref(), Some("2026/12/1"));
     let history: Vec<_> = detail
         .history
@@ -1035,3 +1043,98 @@ async fn staff_see_where_documents_go(app: TestApp) {
     assert_eq!(case.ship_to, None);
 }
 on_both!(ship_to, staff_see_where_documents_go);
+
+/// A contract whose coverage has ended takes no rider (a rider alone would
+/// make it look in force again): not offered, refused when sent anyway,
+/// and an approval dated after the course's end is refused beside the date.
+async fn an_ended_contract_takes_no_rider(app: TestApp) {
+    use app::ssr::demo::fixtures;
+    use app::ssr::entities::contract_course;
+    use sea_orm::sea_query::Expr;
+    let db = app.db.clone();
+    let m = fixtures::member(
+        &db,
+        &fixtures::Wanted {
+            contract: true,
+            ..Default::default()
+        },
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let number = m.contract_number.clone().unwrap();
+    let member = app.member_headers(&m.user_id).await;
+    let choice = rider_choice(&db, &number, "gan").await;
+    let contract_id: i32 = choice.split('-').next().unwrap().parse().unwrap();
+    let end_course_on = |day: NaiveDate| {
+        contract_course::Entity::update_many()
+            .col_expr(contract_course::Column::EndsOn, Expr::value(Some(day)))
+            .filter(contract_course::Column::ContractId.eq(contract_id))
+            .exec(&db)
+    };
+
+    // In force: filed. The course then ends on 2027/1/1 (set here as the
+    // contracts import would): an approval from 2027/2/1 is refused.
+    app.call(member.clone(), || {
+        apply("rider_addition".into(), Some(choice.clone()), None)
+    })
+    .await
+    .unwrap();
+    let filed = latest_procedure(&db).await.id;
+    end_course_on(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())
+        .await
+        .unwrap();
+    let staff = app.staff_headers("operator").await;
+    app.call(staff.clone(), || {
+        app::staff::staff_move_procedure(filed, "under_review".into(), None, None)
+    })
+    .await
+    .unwrap();
+    let approve = |day: &str| {
+        let day = day.to_owned();
+        app.call(staff.clone(), move || {
+            app::staff::staff_move_procedure(filed, "approved".into(), None, Some(day))
+        })
+    };
+    let refused = approve("2027-02-01").await.unwrap_err();
+    assert!(
+        refused
+            .for_field("starts_on")
+            .is_some_and(|m| m.contains("保障がありません")),
+        "{refused:?}"
+    );
+    assert_eq!(latest_procedure(&db).await.status, Status::UnderReview);
+    approve("2026-12-01").await.expect("while the course holds");
+
+    // Ended since 2026/11/1: nothing offered, nothing filed.
+    end_course_on(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
+        .await
+        .unwrap();
+    let other = rider_choice(&db, &number, "josei").await;
+    let options = app.call(member.clone(), load_apply_options).await.unwrap();
+    let offered = options
+        .contracts
+        .iter()
+        .find(|c| c.contract_number == number)
+        .unwrap();
+    assert!(offered.riders.is_empty() && offered.courses.is_empty());
+    assert!(
+        offered
+            .rider_note
+            .as_deref()
+            .is_some_and(|n| n.contains("保障が終了している")),
+        "{offered:?}"
+    );
+    match app
+        .call(member, || {
+            apply("rider_addition".into(), Some(other.clone()), None)
+        })
+        .await
+    {
+        Err(AppError::Conflict(message)) => {
+            assert!(message.contains("保障が終了している"), "{message}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+on_both!(ended_contract_rider, an_ended_contract_takes_no_rider);

@@ -149,12 +149,15 @@ pub async fn change_password(current: &str, new: &str, confirmation: &str) -> Re
     let hash = password::hash_blocking(new.to_owned()).await?;
     let txn = crate::ssr::db::begin_write(db).await?;
     set_password(&txn, me.account.id, hash, false, me.now).await?;
-    // Whoever else may know the old password is logged out everywhere.
+    // Whoever else may know the old password is logged out everywhere, and
+    // a reset link sent earlier (perhaps to someone reading the mailbox)
+    // cannot set another one.
     session::Entity::delete_many()
         .filter(session::Column::AccountId.eq(me.account.id))
         .filter(session::Column::Id.ne(me.me.session_id))
         .exec(&txn)
         .await?;
+    crate::auth::ssr::reset::void_all(&txn, me.account.id, me.now).await?;
     audit::record(&txn, me.audit("password_changed", None, None), me.now).await?;
     me.record_procedure(&txn, Kind::PasswordChange, "パスワードを変更しました。")
         .await?;
@@ -305,12 +308,14 @@ pub async fn confirm_email_change(typed: &str) -> Result<String, AppError> {
             "このメールアドレスは登録できません。はじめからお手続きください。",
         ));
     }
-    // The second factor moved: every other browser logs in again.
+    // The second factor moved: every other browser logs in again, and a
+    // reset link sent to the old address no longer works.
     session::Entity::delete_many()
         .filter(session::Column::AccountId.eq(me.account.id))
         .filter(session::Column::Id.ne(me.me.session_id))
         .exec(&txn)
         .await?;
+    crate::auth::ssr::reset::void_all(&txn, me.account.id, me.now).await?;
     audit::record(
         &txn,
         me.audit(

@@ -144,6 +144,9 @@ pub async fn issue(
         .await?;
     super::device::forget_all(&txn, account.id).await?;
     crate::ssr::identity::codes::expire_login(&txn, account.id, now).await?;
+    // The 仮パスワード replaces the password: a reset link sent before it
+    // cannot set another one behind the co-op's back.
+    super::reset::void_all(&txn, account.id, now).await?;
     audit::record(
         &txn,
         audit::Entry {

@@ -15,13 +15,31 @@ use crate::ssr::entities::{contract_course, contract_rider};
 const RIDER_HELD: &str = "この特約は、すでにこのご契約に付加されています。不承諾としてください。";
 
 /// Adds `rider_id` to `contract_id` from `starts_on`, unless the contract
-/// holds it then (the unique index settles two approvals at once).
+/// has no course then (it ended: a rider alone would make it look in force
+/// again) or holds the rider already (the unique index settles two
+/// approvals at once).
 pub async fn add_rider(
     txn: &impl ConnectionTrait,
     contract_id: i32,
     rider_id: i32,
     starts_on: NaiveDate,
 ) -> Result<(), AppError> {
+    let covered = contract_course::Entity::find()
+        .filter(contract_course::Column::ContractId.eq(contract_id))
+        .filter(contract_course::Column::StartsOn.lte(starts_on))
+        .filter(
+            contract_course::Column::EndsOn
+                .is_null()
+                .or(contract_course::Column::EndsOn.gt(starts_on)),
+        )
+        .one(txn)
+        .await?;
+    if covered.is_none() {
+        return Err(AppError::field(
+            "starts_on",
+            "このご契約は、この日に保障がありません(終了したご契約です)。保障開始日を見直すか、不承諾としてください。",
+        ));
+    }
     let held = contract_rider::Entity::find()
         .filter(contract_rider::Column::ContractId.eq(contract_id))
         .filter(contract_rider::Column::RiderId.eq(rider_id))

@@ -144,7 +144,7 @@ pub async fn cancel(
     };
     if !can_take_back(&m, now) {
         return Err(AppError::Conflict(
-            "出資金の返金日を過ぎた脱退は取り消せません。改めて加入の手続きをしてください。"
+            "出資金の返還日を過ぎた脱退は取り消せません。改めて加入の手続きをしてください。"
                 .to_owned(),
         ));
     }
@@ -243,13 +243,13 @@ fn dates(withdrawn_on: &str, access_until: &str) -> Result<(NaiveDate, NaiveDate
     let access_until = jst::parse_date(access_until).ok_or_else(|| {
         AppError::field(
             "access_until",
-            "出資金の返金日(ご利用の最終日)を入力してください。",
+            "出資金の返還日(ご利用の最終日)を入力してください。",
         )
     })?;
     if access_until < withdrawn_on {
         return Err(AppError::field(
             "access_until",
-            "返金日は、脱退日以降の日付を指定してください。",
+            "返還日は、脱退日以降の日付を指定してください。",
         ));
     }
     Ok((withdrawn_on, access_until))

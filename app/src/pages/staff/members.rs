@@ -771,7 +771,8 @@ fn Standing(
     let reopen = ServerAction::<StaffReopenService>::new();
     let stop = ServerAction::<StaffStopService>::new();
     let stop_error = action_error(stop);
-    let active = stage == Stage::Registered;
+    // Misuse is stopped in a withdrawal's last months too.
+    let active = matches!(stage, Stage::Registered | Stage::Withdrawing { .. });
     reload_after(stop, "stopped");
     reload_after(reopen, "reopened");
     let unregistered = stage == Stage::NoAccount;
@@ -846,7 +847,7 @@ fn Standing(
                             <FieldError error field="withdrawn_on" />
                         </div>
                         <div class="field">
-                            <label for="access_until">"出資金の返金日(マイページの最終利用日)"</label>
+                            <label for="access_until">"出資金の返還日(マイページの最終利用日)"</label>
                             <p class="hint" id="access_until-hint">"年度末退職の場合は7月末です。この日まで、ご本人はマイページで請求明細などを確認できます。"</p>
                             <input id="access_until" name="access_until" type="date" required value=suggested_refund
                                 aria-describedby="access_until-hint access_until-error" aria-invalid=invalid(error, "access_until") />
@@ -867,7 +868,7 @@ fn Standing(
                     <summary>"脱退の記録を訂正する"</summary>
                     <ActionForm action=correct attr:novalidate=true>
                         <input type="hidden" name="member_id" value=member_id />
-                        <p class="hint">"日付を誤って記録したときに使います。訂正すると、ご本人にメールでお知らせし、マイページは新しい返金日までご利用いただけます。"</p>
+                        <p class="hint">"日付を誤って記録したときに使います。訂正すると、ご本人にメールでお知らせし、マイページは新しい返還日までご利用いただけます。"</p>
                         <div class="field">
                             <label for="correct-withdrawn_on">"脱退日"</label>
                             <input id="correct-withdrawn_on" name="withdrawn_on" type="date" required value=on
@@ -877,7 +878,7 @@ fn Standing(
                             </p>
                         </div>
                         <div class="field">
-                            <label for="correct-access_until">"出資金の返金日(マイページの最終利用日)"</label>
+                            <label for="correct-access_until">"出資金の返還日(マイページの最終利用日)"</label>
                             <input id="correct-access_until" name="access_until" type="date" required value=until
                                 aria-describedby="correct-access_until-error" aria-invalid=invalid(correct_error, "access_until") />
                             <p class="field-error" id="correct-access_until-error">
@@ -898,7 +899,7 @@ fn Standing(
                         <input type="hidden" name="member_id" value=member_id />
                         <p class="hint">
                             "別の組合員に記録した、脱退届が出ていなかったなど、記録そのものが誤りだったときに使います。"
-                            "取り消すと組合員に戻り、ご契約の保障とマイページはそのまま続きます。ご本人にメールでお知らせします。出資金の返金日を過ぎると取り消せません。"
+                            "取り消すと組合員に戻り、ご契約の保障とマイページはそのまま続きます。ご本人にメールでお知らせします。出資金の返還日を過ぎると取り消せません。"
                         </p>
                         <label class="choice" for="take-back-confirm">
                             <input type="checkbox" id="take-back-confirm" required />

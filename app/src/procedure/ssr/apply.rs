@@ -128,6 +128,12 @@ impl Coverage {
         self.courses.iter().any(|(_, p)| p.is_pending_on(day))
     }
 
+    /// A course in force on `day` or starting later: the contract covers
+    /// something a rider can be added to (not a contract that has ended).
+    fn covers_now_or_later(&self, day: NaiveDate) -> bool {
+        self.course_on(day).is_some() || self.course_pending(day)
+    }
+
     /// Riders held on `day` or starting later: not to be applied for again.
     fn riders_held_or_coming(&self, day: NaiveDate) -> HashSet<i32> {
         self.riders
@@ -185,9 +191,10 @@ pub async fn options(
             .filter(|p| p.kind == Kind::RiderAddition)
             .filter_map(|p| p.rider_id)
             .collect();
+        let ended = !coverage.covers_now_or_later(day);
         let rider_choices: Vec<Choice> = riders
             .iter()
-            .filter(|_| !withdrawn)
+            .filter(|_| !withdrawn && !ended)
             .filter(|r| !held.contains(&r.id) && !asked.contains(&r.id))
             .map(|r| Choice {
                 value: format!("{}-{}", c.id, r.id),
@@ -223,6 +230,8 @@ pub async fn options(
             current_course: current.map(|k| k.name.clone()),
             rider_note: if withdrawn {
                 Some(WITHDRAWN.to_owned())
+            } else if ended {
+                Some(ENDED.to_owned())
             } else {
                 rider_choices
                     .is_empty()
@@ -230,6 +239,8 @@ pub async fn options(
             },
             course_note: if withdrawn {
                 Some(WITHDRAWN.to_owned())
+            } else if ended {
+                Some(ENDED.to_owned())
             } else {
                 course_blocked.then(|| {
                     "このご契約は、コース変更のお手続き中か保障開始前のため、いまはコース変更をお申し込みいただけません。"
@@ -334,6 +345,9 @@ pub async fn check(
                 .one(db)
                 .await?
                 .ok_or_else(|| AppError::field("choice", missing_choice(app.kind)))?;
+            if !coverage.covers_now_or_later(day) {
+                return Err(AppError::Conflict(ENDED.to_owned()));
+            }
             if coverage.riders_held_or_coming(day).contains(&rider.id) {
                 return Err(AppError::Conflict(format!(
                     "「{}」は、すでにこのご契約に付加されています(保障開始前のものを含みます)。",
@@ -530,6 +544,10 @@ pub async fn file(
 /// (their contracts end with the membership).
 pub const WITHDRAWN: &str =
     "脱退のお手続きが済んでいるため、特約の追加・コースの変更はお申し込みいただけません。";
+
+/// A contract whose coverage has ended (no course now or later).
+pub const ENDED: &str =
+    "このご契約は保障が終了しているため、特約の追加・コースの変更はお申し込みいただけません。";
 
 /// What a second paper reissue of the same year is told while one waits
 /// (a unique index: a double submit files once).

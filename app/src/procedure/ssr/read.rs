@@ -65,6 +65,22 @@ pub fn name_change_expected_on(p: &procedure::Model) -> chrono::NaiveDate {
     )
 }
 
+/// Who reads a procedure's notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The member on 手続き照会.
+    Page,
+    /// A status mail; `signed_in`: whether the member can log in now. A
+    /// member whose My Page is closed is not pointed to its screens.
+    Mail { signed_in: bool },
+}
+
+impl Reader {
+    fn sees_my_page(self) -> bool {
+        matches!(self, Self::Page | Self::Mail { signed_in: true })
+    }
+}
+
 /// What the member should know about a procedure in its current state.
 /// `coverage_end`: after a recorded withdrawal, the first day without
 /// coverage (an approved change starting then never starts).
@@ -72,33 +88,46 @@ pub fn notes(
     config: &Config,
     p: &procedure::Model,
     coverage_end: Option<NaiveDate>,
+    reader: Reader,
 ) -> Vec<String> {
     let mut notes = Vec::new();
     let never_starts = p
         .coverage_starts_on
         .zip(coverage_end)
         .is_some_and(|(day, end)| day >= end);
+    // What the member's screens show; said only to one who can open them.
+    let shown = |note: &str, on_my_page: &str| {
+        if reader.sees_my_page() {
+            format!("{note}{on_my_page}")
+        } else {
+            note.to_owned()
+        }
+    };
     match (p.status, p.kind, p.coverage_starts_on) {
         (Status::Approved, Kind::CourseChange | Kind::RiderAddition, Some(_)) if never_starts => {
-            notes.push(
-                "脱退が記録されたため、このお手続きの保障は始まりません。ご契約内容は脱退日までの保障を表示しています。"
-                    .to_owned(),
-            )
+            notes.push(shown(
+                "脱退が記録されたため、このお手続きの保障は始まりません。",
+                "ご契約内容は脱退日までの保障を表示しています。",
+            ))
         }
-        (Status::Received | Status::UnderReview, Kind::NameChange, _) => notes.push(format!(
-            "共済で確認のうえ、新しい氏名を登録します。反映の目安は{}ごろです(土日祝・年末年始を除く{NAME_CHANGE_BUSINESS_DAYS}営業日)。反映までは、マイページと組合員証には現在の氏名を表示します。",
-            jst::format_date(name_change_expected_on(p))
+        (Status::Received | Status::UnderReview, Kind::NameChange, _) => notes.push(shown(
+            &format!(
+                "共済で確認のうえ、新しい氏名を登録します。反映の目安は{}ごろです(土日祝・年末年始を除く{NAME_CHANGE_BUSINESS_DAYS}営業日)。",
+                jst::format_date(name_change_expected_on(p))
+            ),
+            "反映までは、マイページと組合員証には現在の氏名を表示します。",
         )),
-        (Status::Approved, Kind::NameChange, _) => notes.push(
-            "新しい氏名を登録しました。マイページと組合員証には新しい氏名を表示します。".to_owned(),
-        ),
-        (Status::Approved, Kind::CourseChange, Some(day)) => notes.push(format!(
-            "変更後のコースの保障開始日は{}です。ご契約内容には、変更後のコースの保障開始日までは変更前のコースを表示します。",
-            jst::format_date(day)
+        (Status::Approved, Kind::NameChange, _) => notes.push(shown(
+            "新しい氏名を登録しました。",
+            "マイページと組合員証には新しい氏名を表示します。",
         )),
-        (Status::Approved, Kind::RiderAddition, Some(day)) => notes.push(format!(
-            "特約の保障開始日は{}です。保障開始前の特約は、ご契約内容に表示されません。保障開始日以降にご確認ください。",
-            jst::format_date(day)
+        (Status::Approved, Kind::CourseChange, Some(day)) => notes.push(shown(
+            &format!("変更後のコースの保障開始日は{}です。", jst::format_date(day)),
+            "ご契約内容には、変更後のコースの保障開始日までは変更前のコースを表示します。",
+        )),
+        (Status::Approved, Kind::RiderAddition, Some(day)) => notes.push(shown(
+            &format!("特約の保障開始日は{}です。", jst::format_date(day)),
+            "保障開始前の特約は、ご契約内容に表示されません。保障開始日以降にご確認ください。",
         )),
         (Status::Shipped, _, _) => notes.push(
             "「発送済」になった日から、およそ1週間以内にお届けします。年末年始・長期連休・郵便事情により、さらにお時間をいただく場合があります。"
@@ -110,7 +139,8 @@ pub fn notes(
         )),
         _ => {}
     }
-    if can_cancel(p) {
+    // Cancelling is done on the screen, not from a mail.
+    if reader == Reader::Page && can_cancel(p) {
         notes.push("状況が「受付」の間は、このお手続きを取り消すことができます。".to_owned());
     }
     notes
@@ -160,7 +190,7 @@ pub async fn detail(
         summary: summary(p),
         contract_number,
         coverage_starts_on: p.coverage_starts_on.map(jst::format_date),
-        notes: notes(config, p, coverage_end),
+        notes: notes(config, p, coverage_end, Reader::Page),
         history: history(db, p).await?,
         can_cancel: can_cancel(p),
     })

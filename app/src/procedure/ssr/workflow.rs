@@ -154,11 +154,9 @@ async fn mail_status(
     comment: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    // Coverage is never approved after a withdrawal: no end to pass.
-    let mut notes = read::notes(config, p, None);
-    // The mail cannot be used to cancel; that note is for the screen.
-    notes.retain(|n| !n.contains("取り消す"));
     mail_member(txn, p, now, |to, facts, signed_in| {
+        // Coverage is never approved after a withdrawal: no end to pass.
+        let notes = read::notes(config, p, None, read::Reader::Mail { signed_in });
         templates::procedure_status(
             config,
             to,
