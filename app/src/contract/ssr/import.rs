@@ -96,11 +96,13 @@ enum Row {
 
 /// A contract as this run has it.
 enum Met {
-    /// Taken: its member, its id once written, and its periods so far.
+    /// Taken: its member, its id once written (at once for a recorded
+    /// one), its periods so far, and the line it was first met on.
     Taken {
         member_id: i32,
         contract_id: Option<i32>,
         periods: Vec<(Item, i32, Period)>,
+        first_row: u64,
     },
     /// Recorded for another member: every row of it is refused.
     Refused,
@@ -144,6 +146,9 @@ pub async fn run<R: Read + Send>(
         if last {
             break;
         }
+    }
+    if kind == Kind::Contracts {
+        approved_missing(db, &run, &mut out).await?;
     }
     if options.mode == Mode::Commit {
         let (new, replaced) = kind.counted();
@@ -391,6 +396,71 @@ async fn catalogue_rows(
     Ok(())
 }
 
+/// Coverage approved here (a rider added, a course changed) that the file
+/// does not hold: taking the file as it says drops it from ご契約内容, so
+/// each is a warning beside the contract's first line, in the preview
+/// before anything is written and in the result. The core system's export
+/// may simply predate the approval; staff register it there and export
+/// again, or go on knowingly.
+async fn approved_missing(
+    db: &impl ConnectionTrait,
+    run: &Run,
+    out: &mut Outcome,
+) -> Result<(), ImportError> {
+    /// A recorded contract of the file: its first line and its periods.
+    type Taken<'r> = (u64, &'r [(Item, i32, Period)]);
+    let taken: HashMap<i32, Taken<'_>> = run
+        .contracts
+        .values()
+        .filter_map(|m| match m {
+            Met::Taken {
+                contract_id: Some(id),
+                periods,
+                first_row,
+                ..
+            } => Some((*id, (*first_row, periods.as_slice()))),
+            _ => None,
+        })
+        .collect();
+    let ids: Vec<i32> = taken.keys().copied().collect();
+    let approved = crate::procedure::ssr::read::approved_coverage(db, &ids).await?;
+    for a in approved {
+        let Some(&(row, periods)) = taken.get(&a.contract_id) else {
+            continue;
+        };
+        let item = if a.rider { Item::Rider } else { Item::Course };
+        let held = periods.iter().any(|(i, id, p)| {
+            *i == item && *id == a.item_id && p.ends_on.is_none_or(|end| end > a.starts_on)
+        });
+        if held {
+            continue;
+        }
+        let name = match item {
+            Item::Rider => rider::Entity::find_by_id(a.item_id)
+                .one(db)
+                .await?
+                .map(|r| format!("特約「{}」", r.name)),
+            Item::Course => course::Entity::find_by_id(a.item_id)
+                .one(db)
+                .await?
+                .map(|c| format!("コース「{}」", c.name)),
+        }
+        .unwrap_or_else(|| item.label().to_owned());
+        out.warnings += 1;
+        out.issue(Issue {
+            row,
+            column: "契約番号".to_owned(),
+            message: format!(
+                "マイページで承諾したお手続き(受付番号 {})の{name}(保障開始日 {})が、このファイルにありません。取り込むと、ご契約内容に表示されなくなります。基幹システムに登録してから出力し直してください。",
+                a.receipt,
+                crate::domain::jst::format_date(a.starts_on)
+            ),
+            warning: true,
+        });
+    }
+    Ok(())
+}
+
 const UNKNOWN_MEMBER: &str =
     "この組合員番号の組合員は登録されていません(組合員データを先に取り込んでください)。";
 
@@ -468,6 +538,7 @@ async fn contract_rows(
                         member_id,
                         contract_id: Some(id),
                         periods: Vec::new(),
+                        first_row: n,
                     }
                 }
                 None => {
@@ -482,6 +553,7 @@ async fn contract_rows(
                         member_id,
                         contract_id: None,
                         periods: Vec::new(),
+                        first_row: n,
                     }
                 }
             };

@@ -195,3 +195,46 @@ pub async fn detail(
         can_cancel: can_cancel(p),
     })
 }
+
+/// Coverage the co-op approved here: a rider added or a course changed on
+/// a contract, from `starts_on`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovedCoverage {
+    pub contract_id: i32,
+    /// A rider's id (`rider: true`) or a course's.
+    pub rider: bool,
+    pub item_id: i32,
+    pub starts_on: NaiveDate,
+    pub receipt: String,
+}
+
+/// The approved coverage changes of `contract_ids` (what a contracts
+/// import compares its file with).
+pub async fn approved_coverage(
+    db: &impl ConnectionTrait,
+    contract_ids: &[i32],
+) -> Result<Vec<ApprovedCoverage>, AppError> {
+    let mut out = Vec::new();
+    // Far below SQLite's 32,766 parameters.
+    for chunk in contract_ids.chunks(1000) {
+        let rows = procedure::Entity::find()
+            .filter(procedure::Column::ContractId.is_in(chunk.iter().copied()))
+            .filter(procedure::Column::Status.eq(Status::Approved))
+            .filter(procedure::Column::Kind.is_in([Kind::RiderAddition, Kind::CourseChange]))
+            .filter(procedure::Column::CoverageStartsOn.is_not_null())
+            .order_by_asc(procedure::Column::Id)
+            .all(db)
+            .await?;
+        out.extend(rows.into_iter().filter_map(|p| {
+            let rider = p.kind == Kind::RiderAddition;
+            Some(ApprovedCoverage {
+                contract_id: p.contract_id?,
+                rider,
+                item_id: if rider { p.rider_id? } else { p.course_id? },
+                starts_on: p.coverage_starts_on?,
+                receipt: receipt_number(jst::today(p.created_at), p.id),
+            })
+        }));
+    }
+    Ok(out)
+}
