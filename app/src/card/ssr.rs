@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use super::{Card, Checked};
 use crate::auth::ssr::{current_member, display_member_number};
 use crate::domain::card::{
-    verdict, Holder, TokenKind, Verdict, OFFLINE_TOKEN_HOURS, TOKEN_SECONDS,
+    holds_card, verdict, TokenKind, Verdict, OFFLINE_TOKEN_HOURS, TOKEN_SECONDS,
 };
 use crate::domain::jis::display_spelling;
 use crate::domain::jst;
@@ -85,18 +85,6 @@ fn unavailable() -> AppError {
     )
 }
 
-/// Who `m` is for the card, now.
-fn holder(
-    m: &member::Model,
-    account: Option<&member_account::Model>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Holder {
-    Holder {
-        stage: crate::member::ssr::stage_of(m, account, now),
-        withdrawn_on: m.withdrawn_on,
-    }
-}
-
 /// [`super::my_card`].
 pub async fn card(refresh: bool) -> Result<Card, AppError> {
     let me = if refresh {
@@ -110,15 +98,8 @@ pub async fn card(refresh: bool) -> Result<Card, AppError> {
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let holder = holder(&m, account.as_ref(), now);
-    let today = crate::domain::jst::today(now);
-    if holder.withdrawn_by(today) {
-        return Err(AppError::Conflict(format!(
-            "脱退日({})を過ぎたため、デジタル組合員証はご利用いただけません。マイページは出資金の返還日までご覧いただけます。",
-            crate::domain::jst::format_date(m.withdrawn_on.unwrap_or(today))
-        )));
-    }
-    if !holder.holds_card(today) {
+    let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
+    if !holds_card(stage) {
         return Err(unavailable());
     }
     let token = sign(
@@ -142,7 +123,7 @@ pub async fn card(refresh: bool) -> Result<Card, AppError> {
         name: display_spelling(&m.name).0,
         member_number: display_member_number(&m.member_number),
         member_since: jst::format_date(m.capital_paid_on.unwrap_or(jst::today(m.created_at))),
-        status: holder.stage.label(),
+        status: stage.label(),
         token,
         qr_svg,
         refreshed_at: now
@@ -184,8 +165,8 @@ pub async fn offline_page(
     let Ok(Some((m, account))) = found else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let holder = holder(&m, account.as_ref(), now);
-    if !holder.holds_card(crate::domain::jst::today(now)) {
+    let stage = crate::member::ssr::stage_of(&m, account.as_ref(), now);
+    if !holds_card(stage) {
         return StatusCode::FORBIDDEN.into_response();
     }
     let expires_at = now + Duration::hours(OFFLINE_TOKEN_HOURS);
@@ -205,7 +186,7 @@ pub async fn offline_page(
         name: display_spelling(&m.name).0,
         member_number: display_member_number(&m.member_number),
         member_since: jst::format_date(m.capital_paid_on.unwrap_or(jst::today(m.created_at))),
-        status: holder.stage.label(),
+        status: stage.label(),
         saved_at: jst::format_datetime(now),
         expires_at: jst::format_datetime(expires_at),
         token,
@@ -287,9 +268,11 @@ pub async fn verify(token: &str) -> Result<Checked, AppError> {
         }
         None => None,
     };
-    let holder = found.as_ref().map(|(m, a)| holder(m, a.as_ref(), now));
+    let stage = found
+        .as_ref()
+        .map(|(m, a)| crate::member::ssr::stage_of(m, a.as_ref(), now));
     let expires_at = read.map(|(_, e, _)| e).unwrap_or(now);
-    let v = verdict(read.is_some(), expires_at, holder, now);
+    let v = verdict(read.is_some(), expires_at, stage, now);
     let offline = read.is_some_and(|(_, _, k)| k == TokenKind::Offline);
     let label = match v {
         Verdict::Valid if offline => format!(
@@ -326,7 +309,7 @@ pub async fn verify(token: &str) -> Result<Checked, AppError> {
             .as_ref()
             .filter(|_| genuine)
             .map(|(m, _)| display_member_number(&m.member_number)),
-        status: holder.filter(|_| genuine).map(|h| h.stage.label()),
+        status: stage.filter(|_| genuine).map(|s| s.label()),
         expires_at: read
             .filter(|_| genuine)
             .map(|(_, e, _)| jst::format_datetime(e)),

@@ -2,7 +2,7 @@
 //! a check at the counter answers. The token is signed on the server; this
 //! rule only decides, with "now" passed in.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use super::membership::Stage;
 
@@ -68,43 +68,25 @@ impl Verdict {
     }
 }
 
-/// Who a card would be shown for: where the member stands with My Page,
-/// and the recorded 脱退日 (the last day as a member), if any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Holder {
-    pub stage: Stage,
-    pub withdrawn_on: Option<NaiveDate>,
-}
-
-impl Holder {
-    /// Whether the card may be shown on `today`: My Page is open and the
-    /// person is still a member. After the 脱退日 My Page stays open until
-    /// the 出資金 is returned (seed 001), but the card proves membership
-    /// and is not shown any more (M10).
-    pub fn holds_card(self, today: NaiveDate) -> bool {
-        matches!(self.stage, Stage::Registered | Stage::Withdrawing { .. })
-            && self.withdrawn_on.is_none_or(|last| today <= last)
-    }
-
-    /// Past the 脱退日, with My Page still open.
-    pub fn withdrawn_by(self, today: NaiveDate) -> bool {
-        matches!(self.stage, Stage::Withdrawing { .. })
-            && self.withdrawn_on.is_some_and(|last| today > last)
-    }
+/// Whether a member in `stage` may show a card. A withdrawn member keeps it
+/// with My Page until the 出資金 is returned: seed 001 has the card app
+/// removed "at that point", after the refund, not on the 脱退日.
+pub fn holds_card(stage: Stage) -> bool {
+    matches!(stage, Stage::Registered | Stage::Withdrawing { .. })
 }
 
 /// The answer for a token whose signature checked out (or not), its expiry,
-/// and who its member is now (`None`: no such member).
+/// and where its member stands now (`None`: no such member).
 pub fn verdict(
     signature_ok: bool,
     expires_at: DateTime<Utc>,
-    holder: Option<Holder>,
+    stage: Option<Stage>,
     now: DateTime<Utc>,
 ) -> Verdict {
-    match holder {
+    match stage {
         _ if !signature_ok => Verdict::Invalid,
         None => Verdict::Invalid,
-        Some(h) if !h.holds_card(super::jst::today(now)) => Verdict::Revoked,
+        Some(s) if !holds_card(s) => Verdict::Revoked,
         Some(_) if now >= expires_at => Verdict::Expired,
         Some(_) => Verdict::Valid,
     }
@@ -118,7 +100,6 @@ mod tests {
     #[test]
     fn every_case() {
         let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
-        let today = super::super::jst::today(now);
         let later = now + Duration::seconds(TOKEN_SECONDS);
         let last_day = NaiveDate::from_ymd_opt(2027, 7, 31).unwrap();
         let all = [
@@ -129,76 +110,26 @@ mod tests {
             Stage::Ended,
         ];
         for stage in all {
-            let h = Holder {
-                stage,
-                withdrawn_on: None,
-            };
-            assert_eq!(verdict(false, later, Some(h), now), Verdict::Invalid);
-            let expected = if h.holds_card(today) {
+            assert_eq!(verdict(false, later, Some(stage), now), Verdict::Invalid);
+            let expected = if holds_card(stage) {
                 Verdict::Valid
             } else {
                 Verdict::Revoked
             };
-            assert_eq!(verdict(true, later, Some(h), now), expected, "{stage:?}");
-            let stale = if h.holds_card(today) {
+            assert_eq!(
+                verdict(true, later, Some(stage), now),
+                expected,
+                "{stage:?}"
+            );
+            let stale = if holds_card(stage) {
                 Verdict::Expired
             } else {
                 Verdict::Revoked
             };
-            assert_eq!(verdict(true, now, Some(h), now), stale, "{stage:?}");
+            assert_eq!(verdict(true, now, Some(stage), now), stale, "{stage:?}");
         }
         assert_eq!(verdict(true, later, None, now), Verdict::Invalid);
-        let holds = |stage| {
-            Holder {
-                stage,
-                withdrawn_on: None,
-            }
-            .holds_card(today)
-        };
-        assert!(holds(Stage::Registered));
-        assert!(holds(Stage::Withdrawing { last_day }));
-        assert!(!holds(Stage::Stopped));
-        assert!(!holds(Stage::Ended));
-        assert!(!holds(Stage::NoAccount));
-    }
-
-    #[test]
-    fn the_card_ends_with_the_membership() {
-        // 脱退日 2027/3/31; My Page open until the refund on 2027/7/31.
-        let last_day = NaiveDate::from_ymd_opt(2027, 7, 31).unwrap();
-        let withdrawn_on = NaiveDate::from_ymd_opt(2027, 3, 31).unwrap();
-        let h = Holder {
-            stage: Stage::Withdrawing { last_day },
-            withdrawn_on: Some(withdrawn_on),
-        };
-        let day = |m, d| NaiveDate::from_ymd_opt(2027, m, d).unwrap();
-        assert!(h.holds_card(day(3, 30)));
-        assert!(h.holds_card(withdrawn_on), "a member through the 脱退日");
-        assert!(!h.holds_card(day(4, 1)));
-        assert!(!h.holds_card(last_day));
-        assert!(!h.withdrawn_by(withdrawn_on));
-        assert!(h.withdrawn_by(day(4, 1)));
-        // Checked at the counter on 2027/4/1 10:00 JST: revoked.
-        let at = Utc.with_ymd_and_hms(2027, 4, 1, 1, 0, 0).unwrap();
-        let fresh = at + Duration::seconds(TOKEN_SECONDS);
-        assert_eq!(verdict(true, fresh, Some(h), at), Verdict::Revoked);
-        let before = Utc.with_ymd_and_hms(2027, 3, 31, 14, 0, 0).unwrap();
-        assert_eq!(
-            verdict(
-                true,
-                before + Duration::seconds(TOKEN_SECONDS),
-                Some(h),
-                before
-            ),
-            Verdict::Valid,
-            "23:00 JST on the 脱退日"
-        );
-        // A stopped service is no card whatever the dates.
-        let stopped = Holder {
-            stage: Stage::Stopped,
-            withdrawn_on: Some(withdrawn_on),
-        };
-        assert!(!stopped.holds_card(day(3, 1)));
-        assert!(!stopped.withdrawn_by(day(4, 1)));
+        assert!(holds_card(Stage::Withdrawing { last_day }));
+        assert!(!holds_card(Stage::Stopped));
     }
 }
