@@ -125,6 +125,10 @@ pub const CERTIFICATES_PER_DAY: i32 = 10;
 /// for by phone (seed 000: other years than the screen's go through the
 /// co-op): five, the period a tax return can still be corrected in.
 pub const PHONE_CERTIFICATE_YEARS_BACK: i32 = 5;
+/// Days after a bill's 請求日 (the debit) that a statement without a
+/// recorded payment reads 入金確認中 rather than 未入金: the bank's results
+/// reach the co-op, and its payments import, some days after the debit.
+pub const PAYMENT_CONFIRMATION_DAYS: i64 = 7;
 
 // --- お問い合わせ (M11, S4) ----------------------------------------------------------
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::member_fields::parse_date;
 use super::member_number::MemberNumber;
+use super::policy::PAYMENT_CONFIRMATION_DAYS;
 use super::ParseError;
 
 /// A billing month (請求月): the month a statement is billed in.
@@ -228,14 +229,23 @@ pub fn group(lines: Vec<Line>) -> (Vec<Group>, i64) {
 pub enum PaymentStatus {
     /// 入金済, on the day the last payment made it whole.
     Paid { on: NaiveDate },
-    /// 一部入金: `paid` so far, the last on `on`.
-    Partial { paid: i64, on: NaiveDate },
-    /// 未入金: the bill's day has passed and nothing came.
+    /// 一部入金: `paid` so far, the last on `on`; `late`: the rest is
+    /// past its day (and the days its confirmation takes).
+    Partial {
+        paid: i64,
+        on: NaiveDate,
+        late: bool,
+    },
+    /// 未入金: the bill's day and the days its confirmation takes have
+    /// passed, and nothing came.
     Unpaid,
     /// お支払い前: nothing paid yet, and the bill's day (`on`, the debit) is
     /// today or later. A statement comes out before its 27th; until then it
     /// is not owed, let alone late.
     NotYetDue { on: NaiveDate },
+    /// 入金確認中: the debit was on `on`, within
+    /// [`PAYMENT_CONFIRMATION_DAYS`]; its result is not recorded yet.
+    Confirming { on: NaiveDate },
     /// Nothing to pay (a total of zero or less).
     NothingDue,
 }
@@ -252,6 +262,7 @@ impl PaymentStatus {
         if total <= 0 {
             return PaymentStatus::NothingDue;
         }
+        let late = today > due_on + chrono::Duration::days(PAYMENT_CONFIRMATION_DAYS);
         let mut sorted = payments.to_vec();
         sorted.sort();
         let mut paid = 0;
@@ -262,28 +273,38 @@ impl PaymentStatus {
             }
         }
         match sorted.last() {
-            Some((on, _)) if paid > 0 => PaymentStatus::Partial { paid, on: *on },
+            Some((on, _)) if paid > 0 => PaymentStatus::Partial {
+                paid,
+                on: *on,
+                late,
+            },
             _ if today <= due_on => PaymentStatus::NotYetDue { on: due_on },
+            _ if !late => PaymentStatus::Confirming { on: due_on },
             _ => PaymentStatus::Unpaid,
         }
     }
 
-    /// Owed and not (wholly) paid by its day: shown as a warning.
+    /// Owed and not (wholly) paid past its day and the days its
+    /// confirmation takes: shown as a warning.
     pub fn is_overdue(&self) -> bool {
-        matches!(self, PaymentStatus::Unpaid | PaymentStatus::Partial { .. })
+        matches!(
+            self,
+            PaymentStatus::Unpaid | PaymentStatus::Partial { late: true, .. }
+        )
     }
 
     pub fn is_paid(&self) -> bool {
         matches!(self, PaymentStatus::Paid { .. } | PaymentStatus::NothingDue)
     }
 
-    /// 入金済 / 一部入金 / 未入金 / お支払い前 / ご請求なし.
+    /// 入金済 / 一部入金 / 未入金 / お支払い前 / 入金確認中 / ご請求なし.
     pub fn label(&self) -> &'static str {
         match self {
             PaymentStatus::Paid { .. } => "入金済",
             PaymentStatus::Partial { .. } => "一部入金",
             PaymentStatus::Unpaid => "未入金",
             PaymentStatus::NotYetDue { .. } => "お支払い前",
+            PaymentStatus::Confirming { .. } => "入金確認中",
             PaymentStatus::NothingDue => "ご請求なし",
         }
     }
@@ -794,13 +815,17 @@ mod tests {
 
     #[test]
     fn payment_status() {
-        // Billed on 2026/11/27; looked at before, on and after that day.
+        // Billed on 2026/11/27; looked at before, on and after that day, and
+        // once the days its confirmation takes have passed.
         let due = d(2026, 11, 27);
-        let (before, after) = (d(2026, 11, 21), d(2026, 11, 28));
+        let before = d(2026, 11, 21);
+        let after = d(2026, 11, 28);
+        let confirmed_by = due + chrono::Duration::days(PAYMENT_CONFIRMATION_DAYS);
+        let late = confirmed_by + chrono::Duration::days(1);
         let of = |total, payments: &[(NaiveDate, i64)], today| {
             PaymentStatus::of(total, payments, due, today)
         };
-        for today in [before, due, after] {
+        for today in [before, due, after, late] {
             assert_eq!(of(0, &[], today), PaymentStatus::NothingDue);
             assert_eq!(of(-5, &[], today), PaymentStatus::NothingDue);
         }
@@ -810,19 +835,27 @@ mod tests {
             PaymentStatus::NotYetDue { on: due },
             "the debit day"
         );
-        assert_eq!(of(5000, &[], after), PaymentStatus::Unpaid);
-        for today in [before, after] {
+        assert_eq!(of(5000, &[], after), PaymentStatus::Confirming { on: due });
+        assert_eq!(
+            of(5000, &[], confirmed_by),
+            PaymentStatus::Confirming { on: due }
+        );
+        assert_eq!(of(5000, &[], late), PaymentStatus::Unpaid);
+        for today in [before, late] {
             assert_eq!(
                 of(5000, &[(d(2026, 11, 27), 5000)], today),
                 PaymentStatus::Paid {
                     on: d(2026, 11, 27)
                 }
             );
+        }
+        for (today, is_late) in [(before, false), (after, false), (late, true)] {
             assert_eq!(
                 of(5000, &[(d(2026, 11, 20), 2000)], today),
                 PaymentStatus::Partial {
                     paid: 2000,
-                    on: d(2026, 11, 20)
+                    on: d(2026, 11, 20),
+                    late: is_late
                 },
                 "a part paid early stays a part"
             );
@@ -831,26 +864,29 @@ mod tests {
             of(
                 5000,
                 &[(d(2026, 12, 5), 3000), (d(2026, 11, 27), 2000)],
-                after
+                late
             ),
             PaymentStatus::Paid { on: d(2026, 12, 5) },
             "whole on the day the last part came"
         );
-        assert!(of(1, &[(d(2026, 1, 1), 2)], after).is_paid());
+        assert!(of(1, &[(d(2026, 1, 1), 2)], late).is_paid());
         let overdue: Vec<bool> = [
             of(5000, &[], before),
             of(5000, &[], after),
+            of(5000, &[], late),
             of(5000, &[(due, 2000)], after),
-            of(5000, &[(due, 5000)], after),
-            of(0, &[], after),
+            of(5000, &[(due, 2000)], late),
+            of(5000, &[(due, 5000)], late),
+            of(0, &[], late),
         ]
         .iter()
         .map(PaymentStatus::is_overdue)
         .collect();
-        assert_eq!(overdue, [false, true, true, false, false]);
+        assert_eq!(overdue, [false, false, true, false, true, false, false]);
         assert!(!of(5000, &[], before).is_paid());
         assert_eq!(PaymentStatus::Unpaid.label(), "未入金");
         assert_eq!(of(5000, &[], before).label(), "お支払い前");
+        assert_eq!(of(5000, &[], after).label(), "入金確認中");
     }
 
     #[test]

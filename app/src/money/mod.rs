@@ -172,8 +172,9 @@ pub struct CapitalPayment {
     pub on: String,
     pub what: String,
     pub amount: String,
-    /// Billed and not paid yet: not counted in the total.
-    pub pending: bool,
+    /// Billed and not paid yet (not counted in the total): the statement's
+    /// status, お支払い前 / 入金確認中 / 未入金 / 一部入金.
+    pub pending: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -135,7 +135,7 @@ fn Capital(c: CapitalView) -> impl IntoView {
                     {c.payments.into_iter().map(|p| view! {
                         <tr>
                             <td>{p.on}</td>
-                            <td>{p.what}{p.pending.then_some("(未入金)")}</td>
+                            <td>{p.what}{p.pending.map(|s| format!("({s})"))}</td>
                             <td class="num">{p.amount}</td>
                         </tr>
                     }).collect_view()}

@@ -259,3 +259,44 @@ async fn an_operator_unlocks_at_once(app: TestApp) {
     );
 }
 on_both!(operator_unlock, an_operator_unlocks_at_once);
+
+/// A reset link asked for on a withdrawn member's last day sets nothing once
+/// that day has passed (My Page ended), though the link itself is young.
+async fn a_reset_link_sets_nothing_once_my_page_has_ended(app: TestApp) {
+    use app::ssr::demo::fixtures;
+    let m = fixtures::member(&app.db, &fixtures::Wanted::default(), app.now())
+        .await
+        .unwrap();
+    let staff = app.staff_headers("operator").await;
+    app.call(staff, || {
+        app::staff::staff_record_withdrawal(m.member_id, "2026-11-23".into(), "2026-11-23".into())
+    })
+    .await
+    .unwrap();
+    // 23:50 on the last day: the link is sent.
+    app.advance(Duration::minutes(13 * 60 + 50));
+    let link = reset_link(&app, &m.user_id, &m.email).await;
+    // 00:10 the next day: refused, and told why.
+    app.advance(Duration::minutes(20));
+    match reset::complete(
+        &app.db,
+        &config(),
+        &link,
+        NEW_PASSWORD,
+        NEW_PASSWORD,
+        &client(),
+        app.now(),
+    )
+    .await
+    {
+        Err(AppError::AccessClosed(message)) => {
+            assert!(message.contains("脱退"), "{message}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(link_works(&app, &link).await, "nothing was used or written");
+}
+on_both!(
+    reset_after_the_end,
+    a_reset_link_sets_nothing_once_my_page_has_ended
+);

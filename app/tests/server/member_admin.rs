@@ -350,6 +350,8 @@ async fn staff_stop_and_reopen(app: TestApp) {
         .await
         .unwrap();
     let session = app.member_headers(&m.user_id).await;
+    // A reset link in the mailbox before the stop (misuse: someone reads it).
+    let link = reset_link(&app, &m.user_id, &m.email).await;
     app.call(staff.clone(), || {
         app::staff::staff_stop_service(m.member_id)
     })
@@ -359,6 +361,13 @@ async fn staff_stop_and_reopen(app: TestApp) {
         app.call(session, app::member::my_profile).await,
         Err(AppError::Unauthenticated { .. })
     ));
+    assert!(!link_works(&app, &link).await, "the stop voids the link");
+    // Asked for while stopped: the same answer, and no mail.
+    let mails = outbox_subjects_to(&app.db, &m.email).await.len();
+    reset::request(&app.db, &config(), &m.user_id, &client(), app.now())
+        .await
+        .expect("the same answer as for anyone");
+    assert_eq!(outbox_subjects_to(&app.db, &m.email).await.len(), mails);
     assert!(matches!(
         login(&app.db, &m.user_id, &m.password, app.now()).await,
         Err(AppError::AccessClosed(_))

@@ -114,21 +114,41 @@ async fn statements_list_detail_isolation(app: TestApp) {
         .unwrap();
     assert_eq!(res.status(), 401);
 
-    // The day after the debit with nothing paid, it is 未入金, in the
-    // list and on the detail (the session idled out meanwhile).
-    app.advance(Duration::days(5));
-    let taro = app.member_headers("kyosai.taro").await;
-    let nov = app
-        .call(taro.clone(), || my_statement("2026-11".into()))
-        .await
-        .unwrap()
-        .summary;
-    assert_eq!(
-        (nov.status_label.as_str(), nov.paid, nov.overdue),
-        ("未入金", false, true)
-    );
-    let list = app.call(taro, my_statements).await.unwrap();
-    assert_eq!(list.statements[0], nov);
+    // After the debit (11/27) the bank's result takes some days: 入金確認中
+    // through 12/4, 未入金 from 12/5 (JST days: 00:30 on 12/5 is the 5th),
+    // in the list and on the detail.
+    let at = |m: u32, d: u32, h: u32, min: u32| {
+        app::domain::jst::offset()
+            .with_ymd_and_hms(2026, m, d, h, min, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    for (when, label, overdue) in [
+        (at(11, 27, 23, 30), "お支払い前", false),
+        (at(11, 28, 0, 30), "入金確認中", false),
+        (at(12, 4, 23, 30), "入金確認中", false),
+        (at(12, 5, 0, 30), "未入金", true),
+    ] {
+        app.advance(when - app.now());
+        let taro = app.member_headers("kyosai.taro").await;
+        let nov = app
+            .call(taro.clone(), || my_statement("2026-11".into()))
+            .await
+            .unwrap()
+            .summary;
+        assert_eq!(
+            (nov.status_label.as_str(), nov.paid, nov.overdue),
+            (label, false, overdue),
+            "{when}"
+        );
+        let list = app.call(taro, my_statements).await.unwrap();
+        let listed = list
+            .statements
+            .iter()
+            .find(|s| s.month == "2026-11")
+            .unwrap();
+        assert_eq!(listed, &nov);
+    }
 }
 on_both!(money_statements_read, statements_list_detail_isolation);
 
@@ -392,7 +412,7 @@ async fn capital_and_rebates(app: TestApp) {
     assert!(c
         .payments
         .iter()
-        .any(|p| p.what.contains("増資") && !p.pending));
+        .any(|p| p.what.contains("増資") && p.pending.is_none()));
     assert_eq!(c.rebates.len(), 2);
     assert_eq!(c.rebates[0].year, "2025年度");
     assert_eq!(c.rebates[0].rate, "4.25%");

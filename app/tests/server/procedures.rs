@@ -1065,12 +1065,30 @@ async fn an_ended_contract_takes_no_rider(app: TestApp) {
     let number = m.contract_number.clone().unwrap();
     let member = app.member_headers(&m.user_id).await;
     let choice = rider_choice(&db, &number, "gan").await;
-    let contract_id: i32 = choice.split('-').next().unwrap().parse().unwrap();
+    let (contract_id, gan): (i32, i32) = choice
+        .split_once('-')
+        .map(|(c, r)| (c.parse().unwrap(), r.parse().unwrap()))
+        .unwrap();
+    // The contract's end as a consistent export has it: its course and the
+    // riders it came with end on `day` (not a rider approved here).
     let end_course_on = |day: NaiveDate| {
-        contract_course::Entity::update_many()
-            .col_expr(contract_course::Column::EndsOn, Expr::value(Some(day)))
-            .filter(contract_course::Column::ContractId.eq(contract_id))
-            .exec(&db)
+        let db = db.clone();
+        async move {
+            contract_course::Entity::update_many()
+                .col_expr(contract_course::Column::EndsOn, Expr::value(Some(day)))
+                .filter(contract_course::Column::ContractId.eq(contract_id))
+                .exec(&db)
+                .await?;
+            app::ssr::entities::contract_rider::Entity::update_many()
+                .col_expr(
+                    app::ssr::entities::contract_rider::Column::EndsOn,
+                    Expr::value(Some(day)),
+                )
+                .filter(app::ssr::entities::contract_rider::Column::ContractId.eq(contract_id))
+                .filter(app::ssr::entities::contract_rider::Column::RiderId.ne(gan))
+                .exec(&db)
+                .await
+        }
     };
 
     // In force: filed. The course then ends on 2027/1/1 (set here as the
@@ -1105,6 +1123,27 @@ async fn an_ended_contract_takes_no_rider(app: TestApp) {
     );
     assert_eq!(latest_procedure(&db).await.status, Status::UnderReview);
     approve("2026-12-01").await.expect("while the course holds");
+    // The rider ends with the course: from 2027/1/1 the contract has ended
+    // and shows no rider.
+    let rider_of = |day: NaiveDate| {
+        let db = db.clone();
+        let number = number.clone();
+        async move {
+            contracts_of(&db, m.member_id, day)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|c| c.contract_number == number)
+                .unwrap()
+        }
+    };
+    let december = rider_of(NaiveDate::from_ymd_opt(2026, 12, 15).unwrap()).await;
+    assert!(december.riders.iter().any(|r| r.name == "がん特約"));
+    let january = rider_of(NaiveDate::from_ymd_opt(2027, 1, 15).unwrap()).await;
+    assert!(
+        !january.riders.iter().any(|r| r.name == "がん特約") && january.ended.is_some(),
+        "{january:?}"
+    );
 
     // Ended since 2026/11/1: nothing offered, nothing filed.
     end_course_on(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())

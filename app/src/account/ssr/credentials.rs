@@ -495,6 +495,9 @@ pub async fn stop_account(
         .await?;
     crate::auth::ssr::device::forget_all(txn, account.id).await?;
     crate::ssr::identity::codes::expire_login(txn, account.id, now).await?;
+    // A reset link in the mailbox must not set a password that works once
+    // My Page is re-opened.
+    crate::auth::ssr::reset::void_all(txn, account.id, now).await?;
     audit::record(
         txn,
         audit::Entry {

@@ -62,6 +62,12 @@ pub async fn request(
         .one(db)
         .await?
         .ok_or(AppError::Internal)?;
+    if crate::member::ssr::access(&member, &account, now).is_err() {
+        // Stopped (perhaps for misuse) or ended: no link, and the same
+        // answer as for anyone else.
+        tracing::info!(account = account.id, "reset link not sent: My Page closed");
+        return Ok(());
+    }
     let token = token::new_token();
     let link = format!("{}/password/reset?token={token}", config.public_url);
 
@@ -139,6 +145,10 @@ pub async fn complete(
         .await?
         .ok_or(AppError::InvalidLink)?;
     let member = member.ok_or(AppError::Internal)?;
+    // A link sent before My Page was stopped or ended sets nothing (the
+    // stop voids links too; this answers one who holds such a link).
+    crate::member::ssr::access(&member, &account, now)
+        .map_err(|closed| crate::member::ssr::closed_answer(closed, config))?;
     password_policy::check_new_password(
         "password",
         new_password,

@@ -34,12 +34,25 @@ pub async fn add_rider(
         )
         .one(txn)
         .await?;
-    if covered.is_none() {
+    let Some(course) = covered else {
         return Err(AppError::field(
             "starts_on",
-            "このご契約は、この日に保障がありません(終了したご契約です)。保障開始日を見直すか、不承諾としてください。",
+            "このご契約は、この日にコースの保障がありません。保障開始日を見直すか、不承諾としてください。",
         ));
-    }
+    };
+    // The rider ends with the contract's coverage: open while this course
+    // or a later one is, else with the last course's end (a rider alone
+    // would make an ended contract look in force).
+    let later = contract_course::Entity::find()
+        .filter(contract_course::Column::ContractId.eq(contract_id))
+        .filter(contract_course::Column::StartsOn.gte(course.starts_on))
+        .all(txn)
+        .await?;
+    let ends_on = if later.iter().any(|c| c.ends_on.is_none()) {
+        None
+    } else {
+        later.iter().filter_map(|c| c.ends_on).max()
+    };
     let held = contract_rider::Entity::find()
         .filter(contract_rider::Column::ContractId.eq(contract_id))
         .filter(contract_rider::Column::RiderId.eq(rider_id))
@@ -57,7 +70,7 @@ pub async fn add_rider(
         contract_id: Set(contract_id),
         rider_id: Set(rider_id),
         starts_on: Set(starts_on),
-        ends_on: Set(None),
+        ends_on: Set(ends_on),
         ..Default::default()
     }
     .insert(txn)

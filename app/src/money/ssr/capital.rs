@@ -31,7 +31,7 @@ pub async fn view_of(
             on: m.capital_paid_on.map(jst::format_date).unwrap_or_default(),
             what: "ご加入時の出資".into(),
             amount: money::yen(amount.into()),
-            pending: false,
+            pending: None,
         });
     }
     let statements = with_status(db, member_id, today).await?;
@@ -56,7 +56,7 @@ pub async fn view_of(
                 },
                 what: format!("{}({label}ご請求分)", l.description),
                 amount: money::yen(l.amount),
-                pending: !done,
+                pending: (!done).then(|| status.label().to_owned()),
             });
         }
     }
