@@ -76,6 +76,11 @@ test('a new email address takes effect only with the code sent to it', async ({ 
   await card.getByRole('button', { name: 'メールアドレスを変更する' }).click();
   await expect(card.locator('#code-error')).toHaveText('認証コードが正しくありません(あと4回入力できます)。');
   await snap(page, testInfo, 'account-email-code');
+  // The tab reloaded (the member went to the mail app): the code field is
+  // there again for the address the code went to.
+  await page.reload();
+  await hydrated(page);
+  await expect(card.getByText(`「${newAddress}」に認証コードをお送りしました。`)).toBeVisible();
   await card.getByLabel('認証コード(6桁)').fill(code);
   await card.getByRole('button', { name: 'メールアドレスを変更する' }).click();
   await expect(card.getByRole('status')).toHaveText(`メールアドレスを「${newAddress}」に変更しました。`);

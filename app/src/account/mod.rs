@@ -96,6 +96,14 @@ pub async fn request_email_change(
     )
 }
 
+/// The new address of a mail change waiting for its code, if any: the page
+/// offers the code field again after a reload or a closed tab (the code's
+/// mail says to enter it on the change screen).
+#[server(endpoint = "email_change_pending")]
+pub async fn pending_email_change() -> Result<Option<String>, AppError> {
+    crate::error::with_status(ssr::credentials::pending_email_change().await)
+}
+
 /// Makes the email change with the code from the new address; returns it.
 #[server(endpoint = "email_change_confirm")]
 pub async fn confirm_email_change(code: String) -> Result<String, AppError> {

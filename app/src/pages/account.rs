@@ -1,8 +1,10 @@
 //! `/mypage/account`: change password, user ID and email (M5, M15).
 
-use crate::account::{ChangePassword, ChangeUserId, ConfirmEmailChange, RequestEmailChange};
+use crate::account::{
+    pending_email_change, ChangePassword, ChangeUserId, ConfirmEmailChange, RequestEmailChange,
+};
 use crate::components::{
-    action_error, invalid, CodeField, FieldError, FormError, NewPasswordFields,
+    action_error, invalid, CodeField, FieldError, FormError, Loaded, NewPasswordFields,
 };
 use crate::domain::user_id;
 use leptos::either::Either;
@@ -11,13 +13,15 @@ use leptos_meta::Title;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    // A mail change waiting for its code (the tab was closed or reloaded).
+    let pending = Resource::new_blocking(|| (), |_| pending_email_change());
     view! {
         <Title text="ログイン情報の変更" />
         <h1>"ログイン情報の変更"</h1>
         <p class="hint">"変更が終わると、ご登録のメールアドレスにお知らせをお送りします。"</p>
         <PasswordCard />
         <UserIdCard />
-        <EmailCard />
+        <Loaded resource=pending view=|pending| view! { <EmailCard pending /> } />
         <StopServiceCard />
     }
 }
@@ -150,13 +154,27 @@ fn UserIdCard() -> impl IntoView {
     }
 }
 
+/// `pending`: the address a code was sent to earlier and is still usable.
 #[component]
-fn EmailCard() -> impl IntoView {
+fn EmailCard(pending: Option<String>) -> impl IntoView {
     let request = ServerAction::<RequestEmailChange>::new();
     let confirm = ServerAction::<ConfirmEmailChange>::new();
     let request_error = action_error(request);
     let confirm_error = action_error(confirm);
-    let sent_to = move || request.value().get().and_then(Result::ok);
+    let earlier = RwSignal::new(pending);
+    let sent_to = move || {
+        request
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .or_else(|| earlier.get())
+    };
+    // Another address instead: the form again (the earlier code stays
+    // until it expires or a new one replaces it).
+    let start_over = move |_| {
+        earlier.set(None);
+        request.value().set(None);
+    };
     let done = move || confirm.value().get().and_then(Result::ok);
     view! {
         <section class="card" aria-labelledby="email-title">
@@ -174,9 +192,14 @@ fn EmailCard() -> impl IntoView {
                     <ActionForm action=confirm attr:novalidate=true>
                         <CodeField error=confirm_error />
                         <FormError error=confirm_error />
-                        <button type="submit" class="button button--primary" disabled=move || confirm.pending().get()>
-                            "メールアドレスを変更する"
-                        </button>
+                        <div class="actions">
+                            <button type="submit" class="button button--primary" disabled=move || confirm.pending().get()>
+                                "メールアドレスを変更する"
+                            </button>
+                            <button type="button" class="button" on:click=start_over>
+                                "別のメールアドレスにする"
+                            </button>
+                        </div>
                     </ActionForm>
                 }.into_any()),
                 (None, None) => Either::Right(view! {

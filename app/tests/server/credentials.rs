@@ -115,6 +115,13 @@ async fn user_ids_and_emails_stay_unique_and_emails_need_the_code(app: TestApp) 
         "taro@example.jp",
         "not before the code"
     );
+    // A reloaded page finds the change waiting for its code; another
+    // member's page finds nothing of it.
+    let pending = || app.call(taro.clone(), app::account::pending_email_change);
+    assert_eq!(
+        pending().await.unwrap().as_deref(),
+        Some("taro.new@example.jp")
+    );
     let mail = outbox(&db)
         .await
         .into_iter()
@@ -123,6 +130,11 @@ async fn user_ids_and_emails_stay_unique_and_emails_need_the_code(app: TestApp) 
     assert_eq!(mail.to_address, "taro.new@example.jp");
     let start = mail.body_text.find("認証コード:").unwrap() + "認証コード:".len();
     let code = mail.body_text[start..start + 6].to_owned();
+    let hanako = app.member_headers("kyosai.hanako").await;
+    assert_eq!(
+        app.call(hanako, app::account::pending_email_change).await,
+        Ok(None)
+    );
     // Another browser of Taro's is logged in too, and a reset link went to
     // the old address.
     let elsewhere = app.member_headers("taro.2026").await;
@@ -136,6 +148,7 @@ async fn user_ids_and_emails_stay_unique_and_emails_need_the_code(app: TestApp) 
         !link_works(&app, &link).await,
         "the old mailbox's link is void"
     );
+    assert_eq!(pending().await, Ok(None), "used: nothing waits");
     assert_eq!(
         account_of(&db, "taro.2026").await.email,
         "taro.new@example.jp"

@@ -283,6 +283,23 @@ pub async fn request_email_change(new_email: &str, current: &str) -> Result<Stri
 }
 
 /// Step 2: the code from the new address makes the change.
+/// [`crate::account::pending_email_change`]: a code still usable (not
+/// used, not expired, tries left). Nothing while a 仮パスワード must be
+/// replaced (the page then offers only that).
+pub async fn pending_email_change() -> Result<Option<String>, AppError> {
+    let current = current_member_even_if_forced().await?;
+    if current.must_change_password {
+        return Ok(None);
+    }
+    let me = load(current).await?;
+    let row = codes::live(&me.state.db, me.account.id, CodePurpose::EmailChange).await?;
+    Ok(row
+        .filter(|r| {
+            crate::domain::one_time_code::usable(r.attempts, r.expires_at, false, me.now).is_ok()
+        })
+        .and_then(|r| r.new_email))
+}
+
 pub async fn confirm_email_change(typed: &str) -> Result<String, AppError> {
     let me = load(crate::auth::ssr::current_member().await?).await?;
     let db = &me.state.db;
