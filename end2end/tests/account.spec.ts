@@ -92,6 +92,26 @@ test('a new email address takes effect only with the code sent to it', async ({ 
   await expect(page.getByText(`ようこそ${me.name}様`)).toBeVisible();
 });
 
+test('a mail change waiting for its code can be dropped for another address', async ({ page, request }) => {
+  const me = await seedMember(request, { knownBrowser: true });
+  await openAccountPage(page, me);
+  const card = page.getByRole('region', { name: 'メールアドレスの変更' });
+  await card.getByLabel('新しいメールアドレス').fill(`typo.${me.email}`);
+  await card.getByLabel('現在のパスワード').fill(me.password);
+  await card.getByRole('button', { name: '認証コードを送る' }).click();
+  await expect(card.getByText('10分以内に入力してください。')).toBeVisible();
+  // After a reload the code field says until when the code works.
+  await page.reload();
+  await hydrated(page);
+  await expect(card.getByText(/\d{1,2}:\d{2}まで有効です。/)).toBeVisible();
+  await card.getByRole('button', { name: '別のメールアドレスにする' }).click();
+  await expect(card.getByLabel('新しいメールアドレス')).toBeVisible();
+  // Dropped on the server: a reload does not bring the code field back.
+  await page.reload();
+  await expect(card.getByLabel('新しいメールアドレス')).toBeVisible();
+  await expect(card.getByLabel('認証コード(6桁)')).toHaveCount(0);
+});
+
 test('a temporary password allows nothing but choosing a new one', async ({ page, request }, testInfo) => {
   const me = await seedMember(request, { knownBrowser: true });
   // The operator command, on the main server's database.

@@ -96,12 +96,27 @@ pub async fn request_email_change(
     )
 }
 
-/// The new address of a mail change waiting for its code, if any: the page
-/// offers the code field again after a reload or a closed tab (the code's
-/// mail says to enter it on the change screen).
+/// A mail change waiting for its code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingEmail {
+    /// The new address the code went to.
+    pub email: String,
+    /// Until when the code works (JST, `12:34`).
+    pub until: String,
+}
+
+/// The mail change waiting for its code, if any: the page offers the code
+/// field again after a reload or a closed tab (the code's mail says to
+/// enter it on the change screen).
 #[server(endpoint = "email_change_pending")]
-pub async fn pending_email_change() -> Result<Option<String>, AppError> {
+pub async fn pending_email_change() -> Result<Option<PendingEmail>, AppError> {
     crate::error::with_status(ssr::credentials::pending_email_change().await)
+}
+
+/// Drops the mail change waiting for its code (another address instead).
+#[server(endpoint = "email_change_cancel")]
+pub async fn cancel_email_change() -> Result<(), AppError> {
+    crate::error::with_status(ssr::credentials::cancel_email_change().await)
 }
 
 /// Makes the email change with the code from the new address; returns it.

@@ -172,8 +172,8 @@ pub struct CapitalPayment {
     pub on: String,
     pub what: String,
     pub amount: String,
-    /// Billed and not paid yet (not counted in the total): the statement's
-    /// status, お支払い前 / 入金確認中 / 未入金 / 一部入金.
+    /// Billed and not paid yet (not counted in the total): お支払い前 /
+    /// 入金確認中 (the statement's status) or 未入金.
     pub pending: Option<String>,
 }
 

@@ -1,7 +1,8 @@
 //! `/mypage/account`: change password, user ID and email (M5, M15).
 
 use crate::account::{
-    pending_email_change, ChangePassword, ChangeUserId, ConfirmEmailChange, RequestEmailChange,
+    pending_email_change, CancelEmailChange, ChangePassword, ChangeUserId, ConfirmEmailChange,
+    PendingEmail, RequestEmailChange,
 };
 use crate::components::{
     action_error, invalid, CodeField, FieldError, FormError, Loaded, NewPasswordFields,
@@ -154,27 +155,32 @@ fn UserIdCard() -> impl IntoView {
     }
 }
 
-/// `pending`: the address a code was sent to earlier and is still usable.
+/// `pending`: a code sent earlier (before a reload) and still usable.
 #[component]
-fn EmailCard(pending: Option<String>) -> impl IntoView {
+fn EmailCard(pending: Option<PendingEmail>) -> impl IntoView {
     let request = ServerAction::<RequestEmailChange>::new();
     let confirm = ServerAction::<ConfirmEmailChange>::new();
+    let cancel = ServerAction::<CancelEmailChange>::new();
     let request_error = action_error(request);
     let confirm_error = action_error(confirm);
     let earlier = RwSignal::new(pending);
+    // The address and how long the code works: just sent, or sent earlier.
     let sent_to = move || {
-        request
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .or_else(|| earlier.get())
+        let fresh = request.value().get().and_then(Result::ok);
+        match (fresh, earlier.get()) {
+            (Some(email), _) => Some((email, "10分以内に入力してください。".to_owned())),
+            (None, Some(p)) => Some((p.email, format!("{}まで有効です。", p.until))),
+            (None, None) => None,
+        }
     };
-    // Another address instead: the form again (the earlier code stays
-    // until it expires or a new one replaces it).
-    let start_over = move |_| {
-        earlier.set(None);
-        request.value().set(None);
-    };
+    // Another address instead: the waiting code is dropped on the server
+    // (a plain form before hydration: the page comes back without it).
+    Effect::new(move |_| {
+        if let Some(Ok(())) = cancel.value().get() {
+            earlier.set(None);
+            request.value().set(None);
+        }
+    });
     let done = move || confirm.value().get().and_then(Result::ok);
     view! {
         <section class="card" aria-labelledby="email-title">
@@ -185,21 +191,21 @@ fn EmailCard(pending: Option<String>) -> impl IntoView {
                         "メールアドレスを「" {email} "」に変更しました。"
                     </p>
                 }.into_any()),
-                (None, Some(email)) => Either::Left(view! {
+                (None, Some((email, until))) => Either::Left(view! {
                     <p>
-                        "「" {email} "」に認証コードをお送りしました。10分以内に入力してください。"
+                        "「" {email} "」に認証コードをお送りしました。" {until}
                     </p>
                     <ActionForm action=confirm attr:novalidate=true>
                         <CodeField error=confirm_error />
                         <FormError error=confirm_error />
-                        <div class="actions">
-                            <button type="submit" class="button button--primary" disabled=move || confirm.pending().get()>
-                                "メールアドレスを変更する"
-                            </button>
-                            <button type="button" class="button" on:click=start_over>
-                                "別のメールアドレスにする"
-                            </button>
-                        </div>
+                        <button type="submit" class="button button--primary" disabled=move || confirm.pending().get()>
+                            "メールアドレスを変更する"
+                        </button>
+                    </ActionForm>
+                    <ActionForm action=cancel>
+                        <button type="submit" class="button" disabled=move || cancel.pending().get()>
+                            "別のメールアドレスにする"
+                        </button>
                     </ActionForm>
                 }.into_any()),
                 (None, None) => Either::Right(view! {

@@ -16,7 +16,7 @@ pub fn StatementsPage() -> impl IntoView {
         <Title text="請求明細" />
         <h1>"請求明細"</h1>
         <p class="hint">
-            "毎月20日締めで、翌月にご請求します(口座振替日は27日、金融機関の休業日は翌営業日)。請求日までは「お支払い前」と表示します。"
+            "毎月20日締めで、翌月にご請求します(口座振替日は27日、金融機関の休業日は翌営業日)。請求日までは「お支払い前」、請求日から7日間は金融機関からの結果を待つ間「入金確認中」と表示します。"
         </p>
         <Loaded resource=list view=|list: StatementList| view! { <StatementTable list /> } />
     }

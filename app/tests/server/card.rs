@@ -222,3 +222,49 @@ on_both!(
     card_refresh_idle,
     the_minutely_token_does_not_keep_the_login
 );
+
+/// A withdrawn member keeps the card with My Page until the 出資金 is
+/// returned (seed 001: the card app is removed at that point): valid after
+/// the 脱退日, revoked the day after the refund date.
+async fn the_card_lasts_until_the_refund_date(app: TestApp) {
+    let staff = app.staff_headers("operator").await;
+    let m = fixtures::member(
+        &app.db,
+        &fixtures::Wanted {
+            known_browser: true,
+            ..Default::default()
+        },
+        app.now(),
+    )
+    .await
+    .unwrap();
+    // Withdrawn on 11/23 (today), the 出資金 returned on 11/24.
+    app.call(staff, || {
+        app::staff::staff_record_withdrawal(m.member_id, "2026-11-23".into(), "2026-11-24".into())
+    })
+    .await
+    .unwrap();
+    // 23:58 on the refund date: past the 脱退日, still shown and valid.
+    app.advance(Duration::minutes(24 * 60 + 13 * 60 + 58));
+    let session = app.member_headers(&m.user_id).await;
+    let card = app
+        .call(session.clone(), || app::card::my_card(false))
+        .await
+        .expect("a card until the refund date");
+    let staff = app.staff_headers("operator").await;
+    let check = |token: String| {
+        let staff = staff.clone();
+        let app = &app;
+        async move {
+            app.call(staff, || app::card::staff_verify_card(token))
+                .await
+                .unwrap()
+                .verdict
+        }
+    };
+    assert_eq!(check(card.token.clone()).await, Verdict::Valid);
+    // 00:00 the next day, the token not expired yet: revoked.
+    app.advance(Duration::minutes(2));
+    assert_eq!(check(card.token).await, Verdict::Revoked);
+}
+on_both!(card_refund_date, the_card_lasts_until_the_refund_date);

@@ -407,13 +407,38 @@ async fn an_approved_change_missing_from_the_file_is_warned(app: TestApp) {
     );
     let done = run(&app, Kind::Contracts, &after, Mode::Commit).await;
     assert_eq!((done.rejected, done.warnings), (0, 0), "{:?}", done.issues);
-    // A course the export ends before the approved day does not count.
-    let ended = format!(
-        "{heading}{number},{HANAKO},コース,nyuin2,2021-04-01,2026-10-01\n\
-         {number},{HANAKO},コース,sogo4,2026-10-01,2026-12-01\n"
+    // Not held from the approved day: ended before it, or registered in
+    // the core system from a later month.
+    for periods in [
+        "nyuin2,2021-04-01,2026-10-01\n{number},{HANAKO},コース,sogo4,2026-10-01,2026-12-01",
+        "nyuin2,2021-04-01,2027-01-01\n{number},{HANAKO},コース,sogo4,2027-01-01,",
+    ] {
+        let periods = periods
+            .replace("{number}", &number)
+            .replace("{HANAKO}", HANAKO);
+        let file = format!("{heading}{number},{HANAKO},コース,{periods}\n");
+        let warned = run(&app, Kind::Contracts, &file, Mode::Preview).await;
+        assert_eq!(warned.warnings, 1, "{file}: {:?}", warned.issues);
+        assert!(warned.issues[0].message.contains("取り込むと"));
+    }
+    // Imported anyway: the result says what happened.
+    let done = run(&app, Kind::Contracts, &before, Mode::Commit).await;
+    assert_eq!(done.warnings, 1);
+    assert!(
+        done.issues[0].message.contains("取り込んだため"),
+        "{}",
+        done.issues[0].message
     );
-    let warned = run(&app, Kind::Contracts, &ended, Mode::Preview).await;
-    assert_eq!(warned.warnings, 1, "{:?}", warned.issues);
+    // Once the member has withdrawn before the approved day, it never
+    // starts: nothing is asked for.
+    let staff = app.staff_headers("operator").await;
+    app.call(staff, || {
+        app::staff::staff_record_withdrawal(hanako, "2026-11-30".into(), "2027-07-31".into())
+    })
+    .await
+    .unwrap();
+    let quiet = run(&app, Kind::Contracts, &before, Mode::Preview).await;
+    assert_eq!(quiet.warnings, 0, "{:?}", quiet.issues);
 }
 on_both!(
     contract_approved_missing,

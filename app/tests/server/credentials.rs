@@ -118,9 +118,11 @@ async fn user_ids_and_emails_stay_unique_and_emails_need_the_code(app: TestApp) 
     // A reloaded page finds the change waiting for its code; another
     // member's page finds nothing of it.
     let pending = || app.call(taro.clone(), app::account::pending_email_change);
+    let waiting = pending().await.unwrap().expect("a change waiting");
+    // Sent at 10:00 JST, usable for 10 minutes.
     assert_eq!(
-        pending().await.unwrap().as_deref(),
-        Some("taro.new@example.jp")
+        (waiting.email.as_str(), waiting.until.as_str()),
+        ("taro.new@example.jp", "10:10")
     );
     let mail = outbox(&db)
         .await
@@ -149,6 +151,24 @@ async fn user_ids_and_emails_stay_unique_and_emails_need_the_code(app: TestApp) 
         "the old mailbox's link is void"
     );
     assert_eq!(pending().await, Ok(None), "used: nothing waits");
+    // Started again and dropped (another address instead): its code is dead.
+    app.call(taro.clone(), || {
+        app::account::request_email_change("taro.3@example.jp".into(), demo::DEMO_PASSWORD.into())
+    })
+    .await
+    .unwrap();
+    assert!(pending().await.unwrap().is_some());
+    app.call(taro.clone(), app::account::cancel_email_change)
+        .await
+        .unwrap();
+    assert_eq!(pending().await, Ok(None));
+    assert_eq!(
+        app.call(taro.clone(), || app::account::confirm_email_change(
+            "123456".into()
+        ))
+        .await,
+        Err(AppError::CodeSpent)
+    );
     assert_eq!(
         account_of(&db, "taro.2026").await.email,
         "taro.new@example.jp"

@@ -1122,7 +1122,38 @@ async fn an_ended_contract_takes_no_rider(app: TestApp) {
         "{refused:?}"
     );
     assert_eq!(latest_procedure(&db).await.status, Status::UnderReview);
+    // The core system resumes the contract in April after a gap: the
+    // rider still ends with the course it was added to.
+    let course_id = contract_course::Entity::find()
+        .filter(contract_course::Column::ContractId.eq(contract_id))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .course_id;
+    let resumed = contract_course::ActiveModel {
+        contract_id: sea_orm::ActiveValue::Set(contract_id),
+        course_id: sea_orm::ActiveValue::Set(course_id),
+        starts_on: sea_orm::ActiveValue::Set(NaiveDate::from_ymd_opt(2027, 4, 1).unwrap()),
+        ends_on: sea_orm::ActiveValue::Set(None),
+        ..Default::default()
+    };
+    let resumed = sea_orm::ActiveModelTrait::insert(resumed, &db)
+        .await
+        .unwrap();
     approve("2026-12-01").await.expect("while the course holds");
+    let rider_row = app::ssr::entities::contract_rider::Entity::find()
+        .filter(app::ssr::entities::contract_rider::Column::ContractId.eq(contract_id))
+        .filter(app::ssr::entities::contract_rider::Column::RiderId.eq(gan))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rider_row.ends_on, NaiveDate::from_ymd_opt(2027, 1, 1));
+    contract_course::Entity::delete_by_id(resumed.id)
+        .exec(&db)
+        .await
+        .unwrap();
     // The rider ends with the course: from 2027/1/1 the contract has ended
     // and shows no rider.
     let rider_of = |day: NaiveDate| {

@@ -286,7 +286,7 @@ pub async fn request_email_change(new_email: &str, current: &str) -> Result<Stri
 /// [`crate::account::pending_email_change`]: a code still usable (not
 /// used, not expired, tries left). Nothing while a 仮パスワード must be
 /// replaced (the page then offers only that).
-pub async fn pending_email_change() -> Result<Option<String>, AppError> {
+pub async fn pending_email_change() -> Result<Option<crate::account::PendingEmail>, AppError> {
     let current = current_member_even_if_forced().await?;
     if current.must_change_password {
         return Ok(None);
@@ -297,7 +297,23 @@ pub async fn pending_email_change() -> Result<Option<String>, AppError> {
         .filter(|r| {
             crate::domain::one_time_code::usable(r.attempts, r.expires_at, false, me.now).is_ok()
         })
-        .and_then(|r| r.new_email))
+        .and_then(|r| {
+            Some(crate::account::PendingEmail {
+                email: r.new_email?,
+                until: r
+                    .expires_at
+                    .with_timezone(&jst::offset())
+                    .format("%H:%M")
+                    .to_string(),
+            })
+        }))
+}
+
+/// [`crate::account::cancel_email_change`].
+pub async fn cancel_email_change() -> Result<(), AppError> {
+    let me = crate::auth::ssr::current_member().await?;
+    let Request { state, now, .. } = Request::current()?;
+    codes::expire_email_change(&state.db, me.account_id, now).await
 }
 
 pub async fn confirm_email_change(typed: &str) -> Result<String, AppError> {
@@ -439,6 +455,8 @@ pub async fn change_email_by_staff(
         .await?;
     crate::auth::ssr::device::forget_all(&txn, account.id).await?;
     crate::ssr::identity::codes::expire_login(&txn, account.id, now).await?;
+    // Nor a change the member had started: it would undo this one.
+    crate::ssr::identity::codes::expire_email_change(&txn, account.id, now).await?;
     // A reset link sent to the old mailbox must not work any more.
     crate::auth::ssr::reset::void_all(&txn, account.id, now).await?;
     audit::record(
@@ -515,6 +533,7 @@ pub async fn stop_account(
     // A reset link in the mailbox must not set a password that works once
     // My Page is re-opened.
     crate::auth::ssr::reset::void_all(txn, account.id, now).await?;
+    crate::ssr::identity::codes::expire_email_change(txn, account.id, now).await?;
     audit::record(
         txn,
         audit::Entry {

@@ -40,19 +40,22 @@ pub async fn add_rider(
             "このご契約は、この日にコースの保障がありません。保障開始日を見直すか、不承諾としてください。",
         ));
     };
-    // The rider ends with the contract's coverage: open while this course
-    // or a later one is, else with the last course's end (a rider alone
-    // would make an ended contract look in force).
-    let later = contract_course::Entity::find()
+    // The rider ends with the contract's coverage: this course and the
+    // ones that follow it without a gap (a course change), open if the last
+    // of them is (a rider alone would make an ended contract look in force).
+    let courses = contract_course::Entity::find()
         .filter(contract_course::Column::ContractId.eq(contract_id))
-        .filter(contract_course::Column::StartsOn.gte(course.starts_on))
         .all(txn)
         .await?;
-    let ends_on = if later.iter().any(|c| c.ends_on.is_none()) {
-        None
-    } else {
-        later.iter().filter_map(|c| c.ends_on).max()
-    };
+    let mut ends_on = course.ends_on;
+    // At most one step per period: a malformed row cannot loop.
+    for _ in 0..courses.len() {
+        let Some(end) = ends_on else { break };
+        let Some(next) = courses.iter().find(|c| c.starts_on == end) else {
+            break;
+        };
+        ends_on = next.ends_on;
+    }
     let held = contract_rider::Entity::find()
         .filter(contract_rider::Column::ContractId.eq(contract_id))
         .filter(contract_rider::Column::RiderId.eq(rider_id))

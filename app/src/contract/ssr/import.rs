@@ -148,7 +148,11 @@ pub async fn run<R: Read + Send>(
         }
     }
     if kind == Kind::Contracts {
-        approved_missing(db, &run, &mut out).await?;
+        approved_missing(db, &run, options.mode, &mut out).await?;
+        if let (Mode::Commit, Some(id)) = (options.mode, options.import_id) {
+            progress(db, id, &out).await?;
+        }
+        on_batch(&out);
     }
     if options.mode == Mode::Commit {
         let (new, replaced) = kind.counted();
@@ -397,42 +401,50 @@ async fn catalogue_rows(
 }
 
 /// Coverage approved here (a rider added, a course changed) that the file
-/// does not hold: taking the file as it says drops it from ご契約内容, so
-/// each is a warning beside the contract's first line, in the preview
-/// before anything is written and in the result. The core system's export
-/// may simply predate the approval; staff register it there and export
-/// again, or go on knowingly.
+/// does not hold from its approved day: taking the file as it says drops it
+/// from ご契約内容, so each is a warning beside the contract's first line
+/// (the list is in line order), in the preview before anything is written
+/// and in the result. The core system's export may simply predate the
+/// approval; staff register it there and export again, or go on knowingly.
+/// An approval whose day falls after the member's withdrawal is not asked
+/// for (it never starts).
 async fn approved_missing(
     db: &impl ConnectionTrait,
     run: &Run,
+    mode: Mode,
     out: &mut Outcome,
 ) -> Result<(), ImportError> {
-    /// A recorded contract of the file: its first line and its periods.
-    type Taken<'r> = (u64, &'r [(Item, i32, Period)]);
+    /// A recorded contract of the file: its member, first line and periods.
+    type Taken<'r> = (i32, u64, &'r [(Item, i32, Period)]);
     let taken: HashMap<i32, Taken<'_>> = run
         .contracts
         .values()
         .filter_map(|m| match m {
             Met::Taken {
+                member_id,
                 contract_id: Some(id),
                 periods,
                 first_row,
-                ..
-            } => Some((*id, (*first_row, periods.as_slice()))),
+            } => Some((*id, (*member_id, *first_row, periods.as_slice()))),
             _ => None,
         })
         .collect();
     let ids: Vec<i32> = taken.keys().copied().collect();
     let approved = crate::procedure::ssr::read::approved_coverage(db, &ids).await?;
+    let mut warnings = Vec::new();
     for a in approved {
-        let Some(&(row, periods)) = taken.get(&a.contract_id) else {
+        let Some(&(member_id, row, periods)) = taken.get(&a.contract_id) else {
             continue;
         };
         let item = if a.rider { Item::Rider } else { Item::Course };
-        let held = periods.iter().any(|(i, id, p)| {
-            *i == item && *id == a.item_id && p.ends_on.is_none_or(|end| end > a.starts_on)
-        });
+        let held = periods
+            .iter()
+            .any(|(i, id, p)| *i == item && *id == a.item_id && p.holds_on(a.starts_on));
         if held {
+            continue;
+        }
+        let end = crate::member::ssr::coverage_end(db, member_id).await?;
+        if end.is_some_and(|end| a.starts_on >= end) {
             continue;
         }
         let name = match item {
@@ -446,17 +458,29 @@ async fn approved_missing(
                 .map(|c| format!("コース「{}」", c.name)),
         }
         .unwrap_or_else(|| item.label().to_owned());
-        out.warnings += 1;
-        out.issue(Issue {
+        let effect = match mode {
+            Mode::Preview => "取り込むと、ご契約内容に表示されなくなります",
+            Mode::Commit => "取り込んだため、ご契約内容に表示されなくなりました",
+        };
+        warnings.push(Issue {
             row,
             column: "契約番号".to_owned(),
             message: format!(
-                "マイページで承諾したお手続き(受付番号 {})の{name}(保障開始日 {})が、このファイルにありません。取り込むと、ご契約内容に表示されなくなります。基幹システムに登録してから出力し直してください。",
+                "マイページで承諾したお手続き(受付番号 {})の{name}(保障開始日 {})が、このファイルにありません。{effect}。基幹システムに登録してから出力し直してください。",
                 a.receipt,
                 crate::domain::jst::format_date(a.starts_on)
             ),
             warning: true,
         });
+    }
+    out.warnings += warnings.len() as u64;
+    // Beside the rows of the file, in line order (a long list of refused
+    // rows does not hide them past the screen's first hundred).
+    let mut all = warnings;
+    all.append(&mut out.issues);
+    all.sort_by_key(|i| i.row);
+    for issue in all {
+        out.issue(issue);
     }
     Ok(())
 }

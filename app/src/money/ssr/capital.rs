@@ -56,7 +56,13 @@ pub async fn view_of(
                 },
                 what: format!("{}({label}ご請求分)", l.description),
                 amount: money::yen(l.amount),
-                pending: (!done).then(|| status.label().to_owned()),
+                // A part paid of the whole bill is not a part of this line.
+                pending: (!done).then(|| match status {
+                    PaymentStatus::NotYetDue { .. } | PaymentStatus::Confirming { .. } => {
+                        status.label().to_owned()
+                    }
+                    _ => PaymentStatus::Unpaid.label().to_owned(),
+                }),
             });
         }
     }

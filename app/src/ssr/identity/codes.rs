@@ -135,6 +135,23 @@ pub async fn expire_login(
     Ok(())
 }
 
+/// Ends a mail change waiting for its code: the address was changed
+/// another way (by staff), or the account was stopped.
+pub async fn expire_email_change(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    one_time_code::Entity::update_many()
+        .col_expr(one_time_code::Column::UsedAt, Expr::value(Some(now)))
+        .filter(one_time_code::Column::AccountId.eq(account_id))
+        .filter(one_time_code::Column::Purpose.eq(CodePurpose::EmailChange))
+        .filter(one_time_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The live code of `account_id` for `purpose`, if any.
 pub async fn live(
     db: &impl ConnectionTrait,
