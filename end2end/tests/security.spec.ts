@@ -23,9 +23,11 @@ test('login history shows attempts, and other browsers can be logged out', { tag
     await openFromMenu(b, 'ログイン履歴');
     await expect(b).toHaveURL(/\/mypage\/security$/);
     const logins = b.getByRole('region', { name: '最近のログイン' });
-    await expect(logins.getByRole('listitem')).toHaveCount(3);
+    // Each new browser's right password waited for the mailed code first.
+    await expect(logins.getByRole('listitem')).toHaveCount(5);
     await expect(logins.getByText('失敗')).toHaveCount(1);
     await expect(logins.getByText('成功')).toHaveCount(2);
+    await expect(logins.getByText('パスワード確認・認証コード送信')).toHaveCount(2);
     await expect(logins.getByText(/Google Chrome\((Windows|Linux|Android|Mac)\)/).first()).toBeVisible();
     const sessions = b.getByRole('region', { name: 'ログイン中の端末' });
     await expect(sessions.getByRole('listitem')).toHaveCount(2);

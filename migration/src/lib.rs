@@ -26,6 +26,9 @@ mod m20261207_000021_member_search_compact;
 mod m20261207_000022_mail_sending;
 mod m20261207_000023_core_pending;
 mod m20261207_000024_contract_imports;
+mod m20261207_000025_login_code_events;
+
+mod check_list;
 
 pub struct Migrator;
 
@@ -57,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_mail_sending::Migration),
             Box::new(m20261207_000023_core_pending::Migration),
             Box::new(m20261207_000024_contract_imports::Migration),
+            Box::new(m20261207_000025_login_code_events::Migration),
         ]
     }
 }

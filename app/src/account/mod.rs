@@ -13,9 +13,11 @@ pub struct LoginRecord {
     pub at: String,
     pub browser: String,
     pub ip: String,
-    /// 成功 / 失敗 / ロック中.
+    /// 成功 / 失敗 / ロック中 / パスワード確認・認証コード送信.
     pub result: String,
     pub ok: bool,
+    /// Neither: a right password waiting for the mailed code.
+    pub pending: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -24,6 +24,7 @@ pub fn SecurityPage() -> impl IntoView {
         <h1>"ログイン履歴"</h1>
         <p class="hint">
             "覚えのないログインや端末がある場合は、すぐにパスワードを変更してください。"
+            "「パスワード確認・認証コード送信」は、はじめての端末で正しいパスワードが入力され、認証コードをお送りした記録です。"
         </p>
         <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
             {move || Suspend::new(async move {
@@ -119,10 +120,10 @@ fn KnownRow(k: KnownBrowser) -> impl IntoView {
 
 #[component]
 fn LoginRow(l: LoginRecord) -> impl IntoView {
-    let class = if l.ok {
-        "result result--ok"
-    } else {
-        "result result--ng"
+    let class = match (l.ok, l.pending) {
+        (true, _) => "result result--ok",
+        (false, true) => "result",
+        (false, false) => "result result--ng",
     };
     view! {
         <li class="history__row">

@@ -64,6 +64,32 @@ async fn new_browsers_need_the_mailed_code(app: TestApp) {
         auth::complete_login_code(&db, &cfg, &challenge, &code, None, &client(), t0()).await,
         Err(AppError::CodeSpent)
     );
+    // ログイン履歴 shows the right password that waited for the code (the
+    // trace a stranger who knows the password leaves), then the login.
+    let hanako = cookie_headers(&done.session);
+    app.advance(Duration::minutes(9));
+    let history = app
+        .call(hanako, app::account::load_security)
+        .await
+        .unwrap()
+        .logins;
+    // Newest first: the login (t0 + 9 min), then at t0 the spent code's
+    // try, the four wrong codes, and the right password that sent the code.
+    let results: Vec<&str> = history.iter().map(|l| l.result.as_str()).collect();
+    assert_eq!(
+        results,
+        [
+            "成功",
+            "失敗",
+            "失敗",
+            "失敗",
+            "失敗",
+            "失敗",
+            "パスワード確認・認証コード送信"
+        ]
+    );
+    assert!(!history[6].ok && history[6].pending);
+    assert!(!history[1].pending);
     // That browser is known now; another is not; another member on it is not either.
     let again = auth::login(
         &db,

@@ -319,7 +319,8 @@ async fn the_import_kinds_keep_the_uploads(backend: Backend) {
     };
     let pool = db::connect(&url).await.expect("connect");
     db::migrate(&pool).await.expect("migrate");
-    migration::Migrator::down(&pool, Some(1))
+    let since = steps_back_to("m20261207_000024_contract_imports");
+    migration::Migrator::down(&pool, Some(since))
         .await
         .expect("before the new kinds");
     let now = crate::helpers::t0();
@@ -382,6 +383,9 @@ async fn the_import_kinds_keep_the_uploads(backend: Backend) {
         .await
         .expect("another kind runs");
     assert!(upload("bogus", "done").insert(&pool).await.is_err());
+    migration::Migrator::down(&pool, Some(since - 1))
+        .await
+        .expect("the later migrations undone");
     assert!(migration::Migrator::down(&pool, Some(1)).await.is_err());
     pool.close().await.expect("close");
     if let Some(dir) = dir {
@@ -397,4 +401,90 @@ async fn sqlite_import_kinds() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_import_kinds() {
     the_import_kinds_keep_the_uploads(Backend::Postgres).await;
+}
+
+/// How many migrations, newest first, undo down to and including `name`.
+fn steps_back_to(name: &str) -> u32 {
+    use migration::MigratorTrait;
+    let all = migration::Migrator::migrations();
+    let at = all
+        .iter()
+        .position(|m| m.name() == name)
+        .expect("a known migration");
+    u32::try_from(all.len() - at).expect("a few")
+}
+
+/// ログイン履歴's new result (m20261207_000025) widens a CHECK: on SQLite
+/// the table is rebuilt. The history kept survives with its ids, the new
+/// value is taken, others are still refused, and going back forgets only
+/// the rows of the new value.
+async fn the_login_history_keeps_its_rows(backend: Backend) {
+    use app::ssr::entities::login_event::{self, LoginResult};
+    use migration::MigratorTrait;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
+    let Some((url, dir)) = fresh_database(backend).await else {
+        return;
+    };
+    let pool = db::connect(&url).await.expect("connect");
+    db::migrate(&pool).await.expect("migrate");
+    let since = steps_back_to("m20261207_000025_login_code_events");
+    migration::Migrator::down(&pool, Some(since))
+        .await
+        .expect("before the new result");
+    let event = |result: LoginResult| login_event::ActiveModel {
+        account_id: Set(None),
+        occurred_at: Set(crate::helpers::t0()),
+        ip: Set("192.0.2.1".into()),
+        user_agent: Set("test".into()),
+        result: Set(result),
+        ..Default::default()
+    };
+    let old = event(LoginResult::Failure)
+        .insert(&pool)
+        .await
+        .expect("a failure")
+        .id;
+    assert!(
+        event(LoginResult::CodeSent).insert(&pool).await.is_err(),
+        "not before the migration"
+    );
+    db::migrate(&pool).await.expect("the new result");
+    let new = event(LoginResult::CodeSent)
+        .insert(&pool)
+        .await
+        .expect("taken now")
+        .id;
+    assert!(new > old);
+    let bogus = pool
+        .execute_unprepared(
+            "INSERT INTO login_events (occurred_at, ip, user_agent, result) \
+             VALUES ('2026-11-23 01:00:00+00:00', '', '', 'bogus')",
+        )
+        .await;
+    assert!(bogus.is_err(), "{bogus:?}");
+    migration::Migrator::down(&pool, Some(since))
+        .await
+        .expect("back again");
+    let kept: Vec<i32> = login_event::Entity::find()
+        .all(&pool)
+        .await
+        .expect("the history")
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(kept, [old]);
+    pool.close().await.expect("close");
+    if let Some(dir) = dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_login_history() {
+    the_login_history_keeps_its_rows(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_login_history() {
+    the_login_history_keeps_its_rows(Backend::Postgres).await;
 }

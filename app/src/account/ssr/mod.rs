@@ -41,9 +41,11 @@ pub async fn logins_of(
                 LoginResult::Success => "成功",
                 LoginResult::Failure => "失敗",
                 LoginResult::Locked => "ロック中",
+                LoginResult::CodeSent => "パスワード確認・認証コード送信",
             }
             .to_owned(),
             ok: e.result == LoginResult::Success,
+            pending: e.result == LoginResult::CodeSent,
         })
         .collect())
 }

@@ -160,6 +160,9 @@ pub async fn login(
         &device::matching_mark(&challenge),
     );
     mail::enqueue(&txn, mail, now).await?;
+    // On the member's ログイン履歴 whether or not the code is entered: the
+    // trace of someone who knows the password but not the mailbox.
+    record(&txn, Some(account.id), client, now, LoginResult::CodeSent).await?;
     txn.commit().await?;
     Ok(LoginOutcome::CodeSent { challenge })
 }

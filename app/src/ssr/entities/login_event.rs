@@ -21,6 +21,10 @@ pub enum LoginResult {
     Failure,
     #[sea_orm(string_value = "locked")]
     Locked,
+    /// The password was right, from a browser not seen before: a code was
+    /// mailed (a login follows as its own row once the code is entered).
+    #[sea_orm(string_value = "code_sent")]
+    CodeSent,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

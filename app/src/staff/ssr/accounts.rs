@@ -570,6 +570,8 @@ pub async fn login_history() -> Result<Vec<crate::staff::StaffLoginRow>, AppErro
                 LoginResult::Success => "成功",
                 LoginResult::Failure => "失敗",
                 LoginResult::Locked => "ロック中",
+                // Members' only (staff confirm with TOTP, not a mailed code).
+                LoginResult::CodeSent => "認証コード送信",
             }
             .to_owned(),
             ok: e.result == LoginResult::Success,
