@@ -21,10 +21,12 @@ pub struct StatementSummary {
     pub billed_on: String,
     pub total: String,
     /// 入金済 / 一部入金 / 未入金 / お支払い前 (the bill's day, 請求日, is
-    /// still to come) / ご請求なし.
+    /// still to come) / 入金確認中 (the days after the debit while its result
+    /// reaches the co-op) / ご請求なし.
     pub status_label: String,
     pub paid: bool,
-    /// Owed and not (wholly) paid by its day: shown as a warning.
+    /// Owed and not (wholly) paid by its day and the days its confirmation
+    /// takes: shown as a warning.
     pub overdue: bool,
     /// The day it was paid in full (or the last part came).
     pub paid_on: Option<String>,

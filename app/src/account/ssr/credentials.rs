@@ -282,7 +282,6 @@ pub async fn request_email_change(new_email: &str, current: &str) -> Result<Stri
     Ok(email.to_string())
 }
 
-/// Step 2: the code from the new address makes the change.
 /// [`crate::account::pending_email_change`]: a code still usable (not
 /// used, not expired, tries left). Nothing while a 仮パスワード must be
 /// replaced (the page then offers only that).
@@ -316,6 +315,7 @@ pub async fn cancel_email_change() -> Result<(), AppError> {
     codes::expire_email_change(&state.db, me.account_id, now).await
 }
 
+/// Step 2: the code from the new address makes the change.
 pub async fn confirm_email_change(typed: &str) -> Result<String, AppError> {
     let me = load(crate::auth::ssr::current_member().await?).await?;
     let db = &me.state.db;

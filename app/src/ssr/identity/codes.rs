@@ -117,39 +117,43 @@ async fn issue_alongside(
     Ok(code)
 }
 
-/// Stops every pending login code of `account_id`: after a password reset,
-/// a temporary password or an admin ending the member's sessions, a login
-/// that was waiting for its code must start over.
-pub async fn expire_login(
+/// Stops every pending code of `account_id` for `purpose`. A login code:
+/// after a password reset, a temporary password or an admin ending the
+/// member's sessions, a login waiting for its code must start over. A mail
+/// change code: the address was changed another way (by staff), the member
+/// chose another address, or the account was stopped.
+pub async fn expire(
     db: &impl ConnectionTrait,
     account_id: i32,
+    purpose: CodePurpose,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     one_time_code::Entity::update_many()
         .col_expr(one_time_code::Column::UsedAt, Expr::value(Some(now)))
         .filter(one_time_code::Column::AccountId.eq(account_id))
-        .filter(one_time_code::Column::Purpose.eq(CodePurpose::Login))
+        .filter(one_time_code::Column::Purpose.eq(purpose))
         .filter(one_time_code::Column::UsedAt.is_null())
         .exec(db)
         .await?;
     Ok(())
 }
 
-/// Ends a mail change waiting for its code: the address was changed
-/// another way (by staff), or the account was stopped.
+/// [`expire`] for logins.
+pub async fn expire_login(
+    db: &impl ConnectionTrait,
+    account_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    expire(db, account_id, CodePurpose::Login, now).await
+}
+
+/// [`expire`] for mail changes.
 pub async fn expire_email_change(
     db: &impl ConnectionTrait,
     account_id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    one_time_code::Entity::update_many()
-        .col_expr(one_time_code::Column::UsedAt, Expr::value(Some(now)))
-        .filter(one_time_code::Column::AccountId.eq(account_id))
-        .filter(one_time_code::Column::Purpose.eq(CodePurpose::EmailChange))
-        .filter(one_time_code::Column::UsedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
+    expire(db, account_id, CodePurpose::EmailChange, now).await
 }
 
 /// The live code of `account_id` for `purpose`, if any.
