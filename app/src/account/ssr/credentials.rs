@@ -286,15 +286,15 @@ pub async fn request_email_change(new_email: &str, current: &str) -> Result<Stri
 /// used, not expired, tries left). Nothing while a 仮パスワード must be
 /// replaced (the page then offers only that).
 pub async fn pending_email_change() -> Result<Option<crate::account::PendingEmail>, AppError> {
-    let current = current_member_even_if_forced().await?;
-    if current.must_change_password {
+    let me = current_member_even_if_forced().await?;
+    if me.must_change_password {
         return Ok(None);
     }
-    let me = load(current).await?;
-    let row = codes::live(&me.state.db, me.account.id, CodePurpose::EmailChange).await?;
+    let Request { state, now, .. } = Request::current()?;
+    let row = codes::live(&state.db, me.account_id, CodePurpose::EmailChange).await?;
     Ok(row
         .filter(|r| {
-            crate::domain::one_time_code::usable(r.attempts, r.expires_at, false, me.now).is_ok()
+            crate::domain::one_time_code::usable(r.attempts, r.expires_at, false, now).is_ok()
         })
         .and_then(|r| {
             Some(crate::account::PendingEmail {
