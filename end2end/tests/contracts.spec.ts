@@ -28,7 +28,12 @@ test('an admin imports the course list and the contracts; the member sees the co
     await page.getByRole('button', { name: '内容を確認する' }).click();
     await expect(page.getByText('確認済み(未取込)')).toBeVisible();
   };
-  await upload('コース・特約', 'catalogue.csv', ['区分,コード,名称,月掛金,保障内容', `特約,${rider},骨折特約${stamp},300,骨折1回 5万円`].join('\r\n'));
+  // A rider 販売停止 from the start: registered, never offered.
+  await upload('コース・特約', 'catalogue.csv', [
+    '区分,コード,名称,月掛金,保障内容,控除区分,販売',
+    `特約,${rider},骨折特約${stamp},300,骨折1回 5万円,,販売中`,
+    `特約,${rider}x,熱中症特約${stamp},100,熱中症入院1日 2,000円,,販売停止`,
+  ].join('\r\n'));
   await hydrated(page);
   await page.getByRole('button', { name: '取り込む' }).click();
   await expect(page.getByText('取込が完了しました。')).toBeVisible();
@@ -57,4 +62,9 @@ test('an admin imports the course list and the contracts; the member sees the co
   await expect(contract.getByRole('definition').filter({ hasText: '総合保障型2型' })).toBeVisible();
   await expect(contract.locator('.riders__name')).toHaveText([`骨折特約${stamp}`]);
   await expect(contract.getByText('2,300円')).toBeVisible();
+
+  // The 特約追加 screen offers neither the rider held nor the one off sale.
+  await memberPage.goto('/mypage/apply/rider');
+  await expect(memberPage.getByRole('group', { name: `契約番号 ${number}` }).getByLabel(/がん特約/)).toBeVisible();
+  await expect(memberPage.getByText(new RegExp(`(骨折|熱中症)特約${stamp}`))).toHaveCount(0);
 });

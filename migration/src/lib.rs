@@ -27,6 +27,7 @@ mod m20261207_000022_mail_sending;
 mod m20261207_000023_core_pending;
 mod m20261207_000024_contract_imports;
 mod m20261207_000025_login_code_events;
+mod m20261207_000026_catalogue_on_sale;
 
 mod check_list;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000023_core_pending::Migration),
             Box::new(m20261207_000024_contract_imports::Migration),
             Box::new(m20261207_000025_login_code_events::Migration),
+            Box::new(m20261207_000026_catalogue_on_sale::Migration),
         ]
     }
 }

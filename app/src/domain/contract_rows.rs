@@ -10,13 +10,14 @@ use super::member_number::MemberNumber;
 use super::statement::{parse_amount, Problem};
 
 /// The catalogue CSV, in the documented order.
-pub const CATALOGUE_COLUMNS: [(&str, bool); 6] = [
+pub const CATALOGUE_COLUMNS: [(&str, bool); 7] = [
     ("区分", true),
     ("コード", true),
     ("名称", true),
     ("月掛金", true),
     ("保障内容", false),
     ("控除区分", false),
+    ("販売", false),
 ];
 
 /// The contracts CSV, in the documented order: one row per course or rider
@@ -105,11 +106,30 @@ pub struct CatalogueRow {
     pub summary: String,
     /// Courses only: which deduction their premiums count towards.
     pub deduction: Deduction,
+    /// Offered on the application screens. An item off sale stays in the
+    /// contracts that hold it; only new applications no longer list it.
+    pub on_sale: bool,
+}
+
+/// The 販売 cell: empty (a file from before the column) or 販売中 is on sale,
+/// 販売停止 (or 停止) is off sale.
+fn on_sale(text: &str, problems: &mut Vec<Problem>) -> Option<bool> {
+    match text {
+        "" | "販売中" => Some(true),
+        "販売停止" | "停止" => Some(false),
+        _ => {
+            problems.push((
+                "販売",
+                "販売は「販売中」か「販売停止」にしてください(空なら販売中)。".into(),
+            ));
+            None
+        }
+    }
 }
 
 /// Checks a row of the catalogue CSV (cells in [`CATALOGUE_COLUMNS`] order).
-pub fn check_catalogue_row(cells: [&str; 6]) -> Result<CatalogueRow, Vec<Problem>> {
-    let [item_text, code_text, name, premium, summary, deduction] = cells.map(str::trim);
+pub fn check_catalogue_row(cells: [&str; 7]) -> Result<CatalogueRow, Vec<Problem>> {
+    let [item_text, code_text, name, premium, summary, deduction, sale] = cells.map(str::trim);
     let mut problems = Vec::new();
     let item = item(item_text, &mut problems);
     let code = code(code_text, &mut problems);
@@ -157,8 +177,11 @@ pub fn check_catalogue_row(cells: [&str; 6]) -> Result<CatalogueRow, Vec<Problem
             None
         }
     };
-    match (item, code, premium, deduction) {
-        (Some(item), Some(code), Some(monthly_premium), Some(deduction)) if problems.is_empty() => {
+    let on_sale = on_sale(sale, &mut problems);
+    match (item, code, premium, deduction, on_sale) {
+        (Some(item), Some(code), Some(monthly_premium), Some(deduction), Some(on_sale))
+            if problems.is_empty() =>
+        {
             Ok(CatalogueRow {
                 item,
                 code,
@@ -166,6 +189,7 @@ pub fn check_catalogue_row(cells: [&str; 6]) -> Result<CatalogueRow, Vec<Problem
                 monthly_premium,
                 summary: summary.to_owned(),
                 deduction,
+                on_sale,
             })
         }
         _ => Err(problems),
@@ -281,33 +305,60 @@ mod tests {
             "2,000円",
             "入院1日 4,500円",
             "",
+            "",
         ])
         .unwrap();
         assert_eq!(row.item, Item::Course);
+        assert!(row.on_sale);
         assert_eq!(row.monthly_premium, 2000);
         assert_eq!(row.deduction, Deduction::GeneralLife);
-        let medical =
-            check_catalogue_row(["コース", "nyuin2", "入院保障型2型", "2000", "", "介護医療"])
-                .unwrap();
+        let medical = check_catalogue_row([
+            "コース",
+            "nyuin2",
+            "入院保障型2型",
+            "2000",
+            "",
+            "介護医療",
+            "販売中",
+        ])
+        .unwrap();
         assert_eq!(medical.deduction, Deduction::MedicalCare);
-        let rider = check_catalogue_row(["特約", "gan", "がん特約", "1000", "", ""]).unwrap();
+        assert!(medical.on_sale);
+        let rider = check_catalogue_row(["特約", "gan", "がん特約", "1000", "", "", ""]).unwrap();
         assert_eq!((rider.item, rider.summary.as_str()), (Item::Rider, ""));
+        for off in ["販売停止", "停止", " 販売停止 "] {
+            let row =
+                check_catalogue_row(["特約", "gan", "がん特約", "1000", "", "", off]).unwrap();
+            assert!(!row.on_sale, "{off}");
+        }
     }
 
     #[test]
     fn a_bad_catalogue_row_names_each_column() {
-        let problems = check_catalogue_row(["保障", "総合", "", "-1", "a\nb", "医療"]).unwrap_err();
+        let problems =
+            check_catalogue_row(["保障", "総合", "", "-1", "a\nb", "医療", "終了"]).unwrap_err();
         let columns: Vec<&str> = problems.iter().map(|(c, _)| *c).collect();
         assert_eq!(
             columns,
-            ["区分", "コード", "名称", "月掛金", "保障内容", "控除区分"]
+            [
+                "区分",
+                "コード",
+                "名称",
+                "月掛金",
+                "保障内容",
+                "控除区分",
+                "販売"
+            ]
         );
-        let rider =
-            check_catalogue_row(["特約", "gan", "がん特約", "1000", "", "介護医療"]).unwrap_err();
+        let rider = check_catalogue_row(["特約", "gan", "がん特約", "1000", "", "介護医療", ""])
+            .unwrap_err();
         assert_eq!(rider[0].0, "控除区分");
+        let sale = check_catalogue_row(["特約", "gan", "がん特約", "1000", "", "", "販売終了"])
+            .unwrap_err();
+        assert_eq!(sale[0].0, "販売");
         let long = "a".repeat(CODE_MAX + 1);
-        assert!(check_catalogue_row(["特約", &long, "x", "1", "", ""]).is_err());
-        assert!(check_catalogue_row(["特約", "x", "x", "1000001", "", ""]).is_err());
+        assert!(check_catalogue_row(["特約", &long, "x", "1", "", "", ""]).is_err());
+        assert!(check_catalogue_row(["特約", "x", "x", "1000001", "", "", ""]).is_err());
     }
 
     #[test]

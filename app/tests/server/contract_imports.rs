@@ -444,3 +444,128 @@ on_both!(
     contract_approved_missing,
     an_approved_change_missing_from_the_file_is_warned
 );
+
+/// The 販売 column takes a course or rider off sale: the application screen
+/// no longer offers it and a form sent from before is refused beside the
+/// choice, while a contract holding it keeps it; a file without the column
+/// (or with 販売中) puts it back on sale.
+async fn an_item_off_sale_is_no_longer_offered(app: TestApp) {
+    let db = app.db.clone();
+    let sho = app.member_headers("watanabe.sho").await;
+    let offered = |options: &app::procedure::ApplyOptions| {
+        let c = &options.contracts[0];
+        (
+            c.riders.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+            c.courses.iter().map(|k| k.name.clone()).collect::<Vec<_>>(),
+        )
+    };
+    let (riders, courses) = offered(&app.call(sho.clone(), load_apply_options).await.unwrap());
+    assert!(riders.contains(&"がん特約".to_owned()), "{riders:?}");
+    assert!(courses.contains(&"総合保障型4型".to_owned()), "{courses:?}");
+
+    let off = "区分,コード,名称,月掛金,保障内容,控除区分,販売\n\
+コース,sogo4,総合保障型4型,4000,入院1日 9000円,一般,停止\n\
+特約,gan,がん特約,1000,がん診断一時金 50万円,,販売停止\n\
+特約,josei,女性疾病特約,600,女性特有の病気による入院,,販売停止\n\
+特約,senshin,先進医療特約,200,先進医療の技術料,,販売中\n\
+特約,bone,骨折特約,300,,,終了\n";
+    let preview = run(&app, Kind::Catalogue, off, Mode::Preview).await;
+    assert_eq!(
+        (preview.updated, preview.rejected, preview.warnings),
+        (4, 1, 3),
+        "{:?}",
+        preview.issues
+    );
+    assert_eq!(rows_with(&preview, "販売"), [6]);
+    let warned: Vec<(u64, &str)> = preview
+        .issues
+        .iter()
+        .filter(|i| i.warning)
+        .map(|i| (i.row, i.message.as_str()))
+        .collect();
+    assert!(
+        warned[0].0 == 2 && warned[0].1.starts_with("総合保障型4型を販売停止にします。"),
+        "{warned:?}"
+    );
+    // The preview writes nothing.
+    let (riders, _) = offered(&app.call(sho.clone(), load_apply_options).await.unwrap());
+    assert!(riders.contains(&"がん特約".to_owned()));
+
+    let done = run(&app, Kind::Catalogue, off, Mode::Commit).await;
+    assert!(
+        done.issues
+            .iter()
+            .any(|i| i.warning && i.message.starts_with("がん特約を販売停止にしました。")),
+        "{:?}",
+        done.issues
+    );
+    let (riders, courses) = offered(&app.call(sho.clone(), load_apply_options).await.unwrap());
+    assert!(
+        !riders.contains(&"がん特約".to_owned()) && riders.contains(&"先進医療特約".to_owned()),
+        "{riders:?}"
+    );
+    assert!(
+        !courses.contains(&"総合保障型4型".to_owned()) && !courses.is_empty(),
+        "{courses:?}"
+    );
+
+    // A form shown before the import is refused beside the choice.
+    let gan = rider_choice(&db, "K-2025-001001", "gan").await;
+    let refused = app
+        .call(sho.clone(), || {
+            apply("rider_addition".into(), Some(gan.clone()), None)
+        })
+        .await;
+    assert_eq!(
+        refused,
+        Err(AppError::field(
+            "choice",
+            "「がん特約」は、現在お申し込みを受け付けていません。ほかのものをお選びください。"
+        ))
+    );
+    let contract_id = gan.split('-').next().unwrap().to_owned();
+    let sogo4 = course::Entity::find()
+        .filter(course::Column::Code.eq("sogo4"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let change = format!("{contract_id}-{}", sogo4.id);
+    let refused = app
+        .call(sho.clone(), || {
+            preview_application("course_change".into(), Some(change.clone()), None)
+        })
+        .await;
+    assert!(
+        matches!(&refused, Err(AppError::Field { field, .. }) if field == "choice"),
+        "{refused:?}"
+    );
+    assert!(procedure_entity::Entity::find()
+        .filter(procedure_entity::Column::MemberId.eq(member_id_of(&db, "watanabe.sho").await))
+        .one(&db)
+        .await
+        .unwrap()
+        .is_none());
+
+    // A contract holding an item off sale keeps it.
+    let hanako = member_id_of(&db, "kyosai.hanako").await;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let held = contracts_of(&db, hanako, today).await.unwrap();
+    assert!(
+        held.iter()
+            .any(|c| c.riders.iter().any(|r| r.name == "女性疾病特約")),
+        "{held:?}"
+    );
+
+    // A file from before the column puts them back on sale.
+    let back = "区分,コード,名称,月掛金\n特約,gan,がん特約,1000\nコース,sogo4,総合保障型4型,4000\n";
+    let out = run(&app, Kind::Catalogue, back, Mode::Commit).await;
+    assert_eq!(out.warnings, 0, "{:?}", out.issues);
+    let (riders, courses) = offered(&app.call(sho.clone(), load_apply_options).await.unwrap());
+    assert!(riders.contains(&"がん特約".to_owned()));
+    assert!(courses.contains(&"総合保障型4型".to_owned()));
+    app.call(sho, || apply("rider_addition".into(), Some(gan), None))
+        .await
+        .unwrap();
+}
+on_both!(contract_off_sale, an_item_off_sale_is_no_longer_offered);

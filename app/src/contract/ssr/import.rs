@@ -262,10 +262,10 @@ async fn catalogue_rows(
     out: &mut Outcome,
 ) -> Result<(), ImportError> {
     // What is recorded now, by code: (name, premium, summary, deduction,
-    // place in the list).
-    type Shown = (String, i32, String, Option<String>, i32);
+    // place in the list, on sale).
+    type Shown = (String, i32, String, Option<String>, i32, bool);
     let mut recorded: HashMap<(Item, String), Shown> = HashMap::new();
-    let courses: Vec<(String, String, i32, String, String, i32)> = course::Entity::find()
+    let courses: Vec<(String, String, i32, String, String, i32, bool)> = course::Entity::find()
         .select_only()
         .columns([
             course::Column::Code,
@@ -274,17 +274,18 @@ async fn catalogue_rows(
             course::Column::Summary,
             course::Column::Deduction,
             course::Column::SortOrder,
+            course::Column::OnSale,
         ])
         .into_tuple()
         .all(db)
         .await?;
-    for (code, name, premium, summary, deduction, order) in courses {
+    for (code, name, premium, summary, deduction, order, on_sale) in courses {
         recorded.insert(
             (Item::Course, code),
-            (name, premium, summary, Some(deduction), order),
+            (name, premium, summary, Some(deduction), order, on_sale),
         );
     }
-    let riders: Vec<(String, String, i32, String, i32)> = rider::Entity::find()
+    let riders: Vec<(String, String, i32, String, i32, bool)> = rider::Entity::find()
         .select_only()
         .columns([
             rider::Column::Code,
@@ -292,12 +293,16 @@ async fn catalogue_rows(
             rider::Column::MonthlyPremium,
             rider::Column::Summary,
             rider::Column::SortOrder,
+            rider::Column::OnSale,
         ])
         .into_tuple()
         .all(db)
         .await?;
-    for (code, name, premium, summary, order) in riders {
-        recorded.insert((Item::Rider, code), (name, premium, summary, None, order));
+    for (code, name, premium, summary, order, on_sale) in riders {
+        recorded.insert(
+            (Item::Rider, code),
+            (name, premium, summary, None, order, on_sale),
+        );
     }
     for (n, r) in rows {
         let key = (r.item, r.code.clone());
@@ -320,6 +325,7 @@ async fn catalogue_rows(
             r.summary.clone(),
             (r.item == Item::Course).then(|| r.deduction.code().to_owned()),
             order,
+            r.on_sale,
         );
         match recorded.get(&key) {
             None => out.inserted += 1,
@@ -343,6 +349,19 @@ async fn catalogue_rows(
                         warning: true,
                     });
                 }
+                if was.5 && !r.on_sale {
+                    out.warnings += 1;
+                    out.issue(Issue {
+                        row: n,
+                        column: "販売".into(),
+                        message: format!(
+                            "{}を販売停止{}。お申し込み画面に出なくなります。ご契約中の方の保障と、審査中のお申し込みはそのままです。",
+                            r.name,
+                            if write { "にしました" } else { "にします" }
+                        ),
+                        warning: true,
+                    });
+                }
             }
         }
         if !write {
@@ -357,6 +376,7 @@ async fn catalogue_rows(
                     summary: Set(r.summary),
                     sort_order: Set(order),
                     deduction: Set(r.deduction.code().to_owned()),
+                    on_sale: Set(r.on_sale),
                     ..Default::default()
                 })
                 .on_conflict(
@@ -367,6 +387,7 @@ async fn catalogue_rows(
                             course::Column::Summary,
                             course::Column::SortOrder,
                             course::Column::Deduction,
+                            course::Column::OnSale,
                         ])
                         .to_owned(),
                 )
@@ -380,6 +401,7 @@ async fn catalogue_rows(
                     monthly_premium: Set(r.monthly_premium),
                     summary: Set(r.summary),
                     sort_order: Set(order),
+                    on_sale: Set(r.on_sale),
                     ..Default::default()
                 })
                 .on_conflict(
@@ -389,6 +411,7 @@ async fn catalogue_rows(
                             rider::Column::MonthlyPremium,
                             rider::Column::Summary,
                             rider::Column::SortOrder,
+                            rider::Column::OnSale,
                         ])
                         .to_owned(),
                 )

@@ -81,6 +81,11 @@ fn missing_choice(kind: Kind) -> &'static str {
     }
 }
 
+/// A course or rider taken off sale since the form was shown.
+fn off_sale(name: &str) -> String {
+    format!("「{name}」は、現在お申し込みを受け付けていません。ほかのものをお選びください。")
+}
+
 /// The coverage of one contract: its course and rider periods.
 struct Coverage {
     courses: Vec<(i32, Period)>,
@@ -195,7 +200,7 @@ pub async fn options(
         let rider_choices: Vec<Choice> = riders
             .iter()
             .filter(|_| !withdrawn && !ended)
-            .filter(|r| !held.contains(&r.id) && !asked.contains(&r.id))
+            .filter(|r| r.on_sale && !held.contains(&r.id) && !asked.contains(&r.id))
             .map(|r| Choice {
                 value: format!("{}-{}", c.id, r.id),
                 name: r.name.clone(),
@@ -213,7 +218,7 @@ pub async fn options(
         } else {
             courses
                 .iter()
-                .filter(|k| Some(k.id) != current.map(|c| c.id))
+                .filter(|k| k.on_sale && Some(k.id) != current.map(|c| c.id))
                 .map(|k| Choice {
                     value: format!("{}-{}", c.id, k.id),
                     name: k.name.clone(),
@@ -360,6 +365,9 @@ pub async fn check(
                     rider.name
                 )));
             }
+            if !rider.on_sale {
+                return Err(AppError::field("choice", off_sale(&rider.name)));
+            }
             let premium = money::yen(rider.monthly_premium.into());
             Ok(Checked {
                 kind: app.kind,
@@ -398,6 +406,9 @@ pub async fn check(
                     "choice",
                     "現在と同じコースです。変更後のコースを選んでください。",
                 ));
+            }
+            if !new.on_sale {
+                return Err(AppError::field("choice", off_sale(&new.name)));
             }
             let current = course::Entity::find_by_id(current_id)
                 .one(db)

@@ -15,6 +15,8 @@ pub struct Model {
     /// The 生命保険料控除 category of its premiums:
     /// [`crate::domain::certificate::Deduction::code`].
     pub deduction: String,
+    /// Offered on the application screens (the catalogue import's 販売).
+    pub on_sale: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -12,6 +12,8 @@ pub struct Model {
     pub monthly_premium: i32,
     pub summary: String,
     pub sort_order: i32,
+    /// Offered on the application screens (the catalogue import's 販売).
+    pub on_sale: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
