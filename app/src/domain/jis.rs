@@ -7,6 +7,7 @@
 
 use japanese_codepoints::jisx0208::JisX0208;
 use japanese_codepoints::jisx0208kanji::JisX0208Kanji;
+use unicode_normalization::UnicodeNormalization;
 
 /// 旧字体 and 異体字 with the 新字体 a member should type instead. Kept short
 /// on purpose: the characters people actually meet in names and addresses.
@@ -34,21 +35,46 @@ fn in_set(c: char) -> bool {
     JisX0208::cached().contains(s) || JisX0208Kanji::cached().contains(s)
 }
 
-/// What a member typed, made comparable: 〜 for ～, − for － and -, and
-/// half-width letters, digits, symbols and spaces in their full-width
-/// forms (the forms JIS X 0208 has).
+/// What a member typed, made comparable: 〜 for ～ and ~, − for － and -,
+/// ’ ” ‘ for the straight quotes and the back quote (half- or full-width:
+/// JIS X 0208 has only the curly ones), half-width katakana in full width
+/// (ｶﾞ as ガ), and the other half-width letters, digits, symbols and spaces
+/// in their full-width forms (the forms JIS X 0208 has). A backslash stays.
 pub fn normalise(input: &str) -> String {
-    input
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '～' => '〜',
+    let mut out = String::with_capacity(input.len());
+    let mut kana = String::new();
+    for c in input.trim().chars() {
+        if ('\u{FF61}'..='\u{FF9F}').contains(&c) {
+            kana.push(c);
+            continue;
+        }
+        if !kana.is_empty() {
+            out.extend(kana.nfkc());
+            kana.clear();
+        }
+        out.push(match c {
+            '～' | '~' => '〜',
             '－' | '-' => '−',
+            '\'' | '＇' => '’',
+            '"' | '＂' => '”',
+            '`' | '｀' => '‘',
+            '\\' => c,
             ' ' => '　',
-            '!'..='~' => char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap_or(c),
+            '!'..='}' => char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap_or(c),
             _ => c,
-        })
-        .collect()
+        });
+    }
+    out.extend(kana.nfkc());
+    out
+}
+
+/// A kanji (where a 新字体 or kana is the way out), rather than a symbol.
+fn is_kanji(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3FFFF}')
 }
 
 /// The 新字体 for `c`, if the table knows one.
@@ -85,8 +111,11 @@ impl JisText {
                 Some(new) => format!(
                     "「{c}」は使えない文字です。新字体の「{new}」で入力してください。"
                 ),
-                None => format!(
+                None if is_kanji(c) => format!(
                     "「{c}」は使えない文字です。新字体で入力するか、新字体のない場合はひらがな・カタカナで入力してください。"
+                ),
+                None => format!(
+                    "「{c}」は使えない記号です。ほかの書き方(①は１、㈱は(株)など)で入力してください。"
                 ),
             };
             return Err(JisError(message));
@@ -166,11 +195,46 @@ mod tests {
     #[test]
     fn other_characters_are_refused_with_the_kana_hint() {
         // Windows-31J accepts these; JIS X 0208 does not.
-        for c in ["①", "㈱", "🙂", "ⅱ"] {
+        for c in ["𪗱", "\u{FA0E}", "丂"] {
             let e = JisText::parse(&format!("株式会社{c}"), 60).unwrap_err();
             assert!(e.0.contains(&format!("「{c}」")), "{c}: {}", e.0);
             assert!(e.0.contains("ひらがな・カタカナ"), "{}", e.0);
         }
+        // A symbol is not a kanji: no kana hint.
+        for c in ["①", "㈱", "🙂", "ⅱ"] {
+            let e = JisText::parse(&format!("株式会社{c}"), 60).unwrap_err();
+            assert_eq!(
+                e.0,
+                format!("「{c}」は使えない記号です。ほかの書き方(①は１、㈱は(株)など)で入力してください。")
+            );
+        }
+    }
+
+    #[test]
+    fn every_printable_ascii_character_is_typable() {
+        for c in '!'..='~' {
+            let folded = normalise(&c.to_string());
+            assert!(
+                folded.chars().all(in_set),
+                "{c} becomes {folded}, outside JIS X 0208"
+            );
+        }
+        assert_eq!(
+            JisText::parse("D'クラディア \"本館\" 1~3", 60)
+                .unwrap()
+                .as_str(),
+            "Ｄ’クラディア　”本館”　１〜３"
+        );
+    }
+
+    #[test]
+    fn half_width_katakana_is_folded_to_full_width() {
+        assert_eq!(
+            JisText::parse("ﾐﾗｲﾊｲﾂ ｶﾞｰﾃﾞﾝ203", 60).unwrap().as_str(),
+            "ミライハイツ　ガーデン２０３"
+        );
+        assert_eq!(normalise("ｷｮｳｻｲﾀﾛｳ"), "キョウサイタロウ");
+        assert_eq!(normalise("ﾊﾟﾌﾞ･ｸﾞﾘｰﾝ"), "パブ・グリーン");
     }
 
     #[test]

@@ -62,6 +62,9 @@ pub struct PostalAnswer {
     pub address1: String,
     /// False when the code stands for several towns: the member types it.
     pub town_filled: bool,
+    /// False when the code crosses a city boundary: only the prefecture is
+    /// filled and `address1` is empty.
+    pub city_filled: bool,
 }
 
 /// The confirmation step of a change: each item before and after.

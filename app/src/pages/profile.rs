@@ -213,8 +213,10 @@ fn AddressForm(current: AddressParts) -> impl IntoView {
                     address1.set(found.address1);
                     if found.town_filled {
                         "住所を入力しました。続けて丁目・番地を入力してください。"
+                    } else if found.city_filled {
+                        "市区町村までを入力しました。この郵便番号では町名が決まらないため、町域(町名)から入力してください。"
                     } else {
-                        "市区町村までを入力しました。この郵便番号は複数の町域にまたがるため、町域(町名)から入力してください。"
+                        "都道府県までを入力しました。この郵便番号は複数の市区町村にまたがるため、市区町村から入力してください。"
                     }
                     .to_owned()
                 }

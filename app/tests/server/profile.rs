@@ -37,9 +37,13 @@ async fn load_postal(app: &TestApp) {
             ],
         ),
         entry("0600000", &[("北海道", "札幌市中央区", "")]),
+        entry(
+            "4980000",
+            &[("愛知県", "弥富市", ""), ("愛知県", "海部郡飛島村", "")],
+        ),
     ];
     let done = replace_all(&app.db, &entries).await.unwrap();
-    assert_eq!(done.codes, 3);
+    assert_eq!(done.codes, 4);
     assert_eq!(done.with_town, 1);
 }
 
@@ -92,7 +96,17 @@ async fn address_and_phone_change_at_once_with_their_records(app: TestApp) {
         .unwrap()
         .unwrap();
     assert_eq!(rest.address1, "札幌市中央区");
-    assert!(!rest.town_filled);
+    assert!(!rest.town_filled && rest.city_filled && several.city_filled);
+    let cities = app
+        .call(me.clone(), || lookup_postal("498-0000".into()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (cities.prefecture.as_str(), cities.address1.as_str()),
+        ("愛知県", "")
+    );
+    assert!(!cities.town_filled && !cities.city_filled);
     assert_eq!(
         app.call(me.clone(), || lookup_postal("999-9999".into()))
             .await
@@ -225,6 +239,11 @@ async fn address_and_phone_change_at_once_with_their_records(app: TestApp) {
     let profile = app.call(me, my_profile).await.unwrap();
     assert_eq!(profile.mobile_phone.as_deref(), Some("090-1234-5678"));
     assert_eq!(profile.address_parts.postal_code, "330-0064");
+    // The building apart from the house number, as on the confirmation.
+    assert_eq!(
+        profile.address,
+        "埼玉県さいたま市浦和区岸町７−５−１９ みらいハイツ１０１"
+    );
 
     // Only a member of a session changes anything.
     let err = app

@@ -195,18 +195,16 @@ pub async fn lookup_postal(code: &str) -> Result<Option<PostalAnswer>, AppError>
     let Request { state, .. } = Request::current()?;
     let code = PostalCode::parse(code).map_err(|e| AppError::field("postal_code", e.0))?;
     let found = crate::ssr::postal::lookup(&state.db, &code).await?;
-    Ok(found.map(|row| {
-        let several = row.town.is_none();
-        PostalAnswer {
-            postal_code: code.hyphenated(),
-            prefecture: row.prefecture,
-            address1: format!(
-                "{}{}",
-                row.city.unwrap_or_default(),
-                row.town.unwrap_or_default()
-            ),
-            town_filled: !several,
-        }
+    Ok(found.map(|row| PostalAnswer {
+        postal_code: code.hyphenated(),
+        prefecture: row.prefecture,
+        town_filled: row.town.is_some(),
+        city_filled: row.city.is_some(),
+        address1: format!(
+            "{}{}",
+            row.city.unwrap_or_default(),
+            row.town.unwrap_or_default()
+        ),
     }))
 }
 

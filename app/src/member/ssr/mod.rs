@@ -24,7 +24,7 @@ pub async fn profile() -> Result<Profile, AppError> {
     // the display spelling (seed 000).
     let (name, name_changed) = display_spelling(&m.name);
     let (address, address_changed) =
-        display_spelling(&format!("{}{}{}", m.prefecture, m.address1, m.address2));
+        display_spelling(format!("{}{} {}", m.prefecture, m.address1, m.address2).trim_end());
     Ok(Profile {
         member_number: display_member_number(&m.member_number),
         postal_code: display_postal_code(&m.postal_code),

@@ -268,15 +268,12 @@ pub async fn options(
 
 /// The registered address, as documents are sent to it.
 pub fn address_of(m: &member::Model) -> String {
-    // Byte slicing below is safe only for the seven ASCII digits stored.
-    let postal = if m.postal_code.len() == 7 && m.postal_code.is_ascii() {
-        format!("{}-{}", &m.postal_code[..3], &m.postal_code[3..])
-    } else {
-        m.postal_code.clone()
-    };
-    format!("〒{postal} {}{} {}", m.prefecture, m.address1, m.address2)
-        .trim_end()
-        .to_owned()
+    crate::member::ssr::changes::address_line(
+        &m.postal_code,
+        &m.prefecture,
+        &m.address1,
+        &m.address2,
+    )
 }
 
 /// A checked application: what will be stored and what the member confirms.
