@@ -170,7 +170,7 @@ test('a withdrawn member sees the last day, and after it cannot log in', async (
   await standing.getByLabel('脱退日').fill(iso(today));
   await standing.getByLabel('出資金の返還日(マイページの最終利用日)').fill(iso(last));
   await standing.getByRole('button', { name: '脱退を記録する' }).click();
-  await expect(standing.getByText('脱退を記録しました。', { exact: false })).toBeVisible();
+  await expect(staffPage.getByRole('status').filter({ hasText: '脱退を記録しました' })).toBeVisible();
   await staffPage.context().close();
 
   await apiLogin(page, me, { server, goto: '/mypage' });

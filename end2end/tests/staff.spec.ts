@@ -265,9 +265,9 @@ test('a refund date recorded wrong is corrected from the member page', async ({ 
   await standing.getByLabel('脱退日').fill('2027-03-31');
   await standing.getByLabel('出資金の返還日(マイページの最終利用日)').fill('2027-07-13');
   await standing.getByRole('button', { name: '脱退を記録する' }).click();
-  await expect(standing.getByText('脱退を記録しました。', { exact: false })).toBeVisible();
-
-  await page.reload();
+  // The page loads again and shows the record as it is now.
+  await expect(page.getByRole('status').filter({ hasText: '脱退を記録しました' })).toBeVisible();
+  await expect(standing.getByText('脱退を記録する')).toHaveCount(0);
   await hydrated(page);
   // Until the refund date My Page is open, and can be stopped (misuse).
   await expect(standing.getByText('マイページの利用を停止する')).toBeVisible();
@@ -293,9 +293,9 @@ test('an admin takes back a withdrawal recorded for the wrong member', async ({ 
   await standing.getByLabel('脱退日').fill('2027-03-31');
   await standing.getByLabel('出資金の返還日(マイページの最終利用日)').fill('2027-07-31');
   await standing.getByRole('button', { name: '脱退を記録する' }).click();
-  await expect(standing.getByText('脱退を記録しました。', { exact: false })).toBeVisible();
-
-  await page.reload();
+  // The page loads again and shows the record as it is now.
+  await expect(page.getByRole('status').filter({ hasText: '脱退を記録しました' })).toBeVisible();
+  await expect(standing.getByText('脱退を記録する')).toHaveCount(0);
   await hydrated(page);
   await standing.getByText('脱退の記録を取り消す(管理者)').click();
   await snap(page, testInfo, 'staff-withdrawal-take-back');

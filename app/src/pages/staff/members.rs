@@ -117,7 +117,7 @@ pub fn StaffMemberPage() -> impl IntoView {
 }
 
 /// What a change on the member page says once done (`?done=…`).
-const DONE: [(&str, &str); 9] = [
+const DONE: [(&str, &str); 10] = [
     (
         "email",
         "メールアドレスを変更しました。新旧両方のアドレスにお知らせしました。",
@@ -132,11 +132,15 @@ const DONE: [(&str, &str); 9] = [
     ),
     (
         "filed",
-        "お手続きを受け付けました(申込者: 共済(職員))。ご本人にメールでお知らせしました。下の「お手続き」から状況を進めてください。",
+        "お手続きを受け付けました(申込者: 共済(職員))。マイページに登録のある方には、メールでお知らせしました。下の「お手続き」から状況を進めてください。",
     ),
     (
         "renamed",
-        "氏名の変更を記録しました。ご本人にメールでお知らせしました。",
+        "氏名の変更を記録しました(マイページに登録のある方には、メールでお知らせしました)。",
+    ),
+    (
+        "withdrawn",
+        "脱退を記録しました(マイページに登録のある方には、メールでお知らせしました)。",
     ),
     (
         "uncancelled",
@@ -777,6 +781,7 @@ fn Standing(
     reload_after(reopen, "reopened");
     let unregistered = stage == Stage::NoAccount;
     let withdraw = ServerAction::<StaffRecordWithdrawal>::new();
+    reload_after(withdraw, "withdrawn");
     let reopen_error = action_error(reopen);
     let error = action_error(withdraw);
     let stopped = stage == Stage::Stopped;
@@ -854,9 +859,6 @@ fn Standing(
                             <FieldError error field="access_until" />
                         </div>
                         <FormError error />
-                        <p role="status" class="notice-inline">
-                            {move || matches!(withdraw.value().get(), Some(Ok(()))).then_some("脱退を記録しました。ご本人にメールでお知らせしました。")}
-                        </p>
                         <button type="submit" class="button" disabled=move || withdraw.pending().get()>
                             "脱退を記録する"
                         </button>
