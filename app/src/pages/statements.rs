@@ -122,7 +122,7 @@ fn StatementSheet(d: StatementDetail) -> impl IntoView {
         </article>
         <p class="actions no-print">
             <button type="button" class="button" on:click=|_| print()>"印刷する"</button>
-            <a class="button" href=csv rel="external" download>"CSVでダウンロード"</a>
+            <a class="button" href=csv rel="external">"CSVでダウンロード"</a>
         </p>
     }
 }

@@ -375,6 +375,17 @@ async fn staff_stop_and_reopen(app: TestApp) {
     let mail = latest_mail_to(&app.db, &m.email).await;
     assert!(mail.subject.contains("ご利用停止"));
     assert!(mail.body_text.contains("共済にて"), "{}", mail.body_text);
+    // Someone trying passwords meanwhile locks the account, but no lockout
+    // mail tells the member to reset a password they cannot use.
+    for _ in 0..app::domain::policy::LOCKOUT_FAILURES {
+        assert!(matches!(
+            login(&app.db, &m.user_id, "wrong-password", app.now()).await,
+            Err(AppError::LoginFailed)
+        ));
+    }
+    assert!(account_of(&app.db, &m.user_id).await.locked_until.is_some());
+    assert_eq!(latest_mail_to(&app.db, &m.email).await.id, mail.id);
+    app.advance(Duration::minutes(app::domain::policy::LOCKOUT_MINUTES));
     assert!(matches!(
         app.call(staff.clone(), || app::staff::staff_stop_service(
             m.member_id

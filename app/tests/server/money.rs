@@ -109,10 +109,22 @@ async fn statements_list_detail_isolation(app: TestApp) {
     assert!(text.contains(",合計,,,,2400"), "{text}");
     let res = get(hanako, "/mypage/statements/2024-05/csv").await.unwrap();
     assert_eq!(res.status(), 404);
+    // Without a session: the login page, back to the statement after it.
     let res = get(HeaderMap::new(), "/mypage/statements/2024-05/csv")
         .await
         .unwrap();
-    assert_eq!(res.status(), 401);
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()[header::LOCATION],
+        "/?next=%2Fmypage%2Fstatements%2F2024-05"
+    );
+    let res = get(HeaderMap::new(), "/mypage/statements/..%2Fx/csv")
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()[header::LOCATION],
+        "/?next=%2Fmypage%2Fstatements"
+    );
 
     // After the debit (11/27) the bank's result takes some days: 入金確認中
     // through 12/4, 未入金 from 12/5 (JST days: 00:30 on 12/5 is the 5th),
@@ -395,8 +407,22 @@ async fn certificate_route(app: TestApp) {
     let res = post(taro.clone()).await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/pdf");
+    // Without a session, or after it idled out (M2): the login page, saying
+    // so, back to the certificate page after it.
     let res = post(HeaderMap::new()).await.unwrap();
-    assert_eq!(res.status(), 401);
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()[header::LOCATION],
+        "/?next=%2Fmypage%2Fcertificate"
+    );
+    app.advance(
+        Duration::from_std(app.state().config.idle_timeout).unwrap() + Duration::minutes(1),
+    );
+    let res = post(taro.clone()).await.unwrap();
+    assert_eq!(
+        res.headers()[header::LOCATION],
+        "/?next=%2Fmypage%2Fcertificate&reason=timeout"
+    );
     app.advance(Duration::days(170));
     let taro = app.member_headers("kyosai.taro").await;
     let res = post(taro).await.unwrap();

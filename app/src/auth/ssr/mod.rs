@@ -180,7 +180,9 @@ async fn locked_meanwhile<T>(
 }
 
 /// Logs a wrong password; the try that locked the account also mails the
-/// member (M15), once per lock.
+/// member (M15), once per lock, while My Page is open to them: a stopped or
+/// ended account refuses even the right password, and the mail's advice
+/// (reset the password, log in and change it) could not be followed.
 async fn wrong_password(
     db: &DatabaseConnection,
     config: &Config,
@@ -201,6 +203,10 @@ async fn wrong_password(
             .one(&txn)
             .await?
             .ok_or(AppError::Internal)?;
+        if crate::member::ssr::access(&member, account, now).is_err() {
+            txn.commit().await?;
+            return Ok(());
+        }
         let to = Recipient {
             email: &account.email,
             name: &member.name,
@@ -540,6 +546,28 @@ pub async fn member_from_headers(
     member_records_from_headers(db, config, headers, now)
         .await
         .map(|(me, ..)| me)
+}
+
+/// The member of a download route (a PDF, a CSV), or where their browser
+/// goes instead: the login page for a lost session (saying so when it idled
+/// out, M2) coming back to `page`, the page itself while a temporary
+/// password waits to be changed (the page leads there).
+pub async fn member_for_download(
+    db: &DatabaseConnection,
+    config: &Config,
+    headers: &HeaderMap,
+    now: DateTime<Utc>,
+    page: &str,
+) -> Result<CurrentMember, Response> {
+    match member_from_headers(db, config, headers, now).await {
+        Ok(me) if !me.must_change_password => Ok(me),
+        Ok(_) => Err(Redirect::to(page).into_response()),
+        Err(AppError::Unauthenticated { timed_out }) => Err(Redirect::to(
+            &crate::domain::next_path::login_again_url(page, timed_out),
+        )
+        .into_response()),
+        Err(e) => Err(crate::ssr::security::plain_text(e.status(), &e.to_string())),
+    }
 }
 
 /// [`member_from_headers`] for what runs by itself, not the member (the

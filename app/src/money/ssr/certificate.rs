@@ -17,7 +17,7 @@ use sea_orm::{
 use super::super::{CertificateCheck, CertificateLine, CertificateOptions, IssuedCertificate};
 use super::statements::with_status;
 use crate::auth::ssr::{
-    account_and_member, current_member, display_member_number, member_from_headers,
+    account_and_member, current_member, display_member_number, member_for_download,
 };
 use crate::contract::ssr::coverages_of;
 use crate::domain::certificate::{
@@ -318,14 +318,10 @@ fn notes_and_code(page: &mut pdf::Canvas<'_, '_>, p: &Printed<'_>, mut y: f32) {
 pub async fn issue_pdf(State(state): State<AppState>, parts: Parts) -> Response {
     let headers = &parts.headers;
     let now = state.clock.now();
-    let me = match member_from_headers(&state.db, &state.config, headers, now).await {
-        Ok(me) if !me.must_change_password => me,
-        _ => {
-            return plain_text(
-                StatusCode::UNAUTHORIZED,
-                &AppError::Unauthenticated { timed_out: false }.to_string(),
-            )
-        }
+    let page = "/mypage/certificate";
+    let me = match member_for_download(&state.db, &state.config, headers, now, page).await {
+        Ok(me) => me,
+        Err(elsewhere) => return elsewhere,
     };
     let today = jst::today(now);
     let Electronic::Open { year, .. } = electronic(today) else {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use axum::{
     extract::{Path, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderValue},
     response::{IntoResponse, Response},
 };
 use chrono::NaiveDate;
@@ -14,7 +14,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use super::super::{
     GroupView, LineView, PaymentView, StatementDetail, StatementList, StatementSummary,
 };
-use crate::auth::ssr::{current_member, display_member_number, member_from_headers};
+use crate::auth::ssr::{current_member, display_member_number, member_for_download};
 use crate::domain::jis::display_spelling;
 use crate::domain::statement::{group, BillingMonth, Line, LineKind, PaymentMethod, PaymentStatus};
 use crate::domain::{jst, money};
@@ -285,9 +285,16 @@ pub async fn csv_download(
     headers: HeaderMap,
 ) -> Response {
     let now = state.clock.now();
-    let me = match member_from_headers(&state.db, &state.config, &headers, now).await {
-        Ok(me) if !me.must_change_password => me,
-        _ => return StatusCode::UNAUTHORIZED.into_response(),
+    // Back to the statement's page after a login (the link is a plain one:
+    // the browser follows the redirect, the CSV itself comes as an
+    // attachment).
+    let page = match BillingMonth::parse(&month) {
+        Ok(_) => format!("/mypage/statements/{month}"),
+        Err(_) => "/mypage/statements".to_owned(),
+    };
+    let me = match member_for_download(&state.db, &state.config, &headers, now, &page).await {
+        Ok(me) => me,
+        Err(elsewhere) => return elsewhere,
     };
     match find(&state.db, me.member_id, &month).await {
         Ok(f) => (
