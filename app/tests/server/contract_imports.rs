@@ -569,3 +569,44 @@ async fn an_item_off_sale_is_no_longer_offered(app: TestApp) {
         .unwrap();
 }
 on_both!(contract_off_sale, an_item_off_sale_is_no_longer_offered);
+
+/// A new contract registered ahead of its start says when its coverage
+/// starts, not that a changed course waits (there is no earlier one); it
+/// shows from that day.
+async fn a_contract_starting_later_says_when(app: TestApp) {
+    let hanako = member_id_of(&app.db, "kyosai.hanako").await;
+    let csv = format!(
+        "契約番号,組合員番号,区分,コード,保障開始日,保障終了日\n\
+K-NEW-0100,{HANAKO},コース,sogo2,2027-01-01,\n\
+K-NEW-0100,{HANAKO},特約,gan,2027-01-01,\n"
+    );
+    let out = run(&app, Kind::Contracts, &csv, Mode::Commit).await;
+    assert_eq!(out.inserted, 1, "{:?}", out.issues);
+    let on = |day: NaiveDate| {
+        let db = app.db.clone();
+        async move {
+            contracts_of(&db, hanako, day)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|c| c.contract_number == "K-NEW-0100")
+                .unwrap()
+        }
+    };
+    let before = on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).await;
+    assert!(before.course.is_none());
+    assert_eq!(
+        before.pending,
+        [
+            "コース「総合保障型2型」の保障は、保障開始日の2027/1/1から始まります。",
+            "特約「がん特約」の保障は、保障開始日の2027/1/1から始まります。"
+        ]
+    );
+    let started = on(NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()).await;
+    assert_eq!(
+        started.course.map(|c| c.name).as_deref(),
+        Some("総合保障型2型")
+    );
+    assert!(started.pending.is_empty(), "{:?}", started.pending);
+}
+on_both!(contract_starting_later, a_contract_starting_later_says_when);

@@ -178,22 +178,36 @@ fn view(
                 .map(|(r, _)| i64::from(r.monthly_premium)),
         )
         .sum();
+    // A contract whose coverage has not started yet (a new one, registered
+    // ahead of its start) has no earlier course to show meanwhile.
+    let starting = course.is_none();
     let mut notes: Vec<String> = pending(courses, day)
         .into_iter()
         .map(|(c, p)| {
-            format!(
-                "変更後のコース「{}」は{}から表示されます。それまでは変更前のコースを表示しています。",
-                c.name,
-                jst::format_date(p.starts_on)
-            )
+            let on = jst::format_date(p.starts_on);
+            if starting {
+                format!("コース「{}」の保障は、保障開始日の{on}から始まります。", c.name)
+            } else {
+                format!(
+                    "変更後のコース「{}」は{on}から表示されます。それまでは変更前のコースを表示しています。",
+                    c.name
+                )
+            }
         })
         .collect();
     notes.extend(pending(riders, day).into_iter().map(|(r, p)| {
-        format!(
-            "お申し込みの特約「{}」は、保障開始日の{}から表示されます。",
-            r.name,
-            jst::format_date(p.starts_on)
-        )
+        let on = jst::format_date(p.starts_on);
+        if starting {
+            format!(
+                "特約「{}」の保障は、保障開始日の{on}から始まります。",
+                r.name
+            )
+        } else {
+            format!(
+                "お申し込みの特約「{}」は、保障開始日の{on}から表示されます。",
+                r.name
+            )
+        }
     }));
     ContractView {
         contract_number,
