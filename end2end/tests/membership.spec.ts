@@ -80,7 +80,21 @@ test('staff print the letter; the new member registers with its code and logs in
   await expect(page.getByText(`${m.name}様(組合員番号 ${m.member_number})`, { exact: false })).toBeVisible();
   await snap(page, testInfo, 'register-account');
   await hydrated(page);
+  // A mistyped address: the code step goes back to it, the ID kept.
+  const typo = m.email.replace('@', '.typo@');
   await page.getByLabel('ユーザーID').fill(m.user_id);
+  await page.getByLabel('メールアドレス').fill(typo);
+  await page.getByLabel('新しいパスワード', { exact: true }).fill(m.password);
+  await page.getByLabel('新しいパスワード(確認)').fill(m.password);
+  await page.getByRole('button', { name: '認証コードを送る' }).click();
+  await expect(page.getByText(`「${typo}」に認証コードをお送りしました。`, { exact: false })).toBeVisible();
+  await expect(page.getByText(/認証コードは\d{4}\/\d{1,2}\/\d{1,2} \d{1,2}:\d{2}まで有効です。/)).toBeVisible();
+  await snap(page, testInfo, 'register-code');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'メールアドレスを入力し直す' }).click();
+  await expect(page.getByLabel('ユーザーID')).toHaveValue(m.user_id);
+  await expect(page.getByLabel('メールアドレス')).toHaveValue(typo);
+  await hydrated(page);
   await page.getByLabel('メールアドレス').fill(m.email);
   await page.getByLabel('新しいパスワード', { exact: true }).fill(m.password);
   await page.getByLabel('新しいパスワード(確認)').fill(m.password);

@@ -28,6 +28,7 @@ mod m20261207_000023_core_pending;
 mod m20261207_000024_contract_imports;
 mod m20261207_000025_login_code_events;
 mod m20261207_000026_catalogue_on_sale;
+mod m20261207_000027_registration_code_expiry;
 
 mod check_list;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000024_contract_imports::Migration),
             Box::new(m20261207_000025_login_code_events::Migration),
             Box::new(m20261207_000026_catalogue_on_sale::Migration),
+            Box::new(m20261207_000027_registration_code_expiry::Migration),
         ]
     }
 }

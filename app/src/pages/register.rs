@@ -7,8 +7,8 @@ use crate::components::{
     action_error, invalid, CodeField, FieldError, FormError, NewPasswordFields, PublicLayout,
 };
 use crate::registration::{
-    load_registration, ConfirmRegistration, RegistrationState, RegistrationStep, StartRegistration,
-    SubmitRegistrationAccount,
+    load_registration, BackToRegistrationAccount, ConfirmRegistration, RegistrationState,
+    RegistrationStep, StartRegistration, SubmitRegistrationAccount,
 };
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
@@ -18,9 +18,16 @@ use leptos_meta::Title;
 pub fn RegisterPage() -> impl IntoView {
     let start = ServerAction::<StartRegistration>::new();
     let account = ServerAction::<SubmitRegistrationAccount>::new();
+    let back = ServerAction::<BackToRegistrationAccount>::new();
     // Each step's answer moves the page to the next (the server decides).
     let state = Resource::new_blocking(
-        move || (start.version().get(), account.version().get()),
+        move || {
+            (
+                start.version().get(),
+                account.version().get(),
+                back.version().get(),
+            )
+        },
         |_| load_registration(),
     );
     view! {
@@ -32,7 +39,7 @@ pub fn RegisterPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match state.await {
                             Ok(s) if s.step == RegistrationStep::Email => {
-                                EitherOf3::C(view! { <EmailStep s /> })
+                                EitherOf3::C(view! { <EmailStep s back /> })
                             }
                             Ok(s) => EitherOf3::B(view! { <AccountStep s account /> }),
                             Err(_) => EitherOf3::A(view! { <StartStep start /> }),
@@ -92,14 +99,14 @@ fn AccountStep(
                 <label for="user_id">"ユーザーID"</label>
                 <p class="hint" id="user_id-rules">"半角英数字と記号(. _ -)で6〜32文字。大文字と小文字は区別しません。"</p>
                 <input id="user_id" name="user_id" maxlength="32" required autocomplete="username"
-                    aria-describedby="user_id-rules user_id-error" aria-invalid=invalid(error, "user_id") />
+                    value=s.user_id aria-describedby="user_id-rules user_id-error" aria-invalid=invalid(error, "user_id") />
                 <FieldError error field="user_id" />
             </div>
             <div class="field">
                 <label for="email">"メールアドレス"</label>
                 <p class="hint" id="email-rules">"認証コードをお送りします。お知らせもこのアドレスに届きます。"</p>
                 <input id="email" name="email" type="email" maxlength="254" required autocomplete="email"
-                    aria-describedby="email-rules email-error" aria-invalid=invalid(error, "email") />
+                    value=s.email aria-describedby="email-rules email-error" aria-invalid=invalid(error, "email") />
                 <FieldError error field="email" />
             </div>
             <NewPasswordFields error />
@@ -112,12 +119,17 @@ fn AccountStep(
 }
 
 #[component]
-fn EmailStep(s: RegistrationState) -> impl IntoView {
+fn EmailStep(s: RegistrationState, back: ServerAction<BackToRegistrationAccount>) -> impl IntoView {
     let confirm = ServerAction::<ConfirmRegistration>::new();
     let error = action_error(confirm);
+    let back_error = action_error(back);
+    let until = s
+        .code_until
+        .map(|t| format!("認証コードは{t}まで有効です。"));
     view! {
         <p role="status">
             "「" {s.email.unwrap_or_default()} "」に認証コードをお送りしました。メールに記載の6桁の認証コードを入力してください。"
+            {until}
         </p>
         <ActionForm action=confirm attr:novalidate=true>
             <CodeField error />
@@ -126,6 +138,14 @@ fn EmailStep(s: RegistrationState) -> impl IntoView {
                 "登録する"
             </button>
         </ActionForm>
-        <p class="hint">"メールが届かない場合は、迷惑メールフォルダをご確認のうえ、はじめからお手続きください。"</p>
+        <p class="hint" id="back-hint">
+            "メールが届かない場合は、迷惑メールフォルダをご確認ください。メールアドレスを間違えたときや、認証コードの有効期限が切れたとき、入力できる回数を超えたときは、メールアドレスを入力し直すと、新しい認証コードをお送りします。"
+        </p>
+        <ActionForm action=back>
+            <FormError error=back_error />
+            <button type="submit" class="button" aria-describedby="back-hint" disabled=move || back.pending().get()>
+                "メールアドレスを入力し直す"
+            </button>
+        </ActionForm>
     }
 }

@@ -25,8 +25,14 @@ pub struct RegistrationState {
     /// `0123-45678`.
     pub member_number: String,
     pub step: RegistrationStep,
-    /// The address the code went to, at the email step.
+    /// The address the code went to, at the email step; the one typed before,
+    /// back at the account step.
     pub email: Option<String>,
+    /// The user ID typed before, back at the account step.
+    pub user_id: Option<String>,
+    /// Until when the mailed code works (`2026/11/23 10:10`, JST), at the
+    /// email step.
+    pub code_until: Option<String>,
 }
 
 /// Step 1: the letter's member number and registration code, and the birth
@@ -55,6 +61,13 @@ pub async fn submit_registration_account(
     password_confirm: String,
 ) -> Result<(), AppError> {
     crate::error::with_status(ssr::account(&user_id, &email, &password, &password_confirm).await)
+}
+
+/// Back from step 3 to step 2: the mailed code stops working; a new one
+/// goes to the address given again.
+#[server(endpoint = "register/back")]
+pub async fn back_to_registration_account() -> Result<(), AppError> {
+    crate::error::with_status(ssr::back().await)
 }
 
 /// Step 3: the mailed code; the account is made and the letter's code used up.

@@ -112,6 +112,113 @@ async fn a_new_member_registers_with_the_letter(app: TestApp) {
 }
 on_both!(registration_flow, a_new_member_registers_with_the_letter);
 
+/// From the code step the member goes back to the account step: after a
+/// mistyped address, a code used up by wrong tries, or one that expired (it
+/// works ten minutes, as its mail says). The code mailed before stops
+/// working; a new one goes to the address given again.
+async fn the_code_step_goes_back_to_the_address(app: TestApp) {
+    let db = app.db.clone();
+    let cfg = config();
+    let m = newcomer(&app).await;
+    let token = reg::begin(
+        &db,
+        &m.member_number,
+        m.registration_code.as_deref().unwrap(),
+        &m.birth_date,
+        &client(),
+        IP_LIMIT,
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let choose = |email: String| {
+        let (db, cfg, token, user_id) = (db.clone(), cfg.clone(), token.clone(), m.user_id.clone());
+        let now = app.now();
+        async move {
+            reg::choose(
+                &db,
+                &cfg,
+                &token,
+                &user_id,
+                &email,
+                demo::DEMO_PASSWORD,
+                demo::DEMO_PASSWORD,
+                now,
+            )
+            .await
+        }
+    };
+    let latest_code = |to: String| {
+        let db = db.clone();
+        async move { mailed_code(&latest_mail_to(&db, &to).await) }
+    };
+    let wrong = |sent: &str| if sent == "000000" { "111111" } else { "000000" }.to_owned();
+
+    // A mistyped address: back, the code sent there stops working.
+    choose("typo@example.jp".into()).await.unwrap();
+    let lost = latest_code("typo@example.jp".into()).await;
+    reg::back_to_account(&db, &token, app.now()).await.unwrap();
+    assert!(matches!(
+        reg::finish(&db, &cfg, &token, &lost, &client(), app.now()).await,
+        Err(AppError::Conflict(_))
+    ));
+    let row = app::ssr::entities::registration::Entity::find()
+        .filter(app::ssr::entities::registration::Column::MemberId.eq(m.member_id))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            row.email.as_deref(),
+            row.user_id.is_some(),
+            row.password_hash.is_none()
+        ),
+        (Some("typo@example.jp"), true, true),
+        "the address and ID are offered to correct, the password typed again"
+    );
+
+    // The right address; the code is used up by wrong tries: back again.
+    choose(m.email.clone()).await.unwrap();
+    let sent = latest_code(m.email.clone()).await;
+    for _ in 0..app::domain::policy::CODE_MAX_TRIES {
+        assert!(
+            reg::finish(&db, &cfg, &token, &wrong(&sent), &client(), app.now())
+                .await
+                .is_err()
+        );
+    }
+    assert_eq!(
+        reg::finish(&db, &cfg, &token, &sent, &client(), app.now()).await,
+        Err(AppError::CodeSpent)
+    );
+    reg::back_to_account(&db, &token, app.now()).await.unwrap();
+
+    // A new code works ten minutes, as its mail says, not for the whole
+    // registration.
+    choose(m.email.clone()).await.unwrap();
+    let sent = latest_code(m.email.clone()).await;
+    assert!(latest_mail_to(&db, &m.email)
+        .await
+        .body_text
+        .contains("10分"));
+    app.advance(Duration::minutes(app::domain::policy::CODE_VALID_MINUTES));
+    assert_eq!(
+        reg::finish(&db, &cfg, &token, &sent, &client(), app.now()).await,
+        Err(AppError::CodeSpent)
+    );
+    reg::back_to_account(&db, &token, app.now()).await.unwrap();
+    choose(m.email.clone()).await.unwrap();
+    let sent = latest_code(m.email.clone()).await;
+    reg::finish(&db, &cfg, &token, &sent, &client(), app.now())
+        .await
+        .expect("the last code, in time");
+    login(&db, &m.user_id, demo::DEMO_PASSWORD, app.now())
+        .await
+        .expect("registered");
+}
+on_both!(registration_back, the_code_step_goes_back_to_the_address);
+
 /// Every wrong combination gets the one answer; tries are limited per
 /// member number (even with the right code afterwards) and per address.
 async fn wrong_combinations_reveal_nothing_and_are_limited(app: TestApp) {

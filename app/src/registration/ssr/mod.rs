@@ -152,6 +152,7 @@ pub async fn begin(
         password_hash: Set(None),
         email_code_hash: Set(None),
         email_code_tries: Set(0),
+        email_code_expires_at: Set(None),
         created_at: Set(now),
         expires_at: Set(now + Duration::minutes(policy::REGISTRATION_MINUTES)),
         done_at: Set(None),
@@ -255,6 +256,10 @@ pub async fn choose(
             Expr::value(Some(token_hash(&format!("{}:{code}", r.id)))),
         )
         .col_expr(registration::Column::EmailCodeTries, Expr::value(0))
+        .col_expr(
+            registration::Column::EmailCodeExpiresAt,
+            Expr::value(Some(now + Duration::minutes(policy::CODE_VALID_MINUTES))),
+        )
         .filter(registration::Column::Id.eq(r.id))
         .exec(&txn)
         .await?;
@@ -290,6 +295,9 @@ pub async fn finish(
             "先にユーザーIDとパスワードを入力してください。".to_owned(),
         ));
     };
+    if r.email_code_expires_at.is_none_or(|until| until <= now) {
+        return Err(AppError::CodeSpent);
+    }
     let typed =
         crate::domain::one_time_code::parse(typed).map_err(|e| AppError::field("code", e.0))?;
     // A try is taken before comparing, in one statement.
@@ -371,6 +379,36 @@ pub async fn finish(
     Ok(())
 }
 
+/// Back from the code step to the account step, on its own for tests: the
+/// address was mistyped, the mail did not come, or the code expired or was
+/// mistyped too often. The mailed code stops working and the password is
+/// typed again; the user ID and the address are offered to correct. A new
+/// code is mailed by the account step, within its hourly allowance.
+pub async fn back_to_account(
+    db: &DatabaseConnection,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (r, _) = pending(db, token, now).await?;
+    registration::Entity::update_many()
+        .col_expr(
+            registration::Column::EmailCodeHash,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            registration::Column::EmailCodeExpiresAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            registration::Column::PasswordHash,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(registration::Column::Id.eq(r.id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 fn registration_token(req: &Request) -> Result<String, AppError> {
     cookie(&req.parts.headers, &cookie_name(&req.state.config, COOKIE))
         .map(str::to_owned)
@@ -425,7 +463,19 @@ pub async fn state() -> Result<RegistrationState, AppError> {
             RegistrationStep::Account
         },
         email: r.email,
+        user_id: r.user_id,
+        code_until: r
+            .email_code_expires_at
+            .filter(|_| r.email_code_hash.is_some())
+            .map(jst::format_datetime),
     })
+}
+
+/// [`super::back_to_registration_account`].
+pub async fn back() -> Result<(), AppError> {
+    let req = Request::current()?;
+    let token = registration_token(&req)?;
+    back_to_account(&req.state.db, &token, req.now).await
 }
 
 /// [`super::submit_registration_account`].

@@ -14,6 +14,8 @@ pub struct Model {
     pub password_hash: Option<String>,
     pub email_code_hash: Option<String>,
     pub email_code_tries: i32,
+    /// When the mailed code stops working.
+    pub email_code_expires_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub done_at: Option<DateTimeUtc>,
