@@ -27,7 +27,7 @@ pub enum AppError {
     #[error("入力内容が正しくないか、登録コードの有効期限が切れています。お届けした「マイページ登録のご案内」をご確認ください。")]
     RegistrationFailed,
     /// A right temporary password that ran out (only its holder hears this).
-    #[error("仮パスワードの有効期限が切れています。「パスワードを忘れた方はこちら」から再設定するか、共済までお問い合わせください。")]
+    #[error("仮パスワードの有効期限が切れています。「パスワードを忘れた方はこちら」から再設定するか、当組合までお問い合わせください。")]
     TemporaryPasswordExpired,
     #[error("お手続きが続けて行われたため、受付を一時的に止めています。しばらく時間をおいてから再度お試しください。")]
     RateLimited,

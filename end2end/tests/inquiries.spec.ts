@@ -58,7 +58,7 @@ test('a member writes from the 勤務先 screen, staff reply, the member is mail
   await page.goto(new URL(threadUrl).pathname);
   await expect(page.locator('.status')).toHaveText('回答済');
   const reply = page.locator('.message--staff');
-  await expect(reply).toContainText('共済の担当者');
+  await expect(reply).toContainText('当組合の担当者');
   await expect(reply).toContainText('担当 佐藤');
   await expect(reply.locator('.message__body')).toHaveText('ご連絡ありがとうございます。\n勤務先の変更を承りました。');
   // The internal note is not on the member's page.

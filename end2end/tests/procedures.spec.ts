@@ -134,12 +134,12 @@ test('手続き照会 shows who filed each procedure, the co-op’s staff includ
   // The demo: documents the staff sent 小林結衣 after a phone call.
   await apiLogin(page, 'kobayashi.yui', { goto: '/mypage/procedures' });
   const documents = page.locator('.procedure', { hasText: 'コース・特約のパンフレット' }).last();
-  await expect(documents).toContainText('お手続きした人:共済(職員)');
+  await expect(documents).toContainText('お手続きした人:当組合(職員)');
   await expect(documents.locator('.status')).toHaveText('発送済');
   await snap(page, testInfo, 'procedures');
   await documents.getByRole('link', { name: '書類のお取り寄せ' }).click();
   await expect(page.locator('.timeline__item')).toHaveCount(2);
-  await expect(page.locator('.timeline__item').first()).toContainText('共済(職員)');
+  await expect(page.locator('.timeline__item').first()).toContainText('当組合(職員)');
   await snap(page, testInfo, 'procedure-detail');
 });
 

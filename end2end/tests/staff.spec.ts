@@ -251,7 +251,7 @@ test('a member asks by phone: staff file a certificate for an older year, and th
   await apiLogin(member, m);
   await member.goto('/mypage/procedures');
   const item = member.getByRole('listitem').filter({ hasText: `${oldest}年分` });
-  await expect(item).toContainText('お手続きした人:共済(職員)');
+  await expect(item).toContainText('お手続きした人:当組合(職員)');
   await context.close();
 });
 

@@ -138,7 +138,7 @@ impl Author {
     pub fn label(self) -> &'static str {
         match self {
             Self::Member => "ご本人",
-            Self::Staff => "共済の担当者",
+            Self::Staff => "当組合の担当者",
         }
     }
 }
@@ -274,7 +274,7 @@ impl Text {
 }
 
 /// A staff member's optional signature under a reply (`担当:佐藤`): up to 20
-/// characters, one line. Empty means the reply is signed by 共済の担当者 only.
+/// characters, one line. Empty means the reply is signed by 当組合の担当者 only.
 pub fn parse_signature(text: &str) -> Result<Option<String>, ParseError> {
     let one_line = clean(text).replace(['\n', '\t'], " ");
     if one_line.is_empty() {
@@ -354,7 +354,7 @@ mod tests {
         );
         assert!(Waiting.awaits_staff() && InProgress.awaits_staff());
         assert!(!Answered.awaits_staff() && !Closed.awaits_staff());
-        assert_eq!(Author::Staff.label(), "共済の担当者");
+        assert_eq!(Author::Staff.label(), "当組合の担当者");
         assert_eq!(Author::Member.label(), "ご本人");
     }
 

@@ -232,7 +232,7 @@ impl Actor {
     pub fn label(self) -> &'static str {
         match self {
             Self::Member => "ご本人",
-            Self::Staff => "共済(職員)",
+            Self::Staff => "当組合(職員)",
         }
     }
 }

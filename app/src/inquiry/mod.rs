@@ -31,7 +31,7 @@ pub struct InquirySummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     pub id: i32,
-    /// ご本人 / 共済の担当者.
+    /// ご本人 / 当組合の担当者.
     pub author: String,
     pub from_staff: bool,
     /// The name a staff member chose to sign with.

@@ -59,7 +59,7 @@ pub fn InquiriesPage() -> impl IntoView {
         <Title text="連絡・お問い合わせ" />
         <h1>"連絡・お問い合わせ"</h1>
         <p class="hint">
-            "ご契約・お支払い・ご登録内容(勤務先の変更など)について、共済へご連絡いただけます。"
+            "ご契約・お支払い・ご登録内容(勤務先の変更など)について、当組合へご連絡いただけます。"
             "回答はこの画面でお読みいただけます。回答があると、ご登録のメールアドレスにお知らせします。"
         </p>
         <p><A href="/mypage/inquiries/new" attr:class="button button--primary">"新しくお問い合わせする"</A></p>

@@ -57,7 +57,7 @@ pub fn ProceduresPage() -> impl IntoView {
         <h1>"手続き照会"</h1>
         <p class="hint">
             "マイページやお電話でのお手続きと、その状況です。新しいものから表示しています。"
-            "覚えのないお手続きがある場合は、すぐにパスワードを変更し、共済までご連絡ください。"
+            "覚えのないお手続きがある場合は、すぐにパスワードを変更し、当組合までご連絡ください。"
         </p>
         <p><A href="/mypage/apply" attr:class="button button--primary">"新しくお手続きする"</A></p>
         <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>

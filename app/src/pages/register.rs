@@ -56,7 +56,7 @@ fn StartStep(start: ServerAction<StartRegistration>) -> impl IntoView {
     let error = action_error(start);
     view! {
         <p>
-            "共済からお届けした「マイページ登録のご案内」をお手元にご用意ください。"
+            "当組合からお届けした「マイページ登録のご案内」をお手元にご用意ください。"
             "ご案内に記載の組合員番号と登録コード、生年月日を入力してください。"
         </p>
         <ActionForm action=start attr:novalidate=true>
@@ -80,7 +80,7 @@ fn StartStep(start: ServerAction<StartRegistration>) -> impl IntoView {
             </button>
         </ActionForm>
         <p class="hint">
-            "登録コードの有効期限が切れた場合や、ご案内をなくした場合は、共済までお電話でご連絡ください。新しいご案内をお送りします。"
+            "登録コードの有効期限が切れた場合や、ご案内をなくした場合は、当組合までお電話でご連絡ください。新しいご案内をお送りします。"
         </p>
         <p><a href="/">"ログイン画面に戻る"</a></p>
     }

@@ -23,7 +23,7 @@ pub fn TopPage() -> impl IntoView {
         } else if q.get("registered").is_some() {
             Some("マイページの登録が完了しました。登録したユーザーID(またはメールアドレス)とパスワードでログインしてください。")
         } else if q.get("stopped").is_some() {
-            Some("マイページのご利用を停止しました。確認のメールをお送りしています。再開をご希望の場合は、共済までお電話でご連絡ください。")
+            Some("マイページのご利用を停止しました。確認のメールをお送りしています。再開をご希望の場合は、当組合までお電話でご連絡ください。")
         } else if q.get("logged_out").is_some() {
             Some("ログアウトしました。ご利用ありがとうございました。")
         } else if q.get("next").is_some() {
@@ -37,7 +37,7 @@ pub fn TopPage() -> impl IntoView {
         <PublicLayout>
             <section class="hero">
                 <h1>"組合員マイページ"</h1>
-                <p>"ご登録内容やご契約内容の確認、各種お手続きが24時間いつでもご利用いただけます。"</p>
+                <p>"ご登録内容やご契約内容の確認、各種お手続きが24時間ご利用いただけます(システムメンテナンスの時間を除きます)。"</p>
             </section>
             {move || notice().map(|n| view! { <p class="notice" role="status">{n}</p> })}
             <crate::pages::MaintenanceBanner />

@@ -26,7 +26,7 @@ pub struct ProcedureSummary {
     pub filed_at: String,
     /// When its status last changed (JST).
     pub updated_at: String,
-    /// ご本人 / 共済(職員).
+    /// ご本人 / 当組合(職員).
     pub filed_by: String,
     pub filed_by_staff: bool,
 }
@@ -36,7 +36,7 @@ pub struct ProcedureSummary {
 pub struct HistoryEntry {
     pub at: String,
     pub status_label: String,
-    /// ご本人 / 共済(職員).
+    /// ご本人 / 当組合(職員).
     pub by: String,
     /// From staff, shown to the member too.
     pub comment: Option<String>,

@@ -16,7 +16,7 @@ pub enum Actor {
 }
 
 impl Actor {
-    /// The side a procedure shows (ご本人 / 共済): the system acts for the co-op.
+    /// The side a procedure shows (ご本人 / 当組合): the system acts for the co-op.
     pub fn side(self) -> Side {
         match self {
             Self::Member { .. } => Side::Member,

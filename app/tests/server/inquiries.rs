@@ -129,7 +129,7 @@ async fn a_thread_from_question_to_close(app: TestApp) {
     assert_eq!(seen.summary.status, InquiryStatus::Answered);
     let last = seen.messages.last().unwrap();
     assert_eq!(last.body, reply);
-    assert_eq!(last.author, "共済の担当者");
+    assert_eq!(last.author, "当組合の担当者");
     assert_eq!(last.signature.as_deref(), Some("担当 佐藤"));
     assert!(last.from_staff && !last.internal);
 

@@ -374,7 +374,7 @@ async fn staff_stop_and_reopen(app: TestApp) {
     ));
     let mail = latest_mail_to(&app.db, &m.email).await;
     assert!(mail.subject.contains("ご利用停止"));
-    assert!(mail.body_text.contains("共済にて"), "{}", mail.body_text);
+    assert!(mail.body_text.contains("当組合にて"), "{}", mail.body_text);
     // Someone trying passwords meanwhile locks the account, but no lockout
     // mail tells the member to reset a password they cannot use.
     for _ in 0..app::domain::policy::LOCKOUT_FAILURES {

@@ -313,7 +313,7 @@ async fn closed_members_are_told_to_call(app: TestApp) {
         .await
         .unwrap();
     let mail = latest_mail_to(&db, "taro@example.jp").await;
-    assert!(mail.body_text.contains("共済にて"), "{}", mail.body_text);
+    assert!(mail.body_text.contains("当組合にて"), "{}", mail.body_text);
 
     let case = app
         .call(staff.clone(), || app::inquiry::staff_inquiry(thread))

@@ -111,8 +111,8 @@ async fn rider_application_to_approval(app: TestApp) {
         history,
         [
             ("受付", "ご本人", "2026/11/23 10:00"),
-            ("審査中", "共済(職員)", "2026/11/23 11:00"),
-            ("承諾", "共済(職員)", "2026/11/23 11:10")
+            ("審査中", "当組合(職員)", "2026/11/23 11:00"),
+            ("承諾", "当組合(職員)", "2026/11/23 11:10")
         ]
     );
     let sho_id = member_id_of(&db, "watanabe.sho").await;
@@ -925,7 +925,7 @@ async fn staff_cancel_a_procedure_with_the_reason(app: TestApp) {
         .unwrap();
     assert_eq!(seen.summary.status, Status::Cancelled);
     let last = seen.history.last().unwrap();
-    assert_eq!(last.by, "共済(職員)");
+    assert_eq!(last.by, "当組合(職員)");
     assert_eq!(
         last.comment.as_deref(),
         Some("改姓届(書面)で承りましたので、こちらは取り消しました。")

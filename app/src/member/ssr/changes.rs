@@ -342,7 +342,7 @@ async fn name_preview(
         ],
         notes: vec![
             format!(
-                "共済で確認のうえ登録します。反映の目安は{}ごろです(土日祝・年末年始を除く{}営業日)。",
+                "当組合で確認のうえ登録します。反映の目安は{}ごろです(土日祝・年末年始を除く{}営業日)。",
                 jst::format_date(expected),
                 crate::domain::procedure::NAME_CHANGE_BUSINESS_DAYS
             ),

@@ -202,7 +202,7 @@ fn Case(case: StaffThread, actions: Actions) -> impl IntoView {
                 <Show when=move || open fallback=|| view! { <p class="hint">"このお問い合わせは完了しています。"</p> }>
                     <section class="card" aria-labelledby="reply-title">
                         <h2 id="reply-title">"回答する"</h2>
-                        <p class="hint">"組合員には「共済の担当者」として表示されます。回答するとメールでお知らせします(メールに回答の本文は載りません)。"</p>
+                        <p class="hint">"組合員には「当組合の担当者」として表示されます。回答するとメールでお知らせします(メールに回答の本文は載りません)。"</p>
                         {member_closed.clone().map(|stage| view! {
                             <p class="notice" role="note">
                                 {format!("この組合員はマイページを閲覧できません({stage})。回答の内容は、お電話か郵送でお伝えください。")}

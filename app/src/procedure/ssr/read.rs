@@ -112,7 +112,7 @@ pub fn notes(
         }
         (Status::Received | Status::UnderReview, Kind::NameChange, _) => notes.push(shown(
             &format!(
-                "共済で確認のうえ、新しい氏名を登録します。反映の目安は{}ごろです(土日祝・年末年始を除く{NAME_CHANGE_BUSINESS_DAYS}営業日)。",
+                "当組合で確認のうえ、新しい氏名を登録します。反映の目安は{}ごろです(土日祝・年末年始を除く{NAME_CHANGE_BUSINESS_DAYS}営業日)。",
                 jst::format_date(name_change_expected_on(p))
             ),
             "反映までは、マイページと組合員証には現在の氏名を表示します。",

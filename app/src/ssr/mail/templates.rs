@@ -242,7 +242,7 @@ pub fn staff_password_changed(config: &Config, to: &Recipient, when: &str) -> Ma
 /// mail points to the phone only.
 pub fn service_stopped(config: &Config, to: &Recipient, when: &str, by_staff: bool) -> Mail {
     let how = if by_staff {
-        "共済にて"
+        "当組合にて"
     } else {
         "お客様のお手続きにより"
     };
@@ -253,7 +253,7 @@ pub fn service_stopped(config: &Config, to: &Recipient, when: &str, by_staff: bo
         &format!(
             "{when}に{how}マイページのご利用を停止しました。ログインと組合員証はご利用いただけません。\n\
              スマートフォンのホーム画面に組合員証を追加している場合は、削除してください。\n\
-             共済のお手続きやご契約には影響ありません。\n\
+             ご契約やお手続きには影響ありません。\n\
              再開をご希望の場合は、{}({})までお電話でご連絡ください。",
             config.coop_phone, config.coop_phone_hours
         ),
@@ -551,7 +551,7 @@ pub fn inquiry_answered(
         config,
         to,
         "お問い合わせに回答しました",
-        &format!("お問い合わせ「{subject}」に、共済の担当者から回答がありました。\n\n{read}"),
+        &format!("お問い合わせ「{subject}」に、当組合の担当者から回答がありました。\n\n{read}"),
         &format!(
             "このお問い合わせにお心当たりのない場合は、{}({})までご連絡ください。",
             config.coop_name, config.coop_phone
