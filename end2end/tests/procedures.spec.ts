@@ -13,7 +13,7 @@ test('a member asks for documents; staff mark them shipped; the member sees 発�
   await hydrated(page);
   await page.getByLabel('共済金請求書類(入院・通院・手術)').check();
   await page.getByLabel('コース・特約のパンフレット').check();
-  await expect(page.getByText('〒330-0064 埼玉県さいたま市浦和区岸町 1丁目2番3号')).toBeVisible();
+  await expect(page.getByText('〒330-0064 埼玉県さいたま市浦和区岸町1丁目2番3号')).toBeVisible();
   await snap(page, testInfo, 'apply-documents');
   await page.getByRole('button', { name: '確認画面へ' }).click();
 
