@@ -49,7 +49,7 @@ pub fn normalise(input: &str) -> String {
             continue;
         }
         if !kana.is_empty() {
-            out.extend(kana.nfkc());
+            fold_kana(&kana, &mut out);
             kana.clear();
         }
         out.push(match c {
@@ -64,8 +64,25 @@ pub fn normalise(input: &str) -> String {
             _ => c,
         });
     }
-    out.extend(kana.nfkc());
+    fold_kana(&kana, &mut out);
     out
+}
+
+/// Half-width katakana in full width. NFKC composes ｶﾞ as ガ; what it cannot
+/// compose into JIS X 0208 is spelt as the set does: ﾜﾞ (ヷ) as ワ゛, a
+/// sound mark on its own (ﾝﾞ, ﾞ) as ゛ or ゜.
+fn fold_kana(kana: &str, out: &mut String) {
+    for c in kana.nfkc() {
+        match c {
+            '\u{30F7}' => out.push_str("ワ゛"),
+            '\u{30F8}' => out.push_str("ヰ゛"),
+            '\u{30F9}' => out.push_str("ヱ゛"),
+            '\u{30FA}' => out.push_str("ヲ゛"),
+            '\u{3099}' => out.push('゛'),
+            '\u{309A}' => out.push('゜'),
+            _ => out.push(c),
+        }
+    }
 }
 
 /// A kanji (where a 新字体 or kana is the way out), rather than a symbol.
@@ -235,6 +252,21 @@ mod tests {
         );
         assert_eq!(normalise("ｷｮｳｻｲﾀﾛｳ"), "キョウサイタロウ");
         assert_eq!(normalise("ﾊﾟﾌﾞ･ｸﾞﾘｰﾝ"), "パブ・グリーン");
+        // What NFKC cannot compose into the set is spelt as the set does.
+        assert_eq!(normalise("ﾜﾞｦﾞﾝﾞﾟ"), "ワ゛ヲ゛ン゛゜");
+    }
+
+    #[test]
+    fn every_half_width_katakana_with_or_without_a_sound_mark_is_typable() {
+        for c in '\u{FF61}'..='\u{FF9F}' {
+            for mark in ["", "ﾞ", "ﾟ"] {
+                let folded = normalise(&format!("{c}{mark}"));
+                assert!(
+                    folded.chars().all(in_set),
+                    "{c}{mark} becomes {folded:?}, outside JIS X 0208"
+                );
+            }
+        }
     }
 
     #[test]

@@ -29,7 +29,7 @@ fn Electronic(o: CertificateOptions) -> impl IntoView {
             <form method="post" action="/mypage/certificate/pdf" target="_blank">
                 <button type="submit" class="button button--primary">{format!("{year}年分をPDFで発行する")}</button>
             </form>
-            <p class="hint">"PDFには、発行日までに払い込まれた掛金(証明額)と、年間の見込額(申告予定額)を記載します。証明書の検証コードで、当組合で内容を確認できます。"</p>
+            <p class="hint">"PDFには、発行日までに払い込まれた掛金(証明額)と、年間の見込額(申告予定額)を記載します。証明書の検証コードで、当組合が内容を確認できます。"</p>
         }
         .into_any(),
         (_, _, Some((opens, year))) => view! {

@@ -536,9 +536,12 @@ async fn an_item_off_sale_is_no_longer_offered(app: TestApp) {
             preview_application("course_change".into(), Some(change.clone()), None)
         })
         .await;
-    assert!(
-        matches!(&refused, Err(AppError::Field { field, .. }) if field == "choice"),
-        "{refused:?}"
+    assert_eq!(
+        refused,
+        Err(AppError::field(
+            "choice",
+            "「総合保障型4型」は、現在お申し込みを受け付けていません。ほかのものをお選びください。"
+        ))
     );
     assert!(procedure_entity::Entity::find()
         .filter(procedure_entity::Column::MemberId.eq(member_id_of(&db, "watanabe.sho").await))
@@ -560,7 +563,12 @@ async fn an_item_off_sale_is_no_longer_offered(app: TestApp) {
     // A file from before the column puts them back on sale.
     let back = "区分,コード,名称,月掛金\n特約,gan,がん特約,1000\nコース,sogo4,総合保障型4型,4000\n";
     let out = run(&app, Kind::Catalogue, back, Mode::Commit).await;
-    assert_eq!(out.warnings, 0, "{:?}", out.issues);
+    let told: Vec<&str> = out.issues.iter().map(|i| i.message.as_str()).collect();
+    assert_eq!(out.warnings, 2, "{told:?}");
+    assert!(
+        told[0].starts_with("がん特約の販売を再開しました。"),
+        "{told:?}"
+    );
     let (riders, courses) = offered(&app.call(sho.clone(), load_apply_options).await.unwrap());
     assert!(riders.contains(&"がん特約".to_owned()));
     assert!(courses.contains(&"総合保障型4型".to_owned()));

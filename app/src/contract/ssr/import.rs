@@ -349,16 +349,25 @@ async fn catalogue_rows(
                         warning: true,
                     });
                 }
-                if was.5 && !r.on_sale {
+                // Both ways: a file without the column (an old template)
+                // puts items back on sale.
+                if was.5 != r.on_sale {
+                    let done = if write { "しました" } else { "します" };
                     out.warnings += 1;
                     out.issue(Issue {
                         row: n,
                         column: "販売".into(),
-                        message: format!(
-                            "{}を販売停止{}。お申し込み画面に出なくなります。ご契約中の方の保障と、審査中のお申し込みはそのままです。",
-                            r.name,
-                            if write { "にしました" } else { "にします" }
-                        ),
+                        message: if r.on_sale {
+                            format!(
+                                "{}の販売を再開{done}。お申し込み画面に表示されます(販売の列が空のときも販売中として扱います)。",
+                                r.name
+                            )
+                        } else {
+                            format!(
+                                "{}を販売停止に{done}。お申し込み画面に出なくなります。ご契約中の方の保障と、お手続き中のお申し込みはそのままです。",
+                                r.name
+                            )
+                        },
                         warning: true,
                     });
                 }

@@ -289,7 +289,7 @@ pub async fn csv_download(
     // the browser follows the redirect, the CSV itself comes as an
     // attachment).
     let page = match BillingMonth::parse(&month) {
-        Ok(_) => format!("/mypage/statements/{month}"),
+        Ok(m) => format!("/mypage/statements/{}", m.code()),
         Err(_) => "/mypage/statements".to_owned(),
     };
     let me = match member_for_download(&state.db, &state.config, &headers, now, &page).await {

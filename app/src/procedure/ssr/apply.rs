@@ -246,11 +246,14 @@ pub async fn options(
                 Some(WITHDRAWN.to_owned())
             } else if ended {
                 Some(ENDED.to_owned())
+            } else if course_blocked {
+                Some("このご契約は、コース変更のお手続き中か保障開始前のため、いまはコース変更をお申し込みいただけません。"
+                    .to_owned())
             } else {
-                course_blocked.then(|| {
-                    "このご契約は、コース変更のお手続き中か保障開始前のため、いまはコース変更をお申し込みいただけません。"
-                        .to_owned()
-                })
+                // Every other course off sale.
+                course_choices
+                    .is_empty()
+                    .then(|| "変更できるコースはありません。".to_owned())
             },
             riders: rider_choices,
             courses: course_choices,

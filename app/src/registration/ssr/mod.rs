@@ -240,6 +240,7 @@ pub async fn choose(
     }
     let hash = password::hash_blocking(new_password.to_owned()).await?;
     let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
+    let code_until = now + Duration::minutes(policy::CODE_VALID_MINUTES);
     let txn = crate::ssr::db::begin_write(db).await?;
     registration::Entity::update_many()
         .col_expr(
@@ -258,7 +259,13 @@ pub async fn choose(
         .col_expr(registration::Column::EmailCodeTries, Expr::value(0))
         .col_expr(
             registration::Column::EmailCodeExpiresAt,
-            Expr::value(Some(now + Duration::minutes(policy::CODE_VALID_MINUTES))),
+            Expr::value(Some(code_until)),
+        )
+        // The code works as long as its mail says, even when it was asked
+        // for late in the registration (the page renews the cookie).
+        .col_expr(
+            registration::Column::ExpiresAt,
+            Expr::value(std::cmp::max(r.expires_at, code_until)),
         )
         .filter(registration::Column::Id.eq(r.id))
         .exec(&txn)
@@ -296,11 +303,13 @@ pub async fn finish(
         ));
     };
     if r.email_code_expires_at.is_none_or(|until| until <= now) {
-        return Err(AppError::CodeSpent);
+        return Err(code_spent());
     }
     let typed =
         crate::domain::one_time_code::parse(typed).map_err(|e| AppError::field("code", e.0))?;
-    // A try is taken before comparing, in one statement.
+    // A try is taken before comparing, in one statement, and only from the
+    // code read above: one the member has since gone back from (or replaced)
+    // takes no try and works no more.
     let taken = registration::Entity::update_many()
         .col_expr(
             registration::Column::EmailCodeTries,
@@ -308,15 +317,20 @@ pub async fn finish(
         )
         .filter(registration::Column::Id.eq(r.id))
         .filter(registration::Column::EmailCodeTries.lt(policy::CODE_MAX_TRIES))
+        .filter(registration::Column::EmailCodeHash.eq(code_hash.as_str()))
+        .filter(registration::Column::EmailCodeExpiresAt.gt(now))
         .exec_with_returning(db)
         .await?;
     let Some(this_try) = taken.first() else {
-        return Err(AppError::CodeSpent);
+        return Err(code_spent());
     };
     if token_hash(&format!("{}:{typed}", r.id)) != code_hash {
-        return Err(crate::ssr::identity::codes::wrong_code(
-            this_try.email_code_tries,
-        ));
+        return Err(
+            match crate::ssr::identity::codes::wrong_code(this_try.email_code_tries) {
+                AppError::CodeSpent => code_spent(),
+                wrong => wrong,
+            },
+        );
     }
     let txn = crate::ssr::db::begin_write(db).await?;
     // The letter's code: used now, and only if nobody used it meanwhile.
@@ -342,7 +356,7 @@ pub async fn finish(
     .map_err(|e| {
         if crate::ssr::db::is_unique_violation(&e) {
             AppError::Conflict(
-                "このユーザーIDまたはメールアドレスは、いま別の方が登録しました。お手数ですが、はじめからお手続きください。".to_owned(),
+                "このユーザーIDまたはメールアドレスは、いま別の方が登録しました。「メールアドレスを入力し直す」から、別のユーザーIDまたはメールアドレスを入力してください。".to_owned(),
             )
         } else {
             e.into()
@@ -377,6 +391,15 @@ pub async fn finish(
     mail::enqueue(&txn, mail, now).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// A registration's code that expired or was mistyped too often: the way
+/// on is on the page (the general message says to start over).
+fn code_spent() -> AppError {
+    AppError::Conflict(
+        "認証コードの有効期限が切れたか、入力できる回数を超えました。「メールアドレスを入力し直す」から、新しい認証コードをお受け取りください。"
+            .to_owned(),
+    )
 }
 
 /// Back from the code step to the account step, on its own for tests: the
@@ -497,7 +520,9 @@ pub async fn account(
         confirmation,
         req.now,
     )
-    .await
+    .await?;
+    // The registration may now run longer than the cookie set at the start.
+    set_cookie(&req.state.config, token, true)
 }
 
 /// [`super::confirm_registration`].
