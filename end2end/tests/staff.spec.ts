@@ -187,10 +187,11 @@ test('an admin adds a colleague, who sets a password by mail; a reset starts the
   // The admin resets them: logged out, and they start over from a new link.
   await page.reload();
   await hydrated(page);
-  await page
-    .getByRole('group', { name: `${loginId}の操作` })
-    .getByRole('button', { name: 'パスワードと二段階認証をリセット' })
-    .click();
+  const actions = page.getByRole('group', { name: `${loginId}の操作` });
+  await actions.getByRole('button', { name: 'パスワードと二段階認証をリセット' }).click();
+  // It asks first: the colleague is logged out everywhere.
+  await expect(actions.getByText('ログイン中の端末はすべてログアウトされます')).toBeVisible();
+  await actions.getByRole('button', { name: 'パスワードと二段階認証をリセット(確定)' }).click();
   await expect(page.getByText('変更しました。')).toBeVisible();
   await colleague.reload();
   await expect(colleague).toHaveURL(/\/staff\/login/);

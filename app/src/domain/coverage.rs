@@ -97,10 +97,14 @@ pub enum StartDateError {
     NotFirstOfMonth,
     #[error("保障開始日は、明日以降の日付を指定してください。")]
     NotInFuture,
+    #[error("保障開始日は、12か月先までの日付を指定してください。")]
+    TooFarAhead,
 }
 
 /// Coverage starts on the first of a month, and never on a day already begun:
-/// the member must not be covered (or charged) retroactively.
+/// the member must not be covered (or charged) retroactively; nor more than
+/// [`policy::COVERAGE_START_AHEAD_MONTHS`] ahead (a mistyped year would hide
+/// an approved change for good).
 pub fn check_start(starts_on: NaiveDate, today: NaiveDate) -> Result<(), StartDateError> {
     use chrono::Datelike;
     if starts_on.day() != 1 {
@@ -108,6 +112,14 @@ pub fn check_start(starts_on: NaiveDate, today: NaiveDate) -> Result<(), StartDa
     }
     if starts_on <= today {
         return Err(StartDateError::NotInFuture);
+    }
+    let latest = today
+        .checked_add_months(chrono::Months::new(
+            super::policy::COVERAGE_START_AHEAD_MONTHS,
+        ))
+        .unwrap_or(NaiveDate::MAX);
+    if starts_on > latest {
+        return Err(StartDateError::TooFarAhead);
     }
     Ok(())
 }
@@ -165,6 +177,22 @@ mod tests {
         assert_eq!(first_of_next_month(d(2026, 12, 31)), d(2027, 1, 1));
         assert_eq!(check_start(d(2026, 12, 1), today), Ok(()));
         assert_eq!(check_start(d(2027, 3, 1), today), Ok(()));
+        // Twelve months ahead at most: 2027/11/1 (before 2027/11/23), not
+        // 2027/12/1; a mistyped year never.
+        assert_eq!(check_start(d(2027, 11, 1), today), Ok(()));
+        assert_eq!(
+            check_start(d(2027, 12, 1), today),
+            Err(StartDateError::TooFarAhead)
+        );
+        assert_eq!(
+            check_start(d(2207, 1, 1), today),
+            Err(StartDateError::TooFarAhead)
+        );
+        assert_eq!(check_start(d(2027, 1, 1), d(2026, 1, 1)), Ok(()));
+        assert_eq!(
+            check_start(d(2027, 2, 1), d(2026, 1, 31)),
+            Err(StartDateError::TooFarAhead)
+        );
         assert_eq!(
             check_start(d(2026, 12, 2), today),
             Err(StartDateError::NotFirstOfMonth)

@@ -393,11 +393,29 @@ async fn staff_stop_and_reopen(app: TestApp) {
         .await,
         Err(AppError::Conflict(_))
     ));
-    app.call(staff.clone(), || {
-        app::staff::staff_reopen_service(m.member_id)
-    })
-    .await
-    .unwrap();
+    // Two staff re-open it at once: one does, once audited and mailed.
+    let reopen = || {
+        app.call(staff.clone(), || {
+            app::staff::staff_reopen_service(m.member_id)
+        })
+    };
+    let (a, b) = tokio::join!(reopen(), reopen());
+    assert_eq!(u8::from(a.is_ok()) + u8::from(b.is_ok()), 1, "{a:?} {b:?}");
+    let reopened = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("service_reopened"))
+        .filter(audit_log::Column::MemberId.eq(m.member_id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(reopened.len(), 1);
+    assert_eq!(
+        outbox_subjects_to(&app.db, &m.email)
+            .await
+            .iter()
+            .filter(|s| s.contains("ご利用再開"))
+            .count(),
+        1
+    );
     login(&app.db, &m.user_id, &m.password, app.now())
         .await
         .expect("open again");

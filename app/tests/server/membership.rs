@@ -233,6 +233,21 @@ async fn a_withdrawal_recorded_wrong_is_corrected(app: TestApp) {
         correct(hanako_id, "2026-11-01", "2026-11-01").await,
         Err(AppError::Field { .. })
     ));
+    // A mistyped year would give back coverage and My Page for decades.
+    assert_eq!(
+        correct(hanako_id, "2026-11-01", "2099-12-31").await,
+        Err(AppError::field(
+            "access_until",
+            "返還日は、脱退日から1年以内の日付を指定してください。"
+        ))
+    );
+    assert_eq!(
+        correct(hanako_id, "2099-12-31", "2099-12-31").await,
+        Err(AppError::field(
+            "withdrawn_on",
+            "脱退日は、1年先までの日付を指定してください。"
+        ))
+    );
     correct(hanako_id, "2026-12-31", "2027-07-31")
         .await
         .unwrap();

@@ -323,6 +323,18 @@ async fn public_notices_show_on_the_login_page(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(audit.len(), 4);
+    // A withdrawn notice's text is kept in the audit (the row is deleted).
+    let withdrawn: Vec<_> = audit
+        .iter()
+        .filter(|a| a.action == "notice_withdrawn")
+        .collect();
+    assert!(
+        !withdrawn.is_empty()
+            && withdrawn
+                .iter()
+                .all(|a| a.before.as_deref().is_some_and(|b| b.contains('\n'))),
+        "{withdrawn:?}"
+    );
 }
 on_both!(
     public_notices_show_on_the_login_page,

@@ -66,7 +66,19 @@ async fn rider_application_to_approval(app: TestApp) {
         step("approved", Some("2026-12-01")).await,
         Err(AppError::Conflict(_))
     ));
+    // The form chooses nothing beforehand: a move without a status is told.
+    assert_eq!(
+        step("", None).await,
+        Err(AppError::field("to", "次の状況を選んでください。"))
+    );
     step("under_review", None).await.unwrap();
+    assert_eq!(
+        step("approved", Some("2207-01-01")).await,
+        Err(AppError::field(
+            "starts_on",
+            "保障開始日は、12か月先までの日付を指定してください。"
+        ))
+    );
     assert_eq!(
         step("approved", Some("2026-12-02")).await,
         Err(AppError::field(

@@ -153,6 +153,17 @@ async fn staff_roles_lockout_and_accounts(app: TestApp) {
         app.call(operator, app::staff::load_staff).await.map(|_| ()),
         Err(AppError::Unauthenticated { timed_out: false })
     );
+    // A change that changes nothing (a second click) is told, not audited:
+    // stopping again, unlocking an account that is not locked.
+    for again in ["disable", "unlock"] {
+        assert!(matches!(
+            app.call(admin.clone(), || {
+                app::staff::update_staff_account(operator_id, again.into())
+            })
+            .await,
+            Err(AppError::Conflict(_))
+        ));
+    }
     // Staff changes are in the audit log, which staff can filter.
     let rows = app
         .call(admin, || {
@@ -721,6 +732,19 @@ async fn admins_reset_colleagues_by_mail_and_staff_change_their_password(app: Te
         .await,
         Err(AppError::Field { ref field, .. }) if field == "current_password"
     ));
+    // The members' rule: a new password, not the current one again.
+    assert_eq!(
+        app.call(operator.clone(), || app::staff::change_staff_password(
+            "harukaze-no-kuni-2026".into(),
+            "harukaze-no-kuni-2026".into(),
+            "harukaze-no-kuni-2026".into()
+        ))
+        .await,
+        Err(AppError::field(
+            "password",
+            "現在のパスワードとは別のものにしてください。"
+        ))
+    );
     app.call(operator.clone(), || {
         app::staff::change_staff_password(
             "harukaze-no-kuni-2026".into(),

@@ -566,14 +566,23 @@ pub async fn reopen_account(
     ip: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    member_account::Entity::update_many()
+    // Only a stopped account: two staff re-opening at once audit and mail
+    // once.
+    let reopened = member_account::Entity::update_many()
         .col_expr(
             member_account::Column::ServiceStoppedAt,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(member_account::Column::Id.eq(account.id))
+        .filter(member_account::Column::ServiceStoppedAt.is_not_null())
         .exec(txn)
         .await?;
+    if reopened.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "マイページの利用は、すでに再開されています。画面を読み込み直してご確認ください。"
+                .to_owned(),
+        ));
+    }
     audit::record(
         txn,
         audit::Entry {

@@ -3,12 +3,12 @@
 //! conditional statement with its audit entry and the member's mail, in
 //! one transaction.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use crate::domain::jst;
 use crate::domain::membership::{transition, Event};
+use crate::domain::{jst, policy};
 use crate::error::AppError;
 use crate::ssr::audit::{self, Actor};
 use crate::ssr::entities::member;
@@ -27,7 +27,7 @@ pub async fn record(
     (withdrawn_on, access_until): (&str, &str),
     (actor, ip, now): Acting<'_>,
 ) -> Result<(), AppError> {
-    let (withdrawn_on, access_until) = dates(withdrawn_on, access_until)?;
+    let (withdrawn_on, access_until) = dates(withdrawn_on, access_until, jst::today(now))?;
     let (m, account) = super::with_account(db, member_id).await?;
     let stage = super::stage_of(&m, account.as_ref(), now);
     transition(stage, Event::Withdraw).map_err(|e| AppError::Conflict(e.to_string()))?;
@@ -74,7 +74,7 @@ pub async fn correct(
     (withdrawn_on, access_until): (&str, &str),
     (actor, ip, now): Acting<'_>,
 ) -> Result<(), AppError> {
-    let (withdrawn_on, access_until) = dates(withdrawn_on, access_until)?;
+    let (withdrawn_on, access_until) = dates(withdrawn_on, access_until, jst::today(now))?;
     let (m, account) = super::with_account(db, member_id).await?;
     let (Some(was_on), Some(was_until)) = (m.withdrawn_on, m.access_until) else {
         return Err(AppError::Conflict(
@@ -237,7 +237,13 @@ fn shown(withdrawn_on: NaiveDate, access_until: NaiveDate) -> String {
 
 /// The two dates of a withdrawal, checked: the day, and the refund date
 /// (the last day of My Page) not before it.
-fn dates(withdrawn_on: &str, access_until: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
+/// The two dates as staff typed them; a mistyped year (2099) would keep
+/// coverage and My Page for decades, so both are bounded.
+fn dates(
+    withdrawn_on: &str,
+    access_until: &str,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), AppError> {
     let withdrawn_on = jst::parse_date(withdrawn_on)
         .ok_or_else(|| AppError::field("withdrawn_on", "脱退日を入力してください。"))?;
     let access_until = jst::parse_date(access_until).ok_or_else(|| {
@@ -250,6 +256,18 @@ fn dates(withdrawn_on: &str, access_until: &str) -> Result<(NaiveDate, NaiveDate
         return Err(AppError::field(
             "access_until",
             "返還日は、脱退日以降の日付を指定してください。",
+        ));
+    }
+    if withdrawn_on > today + Duration::days(policy::WITHDRAWAL_AHEAD_DAYS) {
+        return Err(AppError::field(
+            "withdrawn_on",
+            "脱退日は、1年先までの日付を指定してください。",
+        ));
+    }
+    if access_until > withdrawn_on + Duration::days(policy::REFUND_AFTER_WITHDRAWAL_DAYS) {
+        return Err(AppError::field(
+            "access_until",
+            "返還日は、脱退日から1年以内の日付を指定してください。",
         ));
     }
     Ok((withdrawn_on, access_until))

@@ -425,7 +425,13 @@ pub async fn end(id: i32) -> Result<(), AppError> {
             },
             member_id: None,
             action,
-            before: Some(format!("#{id} {}", n.title)),
+            // A notice withdrawn before it showed is deleted: its text stays
+            // in the audit, so a mistaken click can be written again.
+            before: Some(if action == "notice_withdrawn" {
+                format!("#{id} {}\n{}", n.title, n.body)
+            } else {
+                format!("#{id} {}", n.title)
+            }),
             after: None,
             ip: &client.ip,
         },

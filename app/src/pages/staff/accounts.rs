@@ -136,11 +136,7 @@ fn AccountTable(rows: Vec<StaffRow>, update: ServerAction<UpdateStaffAccount>) -
                                 <td>
                                     <div class="actions" role="group" aria-label=label>
                                         {changes.into_iter().map(|(change, text)| view! {
-                                            <ActionForm action=update>
-                                                <input type="hidden" name="id" value=id />
-                                                <input type="hidden" name="change" value=change />
-                                                <button type="submit" class="button button--small">{text}</button>
-                                            </ActionForm>
+                                            <ChangeButton update id change text />
                                         }).collect_view()}
                                     </div>
                                 </td>
@@ -150,6 +146,53 @@ fn AccountTable(rows: Vec<StaffRow>, update: ServerAction<UpdateStaffAccount>) -
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// One change of a colleague's account. Stopping them and resetting their
+/// password and second factor log them out everywhere: those ask first.
+#[component]
+fn ChangeButton(
+    update: ServerAction<UpdateStaffAccount>,
+    id: i32,
+    change: &'static str,
+    text: &'static str,
+) -> impl IntoView {
+    let question = match change {
+        "disable" => Some(
+            "停止すると、この職員はログインできなくなり、ログイン中の端末もすべてログアウトされます。",
+        ),
+        "reset" => Some(
+            "パスワードと二段階認証を消し、設定用URLをメールでお送りします。ログイン中の端末はすべてログアウトされます。",
+        ),
+        _ => None,
+    };
+    let asked = RwSignal::new(question.is_none());
+    view! {
+        <Show
+            when=move || asked.get()
+            fallback=move || view! {
+                <button type="button" class="button button--small" on:click=move |_| asked.set(true)>
+                    {text}
+                </button>
+            }
+        >
+            <ActionForm action=update>
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="change" value=change />
+                {question.map(|q| view! { <p class="notice">{q}</p> })}
+                <div class="actions">
+                    <button type="submit" class=if question.is_some() { "button button--small button--danger" } else { "button button--small" }>
+                        {if question.is_some() { format!("{text}(確定)") } else { text.to_owned() }}
+                    </button>
+                    {question.map(|_| view! {
+                        <button type="button" class="button button--small" on:click=move |_| asked.set(false)>
+                            "やめる"
+                        </button>
+                    })}
+                </div>
+            </ActionForm>
+        </Show>
     }
 }
 

@@ -261,6 +261,10 @@ fn Record(
         (
             "ログイン",
             match (&r.temporary_password, r.locked) {
+                // No account, stopped or ended: no password opens My Page.
+                _ if crate::domain::membership::access(r.stage).is_err() => {
+                    format!("できません({})", r.stage.label())
+                }
                 (_, true) => "ロック中".to_owned(),
                 (Some((until, true)), _) => format!(
                     "仮パスワードの有効期限切れ(有効期限 {until})。再発行するか、パスワード再設定をご案内ください。"

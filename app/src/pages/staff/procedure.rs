@@ -129,11 +129,9 @@ fn MoveForm(
     step: ServerAction<StaffMoveProcedure>,
 ) -> impl IntoView {
     let error = action_error(step);
-    let first = next
-        .first()
-        .map(|(code, _)| code.clone())
-        .unwrap_or_default();
-    let chosen = RwSignal::new(first);
+    // Nothing chosen beforehand: 承諾, 不承諾 and 取消 are final, and a
+    // reason typed for a refusal must not go out as an approval.
+    let chosen = RwSignal::new(String::new());
     view! {
         <section class="card" aria-labelledby="move-title">
             <h2 id="move-title">"状況を更新する"</h2>

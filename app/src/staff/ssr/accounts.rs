@@ -342,6 +342,27 @@ pub async fn update(id: i32, change: &str) -> Result<(), AppError> {
             "ご自身の権限を下げたり、ご自身を停止したりすることはできません。".to_owned(),
         ));
     }
+    // A change that changes nothing (a second click, another admin first)
+    // is told, not audited as if it had.
+    let locked = LockoutState {
+        failed_count: target.failed_login_count,
+        locked_until: target.locked_until,
+    }
+    .is_locked(now);
+    let already = match change {
+        "make_admin" => target.role == StaffRole::Admin,
+        "make_operator" => target.role == StaffRole::Operator,
+        "disable" | "reset" => !target.active,
+        "enable" => target.active,
+        "unlock" => !locked,
+        _ => false,
+    };
+    if already {
+        return Err(AppError::Conflict(
+            "この職員のアカウントは、すでにその状態です。画面を読み込み直してご確認ください。"
+                .to_owned(),
+        ));
+    }
     let mut active = staff_account::ActiveModel {
         id: Set(target.id),
         updated_at: Set(now),
@@ -496,6 +517,13 @@ pub async fn change_password(current: &str, new: &str, confirm: &str) -> Result<
         personal.push(e.as_str());
     }
     check_new_password("password", new, confirm, &personal)?;
+    // The members' rule too (S1: the same password rules).
+    if new == current {
+        return Err(AppError::field(
+            "password",
+            "現在のパスワードとは別のものにしてください。",
+        ));
+    }
     let hash = password::hash_blocking(new.to_owned()).await?;
     let txn = crate::ssr::db::begin_write(db).await?;
     staff_account::ActiveModel {
