@@ -26,6 +26,8 @@ test('a member stops the service and then cannot log in; staff re-open it', { ta
   await staffPage.goto(`/staff/members/${me.member_id}`);
   const standing = staffPage.getByRole('region', { name: 'マイページの利用状況' });
   await expect(standing.getByText('利用停止中')).toBeVisible();
+  // The record does not say the member can log in.
+  await expect(staffPage.getByText('できません。利用停止中')).toBeVisible();
   await hydrated(staffPage);
   await standing.getByRole('button', { name: 'マイページの利用を再開する' }).click();
   await expect(staffPage.getByRole('status').filter({ hasText: 'マイページの利用を再開しました。' })).toBeVisible();

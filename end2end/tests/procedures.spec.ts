@@ -112,6 +112,9 @@ test('staff cancel an application the member asked to cancel by phone, with the 
   await staff.getByRole('link', { name: receipt }).click();
   await expect(staff.getByRole('heading', { name: `特約追加 ${receipt}` })).toBeVisible();
   await hydrated(staff);
+  // Nothing is chosen beforehand (承諾, 不承諾 and 取消 are final).
+  await staff.getByRole('button', { name: '状況を更新する' }).click();
+  await expect(staff.getByText('次の状況を選んでください。')).toBeVisible();
   await staff.getByLabel('取消', { exact: true }).check();
   await staff.getByRole('button', { name: '状況を更新する' }).click();
   // The reason is required, next to the field.

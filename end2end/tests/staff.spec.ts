@@ -139,6 +139,17 @@ test('the audit log filters by actor, action and member', async ({ page, browser
   await expect(rows.first()).toBeVisible();
   const actors = new Set((await rows.locator('td:nth-child(2)').allInnerTexts()).map((a) => a.split(' ')[0]));
   expect(actors.has('組合員'), [...actors].join(',')).toBeTruthy();
+
+  // The member's record, opened by staff: with the views, then changes only.
+  await page.goto(`/staff/members/${me.member_id}`);
+  await page.goto(`/staff/audit?member=${me.member_number}`);
+  await expect(rows.filter({ hasText: '組合員情報の閲覧' }).first()).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('記録の閲覧を除く(変更だけ)').check();
+  await page.getByRole('button', { name: '絞り込む' }).click();
+  await expect(page).toHaveURL(/changes_only=1/);
+  await expect(rows.filter({ hasText: 'お手続きの受付' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: '組合員情報の閲覧' })).toHaveCount(0);
 });
 
 test('an admin adds a colleague, who sets a password by mail; a reset starts them over', async ({ page, browser, baseURL, request }, testInfo) => {

@@ -99,9 +99,11 @@ pub const IMPORT_MAX_BYTES: usize = 32 * 1024 * 1024;
 /// How far ahead a 脱退日 may be recorded, in days (a retirement at the
 /// year's end is filed months before).
 pub const WITHDRAWAL_AHEAD_DAYS: i64 = 366;
-/// The latest 出資金 返還日 after the 脱退日, in days (seed 001: a 年度末
-/// 退職 is refunded at the end of July). My Page stays open until it.
-pub const REFUND_AFTER_WITHDRAWAL_DAYS: i64 = 366;
+/// The latest 出資金 返還日 after the 脱退日, in days. Seed 001: a 年度末
+/// 退職 is refunded at the end of July; one who leaves early in a business
+/// year is refunded after that year ends, up to about 16 months later. My
+/// Page stays open until it.
+pub const REFUND_AFTER_WITHDRAWAL_DAYS: i64 = 731;
 /// How far ahead an approval may start a rider or course, in months: a
 /// mistyped year would hide the change from ご契約内容 for good.
 pub const COVERAGE_START_AHEAD_MONTHS: u32 = 12;

@@ -325,11 +325,12 @@ pub async fn staff_procedure(id: i32) -> Result<ProcedureCase, AppError> {
 }
 
 /// Moves a procedure to status `to`, with a comment and, when approving a
-/// course change or rider, the coverage start date (`2026-12-01`).
+/// course change or rider, the coverage start date (`2026-12-01`). The form
+/// chooses no status beforehand: none sent is told at the field.
 #[server(endpoint = "staff/procedure/move")]
 pub async fn staff_move_procedure(
     id: i32,
-    to: String,
+    #[server(default)] to: String,
     comment: Option<String>,
     starts_on: Option<String>,
 ) -> Result<(), AppError> {
@@ -350,7 +351,8 @@ pub async fn staff_member(id: i32) -> Result<MemberRecord, AppError> {
 }
 
 /// The audit log, newest first, filtered by actor kind, action, member number
-/// and JST dates (`2026-11-23`).
+/// and JST dates (`2026-11-23`); `changes_only` (any value) leaves out staff
+/// opening records. `more` when older entries matched too.
 #[server(endpoint = "staff/audit")]
 pub async fn staff_audit(
     actor: Option<String>,
@@ -358,7 +360,8 @@ pub async fn staff_audit(
     member: Option<String>,
     from: Option<String>,
     until: Option<String>,
-) -> Result<Vec<AuditRow>, AppError> {
+    changes_only: Option<String>,
+) -> Result<Listing<AuditRow>, AppError> {
     crate::error::with_status(
         ssr::audit_view::entries(ssr::audit_view::Filter {
             actor: actor.as_deref(),
@@ -367,7 +370,7 @@ pub async fn staff_audit(
             member_id: None,
             from: from.as_deref(),
             until: until.as_deref(),
-            hide_views: false,
+            hide_views: changes_only.is_some_and(|c| !c.is_empty()),
         })
         .await,
     )
@@ -387,7 +390,8 @@ pub async fn staff_member_history(member_id: i32) -> Result<Vec<AuditRow>, AppEr
             until: None,
             hide_views: true,
         })
-        .await,
+        .await
+        .map(|listing| listing.rows),
     )
 }
 

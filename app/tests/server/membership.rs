@@ -238,7 +238,7 @@ async fn a_withdrawal_recorded_wrong_is_corrected(app: TestApp) {
         correct(hanako_id, "2026-11-01", "2099-12-31").await,
         Err(AppError::field(
             "access_until",
-            "返還日は、脱退日から1年以内の日付を指定してください。"
+            "返還日は、脱退日から2年以内の日付を指定してください。"
         ))
     );
     assert_eq!(

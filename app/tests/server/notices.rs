@@ -330,9 +330,11 @@ async fn public_notices_show_on_the_login_page(app: TestApp) {
         .collect();
     assert!(
         !withdrawn.is_empty()
-            && withdrawn
-                .iter()
-                .all(|a| a.before.as_deref().is_some_and(|b| b.contains('\n'))),
+            && withdrawn.iter().all(|a| a
+                .before
+                .as_deref()
+                .is_some_and(|b| b.contains("本文です。\n二行目です。")
+                    && b.contains("(ログイン画面にも表示)"))),
         "{withdrawn:?}"
     );
 }

@@ -377,7 +377,7 @@ async fn members_never_reach_others_procedures_or_the_back_office(app: TestApp) 
         );
         assert_eq!(
             app.call(headers.clone(), || {
-                app::staff::staff_audit(None, None, None, None, None)
+                app::staff::staff_audit(None, None, None, None, None, None)
             })
             .await
             .map(|_| ()),

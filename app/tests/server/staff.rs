@@ -164,6 +164,20 @@ async fn staff_roles_lockout_and_accounts(app: TestApp) {
             Err(AppError::Conflict(_))
         ));
     }
+    // Two admins re-enabling at once: one does, audited once.
+    let enable = || {
+        app.call(admin.clone(), || {
+            app::staff::update_staff_account(operator_id, "enable".into())
+        })
+    };
+    let (a, b) = tokio::join!(enable(), enable());
+    assert_eq!(u8::from(a.is_ok()) + u8::from(b.is_ok()), 1, "{a:?} {b:?}");
+    let enabled = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("staff_enabled"))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(enabled.len(), 1);
     // Staff changes are in the audit log, which staff can filter.
     let rows = app
         .call(admin, || {
@@ -173,10 +187,12 @@ async fn staff_roles_lockout_and_accounts(app: TestApp) {
                 None,
                 None,
                 None,
+                None,
             )
         })
         .await
-        .unwrap();
+        .unwrap()
+        .rows;
     assert_eq!(rows.len(), 1);
     assert!(rows[0].actor.contains("山本直子"));
 }
@@ -881,19 +897,67 @@ async fn staff_logins_are_logged_and_reads_are_audited(app: TestApp) {
             .can_end_sessions
     );
     let views = app
-        .call(admin, || {
+        .call(admin.clone(), || {
             app::staff::staff_audit(
                 None,
                 Some("member_viewed".into()),
                 Some("0123-45678".into()),
                 None,
                 None,
+                None,
             )
         })
         .await
-        .unwrap();
+        .unwrap()
+        .rows;
     assert_eq!(views.len(), 2);
     assert!(views.iter().any(|v| v.actor.contains("佐藤健一")));
+    // Changes only: the member's record without the views.
+    let audit = |changes_only: Option<&str>| {
+        let (admin, changes_only) = (admin.clone(), changes_only.map(str::to_owned));
+        let app = &app;
+        async move {
+            app.call(admin, || {
+                app::staff::staff_audit(
+                    None,
+                    None,
+                    Some("0123-45678".into()),
+                    None,
+                    None,
+                    changes_only,
+                )
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let changes = audit(Some("1")).await;
+    assert!(
+        !changes.rows.is_empty() && changes.rows.iter().all(|r| !r.action.contains("閲覧")),
+        "{:?}",
+        changes.rows
+    );
+    assert!(audit(None).await.rows.len() > changes.rows.len());
+    // More than a page: the newest 200, and told that older ones exist.
+    for i in 0..app::staff::ssr::office::MAX_ROWS {
+        app::ssr::audit::record(
+            &app.db,
+            app::ssr::audit::Entry {
+                actor: app::ssr::audit::Actor::System,
+                member_id: Some(taro_id),
+                action: "member_imported",
+                before: None,
+                after: Some(format!("{i}")),
+                ip: "",
+            },
+            app.now(),
+        )
+        .await
+        .unwrap();
+    }
+    let full = audit(Some("1")).await;
+    assert!(full.more && full.rows.len() == 200);
+    assert_eq!(full.rows[0].after.as_deref(), Some("199"));
 
     // The member page's history: this member's changes (the session ending
     // above), never the views, never another member's rows.

@@ -267,7 +267,7 @@ fn dates(
     if access_until > withdrawn_on + Duration::days(policy::REFUND_AFTER_WITHDRAWAL_DAYS) {
         return Err(AppError::field(
             "access_until",
-            "返還日は、脱退日から1年以内の日付を指定してください。",
+            "返還日は、脱退日から2年以内の日付を指定してください。",
         ));
     }
     Ok((withdrawn_on, access_until))

@@ -428,7 +428,20 @@ pub async fn end(id: i32) -> Result<(), AppError> {
             // A notice withdrawn before it showed is deleted: its text stays
             // in the audit, so a mistaken click can be written again.
             before: Some(if action == "notice_withdrawn" {
-                format!("#{id} {}\n{}", n.title, n.body)
+                format!(
+                    "#{id} {}\n{}・{}{}・掲載 {}〜{}\n{}",
+                    n.title,
+                    n.importance.label(),
+                    audience_of(&n).map_or_else(|| n.audience.clone(), |a| a.label(None)),
+                    if n.public {
+                        "(ログイン画面にも表示)"
+                    } else {
+                        ""
+                    },
+                    jst::format_datetime(n.publish_at),
+                    n.expire_at.map(jst::format_datetime).unwrap_or_default(),
+                    n.body
+                )
             } else {
                 format!("#{id} {}", n.title)
             }),

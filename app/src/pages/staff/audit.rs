@@ -21,10 +21,11 @@ pub fn StaffAuditPage() -> impl IntoView {
             q.get("member"),
             q.get("from"),
             q.get("until"),
+            q.get("changes_only"),
         )
     };
-    let rows = Resource::new_blocking(filter, |(actor, action, member, from, until)| {
-        staff_audit(actor, action, member, from, until)
+    let rows = Resource::new_blocking(filter, |(actor, action, member, from, until, changes)| {
+        staff_audit(actor, action, member, from, until, changes)
     });
     view! {
         <Title text="監査ログ" />
@@ -61,15 +62,22 @@ pub fn StaffAuditPage() -> impl IntoView {
                 <label for="until">"期間(まで)"</label>
                 <input id="until" name="until" type="date" value=move || get("until") />
             </div>
+            <label class="choice choice--inline" for="changes_only">
+                <input id="changes_only" name="changes_only" type="checkbox" value="1"
+                    checked=move || !get("changes_only").is_empty() />
+                "記録の閲覧を除く(変更だけ)"
+            </label>
             <button type="submit" class="button">"絞り込む"</button>
         </Form>
         <Suspense fallback=|| view! { <p class="loading">"読み込み中です…"</p> }>
             {move || Suspend::new(async move {
                 match rows.await {
-                    Ok(rows) if rows.is_empty() => Either::Left(
+                    Ok(listing) if listing.rows.is_empty() => Either::Left(
                         view! { <p class="card">"該当する記録はありません。"</p> }.into_any(),
                     ),
-                    Ok(rows) => Either::Left(view! { <AuditTable rows /> }.into_any()),
+                    Ok(listing) => Either::Left(
+                        view! { <AuditTable rows=listing.rows more=listing.more /> }.into_any(),
+                    ),
                     Err(error) => Either::Right(view! { <StaffError error /> }),
                 }
             })}
@@ -78,9 +86,18 @@ pub fn StaffAuditPage() -> impl IntoView {
 }
 
 #[component]
-fn AuditTable(rows: Vec<AuditRow>) -> impl IntoView {
+fn AuditTable(rows: Vec<AuditRow>, more: bool) -> impl IntoView {
     view! {
-        <p class="hint">"新しい順に最大200件を表示します。"</p>
+        {if more {
+            view! {
+                <p class="notice" role="note">
+                    "新しい順に200件を表示しています。これより古い記録もあります。期間や操作で絞り込んでください。"
+                </p>
+            }
+            .into_any()
+        } else {
+            view! { <p class="hint">"新しい順に表示しています。"</p> }.into_any()
+        }}
         <div class="table-wrap">
             <table class="table">
                 <thead><tr>

@@ -263,7 +263,7 @@ fn Record(
             match (&r.temporary_password, r.locked) {
                 // No account, stopped or ended: no password opens My Page.
                 _ if crate::domain::membership::access(r.stage).is_err() => {
-                    format!("できません({})", r.stage.label())
+                    format!("できません。{}", r.stage.label())
                 }
                 (_, true) => "ロック中".to_owned(),
                 (Some((until, true)), _) => format!(

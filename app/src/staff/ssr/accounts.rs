@@ -342,29 +342,18 @@ pub async fn update(id: i32, change: &str) -> Result<(), AppError> {
             "ご自身の権限を下げたり、ご自身を停止したりすることはできません。".to_owned(),
         ));
     }
-    // A change that changes nothing (a second click, another admin first)
-    // is told, not audited as if it had.
-    let locked = LockoutState {
-        failed_count: target.failed_login_count,
-        locked_until: target.locked_until,
-    }
-    .is_locked(now);
-    let already = match change {
-        "make_admin" => target.role == StaffRole::Admin,
-        "make_operator" => target.role == StaffRole::Operator,
-        "disable" | "reset" => !target.active,
-        "enable" => target.active,
-        "unlock" => !locked,
-        _ => false,
+    // A change that would change nothing (a second click, another admin
+    // first, or at the same moment) is told, not audited as if it had: the
+    // update is made only from the state the change starts from.
+    let from = match change {
+        "make_admin" => staff_account::Column::Role.eq(StaffRole::Operator),
+        "make_operator" => staff_account::Column::Role.eq(StaffRole::Admin),
+        "disable" | "reset" => staff_account::Column::Active.eq(true),
+        "enable" => staff_account::Column::Active.eq(false),
+        "unlock" => staff_account::Column::LockedUntil.gt(now),
+        _ => return Err(AppError::NotFound),
     };
-    if already {
-        return Err(AppError::Conflict(
-            "この職員のアカウントは、すでにその状態です。画面を読み込み直してご確認ください。"
-                .to_owned(),
-        ));
-    }
     let mut active = staff_account::ActiveModel {
-        id: Set(target.id),
         updated_at: Set(now),
         ..Default::default()
     };
@@ -412,7 +401,22 @@ pub async fn update(id: i32, change: &str) -> Result<(), AppError> {
         _ => return Err(AppError::NotFound),
     };
     let txn = crate::ssr::db::begin_write(&state.db).await?;
-    let updated = active.update(&txn).await?;
+    let changed = staff_account::Entity::update_many()
+        .set(active)
+        .filter(staff_account::Column::Id.eq(target.id))
+        .filter(from)
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "この職員のアカウントは、すでにその状態です。画面を読み込み直してご確認ください。"
+                .to_owned(),
+        ));
+    }
+    let updated = staff_account::Entity::find_by_id(target.id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if matches!(change, "disable" | "reset") {
         end_sessions(&txn, target.id).await?;
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::super::{AuditRow, AUDIT_ACTIONS};
+use super::super::{AuditRow, Listing, AUDIT_ACTIONS};
 use super::auth::current_staff;
 use super::office::MAX_ROWS;
 use crate::auth::ssr::display_member_number;
@@ -59,8 +59,9 @@ fn start_of(day: NaiveDate) -> Result<chrono::DateTime<Utc>, AppError> {
         .ok_or(AppError::Internal)
 }
 
-/// [`crate::staff::staff_audit`].
-pub async fn entries(filter: Filter<'_>) -> Result<Vec<AuditRow>, AppError> {
+/// [`crate::staff::staff_audit`]: the newest [`MAX_ROWS`], and whether
+/// older ones matched too.
+pub async fn entries(filter: Filter<'_>) -> Result<Listing<AuditRow>, AppError> {
     current_staff().await?;
     let Request { state, .. } = Request::current()?;
     let db = &state.db;
@@ -99,12 +100,14 @@ pub async fn entries(filter: Filter<'_>) -> Result<Vec<AuditRow>, AppError> {
         query =
             query.filter(audit_log::Column::OccurredAt.lt(start_of(until)? + Duration::days(1)));
     }
-    let rows = query
+    let read = query
         .order_by_desc(audit_log::Column::OccurredAt)
         .order_by_desc(audit_log::Column::Id)
-        .limit(MAX_ROWS)
+        .limit(MAX_ROWS + 1)
         .all(db)
         .await?;
+    let listing = Listing::of(read, MAX_ROWS, true);
+    let rows = &listing.rows;
 
     let member_ids: Vec<i32> = rows.iter().filter_map(|r| r.member_id).collect();
     let members: HashMap<i32, member::Model> = member::Entity::find()
@@ -137,33 +140,34 @@ pub async fn entries(filter: Filter<'_>) -> Result<Vec<AuditRow>, AppError> {
             .get(&id)
             .map(|m| format!("{} {}", display_member_number(&m.member_number), m.name))
     };
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let actor = match (r.actor_kind, r.actor_id) {
-                (ActorKind::Member, Some(account)) => {
-                    let who = accounts
-                        .get(&account)
-                        .and_then(|m| member_label(*m))
-                        .unwrap_or_default();
-                    format!("組合員 {who}").trim_end().to_owned()
+    Ok(listing.map_rows(|rows| {
+        rows.into_iter()
+            .map(|r| {
+                let actor = match (r.actor_kind, r.actor_id) {
+                    (ActorKind::Member, Some(account)) => {
+                        let who = accounts
+                            .get(&account)
+                            .and_then(|m| member_label(*m))
+                            .unwrap_or_default();
+                        format!("組合員 {who}").trim_end().to_owned()
+                    }
+                    (ActorKind::Staff, Some(id)) => match staff.get(&id) {
+                        Some(s) => format!("職員 {}({})", s.name, s.login_id),
+                        None => "職員".to_owned(),
+                    },
+                    (ActorKind::Staff, None) => "職員".to_owned(),
+                    _ => "システム(運用コマンド)".to_owned(),
+                };
+                AuditRow {
+                    at: jst::format_datetime(r.occurred_at),
+                    actor,
+                    member: r.member_id.and_then(member_label),
+                    action: action_label(&r.action),
+                    before: r.before,
+                    after: r.after,
+                    ip: r.ip,
                 }
-                (ActorKind::Staff, Some(id)) => match staff.get(&id) {
-                    Some(s) => format!("職員 {}({})", s.name, s.login_id),
-                    None => "職員".to_owned(),
-                },
-                (ActorKind::Staff, None) => "職員".to_owned(),
-                _ => "システム(運用コマンド)".to_owned(),
-            };
-            AuditRow {
-                at: jst::format_datetime(r.occurred_at),
-                actor,
-                member: r.member_id.and_then(member_label),
-                action: action_label(&r.action),
-                before: r.before,
-                after: r.after,
-                ip: r.ip,
-            }
-        })
-        .collect())
+            })
+            .collect()
+    }))
 }
