@@ -227,6 +227,75 @@ async fn the_code_step_goes_back_to_the_address(app: TestApp) {
 }
 on_both!(registration_back, the_code_step_goes_back_to_the_address);
 
+/// Through the page's server functions: the account step renews the
+/// registration's cookie (a late code outlives the first half hour), the
+/// state says until when the code works, and going back shows the account
+/// step with the address typed before.
+async fn the_page_steps_keep_the_registration(app: TestApp) {
+    let m = newcomer(&app).await;
+    let token = reg::begin(
+        &app.db,
+        &m.member_number,
+        m.registration_code.as_deref().unwrap(),
+        &m.birth_date,
+        &client(),
+        IP_LIMIT,
+        app.now(),
+    )
+    .await
+    .unwrap();
+    let name = app::auth::ssr::cookie_name(&config(), reg::COOKIE);
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&format!("{name}={token}")).unwrap(),
+    );
+    app.advance(Duration::minutes(25));
+    let (done, set) = app
+        .call_responding(headers.clone(), || {
+            app::registration::submit_registration_account(
+                m.user_id.clone(),
+                m.email.clone(),
+                demo::DEMO_PASSWORD.into(),
+                demo::DEMO_PASSWORD.into(),
+            )
+        })
+        .await;
+    done.unwrap();
+    let renewed = set
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.starts_with(&format!("{name}={token}")) && v.contains("Max-Age=1800"));
+    assert!(renewed, "{set:?}");
+    let state = app
+        .call(headers.clone(), app::registration::load_registration)
+        .await
+        .unwrap();
+    assert_eq!(state.step, app::registration::RegistrationStep::Email);
+    // 10:25 JST now; the code works ten minutes.
+    assert_eq!(state.code_until.as_deref(), Some("2026/11/23 10:35"));
+    app.call(
+        headers.clone(),
+        app::registration::back_to_registration_account,
+    )
+    .await
+    .unwrap();
+    let state = app
+        .call(headers, app::registration::load_registration)
+        .await
+        .unwrap();
+    assert_eq!(state.step, app::registration::RegistrationStep::Account);
+    assert_eq!(
+        (state.user_id, state.email, state.code_until),
+        (Some(m.user_id.to_lowercase()), Some(m.email.clone()), None)
+    );
+}
+on_both!(
+    registration_page_steps,
+    the_page_steps_keep_the_registration
+);
+
 /// Every wrong combination gets the one answer; tries are limited per
 /// member number (even with the right code afterwards) and per address.
 async fn wrong_combinations_reveal_nothing_and_are_limited(app: TestApp) {
