@@ -132,7 +132,7 @@ impl JisText {
                     "「{c}」は使えない文字です。新字体で入力するか、新字体のない場合はひらがな・カタカナで入力してください。"
                 ),
                 None => format!(
-                    "「{c}」は使えない記号です。ほかの書き方(①は１、㈱は(株)など)で入力してください。"
+                    "「{c}」は使えない文字です。ほかの文字に置き換えて入力してください(例:①は１、㈱は(株)、éはe)。"
                 ),
             };
             return Err(JisError(message));
@@ -217,12 +217,12 @@ mod tests {
             assert!(e.0.contains(&format!("「{c}」")), "{c}: {}", e.0);
             assert!(e.0.contains("ひらがな・カタカナ"), "{}", e.0);
         }
-        // A symbol is not a kanji: no kana hint.
-        for c in ["①", "㈱", "🙂", "ⅱ"] {
+        // Not a kanji (a symbol, a foreign letter): no 新字体 or kana hint.
+        for c in ["①", "㈱", "🙂", "ⅱ", "é"] {
             let e = JisText::parse(&format!("株式会社{c}"), 60).unwrap_err();
             assert_eq!(
                 e.0,
-                format!("「{c}」は使えない記号です。ほかの書き方(①は１、㈱は(株)など)で入力してください。")
+                format!("「{c}」は使えない文字です。ほかの文字に置き換えて入力してください(例:①は１、㈱は(株)、éはe)。")
             );
         }
     }
