@@ -15,6 +15,21 @@ async fn newcomer(app: &TestApp) -> fixtures::Member {
     fixtures::member(&app.db, &wanted, app.now()).await.unwrap()
 }
 
+/// The first step done with the newcomer's letter: the registration's token.
+async fn started(app: &TestApp, m: &fixtures::Member) -> String {
+    reg::begin(
+        &app.db,
+        &m.member_number,
+        m.registration_code.as_deref().unwrap(),
+        &m.birth_date,
+        &client(),
+        IP_LIMIT,
+        app.now(),
+    )
+    .await
+    .unwrap()
+}
+
 fn mailed_code(mail: &mail_outbox::Model) -> String {
     let start = mail.body_text.find("認証コード:").unwrap() + "認証コード:".len();
     mail.body_text[start..start + 6].to_owned()
@@ -122,17 +137,7 @@ async fn the_code_step_goes_back_to_the_address(app: TestApp) {
     let db = app.db.clone();
     let cfg = config();
     let m = newcomer(&app).await;
-    let token = reg::begin(
-        &db,
-        &m.member_number,
-        m.registration_code.as_deref().unwrap(),
-        &m.birth_date,
-        &client(),
-        IP_LIMIT,
-        app.now(),
-    )
-    .await
-    .unwrap();
+    let token = started(&app, &m).await;
     let choose = |email: String| {
         let (db, cfg, token, user_id) = (db.clone(), cfg.clone(), token.clone(), m.user_id.clone());
         let now = app.now();
@@ -233,17 +238,7 @@ on_both!(registration_back, the_code_step_goes_back_to_the_address);
 /// step with the address typed before.
 async fn the_page_steps_keep_the_registration(app: TestApp) {
     let m = newcomer(&app).await;
-    let token = reg::begin(
-        &app.db,
-        &m.member_number,
-        m.registration_code.as_deref().unwrap(),
-        &m.birth_date,
-        &client(),
-        IP_LIMIT,
-        app.now(),
-    )
-    .await
-    .unwrap();
+    let token = started(&app, &m).await;
     let name = app::auth::ssr::cookie_name(&config(), reg::COOKIE);
     let mut headers = HeaderMap::new();
     headers.insert(

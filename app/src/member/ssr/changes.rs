@@ -39,7 +39,8 @@ pub fn address_line(postal_code: &str, prefecture: &str, address1: &str, address
         .to_owned()
 }
 
-fn address_of(m: &member::Model) -> String {
+/// The registered address, as documents are sent to it.
+pub fn address_of(m: &member::Model) -> String {
     address_line(&m.postal_code, &m.prefecture, &m.address1, &m.address2)
 }
 

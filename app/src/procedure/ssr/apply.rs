@@ -265,18 +265,8 @@ pub async fn options(
             .iter()
             .map(|(code, name)| ((*code).to_owned(), (*name).to_owned()))
             .collect(),
-        address: address_of(member),
+        address: crate::member::ssr::changes::address_of(member),
     })
-}
-
-/// The registered address, as documents are sent to it.
-pub fn address_of(m: &member::Model) -> String {
-    crate::member::ssr::changes::address_line(
-        &m.postal_code,
-        &m.prefecture,
-        &m.address1,
-        &m.address2,
-    )
 }
 
 /// A checked application: what will be stored and what the member confirms.
@@ -487,7 +477,10 @@ fn check_documents(member: &member::Model, codes: &[String]) -> Result<Checked, 
         summary: names.join("、"),
         rows: vec![
             ("お取り寄せの書類".to_owned(), names.join("\n")),
-            ("送付先(ご登録の住所)".to_owned(), address_of(member)),
+            (
+                "送付先(ご登録の住所)".to_owned(),
+                crate::member::ssr::changes::address_of(member),
+            ),
             (
                 "お届けの目安".to_owned(),
                 "「発送済」になった日から、およそ1週間以内".to_owned(),

@@ -19,8 +19,9 @@ use crate::domain::member_fields;
 use crate::domain::member_number::MemberNumber;
 use crate::domain::procedure::{next_statuses, Actor, Kind, Status};
 use crate::error::AppError;
+use crate::member::ssr::changes::address_of;
+use crate::procedure::ssr::read;
 use crate::procedure::ssr::workflow::{self, By, Move};
-use crate::procedure::ssr::{apply::address_of, read};
 use crate::ssr::entities::{contract, member, member_account, procedure};
 use crate::ssr::request::Request;
 
